@@ -1,0 +1,155 @@
+"""Writing to the interaction log without slowing page views.
+
+Views call :func:`record`. In ``buffered`` mode (the default) the event is appended to a
+process-local buffer and a daemon thread writes the buffer with one ``bulk_create`` every
+``FLUSH_SECONDS`` or as soon as ``MAX_BUFFER`` events wait, so a page view costs a list append,
+not a database round trip. The price is that a process killed with ``SIGKILL`` loses at most the
+last flush interval of events; a normal shutdown flushes through ``atexit``. ``immediate`` mode
+writes inside the request (tests, and deployments that prefer durability to latency).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .models import Interaction
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = Interaction._meta.get_field("query").max_length
+
+
+def _config() -> dict[str, Any]:
+    return settings.SHOP_INTERACTIONS
+
+
+def build_interaction(
+    *,
+    kind: str,
+    request: HttpRequest | None = None,
+    user_id: int | None = None,
+    session_key: str = "",
+    product_id: int | None = None,
+    query: str = "",
+    result_count: int | None = None,
+    position: int | None = None,
+    source: str = "",
+    quantity: int | None = None,
+    language: str = "",
+) -> Interaction:
+    """Return an unsaved event, taking user, session and language from ``request`` if given."""
+    if kind not in Interaction.Kind.values:
+        raise ValueError(f"Unknown interaction kind {kind!r}")
+    if request is not None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            user_id = user.pk
+        if hasattr(request, "session"):
+            session_key = request.session.session_key or ""
+        language = language or getattr(request, "LANGUAGE_CODE", "")
+    return Interaction(
+        kind=kind,
+        user_id=user_id,
+        session_key=session_key,
+        product_id=product_id,
+        query=query[:MAX_QUERY_LENGTH],
+        result_count=result_count,
+        position=position,
+        source=source[:30],
+        quantity=quantity,
+        language=language,
+        created_at=timezone.now(),
+    )
+
+
+def record(**kwargs: Any) -> Interaction:
+    """Log one interaction; see :func:`build_interaction` for the arguments.
+
+    Returns the event, saved in ``immediate`` mode and queued in ``buffered`` mode.
+    """
+    event = build_interaction(**kwargs)
+    if _config()["MODE"] == "immediate":
+        event.save()
+    else:
+        writer.add(event)
+    return event
+
+
+def write_batch(events: Iterable[Interaction], *, batch_size: int = 500) -> int:
+    """Write events in one transaction; returns how many were written."""
+    events = list(events)
+    with transaction.atomic():
+        Interaction.objects.bulk_create(events, batch_size=batch_size)
+    return len(events)
+
+
+class BufferedWriter:
+    """A process-local buffer drained by one daemon thread (started lazily, after any fork)."""
+
+    def __init__(self) -> None:
+        self._events: list[Interaction] = []
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+
+    def add(self, event: Interaction) -> None:
+        with self._lock:
+            self._events.append(event)
+            pending = len(self._events)
+        self._ensure_thread()
+        if pending >= _config()["MAX_BUFFER"]:
+            self._wake.set()
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._events)
+
+    def flush(self) -> int:
+        """Write everything buffered so far; events survive a failed write for the next try."""
+        with self._lock:
+            events, self._events = self._events, []
+        if not events:
+            return 0
+        try:
+            return write_batch(events)
+        except DatabaseError:
+            logger.exception("Could not write %d interactions; keeping them for retry", len(events))
+            with self._lock:
+                self._events[:0] = events
+            return 0
+
+    def _ensure_thread(self) -> None:
+        import os
+
+        if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._thread = threading.Thread(
+                target=self._run, name="interaction-log-writer", daemon=True
+            )
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(timeout=_config()["FLUSH_SECONDS"])
+            self._wake.clear()
+            self.flush()
+            # The thread holds its own connection; let Django recycle it like a request would.
+            close_old_connections()
+
+
+writer = BufferedWriter()
+atexit.register(writer.flush)
