@@ -9,3 +9,4 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+

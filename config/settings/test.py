@@ -11,3 +11,5 @@ STORAGES = {  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests call tasks inline; tests marked celery_worker switch this off to use the real worker.
+CELERY_TASK_ALWAYS_EAGER = True

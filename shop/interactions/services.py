@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
+from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -129,8 +132,6 @@ class BufferedWriter:
             return 0
 
     def _ensure_thread(self) -> None:
-        import os
-
         if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
             return
         with self._lock:
@@ -153,3 +154,49 @@ class BufferedWriter:
 
 writer = BufferedWriter()
 atexit.register(writer.flush)
+
+
+# Weights for the popularity score: a purchase says much more than a view.
+POPULARITY_WEIGHTS = {
+    Interaction.Kind.VIEW: 1.0,
+    Interaction.Kind.CLICK: 1.0,
+    Interaction.Kind.ADD_TO_CART: 3.0,
+    Interaction.Kind.PURCHASE: 5.0,
+}
+
+
+def refresh_product_popularity(*, days: int = 30, now: datetime | None = None) -> int:
+    """Recompute ``Product.popularity`` from the last ``days`` of the interaction log.
+
+    Each event counts with its kind's weight, halved for every week of age, so the
+    "popular" sort follows what shoppers do now. Products with no recent events drop to 0.
+
+    Returns:
+        The number of products whose score changed.
+    """
+    from shop.catalog.models import Product
+
+    if days <= 0:
+        raise ValueError("days must be positive")
+    now = now or timezone.now()
+    since = now - timedelta(days=days)
+    scores: dict[int, float] = defaultdict(float)
+    rows = (
+        Interaction.objects.filter(
+            created_at__gte=since, product__isnull=False, kind__in=list(POPULARITY_WEIGHTS)
+        )
+        .values_list("product_id", "kind", "created_at")
+        .iterator(chunk_size=5000)
+    )
+    for product_id, kind, created_at in rows:
+        age_weeks = (now - created_at).total_seconds() / (7 * 24 * 3600)
+        scores[product_id] += POPULARITY_WEIGHTS[kind] * 0.5**age_weeks
+    changed = []
+    for product in Product.objects.only("id", "popularity").iterator(chunk_size=2000):
+        score = round(scores.get(product.pk, 0.0), 4)
+        if product.popularity != score:
+            product.popularity = score
+            changed.append(product)
+    with transaction.atomic():
+        Product.objects.bulk_update(changed, ["popularity"], batch_size=500)
+    return len(changed)

@@ -1,0 +1,51 @@
+# Two commands matter: `make demo` and `make test`. `make help` lists the rest.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DEMO_PRODUCTS ?= 2000
+
+.DEFAULT_GOAL := help
+.PHONY: help install system-deps demo serve test test-fast lint format migrations-check bench clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed  ## Create the virtualenv with the pinned requirements
+
+system-deps:  ## Debian packages for browser tests and benchmarks (chromium, chromedriver, wrk)
+	bash scripts/system-deps.sh
+
+demo: install  ## Fresh machine -> migrated SQLite shop with demo data, served on 127.0.0.1:$(PORT)
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_shop --products $(DEMO_PRODUCTS)
+	@echo "Serving the demo shop on http://127.0.0.1:$(PORT)/  (admin: /en/admin/, see README)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+serve: install  ## Serve without reloading the demo data
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install system-deps  ## Run the whole test suite (SQLite unless DATABASE_URL is set)
+	$(PY) -m pytest
+
+lint: install  ## ruff lint + format check, missing migrations
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install  ## Apply ruff fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install system-deps  ## HTTP benchmark on PostgreSQL (see docs/benchmarks.md)
+	$(PY) bench/storefront_http.py
+
+clean:  ## Remove the virtualenv and everything under var/
+	rm -rf $(VENV) var
