@@ -153,3 +153,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Where `manage.py llm_prepare` writes converted model folders (see llm_services).
+LLM_MODEL_DIR = env.path("LLM_MODEL_DIR", default=str(BASE_DIR / "var" / "models"))
