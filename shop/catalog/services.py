@@ -158,7 +158,11 @@ class ProductData:
 
 def unique_slug(base: str, *, sku: str, exclude_pk: int | None = None) -> str:
     """A slug from the title; the SKU breaks ties so reruns produce the same slug."""
-    base = slugify(base, allow_unicode=False)[:120] or slugify(sku) or "product"
+    ascii_slug = slugify(base, allow_unicode=False)[:120]
+    # Chinese-only titles slugify to almost nothing ("有机T恤" -> "t"); the SKU reads better.
+    if len(ascii_slug) < 3:
+        ascii_slug = "-".join(filter(None, [ascii_slug, slugify(sku)])) or "product"
+    base = ascii_slug
     candidate = base
     clash = Product.objects.filter(slug=candidate)
     if exclude_pk:
@@ -209,7 +213,9 @@ def upsert_product(
     product.stock = data.stock
     product.status = data.status
     product.slug = data.slug or product.slug or unique_slug(data.title, sku=data.sku)
-    product.full_clean(validate_unique=False)
+    # The database enforces the check constraints and they were checked above; validating
+    # them again here would cost a query each.
+    product.full_clean(validate_unique=False, validate_constraints=False)
     product.save()
 
     known_languages = {code for code, _name in settings.LANGUAGES}

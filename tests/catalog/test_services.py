@@ -148,3 +148,9 @@ def test_database_refuses_compare_at_price_below_price():
     """The invariant holds even for writes that bypass the service."""
     with pytest.raises(IntegrityError):
         ProductFactory(price=Decimal("10"), compare_at_price=Decimal("5"))
+
+
+def test_unique_slug_falls_back_to_sku_for_chinese_titles():
+    """A Chinese-only title would slugify to almost nothing, so the SKU carries the slug."""
+    assert services.unique_slug("有机T恤", sku="TEE-42") == "t-tee-42"
+    assert services.unique_slug("跑步鞋", sku="RUN 7") == "run-7"
