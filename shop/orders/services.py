@@ -1,0 +1,368 @@
+"""Order writes: placing an order safely and moving it through its status flow."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from shop.catalog.models import Product
+from shop.catalog.pricing import calculate_totals
+from shop.interactions.services import build_interaction, write_batch
+
+from .exceptions import CheckoutError, InvalidTransition
+from .lock_objects import order_qs_select_for_update, product_qs_select_for_update
+from .models import ADDRESS_FIELDS, Order, OrderEvent, OrderLine, ReturnRequest, ShippingMethod
+from .payments import get_gateway
+
+logger = logging.getLogger(__name__)
+
+Status = Order.Status
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.PENDING: frozenset({Status.PAID, Status.CANCELLED}),
+    Status.PAID: frozenset({Status.SHIPPED, Status.CANCELLED}),
+    Status.SHIPPED: frozenset({Status.DELIVERED}),
+    Status.DELIVERED: frozenset({Status.RETURN_REQUESTED}),
+    # A rejected return request puts the order back to delivered.
+    Status.RETURN_REQUESTED: frozenset({Status.RETURNED, Status.DELIVERED}),
+    Status.RETURNED: frozenset({Status.REFUNDED}),
+    Status.CANCELLED: frozenset(),
+    Status.REFUNDED: frozenset(),
+}
+# Stock comes back when goods never left or came back.
+RESTOCKING_STATUSES = frozenset({Status.CANCELLED, Status.RETURNED})
+REQUIRED_ADDRESS_FIELDS = ("full_name", "line1", "city", "postcode", "country")
+
+
+def _clean_address(address: dict[str, Any]) -> dict[str, str]:
+    cleaned = {field: str(address.get(field) or "").strip() for field in ADDRESS_FIELDS}
+    missing = [field for field in REQUIRED_ADDRESS_FIELDS if not cleaned[field]]
+    if missing:
+        raise CheckoutError(
+            _("The shipping address is missing: %(fields)s.") % {"fields": ", ".join(missing)}
+        )
+    cleaned["country"] = cleaned["country"].upper()
+    if len(cleaned["country"]) != 2 or not cleaned["country"].isalpha():
+        raise CheckoutError(_("The country must be a two-letter code such as US or CN."))
+    return cleaned
+
+
+def _new_order_number() -> str:
+    return f"{timezone.now():%y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def place_order(
+    *,
+    lines: dict[int, int],
+    user: AbstractBaseUser | None,
+    email: str,
+    address: dict[str, Any],
+    shipping_method_code: str,
+    payment_method: str,
+    idempotency_key: str,
+    payment_token: str = "",
+    expected_total: Decimal | None = None,
+    language: str = "en",
+    session_key: str = "",
+) -> Order:
+    """Place one order for ``{product_id: quantity}`` lines, exactly once per idempotency key.
+
+    Product rows are locked (in primary-key order) for the whole transaction, so stock and
+    prices are re-validated under the lock and no product is ever oversold. Stock is
+    decremented with ``F()`` while the lock is held. A resubmit with the same key returns the
+    order the first submit created.
+
+    Args:
+        expected_total: the total the customer confirmed; if prices changed since, the order
+            is refused so they can review the new total.
+
+    Raises:
+        CheckoutError: empty cart, unknown shipping or payment method, bad address, a
+            product no longer sold or short of stock, a changed total, a declined payment.
+            Nothing is written.
+    """
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise CheckoutError(_("This checkout form has expired; please submit it again."))
+    existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return _same_customer_or_error(existing, user)
+    if not lines or any(quantity < 1 for quantity in lines.values()):
+        raise CheckoutError(_("Your cart is empty."))
+    clean_address = _clean_address(address)
+    shipping = ShippingMethod.objects.filter(code=shipping_method_code, is_active=True).first()
+    if shipping is None:
+        raise CheckoutError(_("Choose a shipping method."))
+    gateway = get_gateway(payment_method)
+
+    for _attempt in range(3):
+        try:
+            order = _place_order_locked(
+                lines=lines,
+                user=user,
+                email=email,
+                address=clean_address,
+                shipping=shipping,
+                gateway=gateway,
+                payment_token=payment_token,
+                idempotency_key=idempotency_key,
+                expected_total=expected_total,
+                language=language,
+                session_key=session_key,
+            )
+        except IntegrityError:
+            # Either a concurrent submit with the same key won (return its order) or the
+            # random order number collided (try again with a new one).
+            existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return _same_customer_or_error(existing, user)
+            continue
+        return order
+    raise CheckoutError(_("We could not place your order; please try again."))
+
+
+def _same_customer_or_error(order: Order, user: AbstractBaseUser | None) -> Order:
+    if order.user_id != (user.pk if user is not None and user.is_authenticated else None):
+        raise CheckoutError(_("This checkout form has expired; please submit it again."))
+    return order
+
+
+def _place_order_locked(
+    *,
+    lines: dict[int, int],
+    user: AbstractBaseUser | None,
+    email: str,
+    address: dict[str, str],
+    shipping: ShippingMethod,
+    gateway: Any,
+    payment_token: str,
+    idempotency_key: str,
+    expected_total: Decimal | None,
+    language: str,
+    session_key: str,
+) -> Order:
+    with transaction.atomic():
+        products = {p.pk: p for p in product_qs_select_for_update(lines)}
+        problems = []
+        for product_id, quantity in lines.items():
+            product = products.get(product_id)
+            if product is None or product.status != Product.Status.ACTIVE:
+                problems.append(_("A product in your cart is no longer sold."))
+            elif product.stock < quantity:
+                problems.append(
+                    _("Only %(stock)d of “%(title)s” left in stock.")
+                    % {"stock": product.stock, "title": product.title}
+                )
+        if problems:
+            raise CheckoutError(" ".join(problems))
+        currencies = {products[pid].currency for pid in lines}
+        if len(currencies) != 1:
+            raise CheckoutError(_("Products priced in different currencies cannot share an order."))
+        currency = currencies.pop()
+        totals = calculate_totals(
+            ((products[pid].price, quantity) for pid, quantity in lines.items()),
+            currency=currency,
+            shipping_price=shipping.price,
+            free_shipping_over=shipping.free_over,
+        )
+        if expected_total is not None and totals.total != expected_total:
+            raise CheckoutError(
+                _("Prices changed since you reviewed your order: the total is now %(total)s.")
+                % {"total": f"{totals.total} {currency}"}
+            )
+        # The test and cash gateways do not leave the process; a networked gateway would
+        # authorise before this transaction and capture after commit, keyed by the same key.
+        payment = gateway.charge(
+            amount=totals.total,
+            currency=currency,
+            token=payment_token,
+            idempotency_key=idempotency_key,
+        )
+        now = timezone.now()
+        order = Order.objects.create(
+            number=_new_order_number(),
+            user=user if user is not None and user.is_authenticated else None,
+            email=email,
+            language=language,
+            status=Status.PAID if payment.captured else Status.PENDING,
+            shipping_address=address,
+            shipping_method_code=shipping.code,
+            shipping_method_name=shipping.name,
+            subtotal=totals.subtotal,
+            shipping_total=totals.shipping,
+            total=totals.total,
+            currency=currency,
+            payment_method=gateway.code,
+            payment_reference=payment.reference,
+            idempotency_key=idempotency_key,
+            paid_at=now if payment.captured else None,
+        )
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                order=order,
+                product=products[pid],
+                sku=products[pid].sku,
+                title=products[pid].title,
+                unit_price=products[pid].price,
+                quantity=quantity,
+                line_total=products[pid].price * quantity,
+            )
+            for pid, quantity in lines.items()
+        )
+        for product_id, quantity in lines.items():
+            Product.objects.filter(pk=product_id).update(stock=F("stock") - quantity)
+        OrderEvent.objects.create(order=order, to_status=order.status, note="placed")
+        user_id = order.user_id
+        transaction.on_commit(lambda: _after_order_placed(order.pk, user_id, session_key))
+    return order
+
+
+def _after_order_placed(order_id: int, user_id: int | None, session_key: str) -> None:
+    order = Order.objects.prefetch_related("lines").get(pk=order_id)
+    write_batch(
+        build_interaction(
+            kind="purchase",
+            user_id=user_id,
+            session_key=session_key,
+            product_id=line.product_id,
+            quantity=line.quantity,
+            language=order.language,
+        )
+        for line in order.lines.all()
+    )
+    send_order_confirmation(order)
+
+
+def send_order_confirmation(order: Order) -> None:
+    """Email the confirmation in the language the customer ordered in."""
+    with translation.override(order.language):
+        subject = _("Your order %(number)s") % {"number": order.number}
+        body = render_to_string("orders/email/confirmation.txt", {"order": order})
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])
+
+
+def transition_order(
+    *, order_id: int, to_status: str, actor: AbstractBaseUser | None = None, note: str = ""
+) -> Order:
+    """Move an order to ``to_status`` if the status flow allows it.
+
+    Cancelling or receiving a return puts the stock back. The change and the note are
+    recorded as an :class:`OrderEvent`.
+
+    Raises:
+        InvalidTransition: the flow does not allow this change; nothing is written.
+    """
+    with transaction.atomic():
+        order = order_qs_select_for_update().get(pk=order_id)
+        from_status = order.status
+        if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()):
+            raise InvalidTransition(
+                _("An order cannot go from %(from)s to %(to)s.")
+                % {"from": Status(from_status).label, "to": _status_label(to_status)}
+            )
+        now = timezone.now()
+        order.status = to_status
+        timestamp = {Status.PAID: "paid_at", Status.SHIPPED: "shipped_at"}.get(to_status)
+        if to_status == Status.DELIVERED and from_status == Status.SHIPPED:
+            timestamp = "delivered_at"
+        if timestamp:
+            setattr(order, timestamp, now)
+        order.save()
+        if to_status in RESTOCKING_STATUSES:
+            _restock(order)
+        OrderEvent.objects.create(
+            order=order,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+        )
+    return order
+
+
+def _status_label(status: str) -> str:
+    return str(Status(status).label) if status in Status.values else status
+
+
+def _restock(order: Order) -> None:
+    quantities = dict(
+        order.lines.filter(product__isnull=False).values_list("product_id", "quantity")
+    )
+    list(product_qs_select_for_update(quantities))  # lock in pk order
+    for product_id, quantity in quantities.items():
+        Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+
+
+def add_order_note(*, order_id: int, note: str, actor: AbstractBaseUser | None = None) -> None:
+    """A merchant note on the order's timeline (no status change)."""
+    note = note.strip()
+    if not note:
+        raise ValueError("note is empty")
+    OrderEvent.objects.create(order_id=order_id, note=note, actor=actor)
+
+
+def return_deadline(order: Order) -> datetime | None:
+    if order.delivered_at is None:
+        return None
+    return order.delivered_at + timedelta(days=settings.SHOP_RETURN_WINDOW_DAYS)
+
+
+def request_return(
+    *, order_id: int, user: AbstractBaseUser, reason: str, now: datetime | None = None
+) -> ReturnRequest:
+    """A customer asks to return a delivered order within the return window.
+
+    Raises:
+        Order.DoesNotExist: the order is not this customer's.
+        CheckoutError: not delivered, outside the window, or no reason given.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise CheckoutError(_("Tell us why you are returning the order."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = order_qs_select_for_update().get(pk=order_id, user=user)
+        if order.status != Status.DELIVERED:
+            raise CheckoutError(_("Only delivered orders can be returned."))
+        deadline = return_deadline(order)
+        if deadline is None or now > deadline:
+            raise CheckoutError(
+                _("The %(days)d-day return window for this order has closed.")
+                % {"days": settings.SHOP_RETURN_WINDOW_DAYS}
+            )
+        request = ReturnRequest.objects.create(order=order, reason=reason[:2000])
+        transition_order(
+            order_id=order.pk, to_status=Status.RETURN_REQUESTED, actor=user, note=reason
+        )
+    return request
+
+
+def resolve_return(
+    *, return_request_id: int, approve: bool, actor: AbstractBaseUser | None = None
+) -> ReturnRequest:
+    """The merchant approves (goods received: order returned, stock back) or rejects."""
+    with transaction.atomic():
+        request = ReturnRequest.objects.select_for_update().get(pk=return_request_id)
+        if request.status != ReturnRequest.Status.REQUESTED:
+            raise InvalidTransition(_("This return request was already resolved."))
+        request.status = ReturnRequest.Status.APPROVED if approve else ReturnRequest.Status.REJECTED
+        request.resolved_at = timezone.now()
+        request.save(update_fields=["status", "resolved_at"])
+        transition_order(
+            order_id=request.order_id,
+            to_status=Status.RETURNED if approve else Status.DELIVERED,
+            actor=actor,
+            note=f"return {request.status}",
+        )
+    return request
