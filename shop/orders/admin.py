@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .exceptions import InvalidTransition
+from .models import Order, OrderEvent, OrderLine, ReturnRequest, ShippingMethod
+
+
+@admin.register(ShippingMethod)
+class ShippingMethodAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "price", "free_over", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    readonly_fields = ["product", "sku", "title", "unit_price", "quantity", "line_total"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderEventInline(admin.TabularInline):
+    """The timeline; new notes are added here (status changes go through the actions)."""
+
+    model = OrderEvent
+    extra = 1
+    fields = ["created_at", "from_status", "to_status", "note", "actor"]
+    readonly_fields = ["created_at", "from_status", "to_status", "actor"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def _transition_action(to_status: str, label: str):
+    def action(modeladmin, request, queryset):
+        done, refused = 0, []
+        for order in queryset:
+            try:
+                services.transition_order(
+                    order_id=order.pk, to_status=to_status, actor=request.user
+                )
+                done += 1
+            except InvalidTransition as error:
+                refused.append(f"{order.number}: {error}")
+        if done:
+            modeladmin.message_user(
+                request, _("%(count)d order(s) updated.") % {"count": done}, messages.SUCCESS
+            )
+        for line in refused:
+            modeladmin.message_user(request, line, messages.ERROR)
+
+    action.__name__ = f"mark_{to_status}"
+    action.short_description = label
+    action.allowed_permissions = ("change",)
+    return action
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "placed_at", "email", "status", "total", "currency", "payment_method"]
+    list_filter = ["status", "payment_method", "shipping_method_code", "placed_at"]
+    search_fields = ["number", "email", "user__username", "lines__sku"]
+    date_hierarchy = "placed_at"
+    inlines = [OrderLineInline, OrderEventInline]
+    readonly_fields = [
+        f.name
+        for f in Order._meta.get_fields()
+        if f.concrete and not f.many_to_many and f.name != "id"
+    ]
+    actions = [
+        _transition_action("paid", _("Mark as paid")),
+        _transition_action("shipped", _("Mark as shipped")),
+        _transition_action("delivered", _("Mark as delivered")),
+        _transition_action("cancelled", _("Cancel (restocks)")),
+        _transition_action("refunded", _("Mark as refunded")),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # orders come from checkout only
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not OrderEvent:
+            return super().save_formset(request, form, formset, change)
+        for event_form in formset.forms:
+            note = event_form.cleaned_data.get("note", "") if event_form.has_changed() else ""
+            if note and event_form.instance.pk is None:
+                services.add_order_note(order_id=form.instance.pk, note=note, actor=request.user)
+        return None
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(admin.ModelAdmin):
+    list_display = ["order", "status", "created_at", "resolved_at"]
+    list_filter = ["status"]
+    search_fields = ["order__number", "reason"]
+    readonly_fields = ["order", "reason", "status", "created_at", "resolved_at"]
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def _resolve(self, request, queryset, *, approve: bool) -> None:
+        for return_request in queryset:
+            try:
+                services.resolve_return(
+                    return_request_id=return_request.pk, approve=approve, actor=request.user
+                )
+            except InvalidTransition as error:
+                self.message_user(request, f"{return_request.order}: {error}", messages.ERROR)
+
+    @admin.action(description=_("Approve: goods received, restock"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._resolve(request, queryset, approve=True)
+
+    @admin.action(description=_("Reject"), permissions=["change"])
+    def reject(self, request, queryset):
+        self._resolve(request, queryset, approve=False)
