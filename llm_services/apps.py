@@ -6,3 +6,7 @@ class LlmServicesConfig(AppConfig):
     name = "llm_services"
     label = "llm_services"
     verbose_name = _("LLM services")
+
+    def ready(self) -> None:
+        # Registers the system checks. Never load a model here: ready() runs for migrate too.
+        from llm_services import checks  # noqa: F401

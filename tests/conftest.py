@@ -1,5 +1,8 @@
 import pytest
 
+# Model fixtures (tiny generator, MiniLM embedder) for every app's tests.
+pytest_plugins = ["tests.llm_services.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():

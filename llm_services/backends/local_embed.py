@@ -1,0 +1,79 @@
+"""In-process sentence-transformers embedder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from llm_services.backends.base import check_kind, check_texts, l2_normalise
+from llm_services.backends.local import LOAD_ERRORS, LocalBackend, import_torch
+from llm_services.types import EmbeddingKind
+
+
+class SentenceTransformerEmbedder(LocalBackend):
+    """A sentence-transformers model folder loaded on the CPU.
+
+    OPTIONS:
+        query_prefix / document_prefix: prepended to texts of that kind ("query: " and
+            "passage: " for e5; empty for MiniLM).
+        batch_size: texts per forward pass (default 32).
+        threads: torch threads (default env LLM_NUM_THREADS, else every CPU).
+    """
+
+    def __init__(self, *, alias: str, model: str, revision: str, options: dict[str, Any]) -> None:
+        super().__init__(alias=alias, model=model, revision=revision, options=options)
+        self.query_prefix: str = options.get("query_prefix", "")
+        self.document_prefix: str = options.get("document_prefix", "")
+        self.batch_size: int = int(options.get("batch_size", 32))
+        import_torch(options)
+        try:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()
+            self.model = SentenceTransformer(
+                str(self.path), device="cpu", local_files_only=True, trust_remote_code=False
+            )
+        except LOAD_ERRORS as exc:
+            raise self.load_error(exc) from exc
+        self.model.eval()
+        self._dim = int(self.model.get_embedding_dimension())
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def prefixed(self, texts: Sequence[str], *, kind: EmbeddingKind) -> list[str]:
+        """The texts exactly as the model sees them, with the prefix for ``kind``."""
+        prefix = self.query_prefix if kind == "query" else self.document_prefix
+        return [prefix + text for text in texts]
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        *,
+        kind: EmbeddingKind = "document",
+        batch_size: int | None = None,
+    ) -> np.ndarray:
+        texts = check_texts(texts)
+        check_kind(kind)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self.lock:
+            vectors = self.model.encode(
+                self.prefixed(texts, kind=kind),
+                # OPTIONS prefixes are the only ones: an empty prompt keeps a folder's
+                # default_prompt_name from adding a second.
+                prompt="",
+                batch_size=batch_size or self.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        # Normalised again in float32 so every backend returns norms of 1 to float precision.
+        return l2_normalise(vectors)
+
+    def close(self) -> None:
+        self.__dict__.pop("model", None)

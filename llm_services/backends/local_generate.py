@@ -1,0 +1,348 @@
+"""In-process causal language model (transformers ``generate`` on the CPU)."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from llm_services.backends.base import (
+    TRANSCRIPT_STOPS,
+    find_stop,
+    record_generation,
+    stop_holdback,
+    transcript_prompt,
+)
+from llm_services.backends.local import LOAD_ERRORS, LocalBackend, import_torch, torch_dtype
+from llm_services.exceptions import LLMBadRequest, LLMUnavailable
+from llm_services.types import Generation, PromptOrMessages, validate_messages
+
+PROMPT_STYLES = ("auto", "plain")
+# Sampling knobs passed through from OPTIONS to transformers' GenerationConfig when sampling.
+SAMPLING_OPTIONS = ("top_p", "top_k", "repetition_penalty", "no_repeat_ngram_size")
+_DONE = object()
+
+
+@dataclass(frozen=True, slots=True)
+class _Prompt:
+    ids: list[int]
+    stop: tuple[str, ...]
+
+
+class CausalLMGenerator(LocalBackend):
+    """A transformers causal-LM folder loaded on the CPU, with the KV cache on.
+
+    OPTIONS:
+        prompt_style: "auto" (default) renders messages with the tokenizer's chat template when
+            it has one, else as a plain transcript; "plain" always uses the transcript (base
+            models such as Gemma 3 270M, whose tokenizer may carry a template they never learnt).
+        dtype: "float32" (default), "bfloat16" or "float16".
+        batch_size: prompts per forward pass in ``generate_batch`` (default 8).
+        threads: torch threads (default env LLM_NUM_THREADS, else every CPU).
+        top_p, top_k, repetition_penalty, no_repeat_ngram_size: used when temperature > 0;
+            unset ones come from the model's own generation_config.json.
+
+    A raw string prompt is completed as-is (with the tokenizer's BOS token). Messages rendered
+    as a transcript also stop at "\\nUser:" / "\\nSystem:", where a base model would start
+    writing the next turn itself.
+    """
+
+    def __init__(self, *, alias: str, model: str, revision: str, options: dict[str, Any]) -> None:
+        super().__init__(alias=alias, model=model, revision=revision, options=options)
+        self.prompt_style = options.get("prompt_style", "auto")
+        if self.prompt_style not in PROMPT_STYLES:
+            raise LLMUnavailable(
+                f"LLM alias {alias!r}: prompt_style must be one of {PROMPT_STYLES}, "
+                f"not {self.prompt_style!r}."
+            )
+        self.batch_size = int(options.get("batch_size", 8))
+        self._torch = torch = import_torch(options)
+        try:
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()
+            self.tokenizer = AutoTokenizer.from_pretrained(
+                str(self.path), local_files_only=True, trust_remote_code=False
+            )
+            self.model = AutoModelForCausalLM.from_pretrained(
+                str(self.path),
+                local_files_only=True,
+                trust_remote_code=False,
+                dtype=torch_dtype(torch, options),
+            )
+        except LOAD_ERRORS as exc:
+            raise self.load_error(exc) from exc
+        self.model.eval()
+        self.uses_chat_template = self.prompt_style == "auto" and bool(
+            getattr(self.tokenizer, "chat_template", None)
+        )
+        text_config = self.model.config.get_text_config()
+        self.context_length: int | None = getattr(text_config, "max_position_embeddings", None)
+
+    # -- preprocess -------------------------------------------------------------------------
+
+    def render(self, prompt_or_messages: PromptOrMessages) -> tuple[str, bool]:
+        """The prompt text the model sees, and whether it still needs the tokenizer's BOS."""
+        if isinstance(prompt_or_messages, str):
+            return prompt_or_messages, True
+        messages = validate_messages(prompt_or_messages)
+        if self.uses_chat_template:
+            # The template writes its own special tokens (BOS included).
+            text = self.tokenizer.apply_chat_template(
+                messages, tokenize=False, add_generation_prompt=True
+            )
+            return text, False
+        return transcript_prompt(messages), True
+
+    def _prepare(
+        self, prompt_or_messages: PromptOrMessages, stop: Sequence[str] | None, max_new_tokens: int
+    ) -> _Prompt:
+        if max_new_tokens < 1:
+            raise LLMBadRequest("max_new_tokens must be at least 1.")
+        text, add_special_tokens = self.render(prompt_or_messages)
+        ids = self.tokenizer(text, add_special_tokens=add_special_tokens)["input_ids"]
+        if not ids:
+            raise LLMBadRequest("The prompt is empty.")
+        if self.context_length and len(ids) + max_new_tokens > self.context_length:
+            raise LLMBadRequest(
+                f"Prompt of {len(ids)} tokens plus max_new_tokens={max_new_tokens} exceeds the "
+                f"model's context of {self.context_length} tokens."
+            )
+        stops = tuple(s for s in (stop or ()) if s)
+        if not isinstance(prompt_or_messages, str) and not self.uses_chat_template:
+            stops += TRANSCRIPT_STOPS
+        return _Prompt(ids=list(ids), stop=stops)
+
+    def _eos_ids(self) -> set[int]:
+        eos = self.model.generation_config.eos_token_id
+        ids = set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
+        if self.tokenizer.eos_token_id is not None:
+            ids.add(self.tokenizer.eos_token_id)
+        return ids
+
+    def _pad_id(self) -> int:
+        for candidate in (self.tokenizer.pad_token_id, self.tokenizer.eos_token_id):
+            if candidate is not None:
+                return int(candidate)
+        return 0
+
+    # -- forward ----------------------------------------------------------------------------
+
+    def _generate_ids(
+        self,
+        prompts: Sequence[_Prompt],
+        *,
+        max_new_tokens: int,
+        temperature: float,
+        streamer: Any = None,
+        cancel: threading.Event | None = None,
+    ) -> tuple[list[list[int]], list[int | None]]:
+        """Run transformers generate on left-padded prompts.
+
+        Returns the generated ids of each row (before trimming) and, per row, how many tokens
+        it had generated when it finished (EOS or stop string), or None if it never did.
+        Call with ``self.lock`` held.
+        """
+        from transformers import GenerationConfig, StoppingCriteria, StoppingCriteriaList
+
+        torch = self._torch
+        width = max(len(p.ids) for p in prompts)
+        pad_id = self._pad_id()
+        input_ids = torch.full((len(prompts), width), pad_id, dtype=torch.long)
+        attention_mask = torch.zeros((len(prompts), width), dtype=torch.long)
+        for row, prompt in enumerate(prompts):
+            # Left padding: every row's last prompt token sits in the same column, so the batch
+            # decodes in lock-step.
+            input_ids[row, width - len(prompt.ids) :] = torch.tensor(prompt.ids)
+            attention_mask[row, width - len(prompt.ids) :] = 1
+        eos_ids = self._eos_ids()
+        tokenizer = self.tokenizer
+        finished_at: list[int | None] = [None] * len(prompts)
+
+        class StopCriterion(StoppingCriteria):
+            def __call__(self, ids: Any, scores: Any, **kwargs: Any) -> Any:
+                generated = ids.shape[1] - width
+                for row, prompt in enumerate(prompts):
+                    if finished_at[row] is not None:
+                        continue
+                    if int(ids[row, -1]) in eos_ids:
+                        finished_at[row] = generated
+                    elif prompt.stop:
+                        text = tokenizer.decode(ids[row, width:].tolist(), skip_special_tokens=True)
+                        if find_stop(text, prompt.stop) is not None:
+                            finished_at[row] = generated
+                cancelled = cancel is not None and cancel.is_set()
+                done = [cancelled or f is not None for f in finished_at]
+                return torch.tensor(done, dtype=torch.bool, device=ids.device)
+
+        config: dict[str, Any] = {
+            "max_new_tokens": max_new_tokens,
+            "pad_token_id": pad_id,
+            "eos_token_id": sorted(eos_ids) or None,
+            "use_cache": True,
+        }
+        if temperature > 0:
+            config.update(do_sample=True, temperature=float(temperature))
+            config.update({k: self.options[k] for k in SAMPLING_OPTIONS if k in self.options})
+        else:
+            config.update(do_sample=False)
+        with torch.inference_mode():
+            output = self.model.generate(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                generation_config=GenerationConfig(**config),
+                stopping_criteria=StoppingCriteriaList([StopCriterion()]),
+                streamer=streamer,
+            )
+        return output[:, width:].tolist(), finished_at
+
+    # -- postprocess ------------------------------------------------------------------------
+
+    def _finish(
+        self, prompt: _Prompt, ids: list[int], finished_at: int | None, latency_ms: float
+    ) -> Generation:
+        count = finished_at if finished_at is not None else len(ids)
+        # The EOS token counts as generated but is no part of the text, special token or not.
+        text_ids = ids[: count - 1] if count and ids[count - 1] in self._eos_ids() else ids[:count]
+        text = self.tokenizer.decode(text_ids, skip_special_tokens=True)
+        cut = find_stop(text, prompt.stop)
+        if cut is not None:
+            text = text[:cut]
+        generation = Generation(
+            text=text,
+            model_id=self.model_id,
+            revision=self.revision,
+            prompt_tokens=len(prompt.ids),
+            completion_tokens=count,
+            latency_ms=latency_ms,
+            finish_reason="stop" if finished_at is not None or cut is not None else "length",
+        )
+        record_generation(self.alias, generation)
+        return generation
+
+    # -- public API -------------------------------------------------------------------------
+
+    def generate(
+        self,
+        prompt_or_messages: PromptOrMessages,
+        *,
+        max_new_tokens: int = 256,
+        temperature: float = 0.2,
+        stop: Sequence[str] | None = None,
+    ) -> Generation:
+        return self.generate_batch(
+            [prompt_or_messages], max_new_tokens=max_new_tokens, temperature=temperature, stop=stop
+        )[0]
+
+    def generate_batch(
+        self,
+        prompts: Sequence[PromptOrMessages],
+        *,
+        max_new_tokens: int = 256,
+        temperature: float = 0.2,
+        stop: Sequence[str] | None = None,
+    ) -> list[Generation]:
+        if isinstance(prompts, str):
+            raise LLMBadRequest("generate_batch() takes a list of prompts, not a single string.")
+        prepared = [self._prepare(p, stop, max_new_tokens) for p in prompts]
+        results: list[Generation] = []
+        for start in range(0, len(prepared), self.batch_size):
+            chunk = prepared[start : start + self.batch_size]
+            began = time.perf_counter()
+            with self.lock:
+                rows, finished_at = self._generate_ids(
+                    chunk, max_new_tokens=max_new_tokens, temperature=temperature
+                )
+            latency_ms = (time.perf_counter() - began) * 1000
+            results += [
+                self._finish(p, ids, f, latency_ms)
+                for p, ids, f in zip(chunk, rows, finished_at, strict=True)
+            ]
+        return results
+
+    def stream(
+        self,
+        prompt_or_messages: PromptOrMessages,
+        *,
+        max_new_tokens: int = 256,
+        temperature: float = 0.2,
+        stop: Sequence[str] | None = None,
+    ) -> Iterator[str]:
+        prompt = self._prepare(prompt_or_messages, stop, max_new_tokens)
+        return self._stream(prompt, max_new_tokens=max_new_tokens, temperature=temperature)
+
+    def _stream(self, prompt: _Prompt, *, max_new_tokens: int, temperature: float) -> Iterator[str]:
+        from transformers.generation.streamers import BaseStreamer
+
+        tokens: queue.Queue[Any] = queue.Queue()
+        cancel = threading.Event()
+        outcome: dict[str, Any] = {}
+
+        class QueueStreamer(BaseStreamer):
+            prompt_seen = False
+
+            def put(self, value: Any) -> None:
+                if not self.prompt_seen:  # generate() first hands over the prompt itself
+                    self.prompt_seen = True
+                    return
+                tokens.put(int(value.reshape(-1)[0]))
+
+            def end(self) -> None:
+                pass
+
+        def work() -> None:
+            began = time.perf_counter()
+            try:
+                with self.lock:
+                    rows, finished_at = self._generate_ids(
+                        [prompt],
+                        max_new_tokens=max_new_tokens,
+                        temperature=temperature,
+                        streamer=QueueStreamer(),
+                        cancel=cancel,
+                    )
+                outcome["result"] = (rows[0], finished_at[0], began)
+            except BaseException as exc:  # noqa: BLE001 - handed to the consuming thread
+                outcome["error"] = exc
+            finally:
+                tokens.put(_DONE)
+
+        worker = threading.Thread(target=work, name=f"llm-stream-{self.alias}", daemon=True)
+        worker.start()
+        ids: list[int] = []
+        emitted = ""
+        try:
+            while (token := tokens.get()) is not _DONE:
+                ids.append(token)
+                if token in self._eos_ids():
+                    continue
+                text = self.tokenizer.decode(ids, skip_special_tokens=True)
+                cut = find_stop(text, prompt.stop)
+                if cut is not None:
+                    text = text[:cut]
+                else:
+                    # Hold back what may begin a stop string or an unfinished UTF-8 sequence.
+                    text = text[: len(text) - stop_holdback(text, prompt.stop)].rstrip("\ufffd")
+                if len(text) > len(emitted) and text.startswith(emitted):
+                    yield text[len(emitted) :]
+                    emitted = text
+            worker.join()
+            if "error" in outcome:
+                raise outcome["error"]
+            row, finished_at, began = outcome["result"]
+            generation = self._finish(
+                prompt, row, finished_at, (time.perf_counter() - began) * 1000
+            )
+            if generation.text.startswith(emitted) and len(generation.text) > len(emitted):
+                yield generation.text[len(emitted) :]
+        finally:
+            cancel.set()
+            worker.join()
+
+    def close(self) -> None:
+        self.__dict__.pop("model", None)
+        self.__dict__.pop("tokenizer", None)

@@ -1,0 +1,157 @@
+"""``models``: the process-wide registry of model backends, built lazily from LLM_MODELS.
+
+The shape of django.utils.connection.BaseConnectionHandler, with one difference: one backend
+instance per *process*, shared by every thread, because the weights are large.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.module_loading import import_string
+
+from llm_services.conf import PREPARED_PREFIX, SETTING_NAME, get_model_settings, normalise_config
+from llm_services.exceptions import UnknownAlias
+
+
+class ModelHandler:
+    """Lazy access to the configured model backends: ``models["embed"].encode([...])``.
+
+    Nothing is imported or loaded until an alias is first used; concurrent first uses of an
+    alias build exactly one backend.
+    """
+
+    settings_name = SETTING_NAME
+
+    def __init__(self, settings: dict[str, Any] | None = None) -> None:
+        self._explicit_settings = settings
+        self._settings: dict[str, Any] | None = None
+        self._backends: dict[str, Any] = {}
+        # Re-entrant: a backend's constructor may itself look up another alias.
+        self._lock = threading.RLock()
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        if self._settings is None:
+            source = self._explicit_settings
+            self._settings = dict(source) if source is not None else get_model_settings()
+        return self._settings
+
+    @property
+    def aliases(self) -> list[str]:
+        """The configured aliases, without those set to None (features switched off)."""
+        return [alias for alias, config in self.settings.items() if config is not None]
+
+    def __contains__(self, alias: object) -> bool:
+        return alias in self.aliases
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.aliases)
+
+    def __getitem__(self, alias: str) -> Any:
+        backend = self._backends.get(alias)
+        if backend is not None:
+            return backend
+        with self._lock:
+            backend = self._backends.get(alias)
+            if backend is None:
+                backend = self.create_backend(alias)
+                self._backends[alias] = backend
+            return backend
+
+    def create_backend(self, alias: str) -> Any:
+        """Build the backend for ``alias`` from its settings (loads the model).
+
+        Raises:
+            UnknownAlias: ``alias`` is not configured, or configured as None.
+            ImproperlyConfigured: its BACKEND is missing or cannot be imported.
+            LLMUnavailable: the model cannot be loaded.
+        """
+        settings = self.settings
+        if settings.get(alias) is None:
+            raise UnknownAlias(alias, self.aliases, disabled=alias in settings)
+        raw = settings[alias]
+        if not isinstance(raw, dict) or not raw.get("BACKEND"):
+            raise ImproperlyConfigured(f"{SETTING_NAME}[{alias!r}] needs a BACKEND.")
+        config = normalise_config(raw)
+        try:
+            backend_class = import_string(config["BACKEND"])
+        except ImportError as exc:
+            raise ImproperlyConfigured(
+                f"Could not import {SETTING_NAME}[{alias!r}]['BACKEND'] "
+                f"{config['BACKEND']!r}: {exc}"
+            ) from exc
+        return backend_class(
+            alias=alias,
+            model=config["MODEL"],
+            revision=config["REVISION"],
+            options=config["OPTIONS"],
+        )
+
+    def all(self, initialized_only: bool = False) -> list[Any]:
+        """Every backend; with ``initialized_only`` only those already built (builds nothing)."""
+        if initialized_only:
+            with self._lock:
+                return list(self._backends.values())
+        return [self[alias] for alias in self.aliases]
+
+    def close_all(self) -> None:
+        """Close and forget every built backend; the next access builds a fresh one."""
+        with self._lock:
+            backends, self._backends = self._backends, {}
+        for backend in backends.values():
+            backend.close()
+
+    def reset(self, *, keep_unchanged: bool = False) -> None:
+        """Forget the settings and the built backends (after LLM_MODELS changes).
+
+        With ``keep_unchanged``, a backend whose alias configuration is the same in the new
+        settings survives: overriding one alias in a test does not reload the others.
+        """
+        with self._lock:
+            old_settings = self._settings
+            self._settings = None
+            stale = list(self._backends)
+            if keep_unchanged and old_settings is not None:
+                try:
+                    new_settings = self.settings
+                except ImproperlyConfigured:
+                    pass  # reported on the next access; nothing survives a broken setting
+                else:
+                    stale = [a for a in stale if new_settings.get(a) != old_settings.get(a)]
+            backends = [self._backends.pop(alias) for alias in stale]
+        for backend in backends:
+            backend.close()
+
+    def forget(self, aliases: Iterable[str]) -> None:
+        """Close and drop the built backends of ``aliases``; they rebuild on next access."""
+        with self._lock:
+            backends = [self._backends.pop(alias) for alias in aliases if alias in self._backends]
+        for backend in backends:
+            backend.close()
+
+
+models = ModelHandler()
+
+
+@receiver(setting_changed)
+def _reset_models(*, setting: str, **kwargs: Any) -> None:
+    if setting == SETTING_NAME:
+        models.reset(keep_unchanged=True)
+    elif setting == "LLM_MODEL_DIR":
+        # Only prepared:<folder> models live under LLM_MODEL_DIR; the others stay loaded.
+        try:
+            configs = models.settings
+        except ImproperlyConfigured:
+            models.reset()
+            return
+        models.forget(
+            alias
+            for alias, config in configs.items()
+            if isinstance(config, dict) and str(config.get("MODEL", "")).startswith(PREPARED_PREFIX)
+        )

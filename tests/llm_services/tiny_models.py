@@ -1,0 +1,88 @@
+"""A tiny randomly initialised causal LM, built in a fraction of a second for tests.
+
+It writes nonsense, but it runs every real code path of the local generator (tokenizer, chat
+template or transcript, KV cache, left-padded batches, stop strings) in milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+# A ChatML-style template, so the "model has a chat template" path is tested too.
+CHAT_TEMPLATE = (
+    "{{ bos_token }}{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}\n{% endfor %}"
+    "{% if add_generation_prompt %}<|assistant|>{% endif %}"
+)
+CORPUS = [
+    "running shoes for trail and road, light and breathable",
+    "a ceramic coffee mug that keeps drinks warm",
+    "System: be brief\nUser: hello\nAssistant: hi there, how can I help?",
+    "<|user|>what is the price?\n<|assistant|>it costs ten dollars",
+]
+
+
+def build_tiny_causal_lm(path: Path, *, chat_template: str | None = None, seed: int = 0) -> Path:
+    """Write a tiny Llama (hidden 32, 2 layers, ~300-token byte-level BPE) to ``path``.
+
+    The folder holds what ``manage.py llm_prepare`` writes for a real model, manifest.json
+    included, so it also works as a ``prepared:<folder>`` model.
+    """
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    tokenizer.train_from_iterator(
+        CORPUS * 10,
+        trainers.BpeTrainer(
+            vocab_size=300,
+            special_tokens=["<pad>", "<s>", "</s>"],
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+            show_progress=False,
+        ),
+    )
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="<s> $A", pair="<s> $A <s> $B", special_tokens=[("<s>", 1)]
+    )
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer, bos_token="<s>", eos_token="</s>", pad_token="<pad>"
+    )
+    if chat_template:
+        fast.chat_template = chat_template
+    path.mkdir(parents=True, exist_ok=True)
+    fast.save_pretrained(path)
+
+    torch.manual_seed(seed)
+    config = LlamaConfig(
+        vocab_size=len(fast),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=512,
+        pad_token_id=0,
+        bos_token_id=1,
+        eos_token_id=2,
+        # Large weights make the logits decisive, so greedy decoding has no near-ties that
+        # float noise between a padded batch and a single prompt could flip.
+        initializer_range=0.5,
+        tie_word_embeddings=False,
+    )
+    model = LlamaForCausalLM(config)
+    # Only printable ASCII tokens can win (a zero row scores 0, below the best random row):
+    # the nonsense stays readable, valid UTF-8 and free of accidental EOS. Tests of EOS set
+    # the generation config's eos_token_id to a token the model does produce.
+    unwanted = [
+        token_id
+        for token_id in range(len(fast))
+        if not (text := fast.decode([token_id])) or not (text.isascii() and text.isprintable())
+    ]
+    with torch.no_grad():
+        model.lm_head.weight[unwanted] = 0.0
+    model.save_pretrained(path)
+    (path / "manifest.json").write_text(json.dumps({"model": "tiny-random-llama", "seed": seed}))
+    return path
