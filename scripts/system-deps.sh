@@ -7,6 +7,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+# Without a CJK font headless Chromium draws the Chinese storefront as empty boxes.
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

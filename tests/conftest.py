@@ -13,3 +13,11 @@ def _clear_cache():
     yield
     cache.clear()
 
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request to /zh-hans/ activates Chinese for the thread; later tests expect English."""
+    from django.utils import translation
+
+    yield
+    translation.activate("en")

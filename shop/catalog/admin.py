@@ -3,12 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import selectors, services
 from .models import (
     Attribute,
     AttributeOption,
@@ -20,6 +20,22 @@ from .models import (
     ProductImage,
     ProductTranslation,
 )
+
+
+class InvalidatesCatalogCache:
+    """Pages cache catalog data; any admin edit makes them render afresh after commit."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        transaction.on_commit(selectors.invalidate_catalog_cache)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(selectors.invalidate_catalog_cache)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(selectors.invalidate_catalog_cache)
 
 
 class CategoryTranslationInline(admin.TabularInline):
@@ -34,7 +50,7 @@ class CategoryAttributeInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(InvalidatesCatalogCache, admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "position"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]
@@ -45,7 +61,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Brand)
-class BrandAdmin(admin.ModelAdmin):
+class BrandAdmin(InvalidatesCatalogCache, admin.ModelAdmin):
     list_display = ["name", "name_zh", "slug"]
     search_fields = ["name", "name_zh"]
     prepopulated_fields = {"slug": ["name"]}
@@ -57,7 +73,7 @@ class AttributeOptionInline(admin.TabularInline):
 
 
 @admin.register(Attribute)
-class AttributeAdmin(admin.ModelAdmin):
+class AttributeAdmin(InvalidatesCatalogCache, admin.ModelAdmin):
     list_display = ["code", "name", "name_zh", "kind", "unit"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "name_zh"]
@@ -131,7 +147,7 @@ class StockFilter(admin.SimpleListFilter):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(InvalidatesCatalogCache, admin.ModelAdmin):
     form = ProductAdminForm
     change_list_template = "admin/catalog/product/change_list.html"
     list_display = ["title", "sku", "category", "brand", "price", "stock", "status", "updated_at"]

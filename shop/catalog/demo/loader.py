@@ -30,6 +30,7 @@ from shop.catalog.models import (
     Product,
     ProductTranslation,
 )
+from shop.catalog.selectors import invalidate_catalog_cache
 from shop.catalog.services import SchemaEntry, clean_attributes, get_attribute_schema
 from shop.interactions.models import Interaction
 from shop.interactions.services import refresh_product_popularity, write_batch
@@ -179,6 +180,7 @@ def load_demo_shop(
         refresh_product_ratings(product_ids=None)
         refresh_product_popularity(days=POPULARITY_DAYS, now=now)
     _count(summary, customers=customers if history else 0)
+    invalidate_catalog_cache()
     return summary
 
 
