@@ -12,6 +12,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("shop.accounts.urls")),
+    path("cart/", include("shop.cart.urls")),
+    path("", include("shop.orders.urls")),
     path("", include("shop.catalog.urls")),
     prefix_default_language=True,
 )

@@ -60,6 +60,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "shop.catalog.context_processors.navigation",
+                "shop.cart.context_processors.mini_cart",
             ],
         },
     },

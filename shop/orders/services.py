@@ -23,7 +23,15 @@ from shop.interactions.services import build_interaction, write_batch
 
 from .exceptions import CheckoutError, InvalidTransition
 from .lock_objects import order_qs_select_for_update, product_qs_select_for_update
-from .models import ADDRESS_FIELDS, Order, OrderEvent, OrderLine, ReturnRequest, ShippingMethod
+from .models import (
+    ADDRESS_FIELDS,
+    Address,
+    Order,
+    OrderEvent,
+    OrderLine,
+    ReturnRequest,
+    ShippingMethod,
+)
 from .payments import get_gateway
 
 logger = logging.getLogger(__name__)
@@ -366,3 +374,13 @@ def resolve_return(
             note=f"return {request.status}",
         )
     return request
+
+
+def save_address(*, user: AbstractBaseUser, address: dict[str, str]) -> Address:
+    """Keep a checkout address for next time, unless the customer already has it."""
+    fields = {field: address.get(field, "") for field in ADDRESS_FIELDS}
+    existing = Address.objects.filter(user=user, **fields).first()
+    if existing is not None:
+        return existing
+    is_first = not Address.objects.filter(user=user).exists()
+    return Address.objects.create(user=user, is_default=is_first, **fields)
