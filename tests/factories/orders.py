@@ -55,6 +55,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
     total = Decimal("15.00")
     currency = "USD"
     payment_method = "cod"
+    status = Order.Status.PENDING
     idempotency_key = factory.Sequence(lambda n: f"key-{n}")
     delivered_at = factory.LazyAttribute(
         lambda o: timezone.now() if o.status == Order.Status.DELIVERED else None
