@@ -70,10 +70,16 @@ for name, url in pages.items():
     client.get(url)  # warm caches as a running server would have them
     with CaptureQueriesContext(connection) as ctx:
         status = client.get(url).status_code
+    assert status == 200, (url, status)
     out[name] = {"url": url, "status": status, "queries": len(ctx.captured_queries)}
 print(json.dumps(out))
 """
-    shell_env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DEBUG": "false"}
+    shell_env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "testserver",
+    }
     out = run([PY, "manage.py", "shell", "-c", script], shell_env, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
