@@ -22,7 +22,6 @@ from shop.interactions import services as interactions
 from . import selectors
 from .forms import ProductFilterForm
 
-
 BUY_BOX_SLOT = "<!--buy-box-->"
 
 
