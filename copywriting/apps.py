@@ -6,3 +6,9 @@ class CopywritingConfig(AppConfig):
     name = "copywriting"
     label = "copywriting"
     verbose_name = _("Copywriting")
+
+    def ready(self) -> None:
+        # Registers the "copywriting" fine-tuning task; no database access, no model loading.
+        from copywriting.training import register
+
+        register()

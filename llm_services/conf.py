@@ -29,6 +29,10 @@ from __future__ import annotations
 
 import copy
 import importlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -133,3 +137,161 @@ def resolve_model_path(spec: str, *, alias: str) -> Path:
     if not path.is_dir():
         raise LLMUnavailable(f"Model folder {path} for LLM alias {alias!r} does not exist.")
     return path
+
+
+# -- fine-tuned versions ----------------------------------------------------------------------
+#
+# `manage.py finetune` stores ModelVersion rows; activating one makes its alias serve the
+# version's folder. Every process (web workers, Celery workers) finds out by reading the active
+# rows at most once every LLM_VERSION_CHECK_SECONDS, so nothing needs a restart; the process
+# that activates also invalidates its own copy at once.
+
+VERSIONS_SETTING = "LLM_MODEL_VERSIONS"
+VERSION_CHECK_SETTING = "LLM_VERSION_CHECK_SECONDS"
+DEFAULT_VERSION_CHECK_SECONDS = 5.0
+
+logger = logging.getLogger("llm_services")
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveVersion:
+    """What the handler needs to serve an active ModelVersion (plain values, no ORM row)."""
+
+    version_id: int
+    name: str
+    base_model: str
+    model: str  # an absolute folder path, usable as a MODEL spec
+    revision: str
+
+
+class _ActiveVersionCache:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.versions: dict[str, ActiveVersion] | None = None
+        self.checked_at = 0.0
+        self.reported: set[str] = set()
+
+    def report_once(self, key: str, message: str, *args: Any) -> None:
+        if key not in self.reported:
+            self.reported.add(key)
+            logger.warning(message, *args)
+
+
+_active = _ActiveVersionCache()
+
+
+def versions_enabled() -> bool:
+    """settings.LLM_MODEL_VERSIONS; unset means on, except under test settings.
+
+    Tests that load models without database access would otherwise fail on the lookup; the
+    tests of versions switch it on.
+    """
+    value = getattr(settings, VERSIONS_SETTING, None)
+    if value is None:
+        from llm_services.checks import is_test_settings
+
+        return not is_test_settings()
+    return bool(value)
+
+
+def artifact_folder(path: str) -> Path:
+    """A stored artifact path as a folder: relative paths are under LLM_MODEL_DIR."""
+    folder = Path(path)
+    return folder if folder.is_absolute() else model_dir() / folder
+
+
+def invalidate_active_versions() -> None:
+    """Make the next lookup read the active versions again (after an activation or rollback)."""
+    with _active.lock:
+        _active.checked_at = 0.0
+        _active.versions = None
+
+
+def active_versions() -> dict[str, ActiveVersion]:
+    """alias -> active version, read from the database at most every few seconds.
+
+    Never called at import time. While the table does not exist yet (before ``migrate``) or
+    the database cannot be reached, the configured models are served and the reason is logged
+    once; a lookup from async code keeps the last known state.
+    """
+    if not versions_enabled():
+        return {}
+    ttl = float(getattr(settings, VERSION_CHECK_SETTING, DEFAULT_VERSION_CHECK_SECONDS))
+    now = time.monotonic()
+    cached = _active.versions
+    if cached is not None and now - _active.checked_at < ttl:
+        return cached
+    with _active.lock:
+        if _active.versions is not None and now - _active.checked_at < ttl:
+            return _active.versions
+        versions = _read_active_versions()
+        if versions is None:
+            versions = _active.versions or {}
+        _active.versions = versions
+        _active.checked_at = now
+        return versions
+
+
+def _read_active_versions() -> dict[str, ActiveVersion] | None:
+    from django.core.exceptions import SynchronousOnlyOperation
+    from django.db import OperationalError, ProgrammingError, connection, transaction
+
+    from llm_services.models import ModelVersion
+
+    try:
+        if connection.in_atomic_block:
+            # A failed query (missing table) must not break the caller's transaction.
+            with transaction.atomic():
+                rows = list(ModelVersion.objects.filter(is_active=True))
+        else:
+            rows = list(ModelVersion.objects.filter(is_active=True))
+    except (OperationalError, ProgrammingError) as exc:
+        _active.report_once(
+            "db",
+            "llm_services: cannot read active model versions (%s); serving the configured "
+            "models. Run `manage.py migrate` if the llm_services tables are missing.",
+            exc,
+        )
+        return {}
+    except SynchronousOnlyOperation:
+        _active.report_once(
+            "async",
+            "llm_services: model versions looked up from async code; keeping the last known "
+            "state. Use the models handler from sync code (or sync_to_async).",
+        )
+        return None
+    _active.reported.discard("db")
+    return {
+        row.alias: ActiveVersion(
+            version_id=row.pk,
+            name=row.name,
+            base_model=row.base_model,
+            model=str(artifact_folder(row.artifact_path)),
+            revision=row.revision,
+        )
+        for row in rows
+    }
+
+
+def active_model_override(alias: str, config: ModelConfig) -> ActiveVersion | None:
+    """The active version the handler should serve for ``alias`` instead of its MODEL, if any.
+
+    A version trained from another base model than the alias's current MODEL is ignored (with
+    a warning, once): after LLM_MODELS moves an alias to a new model, an old fine-tune must
+    not silently take its place.
+    """
+    version = active_versions().get(alias)
+    if version is None:
+        return None
+    if version.base_model != config["MODEL"]:
+        _active.report_once(
+            f"base:{alias}:{version.version_id}",
+            "llm_services: active version %s of alias %r was trained from %s, but LLM_MODELS "
+            "now configures %s; serving the configured model.",
+            version.name,
+            alias,
+            version.base_model,
+            config["MODEL"],
+        )
+        return None
+    return version

@@ -15,7 +15,16 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
-from llm_services.conf import PREPARED_PREFIX, SETTING_NAME, get_model_settings, normalise_config
+from llm_services.conf import (
+    PREPARED_PREFIX,
+    SETTING_NAME,
+    VERSIONS_SETTING,
+    ActiveVersion,
+    active_model_override,
+    get_model_settings,
+    invalidate_active_versions,
+    normalise_config,
+)
 from llm_services.exceptions import UnknownAlias
 
 
@@ -23,7 +32,9 @@ class ModelHandler:
     """Lazy access to the configured model backends: ``models["embed"].encode([...])``.
 
     Nothing is imported or loaded until an alias is first used; concurrent first uses of an
-    alias build exactly one backend.
+    alias build exactly one backend. While a fine-tuned ModelVersion of an alias is active, the
+    alias serves that version's folder; activating or rolling back a version is picked up on
+    the next access after the version check interval, without a restart.
     """
 
     settings_name = SETTING_NAME
@@ -32,6 +43,8 @@ class ModelHandler:
         self._explicit_settings = settings
         self._settings: dict[str, Any] | None = None
         self._backends: dict[str, Any] = {}
+        # alias -> the active version its backend was built with (None: the configured MODEL).
+        self._versions: dict[str, ActiveVersion | None] = {}
         # Re-entrant: a backend's constructor may itself look up another alias.
         self._lock = threading.RLock()
 
@@ -54,18 +67,34 @@ class ModelHandler:
         return iter(self.aliases)
 
     def __getitem__(self, alias: str) -> Any:
+        version = self._active_version(alias)
         backend = self._backends.get(alias)
-        if backend is not None:
+        if backend is not None and self._versions.get(alias) == version:
             return backend
         with self._lock:
             backend = self._backends.get(alias)
-            if backend is None:
-                backend = self.create_backend(alias)
+            if backend is None or self._versions.get(alias) != version:
+                # The old backend is dropped, not closed: a request still using it finishes,
+                # and its weights are freed with the last reference.
+                backend = self.create_backend(alias, version=version)
                 self._backends[alias] = backend
+                self._versions[alias] = version
             return backend
 
-    def create_backend(self, alias: str) -> Any:
+    def _active_version(self, alias: str) -> ActiveVersion | None:
+        """The active fine-tuned version to serve for ``alias`` (None: its configured MODEL)."""
+        if self._explicit_settings is not None:
+            return None  # a handler built from explicit settings serves exactly those
+        raw = self.settings.get(alias)
+        if not isinstance(raw, dict) or not raw.get("BACKEND"):
+            return None
+        return active_model_override(alias, normalise_config(raw))
+
+    def create_backend(self, alias: str, *, version: ActiveVersion | None = None) -> Any:
         """Build the backend for ``alias`` from its settings (loads the model).
+
+        With ``version`` (an active fine-tuned version of a local backend), the backend loads
+        the version's folder and reports the version's revision.
 
         Raises:
             UnknownAlias: ``alias`` is not configured, or configured as None.
@@ -86,12 +115,10 @@ class ModelHandler:
                 f"Could not import {SETTING_NAME}[{alias!r}]['BACKEND'] "
                 f"{config['BACKEND']!r}: {exc}"
             ) from exc
-        return backend_class(
-            alias=alias,
-            model=config["MODEL"],
-            revision=config["REVISION"],
-            options=config["OPTIONS"],
-        )
+        model, revision = config["MODEL"], config["REVISION"]
+        if version is not None and getattr(backend_class, "is_local", False):
+            model, revision = version.model, version.revision
+        return backend_class(alias=alias, model=model, revision=revision, options=config["OPTIONS"])
 
     def all(self, initialized_only: bool = False) -> list[Any]:
         """Every backend; with ``initialized_only`` only those already built (builds nothing)."""
@@ -104,6 +131,7 @@ class ModelHandler:
         """Close and forget every built backend; the next access builds a fresh one."""
         with self._lock:
             backends, self._backends = self._backends, {}
+            self._versions.clear()
         for backend in backends.values():
             backend.close()
 
@@ -125,13 +153,18 @@ class ModelHandler:
                 else:
                     stale = [a for a in stale if new_settings.get(a) != old_settings.get(a)]
             backends = [self._backends.pop(alias) for alias in stale]
+            for alias in stale:
+                self._versions.pop(alias, None)
         for backend in backends:
             backend.close()
 
     def forget(self, aliases: Iterable[str]) -> None:
         """Close and drop the built backends of ``aliases``; they rebuild on next access."""
         with self._lock:
-            backends = [self._backends.pop(alias) for alias in aliases if alias in self._backends]
+            aliases = [alias for alias in aliases if alias in self._backends]
+            backends = [self._backends.pop(alias) for alias in aliases]
+            for alias in aliases:
+                self._versions.pop(alias, None)
         for backend in backends:
             backend.close()
 
@@ -141,6 +174,8 @@ models = ModelHandler()
 
 @receiver(setting_changed)
 def _reset_models(*, setting: str, **kwargs: Any) -> None:
+    if setting in (VERSIONS_SETTING, "LLM_MODEL_DIR"):
+        invalidate_active_versions()
     if setting == SETTING_NAME:
         models.reset(keep_unchanged=True)
     elif setting == "LLM_MODEL_DIR":

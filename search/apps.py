@@ -6,3 +6,9 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        # Registers the "search" embedder fine-tuning task; no database access, no model loading.
+        from search.training import register
+
+        register()

@@ -157,8 +157,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
-# Where `manage.py llm_prepare` writes converted model folders (see llm_services).
+# Where `manage.py llm_prepare` writes converted model folders (see llm_services). Fine-tuned
+# versions live under it too, so web and worker processes must share it.
 LLM_MODEL_DIR = env.path("LLM_MODEL_DIR", default=str(BASE_DIR / "var" / "models"))
+# An active ModelVersion (manage.py llm_versions / the admin) replaces its alias's model; each
+# process checks for a change at most this often.
+LLM_MODEL_VERSIONS = env.bool("LLM_MODEL_VERSIONS", default=True)
+LLM_VERSION_CHECK_SECONDS = env.float("LLM_VERSION_CHECK_SECONDS", default=5.0)
 
 # Models behind llm_services, in the shape of CACHES (see llm_services/conf.py): alias ->
 # BACKEND (dotted path), MODEL ("prepared:<folder under LLM_MODEL_DIR>", "package:<weight

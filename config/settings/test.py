@@ -26,3 +26,5 @@ LLM_MODELS = {
     },
     "generate": None,
 }
+# Fine-tuned versions are looked up in the database only when a test turns this on.
+LLM_MODEL_VERSIONS = False

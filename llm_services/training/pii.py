@@ -1,0 +1,288 @@
+"""Scrubbing personal data out of training text before it is trained on or logged.
+
+Replaced with placeholders:
+
+- ``[EMAIL]``: e-mail addresses;
+- ``[PHONE]``: Chinese mobiles (1[3-9] and nine digits, optionally +86), Chinese landlines
+  (010-12345678), North American numbers ((555) 123-4567, 555-123-4567, +1 555 123 4567) and
+  international numbers written with a leading + (8 to 15 digits);
+- ``[ADDRESS]``: English street addresses (a house number, capitalised street name words and a
+  street type: "221B Baker Street", "12 Analytical Row, Apt 4") and Chinese ones (optional
+  省/市/区/县, a road ending in 路/街/大道/巷/胡同 and a 号 number, "北京市朝阳区建国路88号");
+  two or more Chinese administrative levels without a road ("广东省深圳市南山区") too;
+- ``[NAME]``: names from customer records (``customer_names()``): full names in any case, and
+  each name part of two or more letters written as stored or capitalised. Chinese names match
+  as full names (姓 + 名, either order) and as given names of two or more characters; a lone
+  one-character surname is too common a character to remove.
+
+Precision is chosen over recall where a rule would eat product copy: street words must be
+capitalised ("a 10 minute drive" stays), bare digit runs (SKUs, barcodes) are not phones, and
+a name part in lower case ("rose gold") stays even if a customer is called Rose. A capitalised
+product word that is also a customer's name ("Ruby") is replaced: privacy wins over one word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+EMAIL = "[EMAIL]"
+PHONE = "[PHONE]"
+ADDRESS = "[ADDRESS]"
+NAME = "[NAME]"
+
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9.+_%-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
+
+# Phones: each pattern is anchored so it never starts or ends inside a longer digit run or a
+# Latin word; Chinese text runs straight into numbers (电话13800138000), so CJK is no boundary.
+_PHONES = [
+    # Chinese mobile: 1[3-9]x xxxx xxxx, optional +86 / 0086.
+    re.compile(r"(?<![A-Za-z0-9+])(?:(?:\+|00)86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)"),
+    # Chinese landline with area code: 010-12345678, (021) 8765 4321.
+    re.compile(r"(?<![A-Za-z0-9+])(?:\(0\d{2,3}\)\s?|0\d{2,3}-)\d{3,4}[\s-]?\d{4}(?!\d)"),
+    # North American: (555) 123-4567, 555.123.4567, 1-555-123-4567.
+    re.compile(r"(?<![A-Za-z0-9+])(?:1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?!\d)"),
+    # International: a leading + and groups of digits.
+    re.compile(r"(?<![A-Za-z0-9+])\+\d{1,3}(?:[\s.-]?\(?\d{1,5}\)?){1,5}(?!\d)"),
+]
+_PHONE_DIGITS = (8, 15)
+
+_STREET_TYPES = (
+    "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
+    "Terrace|Row|Close|Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Alley|Circle|Cir|Gardens|"
+    "Mews|Hill"
+)
+_EN_ADDRESS = re.compile(
+    r"(?<![A-Za-z0-9-])\d{1,5}[A-Za-z]?,?"
+    r"(?:\s+(?:[A-Z][A-Za-z'.-]*|\d+(?:st|nd|rd|th))){1,4}"
+    rf"\s+(?:{_STREET_TYPES})\b\.?"
+    r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?"
+    # "2 Neutral Road Running Shoe" is a product: a street type is not followed by a word.
+    r"(?!\s+(?!Apt|Apartment|Suite|Ste|Unit|Flat|Floor)[A-Z][a-z])"
+    r"(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|#)\.?\s*[\w-]+)?"
+)
+# A character of a Chinese place name: a CJK ideograph that is not a common function word,
+# so "我住在北京市…" scrubs from 北京 on instead of swallowing the words before it.
+_ZH = r"(?:(?![在住于是的到寄送址为我你他她们请和与及从往收发货至])[\u4e00-\u9fff])"
+_ZH_DIVISIONS = rf"(?:{_ZH}{{2,6}}(?:省|自治区))?(?:{_ZH}{{2,6}}市)?(?:{_ZH}{{1,6}}(?:区|县|镇))?"
+_ZH_ADDRESS = re.compile(
+    rf"{_ZH_DIVISIONS}{_ZH}{{1,10}}(?:路|街|大道|巷|胡同)\d+号"
+    r"(?:\d+(?:号楼|栋|幢|楼|单元|室|层))*"
+)
+_ZH_REGION = re.compile(
+    rf"{_ZH}{{2,6}}(?:省|自治区){_ZH}{{2,6}}市(?:{_ZH}{{1,6}}(?:区|县))?"
+    rf"|{_ZH}{{2,6}}市{_ZH}{{1,6}}(?:区|县)"
+)
+
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_NAME_GAP = re.compile(r"[\s'’.-]+")
+_PLACEHOLDER_GAP = re.compile(rf"{re.escape(NAME)}(?:[\s'’-]+{re.escape(NAME)})+")
+
+
+def _is_cjk(text: str) -> bool:
+    return bool(text) and all("\u4e00" <= char <= "\u9fff" for char in text)
+
+
+class PIIScrubber:
+    """Replaces e-mails, phone numbers, street addresses and known names with placeholders.
+
+    Args:
+        names: customer names as stored ("Ada Lovelace", "Ada", "周明轩", ("明轩", "周")...).
+            A tuple is one person's name parts (first, last); a string is split on whitespace.
+        protected_words: words never replaced *on their own* as a name part, e.g. the words of
+            product titles: a customer called Max must not turn every "Air Max" into
+            "Air [NAME]". Full names ("Max Morgan") are still replaced.
+
+    ``counts`` tallies what was replaced, by placeholder, over the scrubber's lifetime.
+    """
+
+    def __init__(
+        self,
+        names: Iterable[str | tuple[str, ...]] = (),
+        *,
+        protected_words: Iterable[str] = (),
+    ) -> None:
+        self.counts: Counter[str] = Counter()
+        # Latin full names: first token -> token tuples (case-folded), longest first.
+        self._full_names: dict[str, list[tuple[str, ...]]] = {}
+        self._name_parts: set[str] = set()
+        self._cjk_full: set[str] = set()
+        self._cjk_parts: set[str] = set()
+        for name in names:
+            self._add_name(name)
+        protected = set(protected_words)
+        self._name_parts -= protected
+        protected_cjk = [word for word in protected if _CJK_RUN.search(word)]
+        self._cjk_names = self._cjk_full | {
+            part for part in self._cjk_parts if not any(part in word for word in protected_cjk)
+        }
+        self._cjk_lengths = sorted({len(n) for n in self._cjk_names}, reverse=True)
+        for candidates in self._full_names.values():
+            candidates.sort(key=len, reverse=True)
+
+    def _add_name(self, name: str | tuple[str, ...]) -> None:
+        parts = [p for p in (name if isinstance(name, tuple) else name.split()) if p and p.strip()]
+        parts = [p.strip() for p in parts]
+        if not parts:
+            return
+        if all(_is_cjk(p) for p in parts):
+            # Chinese names are written without spaces, surname first or (as stored in
+            # first/last fields) given name first.
+            self._cjk_full.update({"".join(parts), "".join(reversed(parts))})
+            self._cjk_parts.update(p for p in parts if len(p) >= 2)
+            return
+        tokens = [t for p in parts for t in _LATIN_WORD.findall(p)]
+        if len(tokens) >= 2:
+            for ordered in (tokens, [*tokens[1:], tokens[0]]):
+                key = tuple(t.casefold() for t in ordered)
+                bucket = self._full_names.setdefault(key[0], [])
+                if key not in bucket:
+                    bucket.append(key)
+        for token in tokens:
+            if len(token) >= 2:
+                self._name_parts.update({token, token[:1].upper() + token[1:]})
+
+    # -- public API ----------------------------------------------------------------------
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every detected piece of personal data replaced by its placeholder."""
+        if not text:
+            return text
+        text = self._sub(_EMAIL, EMAIL, text)
+        text = self._sub(_EN_ADDRESS, ADDRESS, text)
+        text = self._sub(_ZH_ADDRESS, ADDRESS, text)
+        text = self._sub(_ZH_REGION, ADDRESS, text)
+        for pattern in _PHONES:
+            text = self._sub(pattern, PHONE, text, check=_phone_digits_ok)
+        return self._scrub_names(text)
+
+    def scrub_value(self, value: Any) -> Any:
+        """Scrub every string inside ``value`` (dicts, lists and tuples are walked; keys stay)."""
+        if isinstance(value, str):
+            return self.scrub(value)
+        if isinstance(value, Mapping):
+            return {key: self.scrub_value(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return type(value)(self.scrub_value(item) for item in value)
+        return value
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _sub(self, pattern: re.Pattern[str], placeholder: str, text: str, check: Any = None) -> str:
+        def replace(match: re.Match[str]) -> str:
+            if check is not None and not check(match.group()):
+                return match.group()
+            self.counts[placeholder] += 1
+            return placeholder
+
+        return pattern.sub(replace, text)
+
+    def _scrub_names(self, text: str) -> str:
+        if self._full_names or self._name_parts:
+            text = self._scrub_latin_names(text)
+        if self._cjk_names:
+            text = _CJK_RUN.sub(lambda m: self._scrub_cjk_run(m.group()), text)
+        return text
+
+    def _scrub_latin_names(self, text: str) -> str:
+        words = list(_LATIN_WORD.finditer(text))
+        spans: list[tuple[int, int]] = []
+        index = 0
+        while index < len(words):
+            word = words[index]
+            matched = self._full_name_at(text, words, index)
+            if matched:
+                spans.append((word.start(), words[index + matched - 1].end()))
+                index += matched
+                continue
+            if word.group() in self._name_parts:
+                spans.append((word.start(), word.end()))
+            index += 1
+        if not spans:
+            return text
+        pieces, last = [], 0
+        for start, end in spans:
+            pieces += [text[last:start], NAME]
+            last = end
+        pieces.append(text[last:])
+        self.counts[NAME] += len(spans)
+        # "Ruby Webb" matched part by part is still one name.
+        return _PLACEHOLDER_GAP.sub(NAME, "".join(pieces))
+
+    def _full_name_at(self, text: str, words: list[re.Match[str]], index: int) -> int:
+        """How many words from ``index`` on spell a known full name (0: none)."""
+        for candidate in self._full_names.get(words[index].group().casefold(), ()):
+            size = len(candidate)
+            if index + size > len(words):
+                continue
+            window = words[index : index + size]
+            same_words = all(
+                w.group().casefold() == t for w, t in zip(window, candidate, strict=True)
+            )
+            gaps = (text[a.end() : b.start()] for a, b in zip(window, window[1:], strict=False))
+            if same_words and all(_NAME_GAP.fullmatch(gap) for gap in gaps):
+                return size
+        return 0
+
+    def _scrub_cjk_run(self, run: str) -> str:
+        out: list[str] = []
+        index = 0
+        while index < len(run):
+            for size in self._cjk_lengths:
+                if run[index : index + size] in self._cjk_names:
+                    if not out or out[-1] != NAME:
+                        out.append(NAME)
+                    self.counts[NAME] += 1
+                    index += size
+                    break
+            else:
+                out.append(run[index])
+                index += 1
+        return "".join(out)
+
+
+def _phone_digits_ok(candidate: str) -> bool:
+    digits = sum(char.isdigit() for char in candidate)
+    return _PHONE_DIGITS[0] <= digits <= _PHONE_DIGITS[1]
+
+
+def customer_names() -> list[tuple[str, ...]]:
+    """Names from customer records: users' first/last names and, when ``shop.orders`` is
+    installed, the names on saved addresses and on orders' shipping addresses.
+
+    Read through the app registry, so llm_services imports no shop module.
+    """
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    names: list[tuple[str, ...]] = []
+    for first, last in get_user_model().objects.values_list("first_name", "last_name").iterator():
+        if first or last:
+            names.append((first, last))
+    if apps.is_installed("shop.orders"):
+        address_model = apps.get_model("orders", "Address")
+        names += [(n,) for n in address_model.objects.values_list("full_name", flat=True) if n]
+        order_model = apps.get_model("orders", "Order")
+        for address in order_model.objects.values_list("shipping_address", flat=True).iterator():
+            if isinstance(address, dict) and address.get("full_name"):
+                names.append((str(address["full_name"]),))
+    return names
+
+
+def scrubber_for_customers(*, protected_words: Iterable[str] = ()) -> PIIScrubber:
+    """A PIIScrubber that knows every customer's name (reads the database)."""
+    return PIIScrubber(customer_names(), protected_words=protected_words)
+
+
+def words_of(texts: Iterable[str]) -> set[str]:
+    """The Latin words and CJK runs of ``texts``, as written: protected words for a scrubber."""
+    words: set[str] = set()
+    for text in texts:
+        words.update(_LATIN_WORD.findall(text))
+        words.update(_CJK_RUN.findall(text))
+    return words
