@@ -25,7 +25,8 @@ from llm_services.conf import (
     invalidate_active_versions,
     normalise_config,
 )
-from llm_services.exceptions import UnknownAlias
+from llm_services.exceptions import LLMUnavailable, UnknownAlias
+from llm_services.metering import meter
 
 
 class ModelHandler:
@@ -47,6 +48,8 @@ class ModelHandler:
         self._versions: dict[str, ActiveVersion | None] = {}
         # Re-entrant: a backend's constructor may itself look up another alias.
         self._lock = threading.RLock()
+        # alias -> why its model could not load in this process (for health and llm_status)
+        self.failures: dict[str, str] = {}
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -76,7 +79,13 @@ class ModelHandler:
             if backend is None or self._versions.get(alias) != version:
                 # The old backend is dropped, not closed: a request still using it finishes,
                 # and its weights are freed with the last reference.
-                backend = self.create_backend(alias, version=version)
+                try:
+                    backend = self.create_backend(alias, version=version)
+                except LLMUnavailable as exc:
+                    self.failures[alias] = str(exc)
+                    meter.record(alias, error=True)
+                    raise
+                self.failures.pop(alias, None)
                 self._backends[alias] = backend
                 self._versions[alias] = version
             return backend

@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 import numpy as np
 
 from llm_services.conf import model_id_for
+from llm_services.metering import meter
 from llm_services.types import EmbeddingKind, Generation, Message, PromptOrMessages
 
 logger = logging.getLogger("llm_services")
@@ -199,7 +200,15 @@ def stop_holdback(text: str, stop: Sequence[str]) -> int:
 
 
 def record_generation(alias: str, generation: Generation) -> None:
-    """Meter every generation: alias, revision, tokens and latency (one log line)."""
+    """Meter every generation: alias, revision, tokens and latency (aggregates + a log line)."""
+    meter.record(
+        alias,
+        revision=generation.revision,
+        items=1,
+        prompt_tokens=generation.prompt_tokens,
+        completion_tokens=generation.completion_tokens,
+        latency_ms=generation.latency_ms,
+    )
     logger.info(
         "llm generate alias=%s model=%s revision=%s prompt_tokens=%s completion_tokens=%s "
         "latency_ms=%.1f finish_reason=%s",
@@ -211,3 +220,8 @@ def record_generation(alias: str, generation: Generation) -> None:
         generation.latency_ms,
         generation.finish_reason,
     )
+
+
+def record_embedding(alias: str, *, revision: str, items: int, latency_ms: float) -> None:
+    """Meter every encode call: how many texts and how long it took."""
+    meter.record(alias, revision=revision, items=items, latency_ms=latency_ms)

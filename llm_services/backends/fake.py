@@ -22,6 +22,7 @@ from llm_services.backends.base import (
     check_texts,
     find_stop,
     l2_normalise,
+    record_embedding,
     record_generation,
 )
 from llm_services.exceptions import LLMBadRequest
@@ -59,10 +60,15 @@ class FakeEmbedder(Backend):
         texts = check_texts(texts)
         check_kind(kind)
         self.calls.append({"texts": texts, "kind": kind})
+        started = time.perf_counter()
         vectors = np.zeros((len(texts), self._dim), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in WORD.findall(text.lower()) or [""]:
                 vectors[row] += _word_vector(word, self._dim)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        record_embedding(
+            self.alias, revision=self.revision, items=len(texts), latency_ms=elapsed_ms
+        )
         return l2_normalise(vectors)
 
 

@@ -26,6 +26,7 @@ from llm_services.backends.base import (
     check_texts,
     find_stop,
     l2_normalise,
+    record_embedding,
     record_generation,
     stop_holdback,
 )
@@ -188,6 +189,7 @@ class OpenAICompatEmbedder(OpenAICompatBackend):
         check_kind(kind)
         prefix = self.query_prefix if kind == "query" else self.document_prefix
         size = batch_size or self.batch_size
+        started = time.perf_counter()
         chunks: list[np.ndarray] = []
         for start in range(0, len(texts), size):
             batch = [prefix + text for text in texts[start : start + size]]
@@ -208,6 +210,10 @@ class OpenAICompatEmbedder(OpenAICompatBackend):
             chunks.append(l2_normalise(vectors))
         if not chunks:
             return np.zeros((0, self._dim or 0), dtype=np.float32)
+        latency_ms = (time.perf_counter() - started) * 1000
+        record_embedding(
+            self.alias, revision=self.revision, items=len(texts), latency_ms=latency_ms
+        )
         return np.concatenate(chunks)
 
 
