@@ -137,16 +137,9 @@ def collect_title_pairs(options: CollectOptions) -> Iterator[Example]:
 def catalog_words() -> set[str]:
     """Words of product titles, brands and categories: never scrubbed as a lone name part."""
     from llm_services.training.pii import words_of
-    from shop.catalog.models import Brand, Category, Product, ProductTranslation
+    from shop.catalog.selectors import catalog_name_texts
 
-    texts = [
-        *Product.objects.values_list("title", flat=True).iterator(chunk_size=2000),
-        *ProductTranslation.objects.values_list("title", flat=True).iterator(chunk_size=2000),
-        *Brand.objects.values_list("name", flat=True),
-        *Brand.objects.values_list("name_zh", flat=True),
-        *Category.objects.values_list("name", flat=True),
-    ]
-    return words_of(texts)
+    return words_of(catalog_name_texts())
 
 
 def register() -> None:

@@ -8,7 +8,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import selectors, services
+from . import services
+from .cache import invalidate_catalog_cache
 from .models import (
     Attribute,
     AttributeOption,
@@ -27,15 +28,15 @@ class InvalidatesCatalogCache:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        transaction.on_commit(selectors.invalidate_catalog_cache)
+        transaction.on_commit(invalidate_catalog_cache)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        transaction.on_commit(selectors.invalidate_catalog_cache)
+        transaction.on_commit(invalidate_catalog_cache)
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        transaction.on_commit(selectors.invalidate_catalog_cache)
+        transaction.on_commit(invalidate_catalog_cache)
 
 
 class CategoryTranslationInline(admin.TabularInline):

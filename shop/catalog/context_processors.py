@@ -11,6 +11,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
 
 from . import selectors
+from .cache import catalog_version
 
 SHORT_LABELS = {"en": "EN", "zh-hans": "中文"}
 
@@ -41,5 +42,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_categories": SimpleLazyObject(selectors.top_categories),
         "language_links": SimpleLazyObject(lambda: _language_links(request)),
         # Part of the cache key of the rendered navigation (see base.html).
-        "catalog_version": SimpleLazyObject(lambda: str(selectors.catalog_version())),
+        "catalog_version": SimpleLazyObject(lambda: str(catalog_version())),
     }

@@ -17,7 +17,6 @@ from __future__ import annotations
 import colorsys
 import hashlib
 import re
-import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,6 +32,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from .cache import _cached, _key
 from .models import (
     Attribute,
     Brand,
@@ -44,7 +44,6 @@ from .models import (
 )
 from .services import get_attribute_schema
 
-VERSION_KEY = "catalog:version"
 # Navigation and schemas change rarely and are invalidated explicitly.
 STRUCTURE_TIMEOUT = 60 * 60
 # Facet rows depend on stock and prices, which change without an explicit invalidation.
@@ -106,63 +105,6 @@ COLOR_HEX = {
     "sky-blue": "#6fb0df",
 }
 COLOR_ATTRIBUTE_CODES = ("color", "colour")
-
-
-# ---------------------------------------------------------------------------------------------
-# Cache helpers
-
-
-def _cache_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A time-based start keeps an evicted counter from reviving entries of an old version.
-        cache.add(VERSION_KEY, time.time_ns(), None)
-        version = cache.get(VERSION_KEY) or 0
-    return version
-
-
-# Process-local copies of the small structures every page needs (tree, schemas, brands), so a
-# request does not unpickle them again. Keys carry the shared version, so an invalidation in
-# any process is seen here at the next lookup; entries also expire like their shared copies.
-_local: dict[str, tuple[float, Any]] = {}
-LOCAL_LIMIT = 512
-
-
-def _cached(key: str, build: Any, timeout: int) -> Any:
-    now = time.monotonic()
-    hit = _local.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, timeout)
-    if len(_local) >= LOCAL_LIMIT:
-        _local.clear()
-    _local[key] = (now + timeout, value)
-    return value
-
-
-def catalog_version() -> int:
-    """The current cache version; changes on every :func:`invalidate_catalog_cache`."""
-    return _cache_version()
-
-
-def _key(*parts: object) -> str:
-    return ":".join(["catalog", f"v{_cache_version()}", *map(str, parts)])
-
-
-def invalidate_catalog_cache() -> None:
-    """Forget cached navigation, schemas, brands and listings after a catalog write.
-
-    Cheap and safe to call often (one cache increment); call it after the surrounding
-    transaction commits so a concurrent request cannot re-cache the old data.
-    """
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, time.time_ns(), None)
-    _local.clear()
 
 
 def current_language() -> str:
@@ -1114,3 +1056,14 @@ def parse_click(params: dict[str, str]) -> tuple[str, int] | None:
     if not 1 <= position <= MAX_CLICK_POSITION:
         return None
     return source, position
+
+
+def catalog_name_texts() -> list[str]:
+    """Every product title (both languages), brand and category name: the shop's own words."""
+    return [
+        *Product.objects.values_list("title", flat=True).iterator(chunk_size=2000),
+        *ProductTranslation.objects.values_list("title", flat=True).iterator(chunk_size=2000),
+        *Brand.objects.values_list("name", flat=True),
+        *Brand.objects.values_list("name_zh", flat=True),
+        *Category.objects.values_list("name", flat=True),
+    ]

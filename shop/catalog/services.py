@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from . import selectors
+from .cache import invalidate_catalog_cache
 from .models import (
     Attribute,
     Category,
@@ -234,7 +234,7 @@ def upsert_product(
                 "highlights": [h for h in text.get("highlights", []) if h],
             },
         )
-    transaction.on_commit(selectors.invalidate_catalog_cache)
+    transaction.on_commit(invalidate_catalog_cache)
     if data.image_urls:
         product.images.all().delete()
         ProductImage.objects.bulk_create(
@@ -249,5 +249,5 @@ def set_products_status(*, product_ids: list[int], status: str) -> int:
     """Bulk status change used by the admin actions; returns the number of rows changed."""
     if status not in Product.Status.values:
         raise ValidationError(f"unknown status {status!r}")
-    transaction.on_commit(selectors.invalidate_catalog_cache)
+    transaction.on_commit(invalidate_catalog_cache)
     return Product.objects.filter(pk__in=product_ids).exclude(status=status).update(status=status)

@@ -5,6 +5,7 @@ import pytest
 from django.utils import translation
 
 from shop.catalog import selectors
+from shop.catalog.cache import invalidate_catalog_cache
 from shop.catalog.models import Attribute, Category, Product
 from shop.catalog.selectors import ListingFilters
 from tests.factories import (
@@ -206,7 +207,7 @@ def test_listing_is_cached_until_invalidated(small_catalog, django_assert_num_qu
         assert listing(c).base_count == 4
     Product.objects.filter(pk=c.p4.pk).update(status=Product.Status.DRAFT)
     assert listing(c).base_count == 4
-    selectors.invalidate_catalog_cache()
+    invalidate_catalog_cache()
     assert listing(c).base_count == 3
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
-from shop.catalog import selectors
+from shop.catalog.cache import invalidate_catalog_cache
 from shop.catalog.models import Product, ProductImage
 from shop.interactions.models import Interaction
 from tests.catalog.test_selectors import build_small_catalog
@@ -161,7 +161,7 @@ def test_category_fragment_refreshes_after_invalidation(client, small_catalog):
     client.get("/en/c/clothing/")
     Product.objects.filter(pk=small_catalog.p1.pk).update(price=Decimal("21.00"))
     assert "$21.00" not in client.get("/en/c/clothing/").content.decode()
-    selectors.invalidate_catalog_cache()
+    invalidate_catalog_cache()
     assert "$21.00" in client.get("/en/c/clothing/").content.decode()
 
 
@@ -304,7 +304,7 @@ def test_product_page_placeholder_and_images(client, small_catalog):
     ProductImage.objects.create(
         product=c.p1, external_url="https://img.example.com/red.jpg", alt_text="Red shirt, front"
     )
-    selectors.invalidate_catalog_cache()
+    invalidate_catalog_cache()
     html = client.get("/en/p/red-shirt/").content.decode()
     assert (
         '<img class="gallery-main" src="https://img.example.com/red.jpg" alt="Red shirt, front"'

@@ -20,6 +20,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
+from shop.catalog.cache import invalidate_catalog_cache
 from shop.catalog.models import (
     Attribute,
     AttributeOption,
@@ -30,7 +31,6 @@ from shop.catalog.models import (
     Product,
     ProductTranslation,
 )
-from shop.catalog.selectors import invalidate_catalog_cache
 from shop.catalog.services import SchemaEntry, clean_attributes, get_attribute_schema
 from shop.interactions.models import Interaction
 from shop.interactions.services import refresh_product_popularity, write_batch
