@@ -2,12 +2,13 @@
 
 "Served" is the configuration of the ``embed`` and ``generate`` aliases in LLM_MODELS
 (config.settings.dev unless DJANGO_SETTINGS_MODULE says otherwise); "fp32" is the same alias
-with float32 weights (``dtype`` float32, ``quantization`` none). Each speed measurement loads
-its model in a fresh subprocess, so peak RSS is that model's alone. One more subprocess loads
-both variants side by side for the quality gates.
+with float32 weights (``dtype`` float32, ``quantization`` none).
 
     .venv/bin/python bench/llm.py [--quick] [--json] [--threads 2] [--compare-torch-dynamic]
         [--shared-data ../shared/data]
+
+The variants' speeds are measured in one process, their runs interleaved, so that a busy spell
+on a shared machine slows all of them alike; memory is measured in one fresh process per model.
 
 Measured in the same run:
 - memory bandwidth: a 512 MB torch copy, counted as bytes read + written per second (a decode
@@ -261,34 +262,51 @@ def load_backend(alias: str, variant: str, threads: int) -> tuple[Any, float]:
     return backend, time.perf_counter() - began
 
 
-def embed_speed(variant: str, options: dict[str, Any]) -> dict[str, Any]:
-    backend, load_s = load_backend("embed", variant, options["threads"])
+def memory(alias: str, variant: str, options: dict[str, Any]) -> dict[str, Any]:
+    """Load one model alone in this process, use it briefly, and report its memory."""
+    backend, load_s = load_backend(alias, variant, options["threads"])
     after_load = rss_mb()
-    texts = product_texts(options["embed_texts"], seed=11)
-    backend.encode(texts[:64], kind="document")
-    timings = []
-    for _ in range(options["repeats"]):
-        began = time.perf_counter()
-        backend.encode(texts, kind="document")
-        timings.append(time.perf_counter() - began)
-    after_run = rss_mb()
-    tokenizer = backend.model.tokenizer
-    lengths = [
-        min(len(ids), backend.model.max_seq_length)
-        for ids in tokenizer(backend.prefixed(texts, kind="document"))["input_ids"]
-    ]
+    if alias == "embed":
+        backend.encode(product_texts(256, seed=11), kind="document")
+    else:
+        _greedy(backend, description_prompts(8, seed=5), 16)
     return {
-        "products_per_s": len(texts) / min(timings),
-        "products_per_s_median": len(texts) / sorted(timings)[len(timings) // 2],
-        "texts": len(texts),
-        "mean_tokens": sum(lengths) / len(lengths),
-        "max_seq_length": backend.model.max_seq_length,
-        "batch_size": backend.batch_size,
         "load_s": load_s,
         "rss_after_load_mb": after_load,
-        "rss_after_run_mb": after_run,
+        "rss_after_run_mb": rss_mb(),
         "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def embed_speed(variants: list[str], options: dict[str, Any]) -> dict[str, Any]:
+    """Products/s of each variant, runs interleaved so that a busy spell hits all alike."""
+    backends = {v: load_backend("embed", v, options["threads"])[0] for v in variants}
+    texts = product_texts(options["embed_texts"], seed=11)
+    timings: dict[str, list[float]] = {v: [] for v in variants}
+    for backend in backends.values():
+        backend.encode(texts[:64], kind="document")
+    for _ in range(options["repeats"]):
+        for variant, backend in backends.items():
+            began = time.perf_counter()
+            backend.encode(texts, kind="document")
+            timings[variant].append(time.perf_counter() - began)
+    result = {}
+    for variant, backend in backends.items():
+        tokenizer = backend.model.tokenizer
+        lengths = [
+            min(len(ids), backend.model.max_seq_length)
+            for ids in tokenizer(backend.prefixed(texts, kind="document"))["input_ids"]
+        ]
+        runs = sorted(timings[variant])
+        result[variant] = {
+            "products_per_s": len(texts) / runs[0],
+            "products_per_s_median": len(texts) / runs[len(runs) // 2],
+            "texts": len(texts),
+            "mean_tokens": sum(lengths) / len(lengths),
+            "max_seq_length": backend.model.max_seq_length,
+            "batch_size": backend.batch_size,
+        }
+    return result
 
 
 def _greedy(backend: Any, prompts: list[str], new_tokens: int) -> tuple[float, int]:
@@ -323,31 +341,36 @@ def decode_rate(backend: Any, prompts: list[str], new_tokens: int, repeats: int)
     return rates
 
 
-def generate_speed(variant: str, options: dict[str, Any]) -> dict[str, Any]:
+def generate_speed(variants: list[str], options: dict[str, Any]) -> dict[str, Any]:
+    """Decode tokens/s of each variant, single stream and batch 8, runs interleaved."""
     from llm_services.quantization import describe, weight_bytes_per_token
 
-    backend, load_s = load_backend("generate", variant, options["threads"])
-    after_load = rss_mb()
+    backends = {v: load_backend("generate", v, options["threads"])[0] for v in variants}
     prompts = description_prompts(8, seed=5)
-    _greedy(backend, prompts[:1], 4)
-    single = decode_rate(backend, prompts[:1], options["new_tokens"], options["repeats"])
-    batched = decode_rate(backend, prompts, options["batch_new_tokens"], options["repeats"])
-    after_run = rss_mb()
-    return {
-        "decode_tokens_per_s": max(single),
-        "decode_tokens_per_s_median": sorted(single)[len(single) // 2],
-        "batched_tokens_per_s": max(batched),
-        "batched_tokens_per_s_median": sorted(batched)[len(batched) // 2],
-        # torch's own quantized modules are no nn.Linear: their bytes are not counted.
-        "weight_bytes_per_token": None
-        if variant == "torch_dynamic"
-        else weight_bytes_per_token(backend.model),
-        "weights": describe(backend.model),
-        "load_s": load_s,
-        "rss_after_load_mb": after_load,
-        "rss_after_run_mb": after_run,
-        "peak_rss_mb": peak_rss_mb(),
-    }
+    single: dict[str, list[float]] = {v: [] for v in variants}
+    batched: dict[str, list[float]] = {v: [] for v in variants}
+    for backend in backends.values():
+        _greedy(backend, prompts, 4)
+    for _ in range(options["decode_repeats"]):
+        for variant, backend in backends.items():
+            single[variant] += decode_rate(backend, prompts[:1], options["new_tokens"], 1)
+    for _ in range(options["decode_repeats"]):
+        for variant, backend in backends.items():
+            batched[variant] += decode_rate(backend, prompts, options["batch_new_tokens"], 1)
+    result = {}
+    for variant, backend in backends.items():
+        result[variant] = {
+            "decode_tokens_per_s": max(single[variant]),
+            "decode_tokens_per_s_median": sorted(single[variant])[len(single[variant]) // 2],
+            "batched_tokens_per_s": max(batched[variant]),
+            "batched_tokens_per_s_median": sorted(batched[variant])[len(batched[variant]) // 2],
+            # torch's own quantized modules are no nn.Linear: their bytes are not counted.
+            "weight_bytes_per_token": None
+            if variant == "torch_dynamic"
+            else weight_bytes_per_token(backend.model),
+            "weights": describe(backend.model),
+        }
+    return result
 
 
 def _read_shared_texts(shared: Path | None, count: int) -> dict[str, list[str]]:
@@ -481,12 +504,17 @@ def quality(variant: str, options: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-WORKERS = {"embed_speed": embed_speed, "generate_speed": generate_speed, "quality": quality}
-
-
 def worker_main(name: str, variant: str, options: dict[str, Any]) -> None:
     setup_django()
-    result = WORKERS[name](variant, options)
+    if name == "embed_speed":
+        result = embed_speed(variant.split(","), options)
+    elif name == "generate_speed":
+        result = generate_speed(variant.split(","), options)
+    elif name == "quality":
+        result = quality(variant, options)
+    else:
+        alias, _, model_variant = variant.partition(":")
+        result = memory(alias, model_variant, options)
     print(json.dumps(result))
 
 
@@ -761,6 +789,7 @@ def main() -> None:
     options = {
         "threads": args.threads,
         "repeats": 2 if quick else 3,
+        "decode_repeats": 2 if quick else 5,
         "embed_texts": 500 if quick else 2000,
         "new_tokens": 32 if quick else 64,
         "batch_new_tokens": 16 if quick else 32,
@@ -780,8 +809,15 @@ def main() -> None:
         "bandwidth": measure_bandwidth(args.threads),
     }
     variants = ["fp32", "served"] + (["torch_dynamic"] if args.compare_torch_dynamic else [])
-    result["embed"] = {v: run_worker("embed_speed", v, options, verbose) for v in variants}
-    result["generate"] = {v: run_worker("generate_speed", v, options, verbose) for v in variants}
+    for alias in ("embed", "generate"):
+        speed = run_worker(f"{alias}_speed", ",".join(variants), options, verbose)
+        result[alias] = {
+            variant: {
+                **speed[variant],
+                **run_worker("memory", f"{alias}:{variant}", options, verbose),
+            }
+            for variant in variants
+        }
     result["quality"] = run_worker("quality", "served", options, verbose)
     if args.compare_torch_dynamic:
         result["quality_torch_dynamic"] = run_worker(
