@@ -814,7 +814,13 @@ def main() -> None:
         result[alias] = {
             variant: {
                 **speed[variant],
-                **run_worker("memory", f"{alias}:{variant}", options, verbose),
+                **{
+                    key: value
+                    for key, value in run_worker(
+                        "memory", f"{alias}:{variant}", options, verbose
+                    ).items()
+                    if key != "wall_s"
+                },
             }
             for variant in variants
         }

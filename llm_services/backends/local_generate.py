@@ -48,9 +48,9 @@ class CausalLMGenerator(LocalBackend):
         dtype: "float32" (default), "bfloat16" or "float16".
         quantization: "none" (default) or "int8": int8 weights for every linear layer and the
             LM head (one scale per output channel) and an int8 embedding table, applied at
-            load (``llm_services.quantization``; needs dtype "float32"). About 1.7x faster
-            single-stream decoding than float32 on 2 cores for Gemma 3 270M, with held-out
-            perplexity within 0.3% of float32 (see docs/benchmarks.md).
+            load (``llm_services.quantization``; needs dtype "float32"). For Gemma 3 270M on
+            2 cores: single-stream decoding about 1.75x float32, held-out perplexity within
+            2.5% of float32 (see docs/benchmarks.md).
         batch_size: prompts per forward pass in ``generate_batch`` (default 8).
         threads: torch threads (default env LLM_NUM_THREADS, else every CPU).
         top_p, top_k, repetition_penalty, no_repeat_ngram_size: used when temperature > 0;
