@@ -151,6 +151,8 @@ class StockFilter(admin.SimpleListFilter):
 class ProductAdmin(InvalidatesCatalogCache, admin.ModelAdmin):
     form = ProductAdminForm
     change_list_template = "admin/catalog/product/change_list.html"
+    # Adds the copywriting buttons ("Generate description", "Generate marketing copy").
+    change_form_template = "admin/copywriting/product_change_form.html"
     list_display = ["title", "sku", "category", "brand", "price", "stock", "status", "updated_at"]
     list_filter = ["status", "language", PriceBandFilter, StockFilter, "category", "brand"]
     list_select_related = ["category", "brand"]
@@ -160,7 +162,7 @@ class ProductAdmin(InvalidatesCatalogCache, admin.ModelAdmin):
     autocomplete_fields = ["category", "brand"]
     readonly_fields = ["rating_average", "review_count", "popularity", "created_at", "updated_at"]
     inlines = [ProductTranslationInline, ProductImageInline]
-    actions = ["make_active", "make_draft"]
+    actions = ["make_active", "make_draft", "draft_copy_en", "draft_copy_zh"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "sku", "language", "status"]}),
         (_("Placement"), {"fields": ["category", "brand"]}),
@@ -217,3 +219,16 @@ class ProductAdmin(InvalidatesCatalogCache, admin.ModelAdmin):
     @admin.action(description=_("Unpublish selected products (draft)"), permissions=["change"])
     def make_draft(self, request, queryset):
         self._set_status(request, queryset, Product.Status.DRAFT)
+
+    # Copywriting batch: one job on the llm queue per action (copywriting.admin, services).
+    @admin.action(description=_("Draft English descriptions (AI, batch)"), permissions=["change"])
+    def draft_copy_en(self, request, queryset):
+        from copywriting.admin import start_batch_from_admin
+
+        start_batch_from_admin(self, request, queryset, language="en")
+
+    @admin.action(description=_("Draft Chinese descriptions (AI, batch)"), permissions=["change"])
+    def draft_copy_zh(self, request, queryset):
+        from copywriting.admin import start_batch_from_admin
+
+        start_batch_from_admin(self, request, queryset, language="zh-hans")

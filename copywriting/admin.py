@@ -1,0 +1,300 @@
+"""Copywriting in the admin: generate from a product, review drafts, follow batch jobs.
+
+Thin: forms validate, services do the work. The product admin links here
+(``shop/catalog/admin.py``: the "Generate description" / "Generate marketing copy" buttons
+and the batch actions call :func:`start_batch_from_admin`).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from copywriting import conf, services
+from copywriting.forms import GenerateCopyForm, ReviewDraftForm
+from copywriting.models import Channel, CopyDraft, CopyJob, Field
+
+
+def highlighted_spans(text: str, checks: list[dict], part: str) -> str:
+    """``text`` with the offending spans of ``part`` marked."""
+    spans = sorted({tuple(c["span"]) for c in checks if c.get("span") and c.get("part") == part})
+    pieces, position = [], 0
+    for start, end in spans:
+        if start < position:
+            continue
+        pieces.append(format_html("{}", text[position:start]))
+        pieces.append(format_html('<mark class="copy-flag">{}</mark>', text[start:end]))
+        position = end
+    pieces.append(format_html("{}", text[position:]))
+    return format_html_join("", "{}", ((p,) for p in pieces))
+
+
+@admin.register(CopyDraft)
+class CopyDraftAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "product",
+        "channel",
+        "language",
+        "candidate",
+        "flag",
+        "status",
+        "reviewer",
+        "created_at",
+    ]
+    list_filter = ["status", "is_flagged", "channel", "language", "prompt_version"]
+    list_select_related = ["product", "reviewer"]
+    search_fields = ["product__title", "product__sku", "text"]
+    raw_id_fields = ["product", "job"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    @admin.display(description=_("checks"), boolean=False)
+    def flag(self, obj):
+        if not obj.is_flagged:
+            return format_html('<span style="color:#2a7a2a">{}</span>', _("clean"))
+        return format_html(
+            '<span style="color:#b00">{}</span>',
+            ngettext("%(n)d finding", "%(n)d findings", len(obj.blocking_checks))
+            % {"n": len(obj.blocking_checks)},
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "generate/<int:product_id>/<str:field>/",
+                self.admin_site.admin_view(self.generate_view),
+                name="copywriting_generate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def generate_view(self, request, product_id: int, field: str):
+        from shop.catalog.models import Product
+
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if field not in Field.values:
+            field = Field.DESCRIPTION
+        product = get_object_or_404(
+            Product.objects.select_related("category", "brand"), pk=product_id
+        )
+        serving, detail = services.generator_state()
+        initial = {"language": product.language, "candidates": conf.get("CANDIDATES")}
+        form = GenerateCopyForm(request.POST or None, field=field, initial=initial)
+        if request.method == "POST" and serving and form.is_valid():
+            data = form.cleaned_data
+            try:
+                drafts = services.generate_drafts(
+                    product=product,
+                    request=services.CopyRequest(
+                        field=field,
+                        channel=data["channel"],
+                        language=data["language"],
+                        tone=data["tone"],
+                        audience=data["audience"],
+                        length=data["length"],
+                        candidates=data["candidates"],
+                    ),
+                )
+            except services.CopywritingError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                flagged = sum(1 for d in drafts if d.is_flagged)
+                self.message_user(
+                    request,
+                    _("%(count)d candidates drafted, %(flagged)d flagged by the checks.")
+                    % {"count": len(drafts), "flagged": flagged},
+                    messages.WARNING if flagged else messages.SUCCESS,
+                )
+                url = reverse("admin:copywriting_copydraft_changelist")
+                return HttpResponseRedirect(
+                    f"{url}?product__id__exact={product.pk}&status__exact=draft"
+                )
+        title = (
+            _("Generate description")
+            if field == Field.DESCRIPTION
+            else _("Generate marketing copy")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"{title}: {product.title}",
+            "form": form,
+            "product": product,
+            "serving": serving,
+            "model_detail": detail,
+            "drafts_url": reverse("admin:copywriting_copydraft_changelist")
+            + f"?product__id__exact={product.pk}",
+        }
+        return TemplateResponse(request, "admin/copywriting/generate.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        draft = get_object_or_404(
+            CopyDraft.objects.select_related("product", "reviewer"), pk=object_id
+        )
+        if not self.has_view_or_change_permission(request, draft):
+            raise PermissionDenied
+        form = ReviewDraftForm(
+            request.POST or None,
+            initial={"text": draft.text, "override_reason": draft.override_reason},
+        )
+        if request.method == "POST" and self.has_change_permission(request, draft):
+            if form.is_valid():
+                try:
+                    if "_reject" in request.POST:
+                        services.reject_draft(draft_id=draft.pk, user=request.user)
+                        self.message_user(request, _("Draft rejected."), messages.SUCCESS)
+                    else:
+                        services.approve_draft(
+                            draft_id=draft.pk,
+                            user=request.user,
+                            text=form.cleaned_data["text"],
+                            override_reason=form.cleaned_data["override_reason"],
+                        )
+                        self.message_user(
+                            request,
+                            _("Draft approved and applied to the product.")
+                            if draft.channel == Channel.PRODUCT_PAGE
+                            else _("Draft approved as this channel's copy."),
+                            messages.SUCCESS,
+                        )
+                except services.ApprovalBlocked as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
+                return HttpResponseRedirect(request.path)
+        draft.refresh_from_db()
+        parts = []
+        for part, value in (draft.parts or {}).items():
+            items = value if isinstance(value, list) else [value]
+            parts.append(
+                {
+                    "name": part,
+                    "items": [highlighted_spans(str(item), draft.checks, part) for item in items],
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Review copy draft"),
+            "draft": draft,
+            "form": form,
+            "parts": parts,
+            "errors": [c for c in draft.checks if c.get("severity") == "error"],
+            "warnings": [c for c in draft.checks if c.get("severity") != "error"],
+            "can_review": draft.status == CopyDraft.Status.DRAFT
+            and self.has_change_permission(request, draft),
+            "siblings": CopyDraft.objects.filter(
+                product_id=draft.product_id,
+                channel=draft.channel,
+                language=draft.language,
+                input_hash=draft.input_hash,
+            )
+            .exclude(pk=draft.pk)
+            .order_by("candidate", "pk"),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/copywriting/review.html", context)
+
+
+@admin.register(CopyJob)
+class CopyJobAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "channel",
+        "language",
+        "state",
+        "progress",
+        "generated",
+        "skipped",
+        "refused",
+        "flagged",
+        "created_at",
+    ]
+    list_filter = ["status", "channel", "language"]
+    actions = ["resume_jobs"]
+    exclude = ["product_ids"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "product_ids"]
+
+    @admin.display(description=_("status"))
+    def state(self, obj):
+        stalled_after = conf.get("STALLED_AFTER_SECONDS")
+        if (
+            obj.status == CopyJob.Status.RUNNING
+            and obj.heartbeat_at
+            and (timezone.now() - obj.heartbeat_at).total_seconds() > stalled_after
+        ):
+            return _("stalled (resume it)")
+        return obj.get_status_display()
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj):
+        return format_html(
+            '<progress max="{}" value="{}"></progress> {} / {}',
+            obj.total,
+            obj.cursor,
+            obj.cursor,
+            obj.total,
+        )
+
+    @admin.action(description=_("Resume selected jobs"), permissions=["change"])
+    def resume_jobs(self, request, queryset):
+        resumed = 0
+        for job in queryset.exclude(status=CopyJob.Status.DONE):
+            services.resume_copy_job(job_id=job.pk)
+            resumed += 1
+        self.message_user(
+            request,
+            ngettext("%(n)d job queued again.", "%(n)d jobs queued again.", resumed)
+            % {"n": resumed},
+            messages.SUCCESS,
+        )
+
+
+def start_batch_from_admin(modeladmin, request, queryset, *, language: str) -> None:
+    """The product admin's batch action: queue one job for the selected products."""
+    serving, detail = services.generator_state()
+    if not serving:
+        modeladmin.message_user(
+            request,
+            _("Copywriting is disabled: the model cannot serve (%(detail)s).") % {"detail": detail},
+            messages.ERROR,
+        )
+        return
+    job = services.start_copy_job(
+        product_ids=list(queryset.values_list("pk", flat=True)),
+        request=services.CopyRequest(language=language),
+        user=request.user,
+    )
+    url = reverse("admin:copywriting_copyjob_change", args=[job.pk])
+    modeladmin.message_user(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("Queued copy job #%(id)d for %(count)d products.")
+            % {"id": job.pk, "count": job.total},
+            url,
+            _("Follow its progress"),
+        ),
+        messages.SUCCESS,
+    )
+

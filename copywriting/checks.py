@@ -1,0 +1,474 @@
+"""Checks every draft goes through before a merchant sees it.
+
+Each check returns results ``{"check", "severity", "part", "message", "text", "span"}``;
+``span`` is ``[start, end]`` in that part's text (None when the finding is not in the text).
+A result of severity "error" flags the draft: it cannot be approved without an override
+reason. "warning" results inform only.
+
+- facts: colours, materials, sizes and gender the draft states must be the product's own
+  (its attribute values, title, brand, category or highlights); numbers must appear in them;
+  another brand of the catalog must not be named.
+- banned: configurable claims (superlatives, medical claims, competitor names).
+- length: per-channel part limits.
+- near_duplicate: character 5-gram overlap with other products' copy and the prompt's examples.
+- bias: gendered wording for a product that is not gendered; exclusionary wording anywhere.
+- input: instructions found in the product data, missing required attributes, cut fields.
+- output: empty text, the wrong language, instructions echoed back.
+
+Nothing here touches the database; :mod:`copywriting.selectors` builds the vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from copywriting import conf
+from copywriting.prompts import INJECTION_PATTERNS, ProductFacts
+from copywriting.training import CHINESE
+
+ERROR, WARNING = "error", "warning"
+FACT_KINDS = ("color", "material", "size", "gender")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+
+# Common words for colours and materials beyond the catalog's own options, so a draft that
+# turns copper into steel is caught even where the catalog has no option for steel.
+BUILTIN_TERMS: dict[str, tuple[str, ...]] = {
+    "color": (
+        "black",
+        "white",
+        "grey",
+        "gray",
+        "charcoal",
+        "navy",
+        "blue",
+        "teal",
+        "turquoise",
+        "green",
+        "khaki",
+        "beige",
+        "brown",
+        "tan",
+        "red",
+        "maroon",
+        "burgundy",
+        "pink",
+        "lavender",
+        "purple",
+        "violet",
+        "yellow",
+        "mustard",
+        "orange",
+        "magenta",
+        "peach",
+        "黑色",
+        "白色",
+        "灰色",
+        "蓝色",
+        "藏青",
+        "绿色",
+        "红色",
+        "粉色",
+        "紫色",
+        "黄色",
+        "橙色",
+        "棕色",
+        "咖啡色",
+        "卡其色",
+        "米色",
+        "酒红",
+    ),
+    "material": (
+        "cotton",
+        "polyester",
+        "nylon",
+        "spandex",
+        "elastane",
+        "viscose",
+        "rayon",
+        "linen",
+        "wool",
+        "merino",
+        "cashmere",
+        "silk",
+        "satin",
+        "denim",
+        "leather",
+        "suede",
+        "fleece",
+        "velvet",
+        "steel",
+        "stainless steel",
+        "copper",
+        "brass",
+        "aluminium",
+        "aluminum",
+        "titanium",
+        "bamboo",
+        "ceramic",
+        "porcelain",
+        "glass",
+        "plastic",
+        "wood",
+        "oak",
+        "walnut",
+        "纯棉",
+        "棉质",
+        "涤纶",
+        "聚酯纤维",
+        "锦纶",
+        "尼龙",
+        "氨纶",
+        "雪纺",
+        "亚麻",
+        "羊毛",
+        "羊绒",
+        "真丝",
+        "蚕丝",
+        "牛仔",
+        "真皮",
+        "皮革",
+        "不锈钢",
+        "铜",
+        "铝",
+        "陶瓷",
+        "玻璃",
+        "塑料",
+        "实木",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    kind: str
+    text: str
+    code: str = ""
+    value: str = ""
+
+
+@dataclass
+class Vocabulary:
+    """The words the facts check looks for: colour/material/size/gender terms and brands."""
+
+    terms: list[Term] = field(default_factory=list)
+    brands: list[str] = field(default_factory=list)
+
+    @classmethod
+    def with_builtins(cls, terms: Iterable[Term] = (), brands: Iterable[str] = ()) -> Vocabulary:
+        builtin = [Term(kind, text) for kind, texts in BUILTIN_TERMS.items() for text in texts]
+        unique: dict[tuple[str, str, str], Term] = {}
+        for term in [*terms, *builtin]:
+            if term.text.strip():
+                unique.setdefault((term.kind, term.text.casefold(), term.value), term)
+        return cls(
+            terms=sorted(unique.values(), key=lambda t: -len(t.text)),
+            brands=sorted({b for b in brands if len(b.strip()) >= 3}, key=len, reverse=True),
+        )
+
+
+def _is_latin(text: str) -> bool:
+    return not _CJK.search(text)
+
+
+def _pattern(term: str, *, case_sensitive: bool = False) -> re.Pattern[str]:
+    escaped = re.escape(term).replace(r"\ ", r"\s+")
+    flags = 0 if case_sensitive else re.IGNORECASE
+    if _is_latin(term):
+        return re.compile(rf"(?<![\w]){escaped}(?![\w])", flags)
+    return re.compile(escaped, flags)
+
+
+def _size_pattern(label: str) -> re.Pattern[str]:
+    # A one-letter size ("S", "M") is a size only next to the word size.
+    escaped = re.escape(label)
+    if _is_latin(label) and len(label) == 1:
+        return re.compile(rf"(?i:\bsize\s+){escaped}(?![\w])|(?<![\w]){escaped}(?i:\s+size\b)")
+    return _pattern(label, case_sensitive=_is_latin(label))
+
+
+def _result(
+    check: str,
+    message: str,
+    *,
+    part: str = "",
+    text: str = "",
+    span: Sequence[int] | None = None,
+    severity: str = ERROR,
+) -> dict[str, Any]:
+    return {
+        "check": check,
+        "severity": severity,
+        "part": part,
+        "message": message,
+        "text": text,
+        "span": list(span) if span is not None else None,
+    }
+
+
+def _grounded(term: Term, facts: ProductFacts, grounding: str) -> bool:
+    raw = facts.raw_attributes.get(term.code) if term.code else None
+    values = raw if isinstance(raw, list) else [raw]
+    if term.value and term.value in [str(v) for v in values if v is not None]:
+        return True
+    return bool(_pattern(term.text).search(grounding))
+
+
+def check_facts(
+    text: str, *, part: str, facts: ProductFacts, vocabulary: Vocabulary
+) -> list[dict[str, Any]]:
+    """Colour, material, size, gender, number and brand claims that the product does not have."""
+    results: list[dict[str, Any]] = []
+    grounding = facts.grounding_text()
+    taken: list[tuple[int, int]] = []
+
+    def overlaps(start: int, end: int) -> bool:
+        return any(start < e and s < end for s, e in taken)
+
+    # Longest terms first: "rose gold" is judged before "gold", "organic cotton" before
+    # "cotton"; a shorter term inside a span already judged is not judged again.
+    for term in vocabulary.terms:
+        pattern = _size_pattern(term.text) if term.kind == "size" else _pattern(term.text)
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if overlaps(start, end):
+                continue
+            taken.append((start, end))
+            if not _grounded(term, facts, grounding):
+                results.append(
+                    _result(
+                        "facts",
+                        f"States {term.kind} “{match.group(0)}”, which is not among the "
+                        "product's attributes.",
+                        part=part,
+                        text=match.group(0),
+                        span=(start, end),
+                    )
+                )
+    allowed_numbers = set(_NUMBER.findall(grounding))
+    for value in facts.raw_attributes.values():
+        for item in value if isinstance(value, list) else [value]:
+            allowed_numbers.update(_NUMBER.findall(str(item)))
+    for match in _NUMBER.finditer(text):
+        if overlaps(*match.span()) or match.group(0) in allowed_numbers:
+            continue
+        results.append(
+            _result(
+                "facts",
+                f"States the number “{match.group(0)}”, which the product's data does not have.",
+                part=part,
+                text=match.group(0),
+                span=match.span(),
+            )
+        )
+    own = facts.brand.casefold()
+    for brand in vocabulary.brands:
+        if brand.casefold() == own or (own and brand.casefold() in own):
+            continue
+        for match in _pattern(brand, case_sensitive=True).finditer(text):
+            if overlaps(*match.span()):
+                continue
+            taken.append(match.span())
+            results.append(
+                _result(
+                    "facts",
+                    f"Names the brand “{brand}”; the product's brand is “{facts.brand or '—'}”.",
+                    part=part,
+                    text=match.group(0),
+                    span=match.span(),
+                )
+            )
+    return results
+
+
+def check_banned(text: str, *, part: str) -> list[dict[str, Any]]:
+    results = []
+    for reason, phrases in conf.get("BANNED_CLAIMS").items():
+        for phrase in phrases:
+            for match in _pattern(phrase).finditer(text):
+                results.append(
+                    _result(
+                        "banned",
+                        f"Banned {reason} claim “{match.group(0)}”.",
+                        part=part,
+                        text=match.group(0),
+                        span=match.span(),
+                    )
+                )
+    return results
+
+
+def check_length(text: str, *, part: str, language: str) -> list[dict[str, Any]]:
+    limits = conf.get("LENGTH_LIMITS").get(part)
+    if not limits:
+        return []
+    limit = conf.per_language(limits, language)
+    if limit is None or len(text) <= limit:
+        return []
+    return [
+        _result(
+            "length",
+            f"{len(text)} characters; the limit for this channel is {limit}.",
+            part=part,
+            text=text[limit:],
+            span=(limit, len(text)),
+        )
+    ]
+
+
+def check_bias(text: str, *, part: str, facts: ProductFacts) -> list[dict[str, Any]]:
+    results = []
+    language = CHINESE if facts.language == CHINESE else "en"
+    gendered_product = facts.gender in ("men", "women")
+    if not gendered_product:
+        for term in conf.per_language(conf.get("GENDERED_TERMS"), language) or []:
+            for match in _pattern(term).finditer(text):
+                results.append(
+                    _result(
+                        "bias",
+                        f"Gendered wording “{match.group(0)}” for a product that is not gendered.",
+                        part=part,
+                        text=match.group(0),
+                        span=match.span(),
+                    )
+                )
+    for term in conf.per_language(conf.get("EXCLUSIONARY_TERMS"), language) or []:
+        for match in _pattern(term).finditer(text):
+            results.append(
+                _result(
+                    "bias",
+                    f"Exclusionary wording “{match.group(0)}”.",
+                    part=part,
+                    text=match.group(0),
+                    span=match.span(),
+                )
+            )
+    return results
+
+
+def shingles(text: str, size: int = 5) -> set[str]:
+    compact = "".join(text.casefold().split())
+    if len(compact) <= size:
+        return {compact} if compact else set()
+    return {compact[i : i + size] for i in range(len(compact) - size + 1)}
+
+
+def similarity(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def check_near_duplicate(
+    text: str, *, part: str, others: Sequence[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """``others``: (label, text) of other products' copy and of the prompt's examples."""
+    threshold = conf.get("NEAR_DUPLICATE_THRESHOLD")
+    own = shingles(text)
+    if len(own) < 4:
+        return []
+    best: tuple[float, str] = (0.0, "")
+    for label, other in others:
+        score = similarity(own, shingles(other))
+        if score > best[0]:
+            best = (score, label)
+    if best[0] < threshold:
+        return []
+    return [
+        _result(
+            "near_duplicate",
+            f"{best[0]:.0%} the same as {best[1]}.",
+            part=part,
+            text=best[1],
+        )
+    ]
+
+
+def check_output(text: str, *, part: str, language: str) -> list[dict[str, Any]]:
+    if not text.strip():
+        return [_result("output", "The model wrote nothing for this part.", part=part)]
+    results = []
+    letters = [c for c in text if c.isalpha()]
+    cjk_share = sum(1 for c in letters if _CJK.match(c)) / max(len(letters), 1)
+    if language == CHINESE and cjk_share < 0.3:
+        results.append(_result("output", "Not written in Chinese.", part=part))
+    elif language != CHINESE and cjk_share > 0.1:
+        results.append(_result("output", "Not written in English.", part=part))
+    for pattern in INJECTION_PATTERNS:
+        for match in pattern.finditer(text):
+            results.append(
+                _result(
+                    "output",
+                    f"Reads as an instruction to a model: “{match.group(0).strip()}”.",
+                    part=part,
+                    text=match.group(0),
+                    span=match.span(),
+                )
+            )
+    return results
+
+
+def check_input(facts: ProductFacts) -> list[dict[str, Any]]:
+    results = [
+        _result(
+            "input",
+            f"The product's {finding.field} contains an instruction to the model "
+            f"(“{finding.text}”); it was left out of the prompt.",
+            text=finding.text,
+        )
+        for finding in facts.findings
+    ]
+    if facts.missing_required:
+        results.append(
+            _result(
+                "input",
+                "Required attributes missing: "
+                f"{', '.join(facts.missing_required)}; the draft cannot be checked against them.",
+            )
+        )
+    if facts.truncated:
+        results.append(
+            _result(
+                "input",
+                f"Cut to length before prompting: {', '.join(facts.truncated)}.",
+                severity=WARNING,
+            )
+        )
+    return results
+
+
+def run_checks(
+    parts: dict[str, Any],
+    *,
+    facts: ProductFacts,
+    vocabulary: Vocabulary,
+    others: Sequence[tuple[str, str]] = (),
+) -> list[dict[str, Any]]:
+    """Every check on every part of a candidate, input findings first."""
+    results = check_input(facts)
+    language = facts.language
+    for part, value in parts.items():
+        items = [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+        if part == "highlights" and not items:
+            continue
+        for item in items:
+            length_part = "highlight" if part == "highlights" else part
+            results += check_output(item, part=part, language=language)
+            results += check_facts(item, part=part, facts=facts, vocabulary=vocabulary)
+            results += check_banned(item, part=part)
+            results += check_bias(item, part=part, facts=facts)
+            results += check_length(item, part=length_part, language=language)
+        if part in ("description", "social_post"):
+            results += check_near_duplicate(" ".join(items), part=part, others=others)
+    return results
+
+
+def is_flagged(results: Iterable[dict[str, Any]]) -> bool:
+    return any(result.get("severity") == ERROR for result in results)
+
+
+def grounding_violations(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [result for result in results if result.get("check") == "facts"]

@@ -1,0 +1,123 @@
+"""Copywriting settings with their defaults, read at call time (never at import).
+
+Every setting is ``COPYWRITING_<NAME>`` in the Django settings; a missing one takes the
+default below. ``config/settings/base.py`` sets the ones an operator is expected to change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # The llm_services alias that writes copy.
+    "MODEL_ALIAS": "generate",
+    # Candidates generated per admin request (the first one greedy, the others sampled).
+    "CANDIDATES": 3,
+    "SAMPLING_TEMPERATURE": 0.7,
+    # Approved copy of the same category and language shown to the base model as examples.
+    "FEWSHOT_EXAMPLES": 2,
+    # Products per generate_batch call in the batch task (one forward pass each).
+    "BATCH_SIZE": 8,
+    # New tokens per length option.
+    "MAX_NEW_TOKENS": {"short": 64, "medium": 120, "long": 200},
+    # Characters per field of product data put in a prompt; longer values are cut.
+    "MAX_FIELD_CHARS": 300,
+    "MAX_HIGHLIGHTS": 6,
+    # Per-channel part -> {language: max characters}; "" is every other language.
+    "LENGTH_LIMITS": {
+        "description": {"": 1200, "zh-hans": 500},
+        "highlight": {"": 120, "zh-hans": 40},
+        "seo_title": {"": 60, "zh-hans": 30},
+        "meta_description": {"": 160, "zh-hans": 80},
+        "email_subject": {"": 60, "zh-hans": 30},
+        "email_preview": {"": 110, "zh-hans": 55},
+        "social_post": {"": 280, "zh-hans": 140},
+        "banner_slogan": {"": 50, "zh-hans": 20},
+    },
+    # Phrases a draft may not contain, grouped by why: matched case-insensitively on word
+    # boundaries (English) or as substrings (Chinese).
+    "BANNED_CLAIMS": {
+        "superlative": [
+            "best",
+            "best-selling",
+            "number one",
+            "#1",
+            "world's finest",
+            "unbeatable",
+            "cheapest",
+            "最好",
+            "第一",
+            "最佳",
+            "顶级",
+            "全网最低",
+            "史上最",
+        ],
+        "medical": [
+            "cure",
+            "cures",
+            "heals",
+            "treats",
+            "prevents disease",
+            "clinically proven",
+            "antibacterial",
+            "anti-bacterial",
+            "detox",
+            "治疗",
+            "治愈",
+            "抗菌",
+            "药用",
+            "防癌",
+        ],
+        "competitor": ["Amazon", "Shopify", "Taobao", "淘宝", "亚马逊"],
+    },
+    # Gendered words that a product without a gender attribute (or a unisex one) must not use.
+    "GENDERED_TERMS": {
+        "en": [
+            "men's",
+            "mens",
+            "women's",
+            "womens",
+            "for men",
+            "for women",
+            "for him",
+            "for her",
+            "ladies",
+            "gentlemen",
+            "guys",
+            "girls",
+            "boys",
+            "his",
+            "hers",
+            "manly",
+            "feminine",
+            "masculine",
+        ],
+        "zh-hans": ["男士", "女士", "男款", "女款", "男生", "女生", "男人", "女人", "男式", "女式"],
+    },
+    # Wording that excludes people, flagged everywhere.
+    "EXCLUSIONARY_TERMS": {
+        "en": ["normal people", "not for fat", "only for young", "for real men", "like a girl"],
+        "zh-hans": ["胖子", "不适合胖", "真男人"],
+    },
+    # Character 5-gram Jaccard similarity at or above which a draft is a near-duplicate of
+    # another product's copy.
+    "NEAR_DUPLICATE_THRESHOLD": 0.5,
+    # Other products' copy compared against, at most (same category first).
+    "NEAR_DUPLICATE_POOL": 400,
+    # Mark approved AI text on the storefront as "AI-assisted".
+    "MARK_AI_ASSISTED": True,
+    # A running batch job whose heartbeat is older than this is shown as stalled.
+    "STALLED_AFTER_SECONDS": 300,
+}
+
+
+def get(name: str) -> Any:
+    """``settings.COPYWRITING_<name>``, else the default."""
+    return getattr(settings, f"COPYWRITING_{name}", DEFAULTS[name])
+
+
+def per_language(mapping: dict[str, Any], language: str) -> Any:
+    """``mapping[language]``, else ``mapping[""]``."""
+    return mapping.get(language, mapping.get(""))

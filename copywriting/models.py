@@ -1,0 +1,156 @@
+"""Drafts of AI-written copy and the batch jobs that produce them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    PRODUCT_PAGE = "product_page", _("Product page (description + highlights)")
+    SEO = "seo", _("SEO title + meta description")
+    EMAIL = "email", _("Email subject + preview")
+    SOCIAL = "social", _("Social post")
+    BANNER = "banner", _("Banner slogan")
+
+
+class Field(models.TextChoices):
+    DESCRIPTION = "description", _("Description")
+    MARKETING = "marketing", _("Marketing copy")
+
+
+class Tone(models.TextChoices):
+    PROFESSIONAL = "professional", _("Professional")
+    FRIENDLY = "friendly", _("Friendly")
+    LUXURY = "luxury", _("Luxury")
+    PLAYFUL = "playful", _("Playful")
+
+
+class Length(models.TextChoices):
+    SHORT = "short", _("Short")
+    MEDIUM = "medium", _("Medium")
+    LONG = "long", _("Long")
+
+
+class CopyJob(models.Model):
+    """A batch of products to draft copy for, processed by a Celery task on the llm queue."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    field = models.CharField(_("field"), max_length=20, choices=Field.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    language = models.CharField(_("language"), max_length=10)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    product_ids = models.JSONField(_("products"), default=list)
+    # Products before this index of product_ids are done; a resumed job starts here.
+    cursor = models.PositiveIntegerField(_("done up to"), default=0)
+    total = models.PositiveIntegerField(_("products"), default=0)
+    generated = models.PositiveIntegerField(_("drafted"), default=0)
+    skipped = models.PositiveIntegerField(_("already drafted"), default=0)
+    refused = models.PositiveIntegerField(_("refused"), default=0)
+    flagged = models.PositiveIntegerField(_("flagged"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("copy batch job")
+        verbose_name_plural = _("copy batch jobs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Copy job #{self.pk} ({self.get_channel_display()}, {self.language})"
+
+    @property
+    def progress_percent(self) -> int:
+        return int(100 * self.cursor / self.total) if self.total else 100
+
+
+class CopyDraft(models.Model):
+    """One candidate text for one product, channel and language, and its review."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    product = models.ForeignKey(
+        "catalog.Product", related_name="copy_drafts", on_delete=models.CASCADE
+    )
+    field = models.CharField(_("field"), max_length=20, choices=Field.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    language = models.CharField(_("language"), max_length=10)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    prompt_version = models.CharField(_("prompt version"), max_length=40)
+    model_alias = models.CharField(_("model alias"), max_length=40)
+    model_id = models.CharField(_("model"), max_length=200, blank=True)
+    model_revision = models.CharField(_("model revision"), max_length=200, blank=True)
+    model_version = models.ForeignKey(
+        "llm_services.ModelVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The fine-tuned version that wrote it; empty for the base model."),
+    )
+    input_hash = models.CharField(_("input hash"), max_length=64, db_index=True)
+    candidate = models.PositiveSmallIntegerField(_("candidate"), default=0)
+    # The model's text as generated (kept for provenance when the merchant edits `text`).
+    generated_text = models.TextField(_("generated text"), blank=True)
+    text = models.TextField(_("text"), blank=True)
+    # Channel parts of `text`: {"description": ..., "highlights": [...]}, {"seo_title": ...}.
+    parts = models.JSONField(_("parts"), default=dict, blank=True)
+    checks = models.JSONField(_("check results"), default=list, blank=True)
+    is_flagged = models.BooleanField(_("flagged"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    override_reason = models.TextField(_("override reason"), blank=True)
+    is_applied = models.BooleanField(
+        _("applied to the product"),
+        default=False,
+        help_text=_("The product currently shows this approved text."),
+    )
+    job = models.ForeignKey(
+        CopyJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="drafts"
+    )
+    # Set on batch drafts only: product, field, language, input hash and prompt version, so a
+    # batch never drafts the same input twice (admin requests may ask for fresh candidates).
+    batch_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    latency_ms = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("copy draft")
+        verbose_name_plural = _("copy drafts")
+        ordering = ["-created_at", "candidate", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["product", "channel", "language", "status"], name="copydraft_lookup"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} ({self.language}) for product {self.product_id}"
+
+    @property
+    def blocking_checks(self) -> list[dict]:
+        return [c for c in self.checks if c.get("severity") == "error"]

@@ -1,0 +1,395 @@
+"""Prompts for copy generation, and what is done to product data before it enters one.
+
+The product-page description uses ``copywriting.training.build_prompt`` unchanged, so a model
+fine-tuned with ``manage.py finetune generator --task copywriting`` is asked exactly what it
+learnt. Few-shot examples (the shop's approved copy) are the same prompt followed by the copy,
+one block per example, before the product's own prompt.
+
+Product data is data, never instructions: every value is reduced to one plain line (HTML,
+newlines, role markers and chat-template tokens removed, length capped) so it cannot open a
+new section of the prompt, and a sentence that reads as an instruction to the model ("ignore
+previous instructions…") is cut out of it and reported, so the draft is flagged.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from copywriting import conf
+from copywriting.training import CHINESE, PROMPT_VERSION, build_prompt
+from llm_services.training import Example
+
+MARKETING_PROMPT_VERSION = "copywriting-marketing-v1"
+
+# Channel -> the parts one candidate is made of, in order.
+CHANNEL_PARTS: dict[str, tuple[str, ...]] = {
+    "product_page": ("description", "highlights"),
+    "seo": ("seo_title", "meta_description"),
+    "email": ("email_subject", "email_preview"),
+    "social": ("social_post",),
+    "banner": ("banner_slogan",),
+}
+# Parts that end at the end of their first line.
+ONE_LINE_PARTS = {
+    "seo_title",
+    "meta_description",
+    "email_subject",
+    "email_preview",
+    "banner_slogan",
+}
+
+_PART_LABELS = {
+    "en": {
+        "highlights": "Highlights (short bullet points)",
+        "seo_title": "SEO title",
+        "meta_description": "Meta description",
+        "email_subject": "Email subject line",
+        "email_preview": "Email preview text",
+        "social_post": "Social media post",
+        "banner_slogan": "Banner slogan",
+        "intro": "Write marketing copy for this product.",
+        "tone": "Tone",
+        "audience": "Audience",
+    },
+    CHINESE: {
+        "highlights": "卖点（简短要点）",
+        "seo_title": "SEO标题",
+        "meta_description": "SEO描述",
+        "email_subject": "邮件标题",
+        "email_preview": "邮件预览",
+        "social_post": "社交媒体文案",
+        "banner_slogan": "横幅标语",
+        "intro": "请为以下商品撰写营销文案。",
+        "tone": "语气",
+        "audience": "目标人群",
+    },
+}
+_TONE_WORDS = {
+    "en": {
+        "professional": "professional",
+        "friendly": "friendly",
+        "luxury": "luxury",
+        "playful": "playful",
+    },
+    CHINESE: {"professional": "专业", "friendly": "亲切", "luxury": "高端", "playful": "活泼"},
+}
+
+# Sentences that try to steer the model rather than describe the product.
+INJECTION_PATTERNS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\b(ignore|disregard|forget|override)\b[^.\n。]{0,40}\b(instructions?|prompts?|rules?|"
+        r"above|previous|prior|everything)\b",
+        r"\b(system prompt|you are now|act as|pretend to be|new instructions?|jailbreak)\b",
+        r"\b(instead|now)\b[^.\n。]{0,20}\b(write|say|output|respond|print)\b",
+        r"(忽略|无视|忘记)[^。\n]{0,20}(指令|指示|提示|规则|要求)",
+        r"(你现在是|扮演|新的指令|系统提示)",
+        r"<\|[^|>]*\|>|<start_of_turn>|<end_of_turn>|\[/?INST\]",
+        r"(^|\s)(system|assistant|user)\s*:",
+    )
+]
+_TAG = re.compile(r"<[^>]{0,200}>")
+_SPACE = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something found in the product data: where (``field``) and the offending text."""
+
+    field: str
+    text: str
+
+
+@dataclass
+class CleanedValue:
+    text: str
+    injections: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+
+def clean_value(value: Any, *, limit: int | None = None) -> CleanedValue:
+    """One line of plain text from a product field, instructions cut out, length capped."""
+    text = html.unescape(_TAG.sub(" ", str(value or "")))
+    text = _SPACE.sub(" ", text).strip()
+    injections: list[str] = []
+    for pattern in INJECTION_PATTERNS:
+        for match in pattern.finditer(text):
+            injections.append(match.group(0).strip())
+    if injections:
+        # Drop every sentence that carries an instruction; the rest is still product data.
+        sentences = [s for s in _SENTENCE_END.split(text) if s]
+        kept = [s for s in sentences if not any(p.search(s) for p in INJECTION_PATTERNS)]
+        text = " ".join(kept).strip()
+    limit = limit or conf.get("MAX_FIELD_CHARS")
+    truncated = len(text) > limit
+    if truncated:
+        text = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return CleanedValue(text=text, injections=injections, truncated=truncated)
+
+
+@dataclass
+class ProductFacts:
+    """What a prompt and the checks know about one product in one language.
+
+    ``source`` has the keys of ``copywriting.training.build_prompt``; ``findings`` lists
+    instructions cut out of the data, ``truncated`` the fields that were cut to length.
+    """
+
+    product_id: int | None
+    language: str
+    category_id: int | None
+    title: str
+    brand: str
+    category: str
+    attributes: list[tuple[str, str, str]]  # (code, name, value text)
+    highlights: list[str]
+    raw_attributes: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    truncated: list[str] = field(default_factory=list)
+    missing_required: list[str] = field(default_factory=list)
+
+    @property
+    def source(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "brand": self.brand,
+            "category": self.category,
+            "attributes": [[name, value] for _code, name, value in self.attributes],
+            "highlights": list(self.highlights),
+        }
+
+    @property
+    def gender(self) -> str:
+        return str(self.raw_attributes.get("gender") or "")
+
+    def grounding_text(self) -> str:
+        """Everything a draft may state as fact: title, brand, category, attributes."""
+        values = [value for _code, _name, value in self.attributes]
+        return " | ".join([self.title, self.brand, self.category, *values, *self.highlights])
+
+
+def build_facts(
+    *,
+    product_id: int | None,
+    language: str,
+    category_id: int | None,
+    title: Any,
+    brand: Any,
+    category: Any,
+    attributes: Sequence[tuple[str, str, Any]],
+    highlights: Sequence[Any],
+    raw_attributes: dict[str, Any] | None = None,
+    missing_required: Sequence[str] = (),
+) -> ProductFacts:
+    """Clean every value of a product's data into :class:`ProductFacts`."""
+    findings: list[Finding] = []
+    truncated: list[str] = []
+
+    def take(name: str, value: Any) -> str:
+        cleaned = clean_value(value)
+        findings.extend(Finding(name, text) for text in cleaned.injections)
+        if cleaned.truncated:
+            truncated.append(name)
+        return cleaned.text
+
+    clean_attributes = []
+    for code, name, value in attributes:
+        text = take(f"attribute {code}", value)
+        if text:
+            clean_attributes.append((code, take(f"attribute {code} name", name) or code, text))
+    clean_highlights = [
+        text
+        for index, item in enumerate(list(highlights)[: conf.get("MAX_HIGHLIGHTS")])
+        if (text := take(f"highlight {index + 1}", item))
+    ]
+    return ProductFacts(
+        product_id=product_id,
+        language=language,
+        category_id=category_id,
+        title=take("title", title),
+        brand=take("brand", brand),
+        category=take("category", category),
+        attributes=clean_attributes,
+        highlights=clean_highlights,
+        raw_attributes=dict(raw_attributes or {}),
+        findings=findings,
+        truncated=truncated,
+        missing_required=list(missing_required),
+    )
+
+
+@dataclass(frozen=True)
+class CopyExample:
+    """Approved copy shown to the model: the facts it was written from and the copy."""
+
+    facts: ProductFacts
+    parts: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PartPrompt:
+    part: str
+    prompt: str
+    stop: tuple[str, ...]
+    max_new_tokens: int
+
+
+def prompt_version(channel: str) -> str:
+    return PROMPT_VERSION if channel == "product_page" else MARKETING_PROMPT_VERSION
+
+
+def _labels(language: str) -> dict[str, str]:
+    return _PART_LABELS[CHINESE] if language == CHINESE else _PART_LABELS["en"]
+
+
+def _option_lines(options: dict[str, Any], language: str) -> list[str]:
+    labels = _labels(language)
+    colon = "：" if language == CHINESE else ": "
+    lines = []
+    tone = options.get("tone") or "professional"
+    if tone != "professional":
+        words = _TONE_WORDS[CHINESE] if language == CHINESE else _TONE_WORDS["en"]
+        lines.append(f"{labels['tone']}{colon}{words.get(tone, 'professional')}")
+    audience = clean_value(options.get("audience") or "", limit=80).text
+    if audience:
+        lines.append(f"{labels['audience']}{colon}{audience}")
+    return lines
+
+
+def _description_prompt(facts: ProductFacts, options: dict[str, Any]) -> str:
+    prompt = build_prompt(Example(source=facts.source, target="", language=facts.language))
+    extra = _option_lines(options, facts.language)
+    if extra:
+        head, last = prompt.rstrip("\n").rsplit("\n", 1)
+        prompt = "\n".join([head, *extra, last]) + "\n"
+    return prompt
+
+
+def _part_prompt(facts: ProductFacts, part: str, options: dict[str, Any]) -> str:
+    # The facts block of the description prompt with the marketing intro and the part's label.
+    labels = _labels(facts.language)
+    base = _description_prompt(facts, options).rstrip("\n").split("\n")
+    colon = "：" if facts.language == CHINESE else ":"
+    if part == "highlights":
+        return "\n".join([*base[:-1], f"{labels['highlights']}{colon}", "- "])
+    return "\n".join([labels["intro"], *base[1:-1], f"{labels[part]}{colon}"])
+
+
+def _example_answer(part: str, parts: dict[str, Any]) -> str | None:
+    value = parts.get(part)
+    if not value:
+        return None
+    if part == "highlights":
+        items = [str(item) for item in value if str(item).strip()]
+        return "\n- ".join(items) if items else None
+    return str(value)
+
+
+def build_part_prompts(
+    facts: ProductFacts,
+    *,
+    channel: str,
+    options: dict[str, Any],
+    examples: Sequence[CopyExample] = (),
+) -> list[PartPrompt]:
+    """One prompt per part of ``channel``, each led by the examples that have that part."""
+    length = options.get("length") or "medium"
+    max_tokens = conf.get("MAX_NEW_TOKENS")
+    prompts = []
+    for part in CHANNEL_PARTS[channel]:
+        if part == "description":
+            own = _description_prompt(facts, options)
+            render = _description_prompt
+        else:
+            own = _part_prompt(facts, part, options)
+
+            def render(example_facts: ProductFacts, opts: dict[str, Any], p: str = part) -> str:
+                return _part_prompt(example_facts, p, opts)
+
+        shots = []
+        for example in examples:
+            answer = _example_answer(part, example.parts)
+            if answer:
+                shots.append(render(example.facts, options) + answer + "\n\n")
+        if part == "description":
+            tokens = max_tokens.get(length, max_tokens["medium"])
+            stop: tuple[str, ...] = ("\n\n",)
+        elif part == "highlights":
+            tokens, stop = 60, ("\n\n",)
+        elif part == "social_post":
+            tokens, stop = 80, ("\n\n",)
+        else:
+            tokens, stop = 40, ("\n",)
+        prompts.append(PartPrompt(part, "".join(shots) + own, stop, tokens))
+    return prompts
+
+
+def tidy_output(text: str, *, part: str, hit_length: bool) -> Any:
+    """The model's text for a part, cleaned: HTML removed, repeats dropped, cut to a sentence.
+
+    Returns a list of strings for "highlights", else a string.
+    """
+    text = html.unescape(_TAG.sub(" ", text)).strip()
+    if part == "highlights":
+        items, seen = [], set()
+        for line in text.split("\n"):
+            item = line.strip().lstrip("-•*·").strip()
+            key = item.casefold()
+            if item and key not in seen:
+                seen.add(key)
+                items.append(item)
+        return items[: conf.get("MAX_HIGHLIGHTS")]
+    if part in ONE_LINE_PARTS:
+        return _SPACE.sub(" ", text.split("\n", 1)[0]).strip().strip('"“”')
+    sentences, seen = [], set()
+    for sentence in _SENTENCE_END.split(_SPACE.sub(" ", text)):
+        key = sentence.strip().casefold()
+        if key and key not in seen:
+            seen.add(key)
+            sentences.append(sentence.strip())
+    if hit_length and len(sentences) > 1 and not re.search(r"[.!?。！？]$", sentences[-1]):
+        sentences = sentences[:-1]  # cut off mid-sentence by the token budget
+    joiner = "" if any(re.search(r"[\u4e00-\u9fff]", s) for s in sentences) else " "
+    return joiner.join(sentences)
+
+
+def parts_text(channel: str, parts: dict[str, Any], language: str) -> str:
+    """The parts of a candidate as one text, the way the merchant reads and edits it."""
+    labels = _labels(language)
+    lines = []
+    for part in CHANNEL_PARTS[channel]:
+        value = parts.get(part)
+        if part == "description":
+            lines.append(str(value or ""))
+        elif part == "highlights":
+            lines += [f"- {item}" for item in value or []]
+        elif len(CHANNEL_PARTS[channel]) == 1:
+            lines.append(str(value or ""))
+        else:
+            lines.append(f"{labels[part]}: {value or ''}")
+    return "\n".join(lines).strip()
+
+
+def parse_text(channel: str, text: str, language: str) -> dict[str, Any]:
+    """The inverse of :func:`parts_text`, for a merchant's edited text."""
+    parts_of = CHANNEL_PARTS[channel]
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    if channel == "product_page":
+        body = [line for line in lines if not line.lstrip().startswith("- ")]
+        bullets = [line.lstrip()[2:].strip() for line in lines if line.lstrip().startswith("- ")]
+        return {"description": "\n".join(body).strip(), "highlights": [b for b in bullets if b]}
+    if len(parts_of) == 1:
+        return {parts_of[0]: text.strip()}
+    labels = _labels(language)
+    parts: dict[str, Any] = dict.fromkeys(parts_of, "")
+    for line in lines:
+        for part in parts_of:
+            prefix = f"{labels[part]}:"
+            if line.startswith(prefix):
+                parts[part] = line[len(prefix) :].strip()
+    return parts

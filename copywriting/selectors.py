@@ -1,0 +1,282 @@
+"""Reads for copywriting: a product's facts, the check vocabulary, examples, drafts, jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from copywriting.checks import Term, Vocabulary
+from copywriting.models import CopyDraft, CopyJob
+from copywriting.prompts import CopyExample, ProductFacts, build_facts
+from copywriting.training import CHINESE
+
+# Which attribute codes of the catalog carry which kind of fact.
+FACT_ATTRIBUTE_KINDS = {
+    "color": "color",
+    "colour": "color",
+    "material": "material",
+    "size": "size",
+    "shoe_size": "size",
+    "gender": "gender",
+}
+
+
+def product_text(product: Any, language: str) -> tuple[str, str, list[str]]:
+    """(title, description, highlights) of ``product`` in ``language`` (source or translation)."""
+    if language == product.language:
+        return product.title, product.description, list(product.highlights or [])
+    translation = product.translations.filter(language_code=language).first()
+    if translation is None:
+        return "", "", []
+    return translation.title, translation.description, list(translation.highlights or [])
+
+
+def product_facts(product: Any, language: str) -> ProductFacts:
+    """The product's data in ``language``, cleaned for a prompt (see prompts.build_facts)."""
+    from shop.catalog.models import CategoryTranslation
+    from shop.catalog.services import get_attribute_schema
+
+    chinese = language == CHINESE
+    schema = get_attribute_schema(product.category)
+    raw = dict(product.attributes or {})
+    attributes = []
+    for code, value in sorted(raw.items()):
+        entry = schema.get(code)
+        if value in (None, "", []):
+            continue
+        if entry is None:
+            attributes.append((code, code.replace("_", " "), str(value)))
+            continue
+        attribute = entry.attribute
+        name = attribute.name_zh if chinese and attribute.name_zh else attribute.name
+        option = entry.options.get(str(value))
+        if option is not None:
+            text = option.label_zh if chinese and option.label_zh else option.label
+        else:
+            text = f"{value} {attribute.unit}".strip()
+        attributes.append((code, name, text))
+    missing = [code for code, entry in schema.items() if entry.required and code not in raw]
+    title, _description, highlights = product_text(product, language)
+    brand = ""
+    if product.brand is not None:
+        brand = product.brand.name_zh if chinese and product.brand.name_zh else product.brand.name
+    category = product.category.name
+    if chinese:
+        translated = CategoryTranslation.objects.filter(
+            category=product.category, language_code=CHINESE
+        ).first()
+        if translated is not None:
+            category = translated.name
+    return build_facts(
+        product_id=product.pk,
+        language=language,
+        category_id=product.category_id,
+        title=title or product.title,
+        brand=brand,
+        category=category,
+        attributes=attributes,
+        highlights=highlights,
+        raw_attributes=raw,
+        missing_required=missing,
+    )
+
+
+def catalog_vocabulary() -> Vocabulary:
+    """Colour, material, size and gender labels of the catalog's options, and its brands."""
+    from shop.catalog.models import AttributeOption, Brand
+
+    terms = []
+    options = AttributeOption.objects.filter(
+        attribute__code__in=list(FACT_ATTRIBUTE_KINDS)
+    ).select_related("attribute")
+    for option in options:
+        kind = FACT_ATTRIBUTE_KINDS[option.attribute.code]
+        for label in (option.label, option.label_zh):
+            if label:
+                terms.append(Term(kind, label, option.attribute.code, option.value))
+    brands: list[str] = []
+    for name, name_zh in Brand.objects.values_list("name", "name_zh"):
+        brands += [n for n in (name, name_zh) if n]
+    return Vocabulary.with_builtins(terms, brands)
+
+
+def _draft_example_parts(draft: CopyDraft) -> dict[str, Any]:
+    return dict(draft.parts or {})
+
+
+def fewshot_examples(
+    product: Any, *, channel: str, language: str, limit: int, pool: int = 40
+) -> list[CopyExample]:
+    """Approved copy of other products in the same category and language, most similar first.
+
+    Approved drafts of the channel come first; for the product page, the descriptions the
+    shop already publishes count as approved copy too.
+    """
+    if limit <= 0:
+        return []
+    from shop.catalog.models import Product
+
+    candidates: list[tuple[Any, dict[str, Any]]] = []
+    approved = (
+        CopyDraft.objects.filter(
+            status=CopyDraft.Status.APPROVED,
+            channel=channel,
+            language=language,
+            product__category_id=product.category_id,
+        )
+        .exclude(product_id=product.pk)
+        .select_related("product__category", "product__brand")
+        .order_by("-reviewed_at", "-pk")[:pool]
+    )
+    seen: set[int] = set()
+    for draft in approved:
+        if draft.product_id not in seen:
+            seen.add(draft.product_id)
+            candidates.append((draft.product, _draft_example_parts(draft)))
+    if channel == "product_page" and len(candidates) < pool:
+        others = (
+            Product.objects.active()
+            .filter(category_id=product.category_id)
+            .exclude(pk__in=[product.pk, *seen])
+            .select_related("category", "brand")
+            .order_by("-popularity", "pk")
+        )
+        if language == product.language:
+            others = others.filter(language=language).exclude(description="")
+        else:
+            others = others.filter(translations__language_code=language).exclude(
+                translations__description=""
+            )
+        for other in others[: pool - len(candidates)]:
+            _title, description, highlights = product_text(other, language)
+            if description:
+                candidates.append((other, {"description": description, "highlights": highlights}))
+    own = {(k, str(v)) for k, v in (product.attributes or {}).items()}
+
+    def overlap(item: tuple[Any, dict[str, Any]]) -> int:
+        attributes = item[0].attributes or {}
+        return len(own & {(k, str(v)) for k, v in attributes.items()})
+
+    # Stable: ties keep the order above (approved first, then popular).
+    chosen = sorted(candidates, key=overlap, reverse=True)[:limit]
+    return [CopyExample(product_facts(p, language), parts) for p, parts in chosen]
+
+
+def other_copy(
+    product_id: int | None, *, category_id: int | None, language: str, limit: int
+) -> list[tuple[str, str]]:
+    """(label, text) of other products' published and approved copy, same category first."""
+    from shop.catalog.models import Product, ProductTranslation
+
+    pool: list[tuple[str, str]] = []
+    sources = Product.objects.exclude(pk=product_id).exclude(description="")
+    if category_id is not None:
+        ordered = [
+            sources.filter(category_id=category_id),
+            sources.exclude(category_id=category_id),
+        ]
+    else:
+        ordered = [sources]
+    for queryset in ordered:
+        if len(pool) >= limit:
+            break
+        for pk, title, description in queryset.filter(language=language).values_list(
+            "pk", "title", "description"
+        )[: limit - len(pool)]:
+            pool.append((f"the description of product {pk} “{title}”", description))
+    if len(pool) < limit:
+        translations = (
+            ProductTranslation.objects.filter(language_code=language)
+            .exclude(product_id=product_id)
+            .exclude(description="")
+        )
+        for product_pk, title, description in translations.values_list(
+            "product_id", "title", "description"
+        )[: limit - len(pool)]:
+            pool.append((f"the description of product {product_pk} “{title}”", description))
+    approved = (
+        CopyDraft.objects.filter(status=CopyDraft.Status.APPROVED, language=language)
+        .exclude(product_id=product_id)
+        .values_list("product_id", "text")[:limit]
+    )
+    pool += [(f"approved copy of product {pk}", text) for pk, text in approved]
+    return pool
+
+
+def drafts_for_product(product_id: int) -> QuerySet[CopyDraft]:
+    return CopyDraft.objects.filter(product_id=product_id).select_related("reviewer")
+
+
+def pending_draft_count(product_id: int) -> int:
+    return CopyDraft.objects.filter(product_id=product_id, status=CopyDraft.Status.DRAFT).count()
+
+
+def existing_batch_keys(keys: Iterable[str]) -> dict[str, int | None]:
+    """batch_key -> job id of the drafts that already exist for ``keys``."""
+    return dict(
+        CopyDraft.objects.filter(batch_key__in=list(keys)).values_list("batch_key", "job_id")
+    )
+
+
+def products_for_batch(
+    *,
+    category_slug: str | None = None,
+    language: str | None = None,
+    missing_only: bool = False,
+    product_ids: Sequence[int] | None = None,
+) -> list[int]:
+    """Ids of active products to draft for: a category (and its subcategories), optionally only
+    those without a description in ``language``."""
+    from shop.catalog.models import Category, Product
+
+    queryset = Product.objects.active()
+    if product_ids is not None:
+        queryset = queryset.filter(pk__in=list(product_ids))
+    if category_slug:
+        category = Category.objects.get(slug=category_slug)
+        ids, frontier = {category.pk}, [category.pk]
+        while frontier:
+            frontier = list(
+                Category.objects.filter(parent_id__in=frontier)
+                .exclude(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            ids.update(frontier)
+        queryset = queryset.filter(category_id__in=ids)
+    if missing_only and language:
+        in_source = Q(language=language, description="")
+        translated = Q(translations__language_code=language) & ~Q(translations__description="")
+        no_translation = ~Q(language=language) & ~Q(pk__in=Product.objects.filter(translated))
+        queryset = queryset.filter(in_source | no_translation)
+    return list(queryset.order_by("pk").values_list("pk", flat=True).distinct())
+
+
+def ai_assisted_parts(product_id: int, language: str, description: str) -> bool:
+    """Whether the product's description in ``language`` is approved AI text as shown."""
+    if not description:
+        return False
+    drafts = CopyDraft.objects.filter(
+        product_id=product_id,
+        channel="product_page",
+        language=language,
+        status=CopyDraft.Status.APPROVED,
+        is_applied=True,
+    ).values_list("parts", flat=True)
+    return any(
+        (parts or {}).get("description", "").strip() == description.strip() for parts in drafts
+    )
+
+
+def job_progress(job: CopyJob) -> dict[str, Any]:
+    return {
+        "status": job.status,
+        "done": job.cursor,
+        "total": job.total,
+        "drafted": job.generated,
+        "already_drafted": job.skipped,
+        "refused": job.refused,
+        "flagged": job.flagged,
+        "percent": job.progress_percent,
+    }

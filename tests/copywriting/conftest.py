@@ -1,0 +1,83 @@
+"""A small fashion catalog with a colour/material/size/gender schema, and a fake generator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from shop.catalog.models import Attribute
+from tests.factories import (
+    AttributeFactory,
+    AttributeOptionFactory,
+    BrandFactory,
+    CategoryAttributeFactory,
+    CategoryFactory,
+    ProductFactory,
+)
+
+FAKE_BACKEND = "llm_services.backends.fake.FakeGenerator"
+
+
+@pytest.fixture
+def fashion(db):
+    """Category "Tees" with colour, material, size (required) and gender attributes."""
+    category = CategoryFactory(name="Tees", slug="tees")
+    options = {
+        "color": [("navy", "Navy", "藏青色"), ("red", "Red", "红色"), ("black", "Black", "黑色")],
+        "material": [("cotton", "Cotton", "纯棉"), ("linen", "Linen", "亚麻")],
+        "size": [("s", "S", "S码"), ("m", "M", "M码"), ("xl", "XL", "XL码")],
+        "gender": [
+            ("men", "Men's", "男款"),
+            ("women", "Women's", "女款"),
+            ("unisex", "Unisex", "男女同款"),
+        ],
+    }
+    names = {
+        "color": ("Colour", "颜色"),
+        "material": ("Material", "材质"),
+        "size": ("Size", "尺码"),
+        "gender": ("Gender", "适用性别"),
+    }
+    for position, (code, values) in enumerate(options.items()):
+        attribute = AttributeFactory(
+            code=code, name=names[code][0], name_zh=names[code][1], kind=Attribute.Kind.CHOICE
+        )
+        for value, label, label_zh in values:
+            AttributeOptionFactory(attribute=attribute, value=value, label=label, label_zh=label_zh)
+        CategoryAttributeFactory(
+            category=category, attribute=attribute, required=code == "size", position=position
+        )
+    return category
+
+
+@pytest.fixture
+def make_product(fashion):
+    def make(**kwargs: Any):
+        defaults = {
+            "category": fashion,
+            "brand": BrandFactory(name="Northwind", name_zh="北风"),
+            "title": "Everyday Crew Tee",
+            "description": "",
+            "highlights": [],
+            "attributes": {"color": "navy", "material": "cotton", "size": "m", "gender": "unisex"},
+        }
+        defaults.update(kwargs)
+        return ProductFactory(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def fake_generator(settings):
+    """Point the copywriting alias at the fake generator answering ``reply``."""
+    from llm_services import models
+
+    def use(reply: str):
+        settings.LLM_MODELS = {
+            **settings.LLM_MODELS,
+            "generate": {"BACKEND": FAKE_BACKEND, "MODEL": "fake", "OPTIONS": {"reply": reply}},
+        }
+        return models["generate"]
+
+    return use
