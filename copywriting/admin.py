@@ -297,4 +297,3 @@ def start_batch_from_admin(modeladmin, request, queryset, *, language: str) -> N
         ),
         messages.SUCCESS,
     )
-

@@ -281,7 +281,7 @@ def check_facts(
                     span=match.span(),
                 )
             )
-    return results
+    return sorted(results, key=lambda result: result["span"][0])
 
 
 def check_banned(text: str, *, part: str) -> list[dict[str, Any]]:

@@ -231,6 +231,20 @@ class CopyExample:
     parts: dict[str, Any]
 
 
+_TITLE_WORD = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]")
+
+
+def example_score(facts: ProductFacts, candidate: ProductFacts) -> float:
+    """How good ``candidate``'s copy is as an example for ``facts``: shared attribute values
+    first, then shared title words (Jaccard). Used by the shop and by the evaluation alike."""
+    own = {(code, value.casefold()) for code, _name, value in facts.attributes}
+    theirs = {(code, value.casefold()) for code, _name, value in candidate.attributes}
+    words = set(_TITLE_WORD.findall(facts.title.casefold()))
+    other_words = set(_TITLE_WORD.findall(candidate.title.casefold()))
+    union = words | other_words
+    return len(own & theirs) + (len(words & other_words) / len(union) if union else 0.0)
+
+
 @dataclass(frozen=True)
 class PartPrompt:
     part: str

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from copywriting.checks import Term, Vocabulary
 from copywriting.models import CopyDraft, CopyJob
-from copywriting.prompts import CopyExample, ProductFacts, build_facts
+from copywriting.prompts import CopyExample, ProductFacts, build_facts, example_score
 from copywriting.training import CHINESE
 
 # Which attribute codes of the catalog carry which kind of fact.
@@ -33,13 +33,19 @@ def product_text(product: Any, language: str) -> tuple[str, str, list[str]]:
     return translation.title, translation.description, list(translation.highlights or [])
 
 
-def product_facts(product: Any, language: str) -> ProductFacts:
-    """The product's data in ``language``, cleaned for a prompt (see prompts.build_facts)."""
+def product_facts(
+    product: Any, language: str, *, schema: dict[str, Any] | None = None
+) -> ProductFacts:
+    """The product's data in ``language``, cleaned for a prompt (see prompts.build_facts).
+
+    ``schema``: the category's attribute schema, when the caller has it already.
+    """
     from shop.catalog.models import CategoryTranslation
     from shop.catalog.services import get_attribute_schema
 
     chinese = language == CHINESE
-    schema = get_attribute_schema(product.category)
+    if schema is None:
+        schema = get_attribute_schema(product.category)
     raw = dict(product.attributes or {})
     attributes = []
     for code, value in sorted(raw.items()):
@@ -107,7 +113,7 @@ def _draft_example_parts(draft: CopyDraft) -> dict[str, Any]:
 
 
 def fewshot_examples(
-    product: Any, *, channel: str, language: str, limit: int, pool: int = 40
+    product: Any, *, channel: str, language: str, limit: int, pool: int = 20
 ) -> list[CopyExample]:
     """Approved copy of other products in the same category and language, most similar first.
 
@@ -153,15 +159,14 @@ def fewshot_examples(
             _title, description, highlights = product_text(other, language)
             if description:
                 candidates.append((other, {"description": description, "highlights": highlights}))
-    own = {(k, str(v)) for k, v in (product.attributes or {}).items()}
+    from shop.catalog.services import get_attribute_schema
 
-    def overlap(item: tuple[Any, dict[str, Any]]) -> int:
-        attributes = item[0].attributes or {}
-        return len(own & {(k, str(v)) for k, v in attributes.items()})
-
+    schema = get_attribute_schema(product.category)
+    facts = product_facts(product, language, schema=schema)
+    scored = [(p, parts, product_facts(p, language, schema=schema)) for p, parts in candidates]
     # Stable: ties keep the order above (approved first, then popular).
-    chosen = sorted(candidates, key=overlap, reverse=True)[:limit]
-    return [CopyExample(product_facts(p, language), parts) for p, parts in chosen]
+    scored.sort(key=lambda item: example_score(facts, item[2]), reverse=True)
+    return [CopyExample(other_facts, parts) for _p, parts, other_facts in scored[:limit]]
 
 
 def other_copy(

@@ -32,7 +32,8 @@ from copywriting.prompts import (
     prompt_version,
     tidy_output,
 )
-from llm_services import LLMBadRequest, LLMUnavailable, UnknownAlias, models
+from llm_services import LLMBadRequest, LLMUnavailable, UnknownAlias
+from llm_services.handler import models
 from llm_services.types import Generation
 
 logger = logging.getLogger("copywriting")
@@ -209,8 +210,6 @@ def prepare_copy(
     Raises:
         CopyRefused: the product has nothing to write from.
     """
-    if not facts.title:
-        raise CopyRefused("The product has no title to write from.")
     if not facts.attributes and not facts.highlights:
         raise CopyRefused(
             "The product has no attributes or highlights: add its facts before drafting copy, "
@@ -462,6 +461,7 @@ def approve_draft(
     Raises:
         ApprovalBlocked: already reviewed, empty, or flagged without an override reason.
     """
+    blocked = ""
     with transaction.atomic():
         draft = _lock_draft(draft_id)
         if draft.status != CopyDraft.Status.DRAFT:
@@ -477,18 +477,21 @@ def approve_draft(
         reason = override_reason.strip()
         if draft.is_flagged and not reason:
             problems = "; ".join(c["message"] for c in draft.blocking_checks)
-            # Keep the re-checked edit, so the merchant sees why it is still flagged.
-            draft.save(update_fields=["parts", "text", "checks", "is_flagged", "updated_at"])
-            raise ApprovalBlocked(
+            blocked = (
                 f"This draft is flagged ({problems}). Fix the text, or give a reason to "
                 "override the checks."
             )
-        draft.status = CopyDraft.Status.APPROVED
-        draft.reviewer = user if getattr(user, "is_authenticated", False) else None
-        draft.reviewed_at = timezone.now()
-        draft.override_reason = reason if draft.is_flagged else ""
-        _apply(draft)
-        draft.save()
+            # The re-checked edit is kept (committed), so the merchant sees why it is flagged.
+            draft.save(update_fields=["parts", "text", "checks", "is_flagged", "updated_at"])
+        else:
+            draft.status = CopyDraft.Status.APPROVED
+            draft.reviewer = user if getattr(user, "is_authenticated", False) else None
+            draft.reviewed_at = timezone.now()
+            draft.override_reason = reason if draft.is_flagged else ""
+            _apply(draft)
+            draft.save()
+    if blocked:
+        raise ApprovalBlocked(blocked)
     logger.info(
         "copy draft %s approved by %s%s",
         draft.pk,

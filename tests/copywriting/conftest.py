@@ -6,11 +6,10 @@ from typing import Any
 
 import pytest
 
-from shop.catalog.models import Attribute
+from shop.catalog.models import Attribute, Brand
 from tests.factories import (
     AttributeFactory,
     AttributeOptionFactory,
-    BrandFactory,
     CategoryAttributeFactory,
     CategoryFactory,
     ProductFactory,
@@ -56,7 +55,9 @@ def make_product(fashion):
     def make(**kwargs: Any):
         defaults = {
             "category": fashion,
-            "brand": BrandFactory(name="Northwind", name_zh="北风"),
+            "brand": Brand.objects.get_or_create(
+                name="Northwind", defaults={"slug": "northwind", "name_zh": "北风"}
+            )[0],
             "title": "Everyday Crew Tee",
             "description": "",
             "highlights": [],

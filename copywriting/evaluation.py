@@ -1,0 +1,313 @@
+"""``manage.py eval_copywriting``: few-shot base model against a fine-tuned one, on files.
+
+Reads product files of two shapes, and any file of the same kind it has never seen:
+
+- JSON Lines with a product name, brand, other scalar fields and a description (e.g. the
+  Myntra catalog: ProductName, ProductBrand, Gender, PrimaryColor, Description);
+- CSV with ``content`` as ``key#value*key#value…`` and ``summary`` (AdvertiseGen), or with a
+  description column and other columns as attributes.
+
+Both systems go through the shop's own code: ``services.prepare_copy`` builds the prompts
+(the fine-tuned model gets the zero-shot prompt it was trained on, the base model the
+``FEWSHOT_EXAMPLES`` most similar training items as examples), ``services.generate_parts``
+generates with the served alias's backend class and OPTIONS, and ``checks.run_checks`` judges
+grounding. Fine-tuning is ``llm_services.training.generator.finetune_generator`` under a step
+and time budget; the trained folder is deleted afterwards unless kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from copywriting.checks import Term, Vocabulary, grounding_violations, run_checks
+from copywriting.prompts import ProductFacts, build_facts, example_score
+from copywriting.training import CHINESE
+from llm_services.training import Example
+from llm_services.training.metrics import generation_scores
+from llm_services.training.text import clean_text
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+TITLE_KEYS = ("productname", "title", "name", "product_name")
+BRAND_KEYS = ("productbrand", "brand")
+TARGET_KEYS = ("description", "summary", "copy", "target")
+# Fields that are identifiers or bookkeeping, not facts to write from.
+IGNORED_KEYS = ("productid", "id", "sku", "numimages", "price", "url", "image", "images")
+KIND_OF_KEY = (
+    ("color", ("color", "colour", "颜色")),
+    ("material", ("material", "fabric", "材质", "面料")),
+    ("size", ("size", "尺码")),
+    ("gender", ("gender", "性别")),
+)
+
+
+class EvaluationError(Exception):
+    """The file cannot be read as copywriting data; the message says why."""
+
+
+@dataclass
+class EvalItem:
+    facts: ProductFacts
+    target: str
+    category: str = ""
+
+    @property
+    def language(self) -> str:
+        return self.facts.language
+
+    def example(self) -> Example:
+        return Example(
+            source=self.facts.source,
+            target=self.target,
+            language=self.language,
+            key=f"item:{self.facts.product_id}",
+        )
+
+
+def _kind(key: str) -> str | None:
+    folded = key.casefold()
+    for kind, words in KIND_OF_KEY:
+        if any(word in folded for word in words):
+            return kind
+    return None
+
+
+def _language_of(text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    cjk = sum(1 for c in letters if _CJK.match(c))
+    return CHINESE if letters and cjk / len(letters) > 0.3 else "en"
+
+
+def _item(
+    index: int, *, title: str, brand: str, pairs: list[tuple[str, str]], target: str, category: str
+) -> EvalItem | None:
+    target = clean_text(target)
+    if not target:
+        return None
+    raw: dict[str, Any] = {}
+    attributes = []
+    for key, value in pairs:
+        kind = _kind(key)
+        code = kind or key
+        attributes.append((code, key, value))
+        if kind == "gender":
+            raw["gender"] = value.casefold().rstrip("'s")
+        elif code in raw:
+            raw[code] = [*(raw[code] if isinstance(raw[code], list) else [raw[code]]), value]
+        else:
+            raw[code] = value
+    facts = build_facts(
+        product_id=index,
+        language=_language_of(target),
+        category_id=None,
+        title=title,
+        brand=brand,
+        category=category,
+        attributes=attributes,
+        highlights=[],
+        raw_attributes=raw,
+    )
+    return EvalItem(facts=facts, target=target, category=category)
+
+
+def _rows_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise EvaluationError(f"{path}:{number}: not JSON ({exc})") from exc
+
+
+def _rows_csv(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
+
+
+def _pick(row: dict[str, Any], keys: Sequence[str]) -> tuple[str, str]:
+    for key, value in row.items():
+        if key and key.casefold().replace(" ", "") in keys and value not in (None, ""):
+            return key, str(value)
+    return "", ""
+
+
+def read_items(path: Path) -> list[EvalItem]:
+    """Every usable row of a JSON Lines or CSV copywriting file.
+
+    Raises:
+        EvaluationError: unknown shape, no description column, or nothing usable.
+    """
+    if not path.is_file():
+        raise EvaluationError(f"{path} does not exist.")
+    with path.open(encoding="utf-8") as handle:
+        first = handle.read(1)
+    rows = _rows_jsonl(path) if first == "{" else _rows_csv(path)
+    items: list[EvalItem] = []
+    for index, row in enumerate(rows):
+        target_key, target = _pick(row, TARGET_KEYS)
+        if not target_key:
+            if index == 0:
+                raise EvaluationError(
+                    f"{path}: no description column (one of {', '.join(TARGET_KEYS)})."
+                )
+            continue
+        title_key, title = _pick(row, TITLE_KEYS)
+        brand_key, brand = _pick(row, BRAND_KEYS)
+        pairs: list[tuple[str, str]] = []
+        category = ""
+        content = row.get("content")
+        if isinstance(content, str) and "#" in content:
+            for chunk in content.split("*"):
+                key, _sep, value = chunk.partition("#")
+                if key.strip() and value.strip():
+                    pairs.append((key.strip(), value.strip()))
+            category = next((v for k, v in pairs if k in ("类型", "type", "category")), "")
+        used = {target_key, title_key, brand_key, "content"}
+        for key, value in row.items():
+            if key in used or value in (None, "") or isinstance(value, dict | list):
+                continue
+            if key.casefold() in IGNORED_KEYS:
+                continue
+            pairs.append((key, str(value)))
+        item = _item(index, title=title, brand=brand, pairs=pairs, target=target, category=category)
+        if item is not None:
+            items.append(item)
+    if not items:
+        raise EvaluationError(f"{path}: no row with a description.")
+    return items
+
+
+def vocabulary_for(items: Sequence[EvalItem]) -> Vocabulary:
+    """Colour/material/size/gender values and brands seen in the files, plus the built-ins."""
+    terms = []
+    brands = set()
+    for item in items:
+        if item.facts.brand:
+            brands.add(item.facts.brand)
+        for code, _name, value in item.facts.attributes:
+            if code in ("color", "material", "size", "gender"):
+                raw = item.facts.raw_attributes.get(code)
+                stored = value.casefold().rstrip("'s") if code == "gender" else value
+                if raw is not None:
+                    terms.append(Term(code, value, code, stored))
+    return Vocabulary.with_builtins(terms, brands)
+
+
+def choose_examples(
+    item: EvalItem, pool: Sequence[EvalItem], *, limit: int, candidates: int = 200
+) -> list[EvalItem]:
+    """The shop's rule: same category and language, most similar facts first."""
+    same = [p for p in pool if p.language == item.language and p.category == item.category]
+    same = same[:candidates] if len(same) > candidates else same
+    if not same:
+        same = [p for p in pool if p.language == item.language][:candidates]
+    ranked = sorted(same, key=lambda p: example_score(item.facts, p.facts), reverse=True)
+    return ranked[:limit]
+
+
+@dataclass
+class SystemResult:
+    name: str
+    outputs: list[str]
+    checks: list[list[dict[str, Any]]]
+    seconds: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def scores(self, items: Sequence[EvalItem]) -> dict[str, Any]:
+        references = [item.target for item in items]
+        languages = [item.language for item in items]
+        scored = generation_scores(self.outputs, references, languages=languages)
+        violated = sum(1 for results in self.checks if grounding_violations(results))
+        return {
+            "bleu4": scored["bleu4"],
+            "rougeL": scored["rouge_l"],
+            "chrf": scored["chrf"],
+            "violation_rate": round(violated / max(len(items), 1), 4),
+            "items_per_min": round(60 * len(items) / self.seconds, 2) if self.seconds else None,
+            "items": len(items),
+            **self.extra,
+        }
+
+
+def run_system(
+    name: str,
+    backend: Any,
+    items: Sequence[EvalItem],
+    *,
+    examples_for: Callable[[EvalItem], list[EvalItem]],
+    finetuned: bool,
+    vocabulary: Vocabulary,
+    batch_size: int,
+    length: str,
+    progress: Callable[[int], None] | None = None,
+) -> SystemResult:
+    """Generate descriptions for ``items`` through the shop's prompts, time them, check them."""
+    from copywriting import services
+    from copywriting.prompts import CopyExample
+
+    request = services.CopyRequest(length=length)
+    outputs: list[str] = []
+    results: list[list[dict[str, Any]]] = []
+    seconds = 0.0
+    for start in range(0, len(items), batch_size):
+        chunk = items[start : start + batch_size]
+        prepared = []
+        for item in chunk:
+            shots = [
+                CopyExample(example.facts, {"description": example.target})
+                for example in examples_for(item)
+            ]
+            copy = services.prepare_copy(
+                item.facts,
+                services.CopyRequest(language=item.language, length=request.length),
+                examples=shots,
+                finetuned=finetuned,
+            )
+            # The reference is a description: the highlights part is not generated.
+            copy.prompts = [p for p in copy.prompts if p.part == "description"]
+            prepared.append(copy)
+        began = time.perf_counter()
+        generated = services.generate_parts(backend, prepared)
+        seconds += time.perf_counter() - began
+        for copy, result in zip(prepared, generated, strict=True):
+            text = str(result.parts.get("description") or "")
+            outputs.append(text)
+            example_copy = [
+                ("one of the prompt's examples", str(e.parts.get("description") or ""))
+                for e in copy.examples
+            ]
+            results.append(
+                run_checks(
+                    {"description": text},
+                    facts=copy.facts,
+                    vocabulary=vocabulary,
+                    others=example_copy,
+                )
+            )
+        if progress is not None:
+            progress(len(chunk))
+    copies = sum(1 for r in results if any(c["check"] == "near_duplicate" for c in r))
+    return SystemResult(name, outputs, results, seconds, extra={"copied_an_example": copies})
+
+
+def split_items(
+    items: list[EvalItem], *, test_size: int, seed: int
+) -> tuple[list[EvalItem], list[EvalItem]]:
+    order = list(range(len(items)))
+    random.Random(seed).shuffle(order)
+    test = [items[i] for i in order[:test_size]]
+    train = [items[i] for i in order[test_size:]]
+    return train, test
+
+
+def remove_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
