@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from search.urls import api_urlpatterns as search_api
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    *search_api,
 ]
 
 # The language is part of the URL (/en/…, /zh-hans/…) so each language version is its own
@@ -16,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("shop.accounts.urls")),
     path("cart/", include("shop.cart.urls")),
+    path("search/", include("search.urls")),
     path("", include("shop.orders.urls")),
     path("", include("shop.catalog.urls")),
     prefix_default_language=True,

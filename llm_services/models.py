@@ -18,6 +18,7 @@ class ModelVersion(models.Model):
     class Kind(models.TextChoices):
         GENERATOR = "generator", _("Generator")
         EMBEDDER = "embedder", _("Embedder")
+        RANKER = "ranker", _("Search ranker")
 
     alias = models.CharField(_("alias"), max_length=50, db_index=True)
     name = models.CharField(

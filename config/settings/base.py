@@ -137,6 +137,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15 * 60,
         "options": {"expires": 15 * 60},
     },
+    "apply-search-index-updates": {
+        "task": "search.tasks.apply_search_index_updates_task",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
 }
 
 # Interaction log: page views append to an in-process buffer that a background thread writes
@@ -236,3 +241,12 @@ SHOP_PAYMENT_GATEWAYS = env.list(
 )
 SHOP_RETURN_WINDOW_DAYS = env.int("SHOP_RETURN_WINDOW_DAYS", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="shop@localhost")
+
+# Search (search/): versioned index folders, one family per catalog / evaluation dataset.
+SEARCH_INDEX_DIR = env.path("SEARCH_INDEX_DIR", default=str(VAR_DIR / "search"))
+
+# Copywriting (copywriting/conf.py has every COPYWRITING_* setting and its default, including
+# the banned claims, per-channel length limits and gendered terms the checks use).
+COPYWRITING_MARK_AI_ASSISTED = env.bool("COPYWRITING_MARK_AI_ASSISTED", default=True)
+COPYWRITING_CANDIDATES = env.int("COPYWRITING_CANDIDATES", default=3)
+COPYWRITING_BATCH_SIZE = env.int("COPYWRITING_BATCH_SIZE", default=8)

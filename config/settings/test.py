@@ -28,3 +28,6 @@ LLM_MODELS = {
 }
 # Fine-tuned versions are looked up in the database only when a test turns this on.
 LLM_MODEL_VERSIONS = False
+# Tests point SEARCH_INDEX_DIR at a temporary folder; a real Celery worker (which cannot see
+# that override) builds under this one.
+SEARCH_INDEX_DIR = VAR_DIR / "test-search"  # noqa: F405

@@ -706,6 +706,21 @@ def _listing_rows(category_ids: list[int], codes: list[str]) -> list[Row]:
     return rows
 
 
+def listing_rows(category_ids: list[int], codes: list[str]) -> list[Row]:
+    """Facet rows of the active products in ``category_ids`` (uncached; search caches them)."""
+    return _listing_rows(category_ids, codes)
+
+
+def facet_rows(rows: list[Row], codes: list[str], filters: ListingFilters) -> ListingResult:
+    """Filter, count and sort ``rows`` as a category listing does (search reuses it)."""
+    return _facet(rows, codes, filters)
+
+
+def card_queryset() -> QuerySet[Product]:
+    """Products with just what a card needs (images prefetched)."""
+    return _card_queryset()
+
+
 def _sort_rows(rows: list[Row], sort: str) -> list[Row]:
     if sort == "newest":
         return sorted(rows, key=lambda r: (-r[5], -r[0]))

@@ -8,5 +8,4 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("c/<slug:slug>/", views.category_detail, name="category"),
     path("p/<slug:slug>/", views.product_detail, name="product"),
-    path("search/", views.search, name="search"),
 ]

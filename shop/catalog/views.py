@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -128,28 +128,3 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "canonical_url": request.build_absolute_uri(request.path),
     }
     return render(request, "catalog/product.html", context)
-
-
-def search(request: HttpRequest) -> HttpResponse:
-    query = selectors.clean_query(request.GET.get("q", ""))
-    context: dict[str, object] = {"query": query}
-    if query:
-        paginator = Paginator(selectors.keyword_search(query), settings.SHOP_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        params = QueryDict(mutable=True)
-        params["q"] = query
-        context.update(
-            page_obj=page,
-            page_range=_page_range(page),
-            params=params,
-            result_count=paginator.count,
-            products=selectors.product_cards(
-                page.object_list, source="search", start_position=page.start_index() or 1
-            ),
-        )
-        # Only the first page is a new search; paging through results is not.
-        if page.number == 1:
-            interactions.record(
-                kind="search", request=request, query=query, result_count=paginator.count
-            )
-    return render(request, "catalog/search.html", context)

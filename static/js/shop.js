@@ -45,6 +45,33 @@
       });
     });
 
+    // Search suggestions: popular queries, categories and titles fill the input's datalist.
+    document.querySelectorAll("input[data-suggest-url]").forEach(function (input) {
+      var list = document.getElementById(input.getAttribute("list"));
+      var timer = null;
+      var last = "";
+      if (!list || !window.fetch) { return; }
+      input.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          var prefix = input.value.trim();
+          if (prefix.length < 2 || prefix === last) { return; }
+          last = prefix;
+          fetch(input.getAttribute("data-suggest-url") + "&q=" + encodeURIComponent(prefix))
+            .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
+            .then(function (data) {
+              list.textContent = "";
+              data.suggestions.forEach(function (item) {
+                var option = document.createElement("option");
+                option.value = item.text;
+                list.appendChild(option);
+              });
+            })
+            .catch(function () { list.textContent = ""; });
+        }, 150);
+      });
+    });
+
     // On narrow screens start with the filter panel folded so results come first.
     document.querySelectorAll("details[data-collapse-below]").forEach(function (details) {
       var limit = parseInt(details.getAttribute("data-collapse-below"), 10);

@@ -1,0 +1,177 @@
+"""The search results page, /api/search and /api/search/suggest. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.http import require_GET
+
+from search import selectors, services
+from search.forms import SearchForm
+from search.selectors import SearchResult
+from shop.catalog import selectors as catalog
+from shop.catalog.forms import SORT_LABELS
+from shop.interactions import services as interactions
+
+API_LANGUAGES = {"en": "en", "zh": "zh-hans", "zh-hans": "zh-hans"}
+
+
+def _log(request: HttpRequest, result: SearchResult) -> None:
+    # Only the first page is a new search; paging through results is not.
+    if not result.query or result.page != 1:
+        return
+    services.log_search(
+        query=result.query,
+        language=catalog.current_language(),
+        parsed=result.parsed.as_dict(),
+        result_count=result.total,
+        latency_ms=result.latency_ms,
+        mode=result.mode,
+        degraded=bool(result.degraded),
+        session_key=request.session.session_key or "" if hasattr(request, "session") else "",
+        user_id=request.user.pk
+        if getattr(request, "user", None) and request.user.is_authenticated
+        else None,
+    )
+    interactions.record(
+        kind="search", request=request, query=result.query, result_count=result.total
+    )
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    params = form.get_params()
+    context: dict[str, Any] = {"query": params.query, "form": form}
+    if params.query or form.get_filters().is_filtered:
+        result = selectors.search_catalog(params)
+        _log(request, result)
+        paginator = Paginator(range(result.total), params.page_size)
+        page_obj = paginator.get_page(result.page)
+        base = form.canonical_params()
+        cards = catalog.cards_for_ids(
+            result.product_ids,
+            source="search",
+            start_position=(result.page - 1) * params.page_size + 1,
+        )
+        explanations = {hit.product_id: hit.explanation for hit in result.hits}
+        context.update(
+            result=result,
+            products=cards,
+            explanations=explanations,
+            page_obj=page_obj,
+            page_range=paginator.get_elided_page_range(page_obj.number, on_each_side=2),
+            params=base,
+            sort_options=[("relevance", _relevance_label())]
+            + [(v, SORT_LABELS[v]) for v in catalog.SORT_CHOICES],
+        )
+    return render(request, "search/results.html", context)
+
+
+def _relevance_label() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Best match")
+
+
+def _api_language(request: HttpRequest) -> str | None:
+    raw = (request.GET.get("lang") or "en").strip().lower()
+    return API_LANGUAGES.get(raw)
+
+
+def _error(message: str, errors: dict[str, Any] | None = None) -> JsonResponse:
+    return JsonResponse({"error": message, "fields": errors or {}}, status=400)
+
+
+@require_GET
+def search_api(request: HttpRequest) -> JsonResponse:
+    """``GET /api/search?q=…`` (+ category, brand, price_min, price_max, attr_<code>, in_stock,
+    sort, page, page_size, lang, exact) → results, facets, total, parsed."""
+    language = _api_language(request)
+    if language is None:
+        return _error("lang must be en or zh-hans.")
+    with translation.override(language):
+        form = SearchForm(request.GET, strict=True)
+        if not form.is_valid():
+            return _error(
+                "Invalid parameters.", {k: [str(e) for e in v] for k, v in form.errors.items()}
+            )
+        params = form.get_params()
+        result = selectors.search_catalog(params)
+        _log(request, result)
+        cards = {c.id: c for c in catalog.cards_for_ids(result.product_ids)}
+        results = []
+        for hit in result.hits:
+            card = cards.get(hit.product_id)
+            if card is None:
+                continue
+            results.append(
+                {
+                    "id": card.id,
+                    "position": hit.position,
+                    "title": card.title,
+                    "url": request.build_absolute_uri(card.url),
+                    "brand": card.brand,
+                    "price": card.price,
+                    "in_stock": card.in_stock,
+                    "rating": card.rating or None,
+                    "why": hit.explanation,
+                }
+            )
+        return JsonResponse(
+            {
+                "query": result.query,
+                "results": results,
+                "total": result.total,
+                "page": result.page,
+                "pages": result.pages,
+                "page_size": result.page_size,
+                "sort": result.sort,
+                "facets": {
+                    "category": result.category_facet,
+                    "price": result.price_facet,
+                    "attributes": [
+                        {
+                            "param": f.param,
+                            "label": str(f.label),
+                            "options": [
+                                {
+                                    "value": o.value,
+                                    "label": o.label,
+                                    "count": o.count,
+                                    "selected": o.selected,
+                                }
+                                for o in f.options
+                            ],
+                        }
+                        for f in result.facets
+                    ],
+                },
+                "parsed": result.parsed.as_dict(),
+                "applied_filters": result.applied,
+                "relaxed_filters": result.relaxed,
+                "nearest": result.nearest,
+                "mode": result.mode,
+                "degraded": result.degraded or None,
+                "latency_ms": round(result.latency_ms, 1),
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+
+
+@require_GET
+def suggest_api(request: HttpRequest) -> JsonResponse:
+    """``GET /api/search/suggest?q=…&lang=`` → popular queries, categories and titles."""
+    language = _api_language(request)
+    if language is None:
+        return _error("lang must be en or zh-hans.")
+    with translation.override(language):
+        prefix = catalog.clean_query(request.GET.get("q", ""))
+        return JsonResponse(
+            {"query": prefix, "suggestions": selectors.suggest(prefix)},
+            json_dumps_params={"ensure_ascii": False},
+        )
