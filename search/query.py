@@ -507,10 +507,14 @@ _QUANTITY_AFTER = re.compile(
     r"|gb|tb|mb|hz|khz|mhz|fps|mp|k|x|pcs|pieces?|pk|pack|packs|count|ct|sets?|sheets?|rolls?"
     r"|pairs?|people|persons?|players?|seats?|seater|years?|yrs?|yo|months?|mos?|weeks?|days?"
     r"|hours?|hrs?|minutes?|mins?|seconds?|secs?|degrees?|deg|°|%|lumens?|lm|gauge|ga|grit"
-    r"|series|year-old|th|st|nd|rd)\b"
+    r"|series|year-old|th|st|nd|rd|cu|cubic|sq|square|awg|cfm|gpm|gpf|rpm|db|ohms?|ply|mil|cc"
+    r"|mph|tons?)\b"
     r"|\s?[个件只双套张条把支瓶罐盒包袋斤克千万米寸码号岁人天年月周小时分钟度瓦伏升]"
 )
-_PRICE_WORD = r"(?:(?:prices?|priced|costing|costs?|budget|价格|价位|预算)\s?(?:of|is|at|在)?\s?)?"
+# Every English keyword starts on a word boundary: "powermax 6" and "cover 1" are not prices.
+_PRICE_WORD = (
+    r"(?<![a-z])(?:(?:prices?|priced|costing|costs?|budget|价格|价位|预算)\s?(?:of|is|at|在)?\s?)?"
+)
 _RANGE_SEPARATOR = r"\s?(?:-|–|—|~|to|到|至)\s?"
 
 _PRICE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -532,8 +536,8 @@ _PRICE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "max",
         re.compile(
-            rf"{_PRICE_WORD}(?:under|below|less than|cheaper than|lower than|no more than|"
-            r"not more than|not over|up to|upto|within|max|maximum|at most|<=|=<|≤|<|"
+            rf"{_PRICE_WORD}(?<![a-z])(?:under|below|less than|cheaper than|lower than|"
+            r"no more than|not more than|not over|up to|upto|within|max|maximum|at most|<=|=<|≤|<|"
             rf"低于|少于|不超过|不高于|不到|小于|最多|最高|便宜于)\s?{_amount('hi')}"
             r"(?:\s?(?:以下|以内|之内|之下|内))?"
         ),
@@ -548,9 +552,9 @@ _PRICE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "min",
         re.compile(
-            rf"{_PRICE_WORD}(?:over|above|more than|greater than|higher than|at least|min|"
-            r"minimum|starting at|starting from|from|>=|=>|≥|>|高于|超过|多于|大于|不低于|至少|"
-            rf"最低|起码)\s?{_amount('lo')}(?:\s?(?:以上|起))?"
+            rf"{_PRICE_WORD}(?<![a-z])(?:over|above|more than|greater than|higher than|"
+            r"at least|min|minimum|starting at|starting from|from|>=|=>|≥|>|"
+            rf"高于|超过|多于|大于|不低于|至少|最低|起码)\s?{_amount('lo')}(?:\s?(?:以上|起))?"
         ),
     ),
     (
@@ -786,6 +790,23 @@ def _support_topic(text: str) -> str | None:
     return None
 
 
+# Words after which "542-960" is a model or part number, not a price range.
+_CODE_WORDS = re.compile(r"(?:model|sku|part|item|no|nr|number|series|style|type|ref|#)\.?\s?$")
+
+
+def _looks_like_code(text: str, match: re.Match[str]) -> bool:
+    """A range of bare numbers that reads as a code, a chain or a dimension."""
+    if _has_currency(match, "lo") or _has_currency(match, "hi"):
+        return False
+    following = text[match.end() : match.end() + 2]
+    if following[:1] in ("-", "/") and following[1:2].isdigit():
+        return True  # "0000-245-586", "2-1/2"
+    if any(len(n) > 1 and n.startswith("0") for n in (match.group("lo"), match.group("hi"))):
+        return True  # "0000-245"
+    before = text[: match.start()].rstrip()
+    return bool(_CODE_WORDS.search(before) or before.endswith(("x", "×", "*")))
+
+
 def _extract_prices(text: str, spans: _Spans) -> tuple[Decimal | None, Decimal | None]:
     low: Decimal | None = None
     high: Decimal | None = None
@@ -795,6 +816,8 @@ def _extract_prices(text: str, spans: _Spans) -> tuple[Decimal | None, Decimal |
                 continue
             groups = match.groupdict()
             if kind == "range":
+                if _looks_like_code(text, match):
+                    continue
                 marked = (
                     _has_currency(match, "lo")
                     or _has_currency(match, "hi")

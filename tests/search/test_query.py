@@ -197,6 +197,12 @@ PRICE_CASES = [
     ("paint sc-141", expect(text="paint sc-141")),
     ("最多3个", expect(text="最多3个")),
     ("under armour", expect(text="under armour")),
+    ("stanley powermax 6", expect(text="stanley powermax 6")),
+    ("in-use cover 1 gang", expect(text="in-use cover 1 gang")),
+    ("fridge over 25 cu. ft.", expect(text="fridge over 25 cu. ft.")),
+    ("anchor kit model 542-960", expect(text="anchor kit model 542-960")),
+    ("casing 0000-245-586", expect(text="casing 0000-245-586")),
+    ("2 x 12-16 fir", expect(text="2 x 12-16 fir")),
     ("under $99999999999999", expect(text="under $99999999999999")),
 ]
 
