@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from .spelling import Speller
-from .text import ENGLISH_STOPWORDS, detect_language, fold_accents, get_jieba, has_cjk, stem
+from .text import ENGLISH_STOPWORDS, detect_language, fold_accents, get_jieba, has_cjk
 
 MAX_QUERY_CHARS = 256
 # ``raw`` is kept for logging; a 10 kB paste is cut to this.
@@ -123,12 +123,29 @@ def clean_query(raw: object) -> str:
     return " ".join(text.split())[:MAX_QUERY_CHARS].strip()
 
 
+def singular(word: str) -> str:
+    """A light English plural folding ("shoes" → "shoe", "dresses" → "dress", "ladies" → "lady").
+
+    Phrases are compared this way rather than by Snowball stems, which conflate too much for
+    names: "fitness" and "fit", "watering" and "water", "running" and "run".
+    """
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def _token_key(token: str) -> str:
     token = token.replace("’", "'")
     if token.endswith("'s"):
         token = token[:-2]
     token = fold_accents(token.replace("'", ""))
-    return stem(SPELLING_VARIANTS.get(token, token))
+    return singular(SPELLING_VARIANTS.get(token, token))
 
 
 def english_key(text: str) -> tuple[str, ...]:
@@ -648,6 +665,8 @@ _FILLER_BEFORE = frozenset(
     "for in with at from of a an the and or size sized color colour colored coloured price "
     "priced costing budget under below over above between by".split()
 )
+# What follows these modifies the noun before them ("headphones for running").
+_PREPOSITIONS = frozenset("for with without in on under from to by near like".split())
 # ... or right after one ("or" in "red or blue shoes").
 _FILLER_AFTER = frozenset("and or & , / + with".split())
 _ZH_PARTICLES = "的之款"
@@ -909,7 +928,7 @@ def _edge_ok(text: str, index: int, inside: int, boundaries: set[int]) -> bool:
 
 def _match_chinese(
     text: str, spans: _Spans, vocabulary: QueryVocabulary
-) -> list[tuple[int, int, tuple[Target, ...]]]:
+) -> list[tuple[int, int, tuple[Target, ...], bool]]:
     if not vocabulary.chinese:
         return []
     boundaries, words = _jieba_boundaries(text)
@@ -941,7 +960,7 @@ def _match_chinese(
                 and _edge_ok(text, end, end - 1, boundaries)
             ):
                 continue
-            found = (index, end, targets)
+            found = (index, end, targets, False)
             break
         if found:
             matches.append(found)
@@ -953,7 +972,7 @@ def _match_chinese(
 
 def _match_english(
     text: str, spans: _Spans, vocabulary: QueryVocabulary
-) -> list[tuple[int, int, tuple[Target, ...]]]:
+) -> list[tuple[int, int, tuple[Target, ...], bool]]:
     if not vocabulary.english:
         return []
     # Runs of free tokens; a phrase never reaches across a claimed span.
@@ -977,7 +996,8 @@ def _match_english(
                     found = (tokens[index][0], tokens[index + size - 1][1], targets, size)
                     break
             if found:
-                matches.append(found[:3])
+                # A one-word name counts as a category only as the query's head noun.
+                matches.append((*found[:3], found[3] == 1))
                 index += found[3]
             else:
                 index += 1
@@ -985,19 +1005,20 @@ def _match_english(
 
 
 def _apply_targets(
-    matches: Iterable[tuple[int, int, tuple[Target, ...]]],
+    matches: Iterable[tuple[int, int, tuple[Target, ...], bool]],
     spans: _Spans,
-    categories: list[int],
+    categories: list[tuple[int, int, bool]],
     brands: list[int],
     hits: list[tuple[str, str, int, int]],
 ) -> None:
-    for start, end, targets in matches:
+    for start, end, targets, head_only in matches:
         named = [t for t in targets if t.kind in ("category", "brand")]
         if named:
             for target in named:
-                bucket = categories if target.kind == "category" else brands
-                if target.value not in bucket:
-                    bucket.append(int(target.value))
+                if target.kind == "category":
+                    categories.append((int(target.value), end, head_only))
+                elif target.value not in brands:
+                    brands.append(int(target.value))
             spans.claim(start, end, keep=True)
             continue
         codes = {t.code for t in targets}
@@ -1033,6 +1054,33 @@ def _attribute_filters(
         if value not in values:
             values.append(value)
     return {code: tuple(values) for code, values in attributes.items()}
+
+
+def _is_head(text: str, end: int, spans: _Spans) -> bool:
+    """Whether nothing but filler and claimed phrases follows ``end`` up to a preposition
+    ("shoe" in "shoe rack" is not the head; in "red shoes under $50" and "shoes for hiking"
+    it is)."""
+    for match in _EN_TOKEN.finditer(text, end):
+        if not spans.free(match.start(), match.end()):
+            continue
+        word = match.group()
+        if word in _PREPOSITIONS:
+            return True
+        if word not in ENGLISH_STOPWORDS and word not in _FILLER_BEFORE:
+            return False
+    return all(not spans.free(m.start(), m.end()) for m in _CJK_RUN.finditer(text, end))
+
+
+def _categories(
+    found: list[tuple[int, int, bool]], text: str, spans: _Spans, vocabulary: QueryVocabulary
+) -> list[int]:
+    ids: list[int] = []
+    for category_id, end, head_only in found:
+        if head_only and not _is_head(text, end, spans):
+            continue
+        if category_id not in ids:
+            ids.append(category_id)
+    return _most_specific(ids, vocabulary.category_parents)
 
 
 def _most_specific(category_ids: list[int], parents: Mapping[int, int | None]) -> list[int]:
@@ -1138,7 +1186,7 @@ def parse_query(raw: str, vocabulary: QueryVocabulary) -> ParsedQuery:
     price_min, price_max = _extract_prices(query, spans)
     sort = _extract_sort(query, spans)
     hits: list[tuple[str, str, int, int]] = []
-    categories: list[int] = []
+    categories: list[tuple[int, int, bool]] = []
     brands: list[int] = []
     _extract_sizes(query, spans, vocabulary, hits)
     if has_cjk(query):
@@ -1146,7 +1194,7 @@ def parse_query(raw: str, vocabulary: QueryVocabulary) -> ParsedQuery:
         _apply_targets(matches, spans, categories, brands, hits)
     matches = _match_english(query, spans, vocabulary)
     _apply_targets(matches, spans, categories, brands, hits)
-    category_ids = _most_specific(categories, vocabulary.category_parents)
+    category_ids = _categories(categories, query, spans, vocabulary)
     attributes = _attribute_filters(hits, category_ids, vocabulary, spans)
 
     text = _remaining_text(query, spans)
