@@ -2,17 +2,20 @@
 
 ``parse_query("women's running shoes under $100", vocabulary)`` gives gender "women" and a
 price ceiling of 100 as filters and "running shoes" as the text to retrieve with (category and
-brand words stay in the text: they match titles too). Everything is rules over two sources:
+brand words stay in the text: they match titles too). Everything is general rules:
 
 * grammar that holds for any shop: price phrases ("under $100", "100元以下", "50-80"), sort
   phrases ("cheapest", "最新"), size phrases ("size m", "EU 42", "42码"), gender words,
   support questions ("how do I return", "运费多少");
 * the catalog's own vocabulary (:class:`QueryVocabulary`): category names, brand names and
   the labels of filterable attribute options, in English and Chinese, matched longest first.
-  English phrases compare word stems, so "shoe" finds "Shoes"; Chinese phrases must start and
-  end on a jieba word boundary, so the brand "行者" is not found inside "旅行者", and a
-  single-character form (the colour "红" for "红色") must be a jieba word of its own, so
-  "红裙子" is red but "红茶" is not.
+  English phrases compare words with plurals folded, so "shoe" finds "Shoes"; a one-word
+  category name counts only as the query's head noun ("shoes", not "shoe rack"). Chinese
+  phrases must start and end on a jieba word boundary, so the brand "行者" is not found inside
+  "旅行者", and a single-character form (the colour "红" for "红色") must be a jieba word of its
+  own, in front of what it describes, so "红裙子" is red but "红茶" is not.
+* attributes only where they fit: a colour next to the Tea category ("green tea") is part of
+  the text, because no tea has a colour.
 
 Parsing never raises and never looks past the first :data:`MAX_QUERY_CHARS` characters.
 """
@@ -1066,7 +1069,8 @@ def _is_head(text: str, end: int, spans: _Spans) -> bool:
         word = match.group()
         if word in _PREPOSITIONS:
             return True
-        if word not in ENGLISH_STOPWORDS and word not in _FILLER_BEFORE:
+        # Numbers are specifications ("backpack 30l"), not another noun.
+        if word not in ENGLISH_STOPWORDS and word not in _FILLER_BEFORE and word.isalpha():
             return False
     return all(not spans.free(m.start(), m.end()) for m in _CJK_RUN.finditer(text, end))
 

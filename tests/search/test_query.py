@@ -318,6 +318,8 @@ NAME_CASES = [
     ("shoe rack", expect(text="shoe rack")),
     ("tea kettle", expect(text="tea kettle")),
     ("shoes for hiking", expect(text="shoes for hiking", category_ids=[SHOES])),
+    ("hiking boots 30l", expect(text="hiking boots 30l", category_ids=[HIKING])),
+    ("boots 30l", expect(text="boots 30l")),  # "boots" is no category name here
     (
         "red shoes under $50",
         expect(text="shoes", category_ids=[SHOES], attributes={"color": ["red"]}, price_max="50"),
