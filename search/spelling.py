@@ -105,13 +105,15 @@ class Speller:
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Speller:
-        """Count the words of ``texts`` (lower-cased, possessives and accents removed)."""
+        """Count the Latin words of ``texts`` (lower-cased, possessives and accents removed).
+
+        Numbers, codes and Chinese are left out: they are never corrected, nor suggested.
+        """
         counts: Counter[str] = Counter()
         for text in texts:
             if text:
                 counts.update(_surface(token) for token in _WORD.findall(normalize(str(text))))
-        counts.pop("", None)
-        return cls(counts)
+        return cls({word: count for word, count in counts.items() if _is_latin_word(word)})
 
     @property
     def frequencies(self) -> dict[str, int]:
