@@ -17,6 +17,21 @@ REPORT_DAYS = 30
 REPORT_ROWS = 20
 
 
+class ResultsFilter(admin.SimpleListFilter):
+    title = _("results")
+    parameter_name = "found"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("no", _("No results")), ("yes", _("Some results"))]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() == "no":
+            return queryset.filter(result_count=0)
+        if self.value() == "yes":
+            return queryset.filter(result_count__gt=0)
+        return queryset
+
+
 @admin.register(SearchLog)
 class SearchLogAdmin(admin.ModelAdmin):
     change_list_template = "admin/search/searchlog/change_list.html"
@@ -29,7 +44,7 @@ class SearchLogAdmin(admin.ModelAdmin):
         "degraded",
         "created_at",
     )
-    list_filter = ("language", "mode", "degraded", ("result_count", admin.EmptyFieldListFilter))
+    list_filter = (ResultsFilter, "language", "mode", "degraded")
     search_fields = ("query", "normalized")
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in SearchLog._meta.fields]

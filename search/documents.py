@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from search.engine import IndexDocument
 
 DESCRIPTION_CHARS = 400
-DENSE_DESCRIPTION_CHARS = 300
+DENSE_DESCRIPTION_CHARS = 200
 
 
 def _label_maps() -> tuple[dict[tuple[str, str], tuple[str, str]], dict[str, tuple[str, str]]]:

@@ -114,7 +114,10 @@ def _encode_all(
 
 
 def new_version() -> str:
-    return time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + f"-{time.time_ns() % 1_000_000:06d}"
+    """A UTC timestamp to the microsecond: versions sort in the order they were built."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
 
 
 def build_index(

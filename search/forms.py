@@ -33,6 +33,8 @@ class SearchForm(ProductFilterForm):
     def __init__(self, data: Any = None, *, strict: bool = False) -> None:
         super().__init__(data, brands=catalog.brands_by_id().values(), schema=search_schema())
         self.strict = strict
+        # Control characters (NUL included) are stripped by clean_query, not refused.
+        self.fields["q"].validators = []
 
     def clean_q(self) -> str:
         return clean_query(self.cleaned_data.get("q") or "")

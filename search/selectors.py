@@ -40,11 +40,9 @@ from shop.catalog.cache import _cached, _key
 logger = logging.getLogger("search")
 
 MAX_CANDIDATES = 400
-# A product only the embedder found counts as a match when its similarity is this close to
-# the best one's: dense retrieval ranks every product, so a cut is needed somewhere.
-DENSE_MARGIN = 0.05
-MAX_SEMANTIC_ONLY = 48
-NEAREST_LIMIT = 12
+# Products only the embedder found count as matches from its top SEMANTIC_TOP (see _matches).
+SEMANTIC_TOP = 10
+NEAREST_LIMIT = 24
 MIN_COVERAGE = 0.5
 PRICE_BUCKETS = ((0, 25), (25, 50), (50, 100), (100, 200), (200, None))
 ROWS_TIMEOUT = 60
@@ -210,27 +208,33 @@ def _rows() -> tuple[list[catalog.Row], dict[int, int], list[str]]:
 
 
 def _matches(index: SearchIndex, tokens: list[str], candidates: list[Candidate]) -> list[Candidate]:
-    """Candidates that answer the query: most of its terms, or close to the best dense hit."""
+    """Candidates that answer the query.
+
+    A product matches when it holds at least half of the query's terms, or, once some products
+    do, when it is among the embedder's closest few (same meaning, other words; at most as
+    many as the keyword matches). Dense
+    similarity alone cannot decide: it ranks every product, nonsense queries included, and
+    its scale differs from model to model. With no keyword match at all the caller shows the
+    nearest products instead, flagged as such.
+    """
     terms = set(tokens)
-    best_dense = max((c.dense_score for c in candidates if c.dense_rank), default=None)
-    kept, semantic_only = [], 0
+    kept = []
     for candidate in candidates:
         coverage = 0.0
         if terms and candidate.lexical_rank:
-            doc = set(index.doc_tokens[candidate.row])
-            coverage = len(terms & doc) / len(terms)
+            coverage = len(terms & set(index.doc_tokens[candidate.row])) / len(terms)
         candidate.features["coverage"] = round(coverage, 3)
-        if coverage >= MIN_COVERAGE:
-            kept.append(candidate)
-        elif (
-            best_dense is not None
-            and candidate.dense_rank
-            and candidate.dense_score >= best_dense - DENSE_MARGIN
-            and semantic_only < MAX_SEMANTIC_ONLY
-        ):
-            semantic_only += 1
-            kept.append(candidate)
-    return kept
+        kept.append(coverage >= MIN_COVERAGE)
+    lexical_count = sum(kept)
+    if not lexical_count:
+        return []
+    # The embedder may add as many products as the keywords found, from its top few only.
+    semantic_top = min(SEMANTIC_TOP, lexical_count)
+    return [
+        c
+        for c, lexical in zip(candidates, kept, strict=True)
+        if lexical or (c.dense_rank is not None and c.dense_rank <= semantic_top)
+    ]
 
 
 def _merge_filters(

@@ -9,6 +9,6 @@ urlpatterns = [
 ]
 
 api_urlpatterns = [
-    path("api/search", views.search_api, name="api-search"),
-    path("api/search/suggest", views.suggest_api, name="api-suggest"),
+    path("api/search", views.search_api, name="search-api"),
+    path("api/search/suggest", views.suggest_api, name="search-suggest"),
 ]

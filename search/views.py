@@ -28,7 +28,8 @@ def _log(request: HttpRequest, result: SearchResult) -> None:
         query=result.query,
         language=catalog.current_language(),
         parsed=result.parsed.as_dict(),
-        result_count=result.total,
+        # "Closest products" shown for a query that matched nothing still count as no result.
+        result_count=0 if result.nearest else result.total,
         latency_ms=result.latency_ms,
         mode=result.mode,
         degraded=bool(result.degraded),
@@ -38,7 +39,10 @@ def _log(request: HttpRequest, result: SearchResult) -> None:
         else None,
     )
     interactions.record(
-        kind="search", request=request, query=result.query, result_count=result.total
+        kind="search",
+        request=request,
+        query=result.query,
+        result_count=0 if result.nearest else result.total,
     )
 
 

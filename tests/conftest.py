@@ -21,3 +21,29 @@ def _reset_language():
 
     yield
     translation.activate("en")
+
+
+@pytest.fixture
+def real_worker():
+    """The Celery app talking to a real broker and worker (tests marked celery_worker)."""
+    from django.conf import settings
+
+    from config.celery import app as celery_app
+    from tests.utils import skip_unless_available
+
+    skip_unless_available(
+        bool(settings.CELERY_BROKER_URL),
+        reason="no CELERY_BROKER_URL: no real worker to talk to",
+        required_by="REQUIRE_CELERY_WORKER",
+    )
+    celery_app.conf.task_always_eager = False
+    try:
+        replies = celery_app.control.ping(timeout=5.0)
+        skip_unless_available(
+            bool(replies),
+            reason="no Celery worker answered a ping",
+            required_by="REQUIRE_CELERY_WORKER",
+        )
+        yield celery_app
+    finally:
+        celery_app.conf.task_always_eager = True

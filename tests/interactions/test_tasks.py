@@ -1,10 +1,7 @@
 import pytest
-from django.conf import settings
 
-from config.celery import app as celery_app
 from shop.interactions.tasks import refresh_product_popularity_task
 from tests.factories import InteractionFactory, ProductFactory
-from tests.utils import skip_unless_available
 
 
 @pytest.mark.django_db
@@ -17,26 +14,6 @@ def test_popularity_task_runs_inline_without_a_broker():
 
     product.refresh_from_db()
     assert product.popularity == 1.0
-
-
-@pytest.fixture
-def real_worker():
-    skip_unless_available(
-        bool(settings.CELERY_BROKER_URL),
-        reason="no CELERY_BROKER_URL: no real worker to talk to",
-        required_by="REQUIRE_CELERY_WORKER",
-    )
-    celery_app.conf.task_always_eager = False
-    try:
-        replies = celery_app.control.ping(timeout=5.0)
-        skip_unless_available(
-            bool(replies),
-            reason="no Celery worker answered a ping",
-            required_by="REQUIRE_CELERY_WORKER",
-        )
-        yield celery_app
-    finally:
-        celery_app.conf.task_always_eager = True
 
 
 @pytest.mark.celery_worker

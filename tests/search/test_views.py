@@ -1,0 +1,258 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from search.models import SearchLog
+
+API = "/api/search"
+
+
+@pytest.fixture
+def indexed(build_shop_index: Any, small_shop: Any) -> Any:
+    build_shop_index()
+    return small_shop
+
+
+def _api(client: Any, **params: Any) -> Any:
+    return client.get(API, params)
+
+
+@pytest.mark.django_db
+def test_api_returns_results_facets_total_and_parsed(client: Any, indexed: Any) -> None:
+    response = _api(client, q="running shoe")
+
+    assert response.status_code == 200
+    data = response.json()
+    products = indexed["products"]
+    ids = [r["id"] for r in data["results"]]
+    assert set(ids[:2]) == {products["road"].pk, products["trail"].pk}
+    assert data["total"] == len(ids)
+    assert data["parsed"]["text"] == "running shoe"
+    assert data["mode"] == "hybrid"
+    assert data["degraded"] is None
+    assert data["results"][0]["why"]["matched_terms"] == ["running", "shoe"]
+    assert {f["slug"] for f in data["facets"]["category"]} >= {"running-shoes"}
+    colour = next(f for f in data["facets"]["attributes"] if f["param"] == "attr_color")
+    assert {o["value"] for o in colour["options"]} == {"red", "blue"}
+
+
+@pytest.mark.django_db
+def test_price_in_the_query_becomes_a_filter(client: Any, indexed: Any) -> None:
+    data = _api(client, q="running shoe under $100").json()
+
+    products = indexed["products"]
+    ids = {r["id"] for r in data["results"]}
+    assert products["trail"].pk not in ids
+    assert products["road"].pk in ids
+    assert data["parsed"]["price_max"] == "100"
+    assert data["applied_filters"] == [
+        {"kind": "category", "label": "Running shoes"},
+        {"kind": "price", "label": "≤ 100"},
+    ]
+
+
+@pytest.mark.django_db
+def test_chinese_query_finds_products_through_their_translation(client: Any, indexed: Any) -> None:
+    data = _api(client, q="跑步鞋", lang="zh").json()
+
+    ids = [r["id"] for r in data["results"]]
+    products = indexed["products"]
+    assert products["road"].pk in ids
+    assert products["zh"].pk in ids
+    assert products["anc"].pk not in ids
+
+
+@pytest.mark.django_db
+def test_url_filters_and_sort(client: Any, indexed: Any) -> None:
+    data = _api(client, q="shoe", attr_color="red", sort="price_asc").json()
+
+    products = indexed["products"]
+    assert [r["id"] for r in data["results"]] == [products["zh"].pk, products["road"].pk]
+    assert data["sort"] == "price_asc"
+
+
+@pytest.mark.django_db
+def test_zero_results_relax_the_constraints_read_from_the_query(client: Any, indexed: Any) -> None:
+    data = _api(client, q="headphones under $10").json()
+
+    assert data["relaxed_filters"] == ["price"]
+    assert data["results"][0]["id"] == indexed["products"]["anc"].pk
+
+
+@pytest.mark.django_db
+def test_exact_turns_query_understanding_off(client: Any, indexed: Any) -> None:
+    data = _api(client, q="headphones under $10", exact="1").json()
+
+    assert data["parsed"]["price_max"] is None
+    assert data["applied_filters"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"q": "shoe", "page": "abc"}, "page"),
+        ({"q": "shoe", "page": "0"}, "page"),
+        ({"q": "shoe", "page": "99999999999999999999"}, "page"),
+        ({"q": "shoe", "page_size": "1000"}, "page_size"),
+        ({"q": "shoe", "sort": "'; DROP TABLE x"}, "sort"),
+        ({"q": "shoe", "price_min": "-5"}, "price_min"),
+        ({"q": "shoe", "price_max": "1e999"}, "price_max"),
+        ({"q": "shoe", "category": "no-such-category"}, "category"),
+    ],
+)
+def test_api_rejects_bad_parameters_with_400(
+    client: Any, indexed: Any, params: dict, field: str
+) -> None:
+    response = _api(client, **params)
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == [field]
+
+
+@pytest.mark.django_db
+def test_api_rejects_an_unknown_language(client: Any, indexed: Any) -> None:
+    response = _api(client, q="shoe", lang="fr")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "lang must be en or zh-hans."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "x" * 10_000,
+        "\x00\x01\x02 shoe \x7f",
+        "👟🔥",
+        "<script>alert(1)</script>",
+        "' OR 1=1; --",
+        "\ufffd\ufffe",
+    ],
+)
+def test_odd_queries_give_a_sane_answer(client: Any, indexed: Any, query: str) -> None:
+    response = _api(client, q=query)
+    page = client.get("/en/search/", {"q": query})
+
+    assert response.status_code == 200
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in page.content.decode()
+    assert response.json()["total"] == len(response.json()["results"]) or response.json()[
+        "total"
+    ] > len(response.json()["results"])
+
+
+@pytest.mark.django_db
+def test_page_beyond_the_last_is_empty_not_an_error(client: Any, indexed: Any) -> None:
+    data = _api(client, q="shoe", page="50").json()
+
+    assert data["results"] == []
+    assert data["page"] == 50
+    assert data["total"] == 3
+
+
+@pytest.mark.django_db
+def test_results_page_highlights_explains_and_escapes(client: Any, indexed: Any) -> None:
+    response = client.get("/en/search/", {"q": "running <b>shoe</b>"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<mark>running</mark>" in html.lower()
+    assert "Why this result?" in html
+    assert "&lt;b&gt;shoe&lt;/b&gt;" in html
+    assert "<b>shoe</b>" not in html
+
+
+@pytest.mark.django_db
+def test_support_questions_point_to_customer_service(client: Any, indexed: Any) -> None:
+    response = client.get("/en/search/", {"q": "how do I return this"})
+
+    html = response.content.decode()
+    assert 'data-support-topic="returns"' in html
+    assert "/en/accounts/login/" in html
+
+
+@pytest.mark.django_db
+def test_every_first_page_search_is_logged(client: Any, indexed: Any) -> None:
+    _api(client, q="Running Shoe")
+    _api(client, q="running shoe", page="2")
+    _api(client, q="nothing matches zzqx", exact="1")
+
+    logs = list(SearchLog.objects.order_by("pk").values_list("normalized", "result_count", "mode"))
+    assert logs[0][0] == "running shoe"
+    assert logs[0][2] == "hybrid"
+    assert len(logs) == 2
+    assert logs[1][0] == "nothing matches zzqx"
+
+
+@pytest.mark.django_db
+def test_no_index_degrades_to_keyword_search_and_says_so(client: Any, small_shop: Any) -> None:
+    data = _api(client, q="headphones").json()
+
+    assert data["mode"] == "keyword"
+    assert data["degraded"].startswith("the search index is not built yet")
+    assert [r["id"] for r in data["results"]] == [small_shop["products"]["anc"].pk]
+    page = client.get("/en/search/", {"q": "headphones"}).content.decode()
+    assert "data-degraded" in page
+
+
+@pytest.mark.django_db
+def test_index_of_another_embedder_serves_lexical_and_says_so(
+    client: Any, indexed: Any, settings: Any
+) -> None:
+    from search import selectors
+
+    settings.LLM_MODELS = {
+        **settings.LLM_MODELS,
+        "embed": {**settings.LLM_MODELS["embed"], "REVISION": "another-model"},
+    }
+    selectors.reset_caches()
+
+    data = _api(client, q="headphones").json()
+
+    assert data["mode"] == "lexical"
+    assert data["degraded"].startswith("the search index was built with another embedding model")
+    # The earbuds' category is Headphones: a keyword match too.
+    products = indexed["products"]
+    assert [r["id"] for r in data["results"]] == [products["anc"].pk, products["buds"].pk]
+
+
+@pytest.mark.django_db
+def test_suggest_offers_popular_queries_categories_and_titles(client: Any, indexed: Any) -> None:
+    _api(client, q="running shoe")
+
+    data = client.get("/api/search/suggest", {"q": "run"}).json()
+
+    assert data["suggestions"][0] == {"type": "query", "text": "running shoe", "url": ""}
+    kinds = [s["type"] for s in data["suggestions"]]
+    assert "category" in kinds
+    assert "product" in kinds
+    assert client.get("/api/search/suggest", {"q": ""}).json()["suggestions"] == []
+
+
+@pytest.mark.django_db
+def test_admin_shows_top_and_zero_result_queries(admin_client: Any, indexed: Any) -> None:
+    client_queries = ["running shoe", "running shoe", "zzqx"]
+    for query in client_queries:
+        admin_client.get(API, {"q": query, "exact": "1"})
+
+    html = admin_client.get("/en/admin/search/searchlog/").content.decode()
+
+    assert 'id="top-queries"' in html
+    top = html.split('id="top-queries"')[1].split("</table>")[0]
+    zero = html.split('id="zero-result-queries"')[1].split("</table>")[0]
+    assert "<td>running shoe</td><td>2</td>" in top
+    assert "<td>zzqx</td><td>1</td>" in zero
+    assert "running shoe" not in zero
+
+
+@pytest.mark.django_db
+def test_clicks_from_results_carry_their_position(client: Any, indexed: Any) -> None:
+    html = client.get("/en/search/", {"q": "running shoe"}).content.decode()
+
+    assert "?from=search&amp;pos=1" in html
+    assert json.dumps(1)
