@@ -167,10 +167,12 @@ def _latin_terms(segment: str, out: list[str]) -> None:
 def analyze(text: str) -> list[str]:
     """Index terms for ``text``, in order, duplicates kept (BM25 counts them).
 
-    The same function builds the lexical index and analyzes queries. Never raises on a
-    string; anything else is turned into one with ``str``.
+    The same function builds the lexical index and analyzes queries. Never raises: None
+    gives no terms, anything else that is not a string is turned into one with ``str``.
     """
     if not isinstance(text, str):
+        if text is None:
+            return []
         text = str(text)
     if text.isascii():
         terms = []
@@ -202,6 +204,8 @@ def terms_for_highlight(text: str) -> list[str]:
     precise-mode words.
     """
     if not isinstance(text, str):
+        if text is None:
+            return []
         text = str(text)
     text = normalize(text)
     found: dict[str, None] = {}

@@ -82,7 +82,8 @@ def test_analyze_never_raises_on_hostile_input():
     assert analyze("\udcff shoes") == ["shoe"]
     assert analyze("<script>alert(1)</script>") == ["script", "alert", "1", "script"]
     assert analyze(12345) == ["12345"]
-    assert analyze(None) == ["none"]
+    assert analyze(None) == []
+    assert terms_for_highlight(None) == []
 
 
 def test_long_tokens_are_cut():
