@@ -23,11 +23,12 @@ install: $(VENV)/.installed  ## Create the virtualenv with the pinned requiremen
 system-deps:  ## Debian packages for browser tests and benchmarks (chromium, chromedriver, wrk)
 	bash scripts/system-deps.sh
 
-demo: install  ## Fresh machine -> SQLite shop with demo data and prepared models, served on :$(PORT)
+demo: install  ## Fresh machine -> SQLite shop with demo data, prepared models and search index, served on :$(PORT)
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_shop --products $(DEMO_PRODUCTS)
 	$(PY) manage.py llm_prepare
+	$(PY) manage.py rebuild_search_index --incremental
 	@echo "Serving the demo shop on http://127.0.0.1:$(PORT)/  (admin: /en/admin/, see README)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -171,6 +171,8 @@ def _split(query_ids: Sequence[str]) -> tuple[list[str], list[str]]:
 
 
 def _query_vectors(embedder: Any, texts: list[str], chunk_size: int) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
     return np.concatenate(
         [
             embedder.encode(texts[i : i + chunk_size], kind="query")
