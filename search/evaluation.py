@@ -27,7 +27,9 @@ from typing import Any
 import numpy as np
 
 from search.engine import IndexDocument, SearchIndex, build_index, current_version
-from search.retrieval import Retriever
+from search.query import QueryVocabulary
+from search.retrieval import Retriever, prepare_query
+from search.spelling import Speller
 from search.text import analyze
 
 MODES = ("lexical", "dense", "hybrid")
@@ -251,6 +253,14 @@ def ensure_index(
     }
 
 
+def dataset_vocabulary(dataset: EvalDataset) -> QueryVocabulary:
+    """The query grammar plus a speller of the folder's own product words (no categories or
+    brands: the format has none)."""
+    return QueryVocabulary.empty().with_speller(
+        Speller.from_texts(text for _uid, text in dataset.products)
+    )
+
+
 def sample_queries(dataset: EvalDataset, limit: int | None, seed: int = 0) -> list[str]:
     queries = dataset.judged_queries()
     if limit and limit < len(queries):
@@ -271,6 +281,7 @@ def run_evaluation(
     """Run every query in every mode; latency includes analysis and the query's embedding."""
     reports = {mode: ModeReport() for mode in modes}
     keys = index.keys
+    vocabulary = dataset_vocabulary(dataset)
     for qid in query_ids:
         text = dataset.queries[qid]
         judged = dataset.qrels[qid]
@@ -279,8 +290,22 @@ def run_evaluation(
         embed_ms = (time.perf_counter() - started) * 1000
         for mode in modes:
             started = time.perf_counter()
-            tokens = analyze(text) if mode != "dense" else []
-            rows = retriever.search(mode, text=text, tokens=tokens, vector=vector, k=RECALL_AT)
+            if mode == "hybrid":
+                # What the shop serves: parsed query, spelling expansion, fusion, ranker.
+                prepared = prepare_query(text, vocabulary)
+                hybrid_vector = vector
+                if prepared.text != text:
+                    hybrid_vector = embedder.encode([prepared.text], kind="query")[0]
+                rows = retriever.search(
+                    mode,
+                    text=prepared.text,
+                    tokens=prepared.tokens,
+                    vector=hybrid_vector,
+                    k=RECALL_AT,
+                )
+            else:
+                tokens = analyze(text) if mode == "lexical" else []
+                rows = retriever.search(mode, text=text, tokens=tokens, vector=vector, k=RECALL_AT)
             latency = (time.perf_counter() - started) * 1000
             if mode != "lexical":
                 latency += embed_ms

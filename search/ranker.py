@@ -24,8 +24,7 @@ from typing import Any
 import numpy as np
 
 from search.engine import SearchIndex
-from search.retrieval import DEPTH, Candidate, Retriever
-from search.text import analyze
+from search.retrieval import DEPTH, Candidate, Retriever, prepare_query
 
 RANKER_ALIAS = "rerank"
 MODEL_FILE = "ranker.joblib"
@@ -199,7 +198,7 @@ def train_ranker_from_folder(
     from django.conf import settings
     from sklearn.ensemble import HistGradientBoostingRegressor
 
-    from search.evaluation import ensure_index, evaluation_root, ndcg
+    from search.evaluation import dataset_vocabulary, ensure_index, evaluation_root, ndcg
 
     index, _build = ensure_index(
         dataset,
@@ -215,20 +214,24 @@ def train_ranker_from_folder(
     train_ids, held_out_ids = _split(dataset.judged_queries())
     keys = index.keys
 
+    vocabulary = dataset_vocabulary(dataset)
+
     def collect(query_ids: list[str], until: float) -> tuple[list[Any], list[str]]:
-        vectors = _query_vectors(embedder, [dataset.queries[q] for q in query_ids], chunk_size)
+        prepared = [prepare_query(dataset.queries[q], vocabulary) for q in query_ids]
+        vectors = _query_vectors(embedder, [p.text for p in prepared], chunk_size)
         groups, used = [], []
-        for qid, vector in zip(query_ids, vectors, strict=True):
+        for qid, query, vector in zip(query_ids, prepared, vectors, strict=True):
             if time.perf_counter() > until:
                 break
-            text = dataset.queries[qid]
-            tokens = analyze(text)
-            candidates = retriever.hybrid(text, tokens, vector, k=RERANK_DEPTH, rerank=False)
+            candidates = retriever.hybrid(
+                query.text, query.tokens, vector, k=RERANK_DEPTH, rerank=False
+            )
             if not candidates:
                 continue
             judged = dataset.qrels[qid]
             labels = [judged.get(int(keys[c.row]), 1.0 + UNJUDGED_GAIN) - 1.0 for c in candidates]
-            groups.append((qid, tokens, candidates, _features(index, tokens, candidates), labels))
+            features = _features(index, query.tokens, candidates)
+            groups.append((qid, query.tokens, candidates, features, labels))
             used.append(qid)
         return groups, used
 

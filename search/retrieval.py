@@ -14,6 +14,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from search.engine import SearchIndex, top_k
+from search.query import ParsedQuery, QueryVocabulary, parse_query
+from search.text import analyze
 
 RRF_K = 60
 DEPTH = 100
@@ -30,6 +32,34 @@ class Candidate:
     dense_rank: int | None = None
     dense_score: float = 0.0
     features: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A query as hybrid retrieval uses it (the shop, its evaluation and ranker training alike).
+
+    Attributes:
+        parsed: what search.query read from it.
+        text: the text to embed: the query without its price/sort phrases.
+        tokens: BM25 terms of ``text``, plus those of the spelling correction, if any: a
+            typo then still finds the products that spell the word right, and the correct
+            spelling (which the query also keeps) cannot lose anything.
+    """
+
+    parsed: ParsedQuery
+    text: str
+    tokens: list[str]
+
+
+def prepare_query(
+    raw: str, vocabulary: QueryVocabulary, *, understand: bool = True
+) -> PreparedQuery:
+    parsed = parse_query(raw, vocabulary) if understand else ParsedQuery(raw=raw, text=raw)
+    text = parsed.text or raw
+    tokens = analyze(text)
+    if parsed.did_you_mean:
+        tokens += [t for t in analyze(parsed.did_you_mean) if t not in tokens]
+    return PreparedQuery(parsed=parsed, text=text, tokens=tokens)
 
 
 class Reranker(Protocol):

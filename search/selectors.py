@@ -30,10 +30,10 @@ from django.core.cache import cache
 
 from llm_services import LLMError, models
 from search.engine import IndexUnavailable, SearchIndex
-from search.query import ParsedQuery, QueryVocabulary, parse_query
-from search.retrieval import Candidate, Retriever
+from search.query import ParsedQuery, QueryVocabulary
+from search.retrieval import Candidate, Retriever, prepare_query
 from search.services import index_holder
-from search.text import analyze, terms_for_highlight
+from search.text import terms_for_highlight
 from shop.catalog import selectors as catalog
 from shop.catalog.cache import _cached, _key
 
@@ -411,23 +411,20 @@ def search_catalog(
     """
     started = time.perf_counter()
     vocabulary = vocabulary if vocabulary is not None else QueryVocabulary.from_catalog()
-    parsed = (
-        parse_query(params.query, vocabulary)
-        if params.understand
-        else ParsedQuery(raw=params.query, text=params.query)
-    )
+    prepared = prepare_query(params.query, vocabulary, understand=params.understand)
+    parsed = prepared.parsed
     sort = params.sort
     if sort == SORT_RELEVANCE and parsed.sort and params.understand:
         sort = parsed.sort
     brands = catalog.brands_by_id()
-    retrieval_text = parsed.text or params.query
+    retrieval_text = prepared.text
     degraded = ""
     mode = "hybrid"
     candidates: list[Candidate] = []
     by_row: dict[int, Candidate] = {}
     index: SearchIndex | None = None
     ranked: list[int] = []
-    tokens = analyze(retrieval_text)
+    tokens = prepared.tokens
     if retrieval_text.strip():
         try:
             index = index_holder().get()
