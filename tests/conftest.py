@@ -15,6 +15,17 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def search_index_dir(settings, tmp_path):
+    """Every test builds search indexes in its own folder and starts with empty search caches."""
+    from search import selectors
+
+    settings.SEARCH_INDEX_DIR = tmp_path / "search"
+    selectors.reset_caches()
+    yield settings.SEARCH_INDEX_DIR
+    selectors.reset_caches()
+
+
+@pytest.fixture(autouse=True)
 def _reset_language():
     """A request to /zh-hans/ activates Chinese for the thread; later tests expect English."""
     from django.utils import translation

@@ -18,17 +18,6 @@ from tests.factories import (
 )
 
 
-@pytest.fixture(autouse=True)
-def search_index_dir(settings: Any, tmp_path: Any) -> Any:
-    """Every test builds its indexes in its own folder, and starts with empty search caches."""
-    from search import selectors
-
-    settings.SEARCH_INDEX_DIR = tmp_path / "search"
-    selectors.reset_caches()
-    yield settings.SEARCH_INDEX_DIR
-    selectors.reset_caches()
-
-
 @pytest.fixture
 def small_shop(db: Any) -> dict[str, Any]:
     """Two categories with a colour attribute, two brands, five products (one in Chinese only)."""

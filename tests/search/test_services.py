@@ -139,19 +139,22 @@ def test_rebuild_command_reports_the_build(small_shop: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_rebuild_runs_on_a_real_worker(real_worker: Any, small_shop: Any, settings: Any) -> None:
     """Through Redis, a separate worker builds the index that this process then serves."""
-    from django.conf import settings as live
+    import shutil
 
+    from config.settings import test as test_settings
     from search.tasks import rebuild_search_index_task
 
-    settings.SEARCH_INDEX_DIR = (
-        live.__class__.__mro__
-        and __import__("config.settings.test", fromlist=["SEARCH_INDEX_DIR"]).SEARCH_INDEX_DIR
-    )
+    # The worker cannot see this test's settings: both sides use the test settings' folder.
+    settings.SEARCH_INDEX_DIR = test_settings.SEARCH_INDEX_DIR
+    shutil.rmtree(settings.SEARCH_INDEX_DIR, ignore_errors=True)
+    try:
+        result = rebuild_search_index_task.apply_async(kwargs={"chunk_size": 2}, queue="index")
 
-    result = rebuild_search_index_task.apply_async(kwargs={"chunk_size": 2}, queue="index")
-
-    report = result.get(timeout=120)
-    assert report["documents"] == 5
-    index = services.index_holder().get()
-    assert index.version == report["version"]
-    assert sorted(index.keys.tolist()) == sorted(p.pk for p in small_shop["products"].values())
+        report = result.get(timeout=120)
+        assert report["documents"] == 5
+        index = services.index_holder().get()
+        assert index.version == report["version"]
+        keys = sorted(index.keys.tolist())
+        assert keys == sorted(p.pk for p in small_shop["products"].values())
+    finally:
+        shutil.rmtree(settings.SEARCH_INDEX_DIR, ignore_errors=True)
