@@ -215,3 +215,24 @@ def test_an_activated_ranker_reorders_the_shops_results(
 
     assert out.getvalue().strip().splitlines()[-1].startswith("Activated rerank-")
     assert all(r["why"]["learned_score"] is not None for r in data["results"])
+
+
+@pytest.mark.django_db
+def test_eval_search_can_use_a_stored_ranker_but_not_on_its_own_training_folder(
+    dataset_dir: Path, train_dir: Path, model_dir: Path
+) -> None:
+    from llm_services.models import ModelVersion
+
+    call_command(
+        "train_search_ranker", "--dataset", str(train_dir), "--time-budget", "30", stdout=StringIO()
+    )
+    name = ModelVersion.objects.get(alias="rerank").name
+    with pytest.raises(CommandError, match="No ranker version 'active'"):
+        call_command("eval_search", "--dataset", str(dataset_dir), "--ranker", "active")
+    with pytest.raises(CommandError, match="was trained on this folder: refusing"):
+        call_command("eval_search", "--dataset", str(train_dir), "--ranker", name)
+
+    out = StringIO()
+    call_command("eval_search", "--dataset", str(dataset_dir), "--ranker", name, stdout=out)
+
+    assert f'"version": "{name}"' in out.getvalue()

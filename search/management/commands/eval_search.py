@@ -45,6 +45,10 @@ class Command(BaseCommand):
             "--train", type=Path, help="Train the learned stage from this folder first."
         )
         parser.add_argument(
+            "--ranker",
+            help="Use a stored ranker version (its name, or 'active') instead of training one.",
+        )
+        parser.add_argument(
             "--time-budget",
             type=float,
             default=600.0,
@@ -83,6 +87,10 @@ class Command(BaseCommand):
 
         reranker = None
         training: dict[str, Any] = {}
+        if options["train"] is not None and options["ranker"]:
+            raise CommandError("Give --train or --ranker, not both.")
+        if options["ranker"]:
+            reranker, training = self._stored_ranker(options["ranker"], dataset)
         if options["train"] is not None:
             from search.ranker import train_ranker_from_folder
 
@@ -127,6 +135,27 @@ class Command(BaseCommand):
         self._table(dataset, results, build, training, embedder)
         if options["json"]:
             self.stdout.write(json.dumps(results))
+
+    def _stored_ranker(self, name: str, dataset: Any) -> tuple[Any, dict[str, Any]]:
+        from llm_services.conf import artifact_folder
+        from llm_services.models import ModelVersion
+        from search.ranker import RANKER_ALIAS, LearnedRanker
+
+        versions = ModelVersion.objects.filter(alias=RANKER_ALIAS)
+        version = (
+            versions.filter(is_active=True).first()
+            if name == "active"
+            else versions.filter(name=name).first()
+        )
+        if version is None:
+            raise CommandError(f"No ranker version {name!r} (see the admin's model versions).")
+        if version.training_data_hash == dataset.fingerprint:
+            raise CommandError(f"{version.name} was trained on this folder: refusing.")
+        try:
+            ranker = LearnedRanker.load(artifact_folder(version.artifact_path))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"{version.name} cannot load: {exc}") from exc
+        return ranker, {"version": version.name, **(version.training or {})}
 
     def _table(
         self,
