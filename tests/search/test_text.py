@@ -30,15 +30,19 @@ from search.text import (
         ("3/4 in. PVC pipe", ["3/4", "pvc", "pipe"]),
         ("1-1/2 in. coupling", ["1", "1/2", "coupl"]),
         ("2.5 gal. bucket", ["2.5", "gal", "bucket"]),
-        # letters and digits together stay whole and unstemmed
-        ("18V cordless drill 2x4 IPX4", ["18v", "cordless", "drill", "2x4", "ipx4"]),
+        # letters and digits split where they meet; numbers are not stemmed
+        (
+            "18V cordless drill 2x4 IPX4",
+            ["18", "v", "cordless", "drill", "2", "x", "4", "ipx", "4"],
+        ),
+        ("18volts m12", ["18", "volt", "m", "12"]),
         ("Men's shoes", ["men", "shoe"]),
         ("Kids' boots", ["kid", "boot"]),
         ("don't stop", ["dont", "stop"]),
         ("the shoes for a walk in the park", ["shoe", "walk", "park"]),
         ("Lumiève lipstick", ["lumiev", "lipstick"]),
         # full-width letters and digits are folded by NFKC
-        ("ＡＢＣ１２３ ｓｈｏｅｓ", ["abc123", "shoe"]),
+        ("ＡＢＣ１２３ ｓｈｏｅｓ", ["abc", "123", "shoe"]),
         ("", []),
         ("   ", []),
         ("!!! ??? ...", []),
