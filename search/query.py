@@ -30,13 +30,21 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from .spelling import Speller
-from .text import ENGLISH_STOPWORDS, detect_language, fold_accents, get_jieba, has_cjk
+from .text import (
+    CHINESE_STOPWORDS,
+    ENGLISH_STOPWORDS,
+    detect_language,
+    fold_accents,
+    get_jieba,
+    has_cjk,
+)
 
 MAX_QUERY_CHARS = 256
 # ``raw`` is kept for logging; a 10 kB paste is cut to this.
 MAX_RAW_CHARS = 1000
 SORTS = ("price_asc", "price_desc", "newest", "rating", "popular")
-SUPPORT_TOPICS = ("order_status", "returns", "payment", "account", "shipping", "contact")
+# In order of precedence when a query touches several.
+SUPPORT_TOPICS = ("returns", "order_status", "payment", "account", "shipping", "contact")
 # Attribute codes whose options are recognised in queries. Codes with generic option labels
 # ("light", "all", "fine", "yes") are left out: a word like "light" is more often part of
 # the product than a filter.
@@ -755,6 +763,9 @@ _SUPPORT_WORDS = frozenset(
     "change cancel update reset forgot forgotten lost long much many late damaged wrong "
     "item items order orders".split()
 )
+_ZH_SUPPORT_WORDS = re.compile(
+    r"时间|多久|几天|费用|多少钱|政策|规则|流程|状态|进度|电话|方式|信息|问题|怎么办|服务"
+)
 _ZH_FILLER = re.compile(r"[的了吗呢吧啊呀么是有在要想我你\s?？,，。!！]")
 
 # Common words of shopping queries that need not occur in a catalog; the speller leaves them.
@@ -790,26 +801,26 @@ class _Spans:
 
 def _support_topic(text: str) -> str | None:
     chinese = has_cjk(text)
-    topics = _ZH_SUPPORT_TOPICS if chinese else ()
-    for topic, pattern in (*topics, *_EN_SUPPORT_TOPICS):
-        match = pattern.search(text)
-        if match is None:
-            continue
-        asking = _EN_ASKING.search(text) or (chinese and _ZH_ASKING.search(text))
-        if asking:
-            return topic
-        # No question form: a support query only when it is all support words.
-        rest = text
-        for _topic, other in (*topics, *_EN_SUPPORT_TOPICS):
-            rest = other.sub(" ", rest)
-        rest = _ZH_FILLER.sub(" ", rest)
-        leftover = [
-            w
-            for w in re.findall(r"[^\W_]+", rest)
-            if w not in ENGLISH_STOPWORDS and w not in _SUPPORT_WORDS
-        ]
-        return None if leftover else topic
-    return None
+    patterns = (*_ZH_SUPPORT_TOPICS, *_EN_SUPPORT_TOPICS) if chinese else _EN_SUPPORT_TOPICS
+    matched = {topic for topic, pattern in patterns if pattern.search(text)}
+    if not matched:
+        return None
+    # "return my order" is about a return, not about where the order is.
+    topic = next(t for t in SUPPORT_TOPICS if t in matched)
+    if _EN_ASKING.search(text) or (chinese and _ZH_ASKING.search(text)):
+        return topic
+    # No question form: a support query only when it is all support words.
+    rest = text
+    for _topic, pattern in patterns:
+        rest = pattern.sub(" ", rest)
+    if chinese:
+        rest = _ZH_SUPPORT_WORDS.sub(" ", _ZH_FILLER.sub(" ", rest))
+    leftover = [
+        w
+        for w in re.findall(r"[^\W_]+", rest)
+        if w not in ENGLISH_STOPWORDS and w not in _SUPPORT_WORDS
+    ]
+    return None if leftover else topic
 
 
 # Words after which "542-960" is a model or part number, not a price range.
@@ -1134,7 +1145,8 @@ def _remaining_text(text: str, spans: _Spans) -> str:
                 words[-1] = words[-1].rstrip(_ZH_PARTICLES)
         pieces.extend(w for w in words if w)
         position = max(position, end)
-    return " ".join(pieces)
+    # "有红色的吗" without its colour leaves "有" and "吗", which say nothing on their own.
+    return " ".join(w for w in pieces if w not in CHINESE_STOPWORDS)
 
 
 class _Protected:

@@ -268,6 +268,7 @@ ATTRIBUTE_CASES = [
     # a gender word that also names the product stays in the text
     ("女鞋", expect(text="女鞋", attributes={"gender": ["women"]})),
     ("男女同款T恤", expect(text="t恤", attributes={"gender": ["unisex"]})),
+    ("有红色的吗", expect(attributes={"color": ["red"]})),
     ("leather boots", expect(text="boots", attributes={"material": ["leather"]})),
     ("down jacket", expect(text="jacket", attributes={"material": ["down"]})),
     (
@@ -359,6 +360,10 @@ SUPPORT_CASES = [
     ("do you ship to canada", "shipping"),
     ("how long does delivery take", "shipping"),
     ("talk to a human", "contact"),
+    ("i want to return my order", "returns"),
+    ("my order hasn't arrived", "order_status"),
+    ("发货时间", "shipping"),
+    ("客服电话", "contact"),
     ("退货", "returns"),
     ("怎么退款", "returns"),
     ("运费多少", "shipping"),
