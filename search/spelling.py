@@ -4,10 +4,11 @@ A :class:`Speller` holds how often each Latin word occurs in the catalog's texts
 query word only when the catalog has never seen it (nor any word with the same stem), it is a
 plain Latin word of at least four letters, and a catalog word lies within a small edit
 distance: one edit for words of four to seven letters, two for longer ones (Damerau-
-Levenshtein, so a swap of neighbours is one edit). The nearest word wins, then the most
-frequent one. Two words glued together ("woodscrews") are split when both halves are catalog
-words seen more than once, and two words split apart ("screw driver" with one half unknown)
-are joined when the catalog has the joined word.
+Levenshtein, so a swap of neighbours is one edit), keeping the first letter for words under
+six letters. The nearest word wins, then the most frequent one. Two words glued together
+("woodscrews") are split when both halves are catalog words seen more than once, and two
+words split apart ("stain less" with one half unknown) are joined when the catalog has the
+joined word.
 
 Lookup is SymSpell's symmetric delete: every catalog word is stored under the strings left by
 deleting up to two of its letters, so a query word's own deletes find its neighbours with a few
@@ -27,6 +28,10 @@ from .text import ENGLISH_STOPWORDS, _surface, normalize, stem
 MIN_WORD_LENGTH = 4
 # Words of this length or longer may be two edits away; shorter ones only one.
 TWO_EDITS_FROM_LENGTH = 8
+# Shorter words are only corrected to words with the same first letter: typos rarely hit the
+# first letter, and a short real word the catalog lacks ("beans") is otherwise one letter from
+# one it has ("jeans").
+KEEP_FIRST_LETTER_BELOW = 6
 # A split's halves must each be a catalog word at least this long, and seen more than once.
 MIN_SPLIT_PART = 3
 MIN_SPLIT_FREQUENCY = 2
@@ -172,6 +177,8 @@ class Speller:
                 if candidate in seen:
                     continue
                 seen.add(candidate)
+                if len(word) < KEEP_FIRST_LETTER_BELOW and candidate[0] != word[0]:
+                    continue
                 distance = edit_distance(word, candidate, limit)
                 if distance > limit:
                     continue

@@ -88,6 +88,16 @@ def test_leaves_alone(speller, query):
     assert speller.correct(query) == Correction(text=query, changed=False, corrections=[])
 
 
+def test_short_words_keep_their_first_letter():
+    """A short word the catalog lacks is not turned into a neighbour with another first letter."""
+    speller = Speller({"jeans": 40, "bean": 0, "hammer": 3})
+    assert speller.suggest("beans") is None
+    assert speller.suggest("hamer") == "hammer"
+    assert Speller({"colts": 3}).suggest("bolts") is None
+    # from six letters on, the first letter may be the typo
+    assert Speller({"vacuums": 3}).suggest("bacuums") == "vacuums"
+
+
 def test_keep_words_are_never_corrected(speller):
     """The caller's own words ("cheapest") are kept even when a catalog word is near."""
     assert speller.correct("hamer", keep={"hamer"}).changed is False
