@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from search.text import analyze
+from search.text import ANALYZER_VERSION, analyze
 
 logger = logging.getLogger("search")
 
@@ -202,6 +202,7 @@ def build_index(
             "created": time.time(),
             "documents": len(documents),
             "bm25": {"k1": BM25_K1, "b": BM25_B, "method": "lucene"},
+            "analyzer": ANALYZER_VERSION,
             "dense": dense,
             "reused_vectors": reused,
             "build_seconds": round(seconds, 3),
@@ -285,6 +286,11 @@ class SearchIndex:
     def doc_tokens(self) -> list[list[str]]:
         """Each row's analyzed text (for the learned ranker's features), built on first use."""
         return [analyze(text) for text in self.lexical_texts]
+
+    @property
+    def analyzer_is_current(self) -> bool:
+        """Whether BM25 terms were made by this code's analyzer (else: rebuild the index)."""
+        return self.manifest.get("analyzer") == ANALYZER_VERSION
 
     @property
     def dense_revision(self) -> str | None:

@@ -131,12 +131,55 @@ def _idf(index: SearchIndex, term: str) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
+class CompiledTrees:
+    """The boosted trees of a fitted HistGradientBoostingRegressor as flat arrays.
+
+    sklearn predicts tree by tree, with a thread-pool start per tree: about 9 ms for 100
+    candidates and 190 trees on 2 cores, most of a search's budget. Walking every tree at
+    once, one level per step, gives the same predictions in well under a millisecond.
+    """
+
+    def __init__(self, model: Any) -> None:
+        trees = [predictors[0].nodes for predictors in model._predictors]
+        offsets = np.cumsum([0] + [len(nodes) for nodes in trees[:-1]])
+        nodes = np.concatenate(trees)
+        own = np.arange(len(nodes))
+        shift = np.repeat(offsets, [len(t) for t in trees])
+        leaf = nodes["is_leaf"].astype(bool)
+        # Node indices are global (tree offset added); a leaf points to itself, so walking
+        # past the bottom of a shallow tree keeps it on its leaf.
+        self.left = np.where(leaf, own, nodes["left"].astype(np.int64) + shift)
+        self.right = np.where(leaf, own, nodes["right"].astype(np.int64) + shift)
+        self.feature = nodes["feature_idx"].astype(np.int64)
+        self.threshold = nodes["num_threshold"].astype(np.float64)
+        self.missing_left = nodes["missing_go_to_left"].astype(bool)
+        self.value = nodes["value"].astype(np.float64)
+        self.roots = offsets.astype(np.int64)
+        self.depth = int(nodes["depth"].max())
+        self.baseline = float(np.asarray(model._baseline_prediction).ravel()[0])
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        x = np.asarray(features, dtype=np.float64)
+        samples, width = x.shape
+        flat = x.ravel()
+        row_start = (np.arange(samples) * width)[None, :]
+        node = np.repeat(self.roots[:, None], samples, axis=1)
+        for _level in range(self.depth):
+            values = flat[row_start + self.feature[node]]
+            go_left = np.where(
+                np.isnan(values), self.missing_left[node], values <= self.threshold[node]
+            )
+            node = np.where(go_left, self.left[node], self.right[node])
+        return self.baseline + self.value[node].sum(axis=0)
+
+
 class LearnedRanker:
     """A trained model that reorders the fused candidates (see the module docstring)."""
 
     def __init__(self, model: Any, *, version: str) -> None:
         self.model = model
         self.version = version
+        self.trees = CompiledTrees(model)
 
     @classmethod
     def load(cls, folder: Path) -> LearnedRanker:
@@ -152,7 +195,7 @@ class LearnedRanker:
     ) -> list[Candidate]:
         head, tail = candidates[:RERANK_DEPTH], candidates[RERANK_DEPTH:]
         features = _features(index, tokens, head)
-        predicted = self.model.predict(features)
+        predicted = self.trees.predict(features)
         for candidate, value, row in zip(head, predicted, features, strict=True):
             candidate.features = dict(zip(FEATURES, map(float, row), strict=True))
             candidate.features["predicted_gain"] = float(value)

@@ -120,6 +120,8 @@ def rebuild_shop_index(
 def _unchanged(previous: SearchIndex, documents: list[Any], embedder: Any) -> bool:
     import json
 
+    if not previous.analyzer_is_current:
+        return False
     if embedder is not None and previous.dense_revision != embedder.revision:
         return False
     if embedder is None and previous.dense_revision is not None:
@@ -136,7 +138,10 @@ def index_is_stale() -> bool:
     """Whether the catalog changed since the current index was built (or none exists)."""
     from shop.catalog.cache import catalog_version
 
-    return cache.get(APPLIED_VERSION_KEY) != catalog_version() or _current_index() is None
+    if cache.get(APPLIED_VERSION_KEY) != catalog_version():
+        return True
+    index = _current_index()
+    return index is None or not index.analyzer_is_current
 
 
 def apply_index_updates(*, chunk_size: int = 256) -> BuildReport | None:

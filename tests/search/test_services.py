@@ -158,3 +158,20 @@ def test_rebuild_runs_on_a_real_worker(real_worker: Any, small_shop: Any, settin
         assert keys == sorted(p.pk for p in small_shop["products"].values())
     finally:
         shutil.rmtree(settings.SEARCH_INDEX_DIR, ignore_errors=True)
+
+
+@pytest.mark.django_db
+def test_an_index_from_another_analyzer_version_is_rebuilt(
+    build_shop_index: Any, monkeypatch: Any
+) -> None:
+    from search import engine
+
+    first = build_shop_index()
+    assert services.apply_index_updates() is None
+    monkeypatch.setattr(engine, "ANALYZER_VERSION", engine.ANALYZER_VERSION + 1)
+
+    report = services.apply_index_updates()
+
+    assert report is not None
+    assert report.version != first.version
+    assert services.index_holder().get().manifest["analyzer"] == engine.ANALYZER_VERSION
