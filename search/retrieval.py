@@ -55,7 +55,9 @@ def prepare_query(
     raw: str, vocabulary: QueryVocabulary, *, understand: bool = True
 ) -> PreparedQuery:
     parsed = parse_query(raw, vocabulary) if understand else ParsedQuery(raw=raw, text=raw)
-    text = parsed.text or raw
+    # "under $50" or "cheapest" leave no text: a browse by filters and sort, not a search for
+    # the word "under".
+    text = parsed.text if parsed.text or parsed.has_filters or parsed.sort else raw
     tokens = analyze(text)
     if parsed.did_you_mean:
         tokens += [t for t in analyze(parsed.did_you_mean) if t not in tokens]

@@ -454,6 +454,15 @@ def search_catalog(
             ranked = [int(index.keys[c.row]) for c in candidates]
 
     filters, category_ids, applied = _merge_filters(params, parsed, brands)
+    browsing = not retrieval_text.strip() and (
+        bool(applied) or params.filters.is_filtered or params.category_id is not None
+    )
+    if browsing:
+        # Filters without words: every product that passes them, in the chosen order.
+        mode = "browse"
+        ranked = [row[0] for row in _rows()[0]]
+        if sort == SORT_RELEVANCE:
+            sort = catalog.SORT_POPULAR
     ids, listing, rows = _filter(ranked, filters, category_ids, sort)
     relaxed: list[str] = []
     if not ids and ranked and parsed.has_filters and params.understand:

@@ -51,7 +51,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     params = form.get_params()
     context: dict[str, Any] = {"query": params.query, "form": form}
-    if params.query or form.get_filters().is_filtered:
+    if params.query or form.get_filters().is_filtered or params.category_id is not None:
         result = selectors.search_catalog(params)
         _log(request, result)
         paginator = Paginator(range(result.total), params.page_size)

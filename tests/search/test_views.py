@@ -256,3 +256,23 @@ def test_clicks_from_results_carry_their_position(client: Any, indexed: Any) -> 
 
     assert "?from=search&amp;pos=1" in html
     assert json.dumps(1)
+
+
+@pytest.mark.django_db
+def test_a_query_of_only_constraints_browses_by_them(client: Any, indexed: Any) -> None:
+    data = _api(client, q="under $60").json()
+
+    products = indexed["products"]
+    assert data["mode"] == "browse"
+    assert data["parsed"]["price_max"] == "60"
+    assert sorted(r["id"] for r in data["results"]) == sorted(
+        [products["zh"].pk, products["buds"].pk]
+    )
+
+
+@pytest.mark.django_db
+def test_filters_without_a_query_browse_the_category(client: Any, indexed: Any) -> None:
+    data = _api(client, category="headphones", sort="price_desc").json()
+
+    products = indexed["products"]
+    assert [r["id"] for r in data["results"]] == [products["anc"].pk, products["buds"].pk]
