@@ -522,16 +522,23 @@ def reject_draft(*, draft_id: int, user: Any) -> CopyDraft:
 
 
 def start_copy_job(
-    *, product_ids: Sequence[int], request: CopyRequest, user: Any = None
+    *,
+    product_ids: Sequence[int],
+    request: CopyRequest,
+    user: Any = None,
+    chunk_size: int | None = None,
 ) -> CopyJob:
-    """Store a batch job and queue it on the llm queue once the transaction commits."""
+    """Store a batch job and queue it on the llm queue once the transaction commits.
+
+    ``chunk_size``: products per model batch (default COPYWRITING_BATCH_SIZE).
+    """
     ids = list(dict.fromkeys(int(pk) for pk in product_ids))
     with transaction.atomic():
         job = CopyJob.objects.create(
             field=request.field,
             channel=request.channel,
             language=request.language,
-            options=request.options,
+            options={**request.options, **({"chunk_size": chunk_size} if chunk_size else {})},
             product_ids=ids,
             total=len(ids),
             requested_by=user if getattr(user, "is_authenticated", False) else None,
@@ -587,7 +594,7 @@ def run_copy_job(
     )
     job.refresh_from_db()
     request = CopyRequest.from_job(job)
-    size = chunk_size or conf.get("BATCH_SIZE")
+    size = chunk_size or (job.options or {}).get("chunk_size") or conf.get("BATCH_SIZE")
     # The model loads only once a chunk has something to draft: a rerun over drafted
     # products finishes without it.
     generator: GeneratorInfo | None = None
