@@ -31,6 +31,7 @@ from typing import Any
 from copywriting.checks import Term, Vocabulary, grounding_violations, run_checks
 from copywriting.prompts import ProductFacts, build_facts, example_score
 from copywriting.training import CHINESE
+from llm_services import LLMBadRequest
 from llm_services.training import Example
 from llm_services.training.metrics import generation_scores
 from llm_services.training.text import clean_text
@@ -258,6 +259,7 @@ def run_system(
     outputs: list[str] = []
     results: list[list[dict[str, Any]]] = []
     seconds = 0.0
+    refused = 0
     for start in range(0, len(items), batch_size):
         chunk = items[start : start + batch_size]
         prepared = []
@@ -276,10 +278,21 @@ def run_system(
             copy.prompts = [p for p in copy.prompts if p.part == "description"]
             prepared.append(copy)
         began = time.perf_counter()
-        generated = services.generate_parts(backend, prepared)
+        try:
+            generated: list[Any] = services.generate_parts(backend, prepared)
+        except LLMBadRequest:
+            # One prompt does not fit the model: the others are generated one by one, and it
+            # is scored as an empty (refused) item.
+            generated = []
+            for copy in prepared:
+                try:
+                    generated += services.generate_parts(backend, [copy])
+                except LLMBadRequest:
+                    generated.append(None)
+                    refused += 1
         seconds += time.perf_counter() - began
         for copy, result in zip(prepared, generated, strict=True):
-            text = str(result.parts.get("description") or "")
+            text = str(result.parts.get("description") or "") if result is not None else ""
             outputs.append(text)
             example_copy = [
                 ("one of the prompt's examples", str(e.parts.get("description") or ""))

@@ -61,6 +61,12 @@ class Command(BaseCommand):
             "--chunk-size", type=int, default=8, help="Prompts per generation batch (default 8)."
         )
         parser.add_argument("--length", choices=["short", "medium", "long"], default="medium")
+        parser.add_argument(
+            "--fewshot-examples",
+            type=int,
+            default=None,
+            help="Examples per few-shot prompt (default COPYWRITING_FEWSHOT_EXAMPLES).",
+        )
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument(
             "--systems",
@@ -108,7 +114,9 @@ class Command(BaseCommand):
             f"model {config['MODEL']} ({config['REVISION']}), OPTIONS {config['OPTIONS']}"
         )
         verbose = options["verbosity"] >= 1
-        fewshot_k = conf.get("FEWSHOT_EXAMPLES")
+        fewshot_k = options["fewshot_examples"]
+        if fewshot_k is None:
+            fewshot_k = conf.get("FEWSHOT_EXAMPLES")
         report: dict[str, dict] = {}
 
         def generate(name: str, model: str, *, finetuned: bool) -> None:
