@@ -168,7 +168,7 @@ def test_a_prompt_too_long_for_the_model_is_refused_alone(
     """On a real (tiny) model, a prompt over the context is refused; its chunk-mates are drafted."""
     use_generator(tiny_causal_lm_dir)
     settings.COPYWRITING_MAX_FIELD_CHARS = 100_000
-    huge = make_product(title="tee " * 2000)
+    huge = make_product(highlights=["tee " * 400] * 6)
     normal = make_product()
 
     job = services.run_copy_job(make_job([huge.pk, normal.pk]).pk)

@@ -98,6 +98,7 @@ class Command(BaseCommand):
                     product_ids=ids, request=request, chunk_size=options["chunk_size"]
                 )
         verbose = options["verbosity"] >= 1
+        began = time.perf_counter()
         if options["inline"] or options["resume"]:
             with tqdm(
                 total=job.total, initial=job.cursor, desc=f"job {job.pk}", disable=not verbose
@@ -120,10 +121,12 @@ class Command(BaseCommand):
                 with tqdm(total=job.total, desc=f"job {job.pk}", disable=not verbose) as bar:
                     job = self.follow(job, bar)
         job.refresh_from_db()
+        seconds = time.perf_counter() - began
+        rate = f", {60 * job.generated / seconds:.1f} drafted/min" if job.generated else ""
         self.stdout.write(
             f"Job {job.pk}: {job.get_status_display()}, {job.cursor}/{job.total} products; "
             f"{job.generated} drafted ({job.flagged} flagged), {job.skipped} already drafted, "
-            f"{job.refused} refused."
+            f"{job.refused} refused; {seconds:.1f} s{rate}."
         )
         if job.status == CopyJob.Status.FAILED:
             raise CommandError(job.error)
