@@ -233,7 +233,8 @@ class CopyJobAdmin(admin.ModelAdmin):
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name != "product_ids"]
+        fields = [f.name for f in self.model._meta.fields if f.name != "product_ids"]
+        return ["state", "progress", *fields]
 
     @admin.display(description=_("status"))
     def state(self, obj):

@@ -184,3 +184,29 @@ def test_staff_without_permission_cannot_review(client, make_product, fake_gener
     response = client.get(reverse("admin:copywriting_copydraft_change", args=[draft.pk]))
 
     assert response.status_code == 403
+
+
+def test_job_page_shows_progress_and_stalled_state(client, merchant, make_product):
+    """A running job without progress for a while reads "stalled (resume it)"."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from copywriting.models import CopyJob
+
+    product = make_product()
+    job = CopyJob.objects.create(
+        field="description",
+        channel="product_page",
+        language="en",
+        product_ids=[product.pk, product.pk + 1],
+        total=2,
+        cursor=1,
+        status="running",
+        heartbeat_at=timezone.now() - timedelta(hours=1),
+    )
+
+    page = client.get(reverse("admin:copywriting_copyjob_change", args=[job.pk])).content.decode()
+
+    assert "stalled (resume it)" in page
+    assert '<progress max="2" value="1"></progress> 1 / 2' in page
