@@ -466,6 +466,72 @@ def run_checks(
     return results
 
 
+_CLAUSE_END = re.compile(r"(?<=[,;.!?，；。！？、])\s*")
+
+
+def _trim_text(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[str]]:
+    """``text`` without the clauses that hold a span, and the clauses removed."""
+    kept, removed, position = [], [], 0
+    for clause in _CLAUSE_END.split(text):
+        start = text.find(clause, position)
+        end = start + len(clause)
+        position = end
+        if not clause:
+            continue
+        if any(start < e and s < end for s, e in spans):
+            removed.append(clause.strip())
+        else:
+            kept.append(clause.strip())
+    joiner = "" if _CJK.search(text) else " "
+    result = joiner.join(kept).strip()
+    if removed and result and result[-1] in ",;，；、":
+        result = result[:-1] + ("。" if joiner == "" else ".")
+    return result, removed
+
+
+def trim_ungrounded(
+    parts: dict[str, Any], *, facts: ProductFacts, vocabulary: Vocabulary
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Parts without the clauses (or highlight items) that state facts the product lacks.
+
+    Returns the trimmed parts and one warning per removed clause, naming what it stated, so
+    the merchant sees what was taken out (the model's full text stays on the draft).
+    """
+    trimmed: dict[str, Any] = {}
+    notes: list[dict[str, Any]] = []
+    for part, value in parts.items():
+        items = [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+        kept_items = []
+        for item in items:
+            found = check_facts(item, part=part, facts=facts, vocabulary=vocabulary)
+            if not found:
+                kept_items.append(item)
+                continue
+            spans = [tuple(r["span"]) for r in found]
+            if isinstance(value, list):
+                text, removed = "", [item]
+            else:
+                text, removed = _trim_text(item, spans)
+            stated = ", ".join(dict.fromkeys(r["text"] for r in found))
+            for clause in removed:
+                notes.append(
+                    _result(
+                        "facts_removed",
+                        f"Removed “{clause}”: it stated {stated}, which the product's data "
+                        "does not have.",
+                        part=part,
+                        text=clause,
+                        severity=WARNING,
+                    )
+                )
+            if text:
+                kept_items.append(text)
+        trimmed[part] = (
+            kept_items if isinstance(value, list) else (kept_items[0] if kept_items else "")
+        )
+    return trimmed, notes
+
+
 def is_flagged(results: Iterable[dict[str, Any]]) -> bool:
     return any(result.get("severity") == ERROR for result in results)
 

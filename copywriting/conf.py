@@ -106,6 +106,9 @@ DEFAULTS: dict[str, Any] = {
     "NEAR_DUPLICATE_THRESHOLD": 0.5,
     # Other products' copy compared against, at most (same category first).
     "NEAR_DUPLICATE_POOL": 400,
+    # Remove the clauses of a generated draft that state facts the product does not have (each
+    # removal is listed on the draft; the model's full text is kept as its generated text).
+    "TRIM_UNGROUNDED": True,
     # Mark approved AI text on the storefront as "AI-assisted".
     "MARK_AI_ASSISTED": True,
     # A running batch job whose heartbeat is older than this is shown as stalled.

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from copywriting.checks import Term, Vocabulary, grounding_violations, run_checks
+from copywriting.checks import Term, Vocabulary, grounding_violations
 from copywriting.prompts import ProductFacts, build_facts, example_score
 from copywriting.training import CHINESE
 from llm_services import LLMBadRequest
@@ -260,6 +260,8 @@ def run_system(
     results: list[list[dict[str, Any]]] = []
     seconds = 0.0
     refused = 0
+    raw_outputs: list[str] = []
+    raw_results: list[list[dict[str, Any]]] = []
     for start in range(0, len(items), batch_size):
         chunk = items[start : start + batch_size]
         prepared = []
@@ -293,19 +295,15 @@ def run_system(
         seconds += time.perf_counter() - began
         for copy, result in zip(prepared, generated, strict=True):
             text = str(result.parts.get("description") or "") if result is not None else ""
-            outputs.append(text)
-            example_copy = [
-                ("one of the prompt's examples", str(e.parts.get("description") or ""))
-                for e in copy.examples
-            ]
-            results.append(
-                run_checks(
-                    {"description": text},
-                    facts=copy.facts,
-                    vocabulary=vocabulary,
-                    others=example_copy,
-                )
+            # As the shop stores a draft: checked, and trimmed of ungrounded clauses when
+            # COPYWRITING_TRIM_UNGROUNDED is on; the raw text is scored too.
+            finished = services.finish_parts(
+                copy, {"description": text}, vocabulary=vocabulary, others=[]
             )
+            outputs.append(str(finished.parts.get("description") or ""))
+            results.append(finished.checks)
+            raw_outputs.append(text)
+            raw_results.append(finished.raw_checks)
         if progress is not None:
             progress(len(chunk))
     copies = sum(1 for r in results if any(c["check"] == "near_duplicate" for c in r))

@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from copywriting import conf
-from copywriting.checks import Vocabulary, is_flagged, run_checks
+from copywriting.checks import Vocabulary, is_flagged, run_checks, trim_ungrounded
 from copywriting.models import Channel, CopyDraft, CopyJob, Field, Length, Tone
 from copywriting.prompts import (
     CopyExample,
@@ -267,6 +267,38 @@ def generate_parts(
     return results
 
 
+@dataclass(frozen=True)
+class FinishedParts:
+    """Generated parts after trimming, with their check results."""
+
+    parts: dict[str, Any]
+    checks: list[dict[str, Any]]
+    raw_parts: dict[str, Any]
+    raw_checks: list[dict[str, Any]]
+
+
+def finish_parts(
+    item: PreparedCopy,
+    parts: dict[str, Any],
+    *,
+    vocabulary: Vocabulary,
+    others: Sequence[tuple[str, str]],
+) -> FinishedParts:
+    """Check generated parts; with COPYWRITING_TRIM_UNGROUNDED, first cut the clauses that state
+    facts the product lacks (each cut is a warning), then check what is left."""
+    example_copy = [
+        ("one of the prompt's examples", str(example.parts.get("description") or ""))
+        for example in item.examples
+    ]
+    pool = [*others, *example_copy]
+    raw_checks = run_checks(parts, facts=item.facts, vocabulary=vocabulary, others=pool)
+    if not conf.get("TRIM_UNGROUNDED") or not any(c["check"] == "facts" for c in raw_checks):
+        return FinishedParts(parts, raw_checks, parts, raw_checks)
+    trimmed, notes = trim_ungrounded(parts, facts=item.facts, vocabulary=vocabulary)
+    checks = run_checks(trimmed, facts=item.facts, vocabulary=vocabulary, others=pool)
+    return FinishedParts(trimmed, [*checks, *notes], parts, raw_checks)
+
+
 def _new_draft(
     item: PreparedCopy,
     generated: GeneratedParts,
@@ -278,20 +310,14 @@ def _new_draft(
     job: CopyJob | None = None,
     batch_key: str | None = None,
 ) -> CopyDraft:
-    example_copy = [
-        ("one of the prompt's examples", str(example.parts.get("description") or ""))
-        for example in item.examples
-    ]
-    results = run_checks(
-        generated.parts, facts=item.facts, vocabulary=vocabulary, others=[*others, *example_copy]
-    )
-    text = parts_text(item.request.channel, generated.parts, item.request.language)
+    finished = finish_parts(item, generated.parts, vocabulary=vocabulary, others=others)
+    channel, language = item.request.channel, item.request.language
     first = generated.generations[0] if generated.generations else None
     return CopyDraft(
         product_id=item.facts.product_id,
         field=item.request.field,
-        channel=item.request.channel,
-        language=item.request.language,
+        channel=channel,
+        language=language,
         options={
             **item.request.options,
             "examples": len(item.examples),
@@ -304,11 +330,11 @@ def _new_draft(
         model_version=generator.version,
         input_hash=item.input_hash,
         candidate=candidate,
-        generated_text=text,
-        text=text,
-        parts=generated.parts,
-        checks=results,
-        is_flagged=is_flagged(results),
+        generated_text=parts_text(channel, finished.raw_parts, language),
+        text=parts_text(channel, finished.parts, language),
+        parts=finished.parts,
+        checks=finished.checks,
+        is_flagged=is_flagged(finished.checks),
         job=job,
         batch_key=batch_key,
         latency_ms=generated.latency_ms,

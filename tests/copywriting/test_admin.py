@@ -102,8 +102,9 @@ def test_generate_page_says_copywriting_is_disabled(client, merchant, make_produ
     assert CopyDraft.objects.count() == 0
 
 
-def test_review_marks_offending_spans(client, merchant, make_product, fake_generator):
+def test_review_marks_offending_spans(client, merchant, make_product, fake_generator, settings):
     """The review page lists the findings and marks each offending span in the text."""
+    settings.COPYWRITING_TRIM_UNGROUNDED = False
     fake_generator("A red tee.")
     draft = services.generate_drafts(product=make_product(), request=CopyRequest())[0]
 
@@ -116,9 +117,10 @@ def test_review_marks_offending_spans(client, merchant, make_product, fake_gener
 
 
 def test_approve_flagged_needs_override_then_records_it(
-    client, merchant, make_product, fake_generator
+    client, merchant, make_product, fake_generator, settings
 ):
     """Approving a flagged draft without a reason is refused; with one, it is applied."""
+    settings.COPYWRITING_TRIM_UNGROUNDED = False
     fake_generator("A red tee.")
     product = make_product()
     draft = services.generate_drafts(product=product, request=CopyRequest())[0]

@@ -210,3 +210,28 @@ def test_empty_and_wrong_language_output_are_flagged():
         == "Not written in Chinese."
     )
     assert checks.check_output("Soft navy tee.", part="description", language="en") == []
+
+
+def test_trimming_cuts_only_the_clause_with_the_finding():
+    """Clauses are cut at commas and sentence ends; a dangling comma becomes a full stop."""
+    parts = {"description": "Soft navy tee, cut from copper, with steel rivets.", "highlights": []}
+
+    trimmed, notes = checks.trim_ungrounded(parts, facts=tee_facts(), vocabulary=VOCABULARY)
+
+    assert trimmed == {"description": "Soft navy tee, cut from copper.", "highlights": []}
+    assert [n["text"] for n in notes] == ["with steel rivets."]
+
+
+def test_trimming_chinese_clauses():
+    """Chinese clauses end at ，。；、 and are joined without spaces."""
+    facts = tee_facts(
+        language="zh-hans",
+        attributes=[("color", "颜色", "藏青色")],
+        raw_attributes={"color": "navy"},
+    )
+    parts = {"description": "藏青色T恤，不锈钢纽扣，舒适百搭。"}
+
+    trimmed, notes = checks.trim_ungrounded(parts, facts=facts, vocabulary=VOCABULARY)
+
+    assert trimmed == {"description": "藏青色T恤，舒适百搭。"}
+    assert [n["text"] for n in notes] == ["不锈钢纽扣，"]

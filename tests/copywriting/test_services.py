@@ -204,8 +204,9 @@ def test_html_in_product_data_is_plain_text_in_the_prompt(make_product, fake_gen
     assert "Product: Crew x() Tee\n" in generator.calls[0]["prompt"]
 
 
-def test_false_claims_are_flagged_with_their_spans(make_product, fake_generator):
-    """A draft that changes the colour and material is flagged, offending spans recorded."""
+def test_false_claims_are_flagged_with_their_spans(make_product, fake_generator, settings):
+    """Without trimming, a draft that changes colour and material is flagged with the spans."""
+    settings.COPYWRITING_TRIM_UNGROUNDED = False
     fake_generator(WRONG)
     product = make_product()
 
@@ -219,6 +220,42 @@ def test_false_claims_are_flagged_with_their_spans(make_product, fake_generator)
         ("highlights", "linen", [6, 11]),
     ]
     assert draft.is_flagged is True
+
+
+def test_clauses_stating_missing_facts_are_trimmed_and_listed(make_product, fake_generator):
+    """The clause that turns cotton into steel is cut; the cut is a warning; the model's full
+    text stays on the draft."""
+    fake_generator("A navy tee, with steel buttons, in soft cotton.")
+
+    draft = services.generate_drafts(product=make_product(), request=CopyRequest())[0]
+
+    assert draft.parts == {"description": "A navy tee, in soft cotton.", "highlights": []}
+    assert draft.generated_text == (
+        "A navy tee, with steel buttons, in soft cotton.\n"
+        "- A navy tee, with steel buttons, in soft cotton."
+    )
+    assert [(c["check"], c["severity"], c["part"], c["text"]) for c in draft.checks] == [
+        ("facts_removed", "warning", "description", "with steel buttons,"),
+        (
+            "facts_removed",
+            "warning",
+            "highlights",
+            "A navy tee, with steel buttons, in soft cotton.",
+        ),
+    ]
+    assert draft.is_flagged is False
+
+
+def test_nothing_left_after_trimming_is_flagged(make_product, fake_generator):
+    """When every clause stated a missing fact, the empty draft is flagged, never approvable."""
+    fake_generator(WRONG)
+
+    draft = services.generate_drafts(product=make_product(), request=CopyRequest())[0]
+
+    assert draft.parts["description"] == ""
+    assert draft.is_flagged is True
+    with pytest.raises(ApprovalBlocked, match="empty"):
+        services.approve_draft(draft_id=draft.pk, user=None, override_reason="ok")
 
 
 def test_model_output_html_is_removed(make_product, fake_generator):
@@ -294,8 +331,9 @@ def test_a_later_edit_by_the_merchant_drops_the_ai_mark(make_product, fake_gener
     assert "AI-assisted description" not in client.get(product.get_absolute_url()).content.decode()
 
 
-def test_flagged_draft_needs_a_recorded_override(make_product, fake_generator):
+def test_flagged_draft_needs_a_recorded_override(make_product, fake_generator, settings):
     """Without a reason approval is refused and nothing is applied; with one it is recorded."""
+    settings.COPYWRITING_TRIM_UNGROUNDED = False
     fake_generator(WRONG)
     product = make_product()
     merchant = UserFactory(username="merchant", is_staff=True)
@@ -317,8 +355,9 @@ def test_flagged_draft_needs_a_recorded_override(make_product, fake_generator):
     assert product.description == WRONG
 
 
-def test_edited_text_is_checked_again(make_product, fake_generator):
+def test_edited_text_is_checked_again(make_product, fake_generator, settings):
     """An edit that fixes the claims approves without override; one that adds a claim blocks."""
+    settings.COPYWRITING_TRIM_UNGROUNDED = False
     fake_generator(WRONG)
     product = make_product()
     first, second = services.generate_drafts(product=product, request=CopyRequest(candidates=2))

@@ -76,6 +76,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keep-model", action="store_true", help="Keep the fine-tuned folder afterwards."
         )
+        parser.add_argument(
+            "--finetuned-folder",
+            type=Path,
+            help="Score this fine-tuned model folder (a kept one) instead of training a new one.",
+        )
         parser.add_argument("--json", action="store_true", help="End with one JSON line.")
 
     def handle(self, *args, **options) -> None:
@@ -149,7 +154,18 @@ class Command(BaseCommand):
 
         if "fewshot" in systems:
             generate("fewshot", config["MODEL"], finetuned=False)
-        if "finetuned" in systems:
+        if "finetuned" in systems and options["finetuned_folder"]:
+            folder = options["finetuned_folder"]
+            if not (folder / "manifest.json").is_file():
+                raise CommandError(f"{folder} is not a model folder (no manifest.json).")
+            generate("finetuned", str(folder.resolve()), finetuned=True)
+            manifest = json.loads((folder / "manifest.json").read_text())
+            training = manifest.get("training", {})
+            report["finetuned"]["train_steps"] = training.get("steps")
+            report["finetuned"]["train_seconds"] = training.get("seconds")
+            report["finetuned"]["train_examples"] = training.get("train_examples")
+            report["finetuned"]["folder"] = str(folder)
+        elif "finetuned" in systems:
             task = get_task(TASK_NAME, kind="generator")
             scrubber = PIIScrubber()
             examples, stats = clean_examples(
@@ -198,7 +214,13 @@ class Command(BaseCommand):
 
         self.write("")
         self.write(f"{'metric':<16}" + "".join(f"{name:>14}" for name in report))
-        for metric in (*METRICS, "copied_an_example"):
+        for metric in (
+            *METRICS,
+            "raw_rougeL",
+            "raw_violation_rate",
+            "trimmed",
+            "copied_an_example",
+        ):
             row = "".join(f"{str(report[name].get(metric)):>14}" for name in report)
             self.write(f"{metric:<16}{row}")
         if options["json"]:
