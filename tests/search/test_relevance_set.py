@@ -17,47 +17,16 @@ from django.utils import translation
 
 from tests.search.relevance_demo import CASES, DEMO_PRODUCTS, TOP, Case, ProductFacts
 
-# search.selectors caches facet rows under a key longer than memcached allows; that warning,
-# once per query, would drown the report of a failing case.
-pytestmark = pytest.mark.filterwarnings("ignore::django.core.cache.CacheKeyWarning")
-
 # Cases the search gets wrong today, by id, with what goes wrong. They stay in the set so
 # the lead sees them; strict xfail turns a fix into a failure that asks to remove the mark.
-# The Chinese ones share a cause: in tests the "embed" model is all-MiniLM-L6-v2 (English
-# only), its nearest neighbours of a Chinese query are noise, and reciprocal rank fusion weighs
-# that list as much as BM25's, so noise with a middling BM25 rank outranks BM25's best matches.
-# With the dense side switched off (query_vector returning None), 手机壳, 智能手表 and 咖啡豆
-# pass: BM25 alone puts all 4 phone cases, all 3 smartwatches and all 6 whole-bean coffees
-# first.
+# In tests the "embed" model is all-MiniLM-L6-v2, declared English-only, so Chinese queries
+# are answered by BM25 alone; the served multilingual e5 reads them.
 KNOWN_FAILURES: dict[str, str] = {
     "zh-hans:适合跑步的鞋子": (
         "8 results, 3 running shoes at 6-8 under a novel, a smartwatch, a bike helmet, a phone "
         "case and a yoga mat: '鞋子' is not a catalog word (the catalog says 鞋/跑鞋/鞋靴), so "
-        "only '适合' and '跑步' match (BM25 alone: 4 results, 3 running shoes), and the "
-        "English-only embedder adds noise"
-    ),
-    "zh-hans:手机壳": (
-        "no phone case in the top 10 of 32 (headphones, a charger, chinos, a phone mount "
-        "first), although all four phone cases hold both '手机' and the rare '壳': "
-        "English-only dense neighbours of a Chinese query are fused with BM25 at equal weight"
-    ),
-    "zh-hans:智能手表": (
-        "2 of the 3 smartwatches; earrings, indoor cameras, a bracelet and a ring fill the rest "
-        "and DEMO-WRB-00443 (Axis 2 智能手表) is missed: English-only dense noise fused with "
-        "BM25 at equal weight"
-    ),
-    "zh-hans:咖啡豆": (
-        "4 of the 6 whole-bean coffees; car floor mats rank first, chinos, a pullover, a "
-        "marble run and a bike helmet sit among them, and both whole-bean single-origin "
-        "coffees (DEMO-COF-00337, DEMO-COF-00410) are missed: English-only dense noise fused "
-        "with BM25 at equal weight"
-    ),
-    "en:noise cancelling headphones": (
-        "4 results: 3 of the 4 active noise cancelling products and a passive over-ear pair "
-        "first (BM25 alone: 2 results); DEMO-HPH-00439 (Voltani Vector earbuds, "
-        "noise_cancelling=active) is not matched because the index holds the option label "
-        "'Active' without the attribute name, and the parser does not read 'noise "
-        "cancelling' as the noise_cancelling filter"
+        "only '适合' and '跑步' match (BM25 alone: 4 results, 3 running shoes) and the "
+        "English-only test embedder is not asked"
     ),
     "en:gift for runners": (
         "the top 10 of 48 are all jewellery, wallets and watches (their copy says 'gift'); "
