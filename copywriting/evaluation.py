@@ -306,8 +306,23 @@ def run_system(
             raw_results.append(finished.raw_checks)
         if progress is not None:
             progress(len(chunk))
-    copies = sum(1 for r in results if any(c["check"] == "near_duplicate" for c in r))
-    return SystemResult(name, outputs, results, seconds, extra={"copied_an_example": copies})
+    copies = sum(1 for r in raw_results if any(c["check"] == "near_duplicate" for c in r))
+    raw_violations = sum(1 for r in raw_results if grounding_violations(r))
+    references = [item.target for item in items]
+    raw = generation_scores(raw_outputs, references, languages=[i.language for i in items])
+    return SystemResult(
+        name,
+        outputs,
+        results,
+        seconds,
+        extra={
+            "copied_an_example": copies,
+            "refused": refused,
+            "raw_rougeL": raw["rouge_l"],
+            "raw_violation_rate": round(raw_violations / max(len(items), 1), 4),
+            "trimmed": sum(1 for a, b in zip(raw_outputs, outputs, strict=True) if a != b),
+        },
+    )
 
 
 def split_items(

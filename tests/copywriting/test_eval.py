@@ -112,7 +112,19 @@ def test_eval_prints_both_systems_as_one_final_json_line(
     assert sorted(report) == ["fewshot", "finetuned"]
     for name in ("fewshot", "finetuned"):
         scores = report[name]
-        assert {"bleu4", "rougeL", "chrf", "violation_rate", "items_per_min"} <= set(scores)
+        assert {
+            "bleu4",
+            "rougeL",
+            "chrf",
+            "violation_rate",
+            "items_per_min",
+            "raw_rougeL",
+            "raw_violation_rate",
+            "trimmed",
+            "copied_an_example",
+            "refused",
+        } <= set(scores)
+        assert scores["refused"] == 0
         assert scores["items"] == 2
         assert 0.0 <= scores["violation_rate"] <= 1.0
         assert scores["items_per_min"] > 0
