@@ -236,19 +236,3 @@ def test_eval_search_can_use_a_stored_ranker_but_not_on_its_own_training_folder(
     call_command("eval_search", "--dataset", str(dataset_dir), "--ranker", name, stdout=out)
 
     assert f'"version": "{name}"' in out.getvalue()
-
-
-def test_compiled_trees_predict_exactly_what_sklearn_predicts() -> None:
-    import numpy as np
-    from sklearn.ensemble import HistGradientBoostingRegressor
-
-    from search.ranker import CompiledTrees
-
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(400, 5))
-    y = x[:, 0] * 2 + np.sin(x[:, 1]) + (x[:, 2] > 0)
-    model = HistGradientBoostingRegressor(max_iter=40, random_state=0).fit(x, y)
-    test = rng.normal(size=(50, 5))
-    test[3, 1] = np.nan
-
-    assert np.allclose(CompiledTrees(model).predict(test), model.predict(test), atol=1e-9)
