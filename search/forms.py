@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from search.selectors import SORT_RELEVANCE, SORTS, SearchParams, search_schema
@@ -14,7 +15,6 @@ from shop.catalog.selectors import clean_query
 
 MAX_PAGE = 1000
 MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 24
 
 
 class SearchForm(ProductFilterForm):
@@ -67,7 +67,7 @@ class SearchForm(ProductFilterForm):
         return self._bounded("page", 1, MAX_PAGE)
 
     def clean_page_size(self) -> int:
-        return self._bounded("page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+        return self._bounded("page_size", settings.SHOP_PAGE_SIZE, MAX_PAGE_SIZE)
 
     def clean_category(self) -> int | None:
         slug = (self.cleaned_data.get("category") or "").strip()
@@ -91,7 +91,7 @@ class SearchForm(ProductFilterForm):
             category_id=data.get("category"),
             sort=data.get("sort") or SORT_RELEVANCE,
             page=data.get("page") or 1,
-            page_size=data.get("page_size") or DEFAULT_PAGE_SIZE,
+            page_size=data.get("page_size") or settings.SHOP_PAGE_SIZE,
             understand=not data.get("exact"),
         )
 
