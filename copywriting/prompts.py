@@ -316,6 +316,8 @@ def build_part_prompts(
     max_tokens = conf.get("MAX_NEW_TOKENS")
     prompts = []
     for part in CHANNEL_PARTS[channel]:
+        if part == "highlights" and options.get("highlights") is False:
+            continue
         if part == "description":
             own = _description_prompt(facts, options)
             render = _description_prompt

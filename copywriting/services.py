@@ -66,6 +66,8 @@ class CopyRequest:
     audience: str = ""
     length: str = Length.MEDIUM
     candidates: int = 1
+    # Product page only: also write bullet highlights (a second, shorter generation).
+    highlights: bool = True
 
     def __post_init__(self) -> None:
         if self.channel not in Channel.values:
@@ -86,7 +88,10 @@ class CopyRequest:
 
     @property
     def options(self) -> dict[str, Any]:
-        return {"tone": self.tone, "audience": self.audience.strip(), "length": self.length}
+        options = {"tone": self.tone, "audience": self.audience.strip(), "length": self.length}
+        if not self.highlights and self.channel == Channel.PRODUCT_PAGE:
+            options["highlights"] = False
+        return options
 
     @classmethod
     def from_job(cls, job: CopyJob) -> CopyRequest:
@@ -98,6 +103,7 @@ class CopyRequest:
             tone=options.get("tone", Tone.PROFESSIONAL),
             audience=options.get("audience", ""),
             length=options.get("length", Length.MEDIUM),
+            highlights=options.get("highlights", True),
         )
 
 

@@ -368,3 +368,18 @@ def test_batch_runs_on_a_real_worker_on_the_llm_queue(real_worker, make_product,
     assert (rerun.status, rerun.skipped, rerun.generated) == ("done", 1, 0)
     assert needs_model.error.startswith("Copywriting is disabled:")
     assert CopyDraft.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_descriptions_only_batch_skips_the_highlights(make_product, fake_generator):
+    """--no-highlights: one description prompt per product and no highlights prompt."""
+    generator = fake_generator(CLEAN)
+    products = [make_product() for _ in range(3)]
+
+    call_command("generate_copy", "--no-highlights", "--inline", "--chunk-size", "8", verbosity=0)
+
+    job = CopyJob.objects.get()
+    assert (job.generated, job.options["highlights"]) == (3, False)
+    assert [c["prompt"].endswith("Description:\n") for c in generator.calls] == [True] * 3
+    assert {tuple(d.parts) for d in CopyDraft.objects.all()} == {("description",)}
+    assert sorted(job.product_ids) == sorted(p.pk for p in products)

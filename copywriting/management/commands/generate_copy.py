@@ -41,6 +41,11 @@ class Command(BaseCommand):
             "--chunk-size", type=int, default=None, help="Products per model batch."
         )
         parser.add_argument("--limit", type=int, help="At most N products.")
+        parser.add_argument(
+            "--no-highlights",
+            action="store_true",
+            help="Descriptions only, without bullet highlights (one generation per product).",
+        )
         parser.add_argument("--resume", type=int, metavar="JOB", help="Resume this job instead.")
         parser.add_argument(
             "--no-wait",
@@ -83,6 +88,7 @@ class Command(BaseCommand):
                 language=options["language"],
                 tone=options["tone"],
                 length=options["length"],
+                highlights=not options["no_highlights"],
             )
             if options["inline"]:
                 job = CopyJob.objects.create(
