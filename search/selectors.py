@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -44,7 +45,6 @@ MAX_CANDIDATES = 400
 # Products only the embedder found count as matches from its top SEMANTIC_TOP (see _matches).
 SEMANTIC_TOP = 10
 NEAREST_LIMIT = 24
-MIN_COVERAGE = 0.5
 PRICE_BUCKETS = ((0, 25), (25, 50), (50, 100), (100, 200), (200, None))
 ROWS_TIMEOUT = 60
 RANKER_CHECK_SECONDS = 30.0
@@ -220,36 +220,38 @@ def _rows() -> tuple[list[catalog.Row], dict[int, int], list[str]]:
 # -- the query -----------------------------------------------------------------------------------
 
 
-def _matches(index: SearchIndex, tokens: list[str], candidates: list[Candidate]) -> list[Candidate]:
-    """Candidates that answer the query.
+def _required_terms(count: int) -> int:
+    """How many of a query's terms a keyword match must hold: all of one or two, else 2/3."""
+    return count if count <= 2 else math.ceil(count * 2 / 3)
 
-    A product matches when it holds at least half of the query's terms, or, once some products
-    do, when it is among the embedder's closest few (same meaning, other words; at most as
-    many as the keyword matches, listed after them). Dense
-    similarity alone cannot decide: it ranks every product, nonsense queries included, and
-    its scale differs from model to model. With no keyword match at all the caller shows the
-    nearest products instead, flagged as such.
+
+def _matches(index: SearchIndex, tokens: list[str], candidates: list[Candidate]) -> list[Candidate]:
+    """Candidates that answer the query, keyword matches first.
+
+    A keyword match holds the query's terms (see :func:`_required_terms`); terms the index
+    has never seen (typos, whose corrections are among the tokens) are not counted. Once there
+    are keyword matches, the embedder may add as many products as they number, from its top
+    SEMANTIC_TOP only, listed after them: dense similarity alone cannot decide, it ranks every
+    product, nonsense queries included, and its scale differs from model to model. With no
+    keyword match at all the caller shows the nearest products instead, flagged as such.
     """
-    terms = set(tokens)
-    kept = []
+    terms = {t for t in tokens if t in index.vocabulary}
+    required = _required_terms(len(terms))
+    lexical, semantic = [], []
     for candidate in candidates:
-        coverage = 0.0
+        held = 0
         if terms and candidate.lexical_rank:
-            coverage = len(terms & set(index.doc_tokens[candidate.row])) / len(terms)
-        candidate.features["coverage"] = round(coverage, 3)
-        kept.append(coverage >= MIN_COVERAGE)
-    lexical_count = sum(kept)
-    if not lexical_count:
+            held = len(terms & set(index.doc_tokens[candidate.row]))
+        candidate.features["coverage"] = round(held / len(terms), 3) if terms else 0.0
+        if terms and held >= required:
+            candidate.features["keyword_match"] = 1.0
+            lexical.append(candidate)
+        elif candidate.dense_rank is not None and candidate.dense_rank <= SEMANTIC_TOP:
+            semantic.append(candidate)
+    if not lexical:
         return []
-    # The embedder may add as many products as the keywords found, from its top few only,
-    # and after them: a shopper sees the products with their words first.
-    semantic_top = min(SEMANTIC_TOP, lexical_count)
-    semantic = [
-        c
-        for c, lexical in zip(candidates, kept, strict=True)
-        if not lexical and c.dense_rank is not None and c.dense_rank <= semantic_top
-    ]
-    return [c for c, lexical in zip(candidates, kept, strict=True) if lexical] + semantic
+    limit = min(SEMANTIC_TOP, len(lexical))
+    return lexical + [c for c in semantic if c.dense_rank <= limit]
 
 
 def _merge_filters(
@@ -443,7 +445,10 @@ def search_catalog(
     index: SearchIndex | None = None
     ranked: list[int] = []
     tokens = prepared.tokens
-    if retrieval_text.strip():
+    # A question for customer service gets the pointer to it, not products that happen to
+    # share its words ("return", "order"); exact=1 searches the words anyway.
+    support = parsed.intent == "support" and params.understand
+    if retrieval_text.strip() and not support:
         try:
             index = index_holder().get()
         except IndexUnavailable as exc:
@@ -483,15 +488,26 @@ def search_catalog(
             sort = catalog.SORT_POPULAR
     ids, listing, rows = _filter(ranked, filters, category_ids, sort)
     relaxed: list[str] = []
-    if not ids and ranked and parsed.has_filters and params.understand:
+    keyword_ids = (
+        {int(index.keys[c.row]) for c in candidates if c.features.get("keyword_match")}
+        if index is not None and not browsing
+        else set(ranked)
+    )
+
+    def keyword_survives(found: list[int]) -> bool:
+        return bool(keyword_ids.intersection(found))
+
+    # Constraints read from the query that leave no keyword match (only similar products)
+    # are dropped one kind at a time, and the page says which.
+    if ranked and not keyword_survives(ids) and parsed.has_filters and params.understand:
         for label, weaker in _relaxations(parsed):
             filters, category_ids, applied = _merge_filters(params, weaker, brands)
             ids, listing, rows = _filter(ranked, filters, category_ids, sort)
             relaxed.append(label)
-            if ids:
+            if keyword_survives(ids):
                 break
     nearest = False
-    if not ids and index is not None and retrieval_text.strip():
+    if not ids and index is not None and retrieval_text.strip() and not support:
         vector, _revision, _reason = query_vector(retrieval_text)
         if vector is not None and index.dense_revision == _revision:
             found, _scores = index.dense_search(vector, NEAREST_LIMIT)

@@ -276,3 +276,33 @@ def test_filters_without_a_query_browse_the_category(client: Any, indexed: Any) 
 
     products = indexed["products"]
     assert [r["id"] for r in data["results"]] == [products["anc"].pk, products["buds"].pk]
+
+
+@pytest.mark.django_db
+def test_constraints_that_leave_only_similar_products_are_dropped(
+    client: Any, indexed: Any
+) -> None:
+    """No blue earbuds exist: the colour read from the query goes, the red earbuds come back."""
+    data = _api(client, q="blue earbuds").json()
+
+    assert data["relaxed_filters"] == ["attributes"]
+    assert data["results"][0]["id"] == indexed["products"]["buds"].pk
+
+
+@pytest.mark.django_db
+def test_two_word_queries_need_both_words(client: Any, indexed: Any) -> None:
+    data = _api(client, q="trail shoe").json()
+
+    assert [r["id"] for r in data["results"]][0] == indexed["products"]["trail"].pk
+    assert data["results"][0]["why"]["query_coverage"] == 1.0
+    keyword = [r for r in data["results"] if r["why"]["query_coverage"] == 1.0]
+    assert [r["id"] for r in keyword] == [indexed["products"]["trail"].pk]
+
+
+@pytest.mark.django_db
+def test_support_questions_list_no_products(client: Any, indexed: Any) -> None:
+    data = _api(client, q="how do I return this").json()
+
+    assert data["parsed"]["intent"] == "support"
+    assert data["results"] == []
+    assert data["total"] == 0
