@@ -340,7 +340,9 @@ def build_part_prompts(
         elif part == "social_post":
             tokens, stop = 80, ("\n\n",)
         else:
-            tokens, stop = 40, ("\n",)
+            # Not "\n": a base model often opens with a line break, which would stop it before
+            # the first word; tidy_output keeps the first non-empty line.
+            tokens, stop = 40, ("\n\n",)
         prompts.append(PartPrompt(part, "".join(shots) + own, stop, tokens))
     return prompts
 
@@ -356,12 +358,15 @@ def tidy_output(text: str, *, part: str, hit_length: bool) -> Any:
         for line in text.split("\n"):
             item = line.strip().lstrip("-•*·").strip()
             key = item.casefold()
+            if item.endswith((":", "：")):
+                continue  # a label the model echoed ("Highlights:"), not a highlight
             if item and key not in seen:
                 seen.add(key)
                 items.append(item)
         return items[: conf.get("MAX_HIGHLIGHTS")]
     if part in ONE_LINE_PARTS:
-        return _SPACE.sub(" ", text.split("\n", 1)[0]).strip().strip('"“”')
+        first = next((line for line in text.split("\n") if line.strip()), "")
+        return _SPACE.sub(" ", first).strip().strip('"“”')
     sentences, seen = [], set()
     for sentence in _SENTENCE_END.split(_SPACE.sub(" ", text)):
         key = sentence.strip().casefold()

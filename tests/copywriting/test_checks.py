@@ -235,3 +235,19 @@ def test_trimming_chinese_clauses():
 
     assert trimmed == {"description": "藏青色T恤，舒适百搭。"}
     assert [n["text"] for n in notes] == ["不锈钢纽扣，"]
+
+
+def test_model_output_is_tidied_per_part():
+    """One-line parts keep their first non-empty line; echoed labels are no highlights."""
+    from copywriting.prompts import tidy_output
+
+    assert tidy_output("\n\nNavy tee\nmore", part="seo_title", hit_length=False) == "Navy tee"
+    assert tidy_output(
+        "Highlights (short bullet points):\n- Soft\n- Soft\n- Warm",
+        part="highlights",
+        hit_length=False,
+    ) == ["Soft", "Warm"]
+    assert (
+        tidy_output("Soft tee. Warm tee. Soft tee. Cut mid", part="description", hit_length=True)
+        == "Soft tee. Warm tee."
+    )
