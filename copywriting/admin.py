@@ -89,6 +89,8 @@ class CopyDraftAdmin(admin.ModelAdmin):
 
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
         if field not in Field.values:
             field = Field.DESCRIPTION
         product = get_object_or_404(

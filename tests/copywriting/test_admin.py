@@ -212,3 +212,30 @@ def test_job_page_shows_progress_and_stalled_state(client, merchant, make_produc
 
     assert "stalled (resume it)" in page
     assert '<progress max="2" value="1"></progress> 1 / 2' in page
+
+
+def test_generating_needs_change_permission(client, make_product, fake_generator):
+    """A staff user who may only view drafts cannot post the generate form."""
+    from django.contrib.auth.models import Permission
+
+    fake_generator("A navy tee.")
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_copydraft"))
+    client.force_login(viewer)
+    product = make_product()
+    url = reverse("admin:copywriting_generate", args=[product.pk, "description"])
+
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "language": "en",
+            "channel": "product_page",
+            "tone": "professional",
+            "length": "medium",
+            "candidates": 1,
+        },
+    )
+
+    assert response.status_code == 403
+    assert CopyDraft.objects.count() == 0
