@@ -35,7 +35,7 @@ from search.engine import IndexUnavailable, SearchIndex
 from search.query import ParsedQuery, QueryVocabulary
 from search.retrieval import Candidate, Retriever, prepare_query
 from search.services import index_holder
-from search.text import detect_language, terms_for_highlight
+from search.text import detect_language, stem, terms_for_highlight
 from shop.catalog import selectors as catalog
 from shop.catalog.cache import _cached, _key
 
@@ -521,6 +521,8 @@ def search_catalog(
     start = (page - 1) * params.page_size
     page_ids = ids[start : start + params.page_size] if params.page <= pages else []
     terms = terms_for_highlight(retrieval_text)
+    # Stems too ("shoes" → "shoe"), so the singular in a title is marked as well.
+    terms += [stemmed for t in terms if t.isascii() and (stemmed := stem(t)) not in terms]
     titles = _titles(page_ids)
     row_of = index.row_of if index is not None else {}
     hits = [

@@ -27,6 +27,17 @@ LLM_MODELS = {
     },
     "generate": None,
 }
+# CI's Celery worker (a separate process that cannot see a test's overrides) generates with
+# the tiny random model .ci/run builds, so batch tests exercise generation on a real worker;
+# the test process itself keeps "generate" off until a test opts in.
+TEST_WORKER_GENERATE_MODEL = env("TEST_WORKER_GENERATE_MODEL", default="")  # noqa: F405
+if TEST_WORKER_GENERATE_MODEL:
+    LLM_MODELS["generate"] = {
+        "BACKEND": "llm_services.backends.local_generate.CausalLMGenerator",
+        "MODEL": TEST_WORKER_GENERATE_MODEL,
+        "REVISION": "tiny-random-llama-seed0",
+        "OPTIONS": {},
+    }
 # Fine-tuned versions are looked up in the database only when a test turns this on.
 LLM_MODEL_VERSIONS = False
 # Tests point SEARCH_INDEX_DIR at a temporary folder; a real Celery worker (which cannot see

@@ -17,7 +17,12 @@ def highlight(text: str, terms: list[str]) -> SafeString:
     usable = sorted({t for t in terms or [] if t and len(t) <= 60}, key=len, reverse=True)
     if not usable:
         return escape(text)
-    pattern = re.compile("|".join(re.escape(t) for t in usable), re.IGNORECASE)
+    # Latin terms match as word starts, so a query's stem ("shoe", "run") marks "Shoes" and
+    # "Running"; Chinese terms match anywhere.
+    pattern = re.compile(
+        "|".join(rf"(?<!\w){re.escape(t)}\w*" if t.isascii() else re.escape(t) for t in usable),
+        re.IGNORECASE,
+    )
     out, position = [], 0
     for match in pattern.finditer(text):
         out.append(escape(text[position : match.start()]))
