@@ -522,7 +522,7 @@ def search_catalog(
     page_ids = ids[start : start + params.page_size] if params.page <= pages else []
     terms = terms_for_highlight(retrieval_text)
     # Stems too ("shoes" → "shoe"), so the singular in a title is marked as well.
-    terms += [stemmed for t in terms if t.isascii() and (stemmed := stem(t)) not in terms]
+    marked = terms + [s for t in terms if t.isascii() and (s := stem(t)) not in terms]
     titles = _titles(page_ids)
     row_of = index.row_of if index is not None else {}
     hits = [
@@ -553,7 +553,7 @@ def search_catalog(
         nearest=nearest,
         mode=mode,
         degraded=degraded,
-        highlight_terms=terms,
+        highlight_terms=marked,
         latency_ms=(time.perf_counter() - started) * 1000,
         listing=listing,
     )
