@@ -33,10 +33,8 @@ def _log(request: HttpRequest, result: SearchResult) -> None:
         latency_ms=result.latency_ms,
         mode=result.mode,
         degraded=bool(result.degraded),
-        session_key=request.session.session_key or "" if hasattr(request, "session") else "",
-        user_id=request.user.pk
-        if getattr(request, "user", None) and request.user.is_authenticated
-        else None,
+        session_key=request.session.session_key or "",
+        user_id=request.user.pk if request.user.is_authenticated else None,
     )
     interactions.record(
         kind="search",
