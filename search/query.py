@@ -363,11 +363,11 @@ class QueryVocabulary:
         With ``spelling``, the speller learns the words of those names and of active
         products' titles (source and translations).
         """
-        from shop.catalog.cache import _cached, _key
+        from shop.catalog.cache import cached, versioned_key
 
         codes = tuple(sorted(set(attribute_codes)))
-        return _cached(
-            _key("search-vocabulary", ",".join(codes), int(spelling)),
+        return cached(
+            versioned_key("search-vocabulary", ",".join(codes), int(spelling)),
             lambda: _vocabulary_from_catalog(codes, spelling),
             VOCABULARY_TIMEOUT,
         )

@@ -37,7 +37,7 @@ from search.retrieval import Candidate, Retriever, prepare_query
 from search.services import index_holder
 from search.text import detect_language, stem, terms_for_highlight
 from shop.catalog import selectors as catalog
-from shop.catalog.cache import _cached, _key
+from shop.catalog.cache import cached, versioned_key
 
 logger = logging.getLogger("search")
 
@@ -193,7 +193,7 @@ def search_schema() -> list[catalog.AttributeInfo]:
                     seen[info.code] = replace(seen[info.code], options=merged)
         return list(seen.values())
 
-    return _cached(_key("search-schema", language), build, catalog.STRUCTURE_TIMEOUT)
+    return cached(versioned_key("search-schema", language), build, catalog.STRUCTURE_TIMEOUT)
 
 
 def _rows() -> tuple[list[catalog.Row], dict[int, int], list[str]]:
@@ -201,7 +201,7 @@ def _rows() -> tuple[list[catalog.Row], dict[int, int], list[str]]:
     codes = [a.code for a in search_schema()]
     # Hashed: the joined codes of a large catalog exceed memcached's 250-character keys.
     digest = hashlib.blake2b(",".join(codes).encode(), digest_size=8).hexdigest()
-    key = _key("search-rows", digest)
+    key = versioned_key("search-rows", digest)
     found = cache.get(key)
     if found is None:
         from shop.catalog.models import Product
@@ -346,7 +346,7 @@ def _products_in(category_ids: set[int]) -> set[int]:
     from shop.catalog.models import Product
 
     joined = ",".join(map(str, sorted(category_ids)))
-    key = _key(
+    key = versioned_key(
         "search-category-products", hashlib.blake2b(joined.encode(), digest_size=8).hexdigest()
     )
     found = cache.get(key)
@@ -584,7 +584,7 @@ def _suggestion_sources(language: str) -> dict[str, list[tuple[str, str, str]]]:
             "category": [(n.name.casefold(), n.name, n.url) for n in tree.nodes.values()],
         }
 
-    return _cached(_key("search-suggest", language), build, catalog.STRUCTURE_TIMEOUT)
+    return cached(versioned_key("search-suggest", language), build, catalog.STRUCTURE_TIMEOUT)
 
 
 def popular_queries(*, limit: int = 200) -> list[tuple[str, int]]:

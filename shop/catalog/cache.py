@@ -30,7 +30,9 @@ _local: dict[str, tuple[float, Any]] = {}
 LOCAL_LIMIT = 512
 
 
-def _cached(key: str, build: Any, timeout: int) -> Any:
+def cached(key: str, build: Any, timeout: int) -> Any:
+    """``build()``'s value under ``key`` (a :func:`versioned_key`), from this process, then
+    the shared cache, else built and stored in both for ``timeout`` seconds."""
     now = time.monotonic()
     hit = _local.get(key)
     if hit is not None and hit[0] > now:
@@ -50,7 +52,8 @@ def catalog_version() -> int:
     return _cache_version()
 
 
-def _key(*parts: object) -> str:
+def versioned_key(*parts: object) -> str:
+    """A cache key that every :func:`invalidate_catalog_cache` orphans."""
     return ":".join(["catalog", f"v{_cache_version()}", *map(str, parts)])
 
 

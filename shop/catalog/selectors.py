@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from .cache import _cached, _key
+from .cache import cached, versioned_key
 from .models import (
     Attribute,
     Brand,
@@ -187,8 +187,8 @@ class CategoryTree:
 def category_tree() -> CategoryTree:
     """The cached category tree in the active language."""
     language = current_language()
-    return _cached(
-        _key("tree", language), lambda: _build_category_tree(language), STRUCTURE_TIMEOUT
+    return cached(
+        versioned_key("tree", language), lambda: _build_category_tree(language), STRUCTURE_TIMEOUT
     )
 
 
@@ -258,8 +258,8 @@ class AttributeInfo:
 def category_schema(category_id: int) -> list[AttributeInfo]:
     """The category's attributes (own and inherited) with localized names, cached."""
     language = current_language()
-    return _cached(
-        _key("schema", category_id, language),
+    return cached(
+        versioned_key("schema", category_id, language),
         lambda: _build_schema(category_id, language),
         STRUCTURE_TIMEOUT,
     )
@@ -323,7 +323,7 @@ def brands_by_id() -> dict[int, BrandInfo]:
             for b in Brand.objects.all()
         }
 
-    return _cached(_key("brands"), build, STRUCTURE_TIMEOUT)
+    return cached(versioned_key("brands"), build, STRUCTURE_TIMEOUT)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -746,11 +746,11 @@ def category_listing(
     """
     schema = schema if schema is not None else category_schema(category.id)
     codes = [a.code for a in schema if a.is_filter]
-    result_key = _key("listing", category.id, ",".join(codes), filters.cache_key())
+    result_key = versioned_key("listing", category.id, ",".join(codes), filters.cache_key())
     result = cache.get(result_key)
     if result is not None:
         return result
-    rows_key = _key("rows", category.id, ",".join(codes))
+    rows_key = versioned_key("rows", category.id, ",".join(codes))
     rows = cache.get(rows_key)
     if rows is None:
         rows = _listing_rows(category_tree().descendant_ids(category.id), codes)
@@ -891,7 +891,7 @@ def build_facets(
 def fragment_key(kind: str, *parts: object) -> str:
     """Cache key for a rendered page fragment: kind, active language, catalog version, parts."""
     digest = hashlib.sha1("|".join(map(str, parts)).encode(), usedforsecurity=False).hexdigest()
-    return _key("html", kind, current_language(), digest)
+    return versioned_key("html", kind, current_language(), digest)
 
 
 # ---------------------------------------------------------------------------------------------
