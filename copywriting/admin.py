@@ -2,7 +2,9 @@
 
 Thin: forms validate, services do the work. The product admin links here
 (``shop/catalog/admin.py``: the "Generate description" / "Generate marketing copy" buttons
-and the batch actions call :func:`start_batch_from_admin`).
+and the batch actions call :func:`start_batch_from_admin`). The "Generate" form queues a
+candidates job on the llm queue and sends the merchant to its status page, which refreshes
+itself until the drafts are stored.
 """
 
 from __future__ import annotations
@@ -13,14 +15,20 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from copywriting import conf, services
+from copywriting import conf, selectors, services
 from copywriting.forms import GenerateCopyForm, ReviewDraftForm
 from copywriting.models import Channel, CopyDraft, CopyJob, Field
+
+# How often the status page of a queued or running "Generate" job reloads itself.
+GENERATE_STATUS_REFRESH_SECONDS = 3
+
+
+def generate_title(field: str) -> str:
+    return _("Generate description") if field == Field.DESCRIPTION else _("Generate marketing copy")
 
 
 def highlighted_spans(text: str, checks: list[dict], part: str) -> str:
@@ -81,6 +89,11 @@ class CopyDraftAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.generate_view),
                 name="copywriting_generate",
             ),
+            path(
+                "generate/jobs/<int:job_id>/",
+                self.admin_site.admin_view(self.generate_status_view),
+                name="copywriting_generate_status",
+            ),
             *super().get_urls(),
         ]
 
@@ -102,8 +115,8 @@ class CopyDraftAdmin(admin.ModelAdmin):
         if request.method == "POST" and serving and form.is_valid():
             data = form.cleaned_data
             try:
-                drafts = services.generate_drafts(
-                    product=product,
+                job = services.start_candidates_job(
+                    product_id=product.pk,
                     request=services.CopyRequest(
                         field=field,
                         channel=data["channel"],
@@ -113,30 +126,18 @@ class CopyDraftAdmin(admin.ModelAdmin):
                         length=data["length"],
                         candidates=data["candidates"],
                     ),
+                    user=request.user,
                 )
             except services.CopywritingError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:
-                flagged = sum(1 for d in drafts if d.is_flagged)
-                self.message_user(
-                    request,
-                    _("%(count)d candidates drafted, %(flagged)d flagged by the checks.")
-                    % {"count": len(drafts), "flagged": flagged},
-                    messages.WARNING if flagged else messages.SUCCESS,
-                )
-                url = reverse("admin:copywriting_copydraft_changelist")
                 return HttpResponseRedirect(
-                    f"{url}?product__id__exact={product.pk}&status__exact=draft"
+                    reverse("admin:copywriting_generate_status", args=[job.pk])
                 )
-        title = (
-            _("Generate description")
-            if field == Field.DESCRIPTION
-            else _("Generate marketing copy")
-        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": f"{title}: {product.title}",
+            "title": f"{generate_title(field)}: {product.title}",
             "form": form,
             "product": product,
             "serving": serving,
@@ -145,6 +146,37 @@ class CopyDraftAdmin(admin.ModelAdmin):
             + f"?product__id__exact={product.pk}",
         }
         return TemplateResponse(request, "admin/copywriting/generate.html", context)
+
+    def generate_status_view(self, request, job_id: int):
+        from shop.catalog.models import Product
+
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(CopyJob, pk=job_id, kind=CopyJob.Kind.CANDIDATES)
+        product_id = job.product_ids[0]
+        product = Product.objects.filter(pk=product_id).first()
+        pending = job.status in (CopyJob.Status.QUEUED, CopyJob.Status.RUNNING)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"{generate_title(job.field)}: {product.title if product else product_id}",
+            "job": job,
+            "product": product,
+            "candidates": (job.options or {}).get("candidates", 1),
+            "refresh_seconds": GENERATE_STATUS_REFRESH_SECONDS if pending else None,
+            "stalled": selectors.is_stalled(job),
+            "generate_url": reverse("admin:copywriting_generate", args=[product_id, job.field]),
+        }
+        if job.status == CopyJob.Status.DONE:
+            context["summary"] = _(
+                "%(count)d candidates drafted, %(flagged)d flagged by the checks."
+            ) % {"count": job.generated, "flagged": job.flagged}
+            context["drafts"] = selectors.job_drafts(job.pk)
+            context["drafts_url"] = (
+                reverse("admin:copywriting_copydraft_changelist")
+                + f"?product__id__exact={product_id}&job__id__exact={job.pk}"
+            )
+        return TemplateResponse(request, "admin/copywriting/generate_status.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         draft = get_object_or_404(
@@ -217,6 +249,7 @@ class CopyDraftAdmin(admin.ModelAdmin):
 class CopyJobAdmin(admin.ModelAdmin):
     list_display = [
         "id",
+        "kind",
         "channel",
         "language",
         "state",
@@ -227,7 +260,7 @@ class CopyJobAdmin(admin.ModelAdmin):
         "flagged",
         "created_at",
     ]
-    list_filter = ["status", "channel", "language"]
+    list_filter = ["kind", "status", "channel", "language"]
     actions = ["resume_jobs"]
     exclude = ["product_ids"]
 
@@ -240,12 +273,7 @@ class CopyJobAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"))
     def state(self, obj):
-        stalled_after = conf.get("STALLED_AFTER_SECONDS")
-        if (
-            obj.status == CopyJob.Status.RUNNING
-            and obj.heartbeat_at
-            and (timezone.now() - obj.heartbeat_at).total_seconds() > stalled_after
-        ):
+        if selectors.is_stalled(obj):
             return _("stalled (resume it)")
         return obj.get_status_display()
 

@@ -34,7 +34,15 @@ class Length(models.TextChoices):
 
 
 class CopyJob(models.Model):
-    """A batch of products to draft copy for, processed by a Celery task on the llm queue."""
+    """Products to draft copy for, processed by a Celery task on the llm queue.
+
+    A batch job drafts one greedy candidate for each of its products; a candidates job is the
+    admin's "Generate" form: ``options["candidates"]`` candidates for its one product.
+    """
+
+    class Kind(models.TextChoices):
+        BATCH = "batch", _("Batch")
+        CANDIDATES = "candidates", _("Candidates for one product")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -42,6 +50,7 @@ class CopyJob(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.BATCH)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

@@ -6,7 +6,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from copywriting import conf
 from copywriting.checks import Term, Vocabulary
 from copywriting.models import CopyDraft, CopyJob
 from copywriting.prompts import CopyExample, ProductFacts, build_facts, example_score
@@ -285,3 +287,17 @@ def job_progress(job: CopyJob) -> dict[str, Any]:
         "flagged": job.flagged,
         "percent": job.progress_percent,
     }
+
+
+def job_drafts(job_id: int) -> QuerySet[CopyDraft]:
+    """The drafts a job stored, candidates in order."""
+    return CopyDraft.objects.filter(job_id=job_id).order_by("candidate", "pk")
+
+
+def is_stalled(job: CopyJob) -> bool:
+    """A running job whose last progress is older than COPYWRITING_STALLED_AFTER_SECONDS."""
+    return bool(
+        job.status == CopyJob.Status.RUNNING
+        and job.heartbeat_at
+        and (timezone.now() - job.heartbeat_at).total_seconds() > conf.get("STALLED_AFTER_SECONDS")
+    )

@@ -1,6 +1,7 @@
 """Writes for copywriting: drafting candidates, approving or rejecting them, batch jobs.
 
-The admin, the batch task and ``manage.py generate_copy`` call these functions; so does
+The admin (its "Generate" form through a candidates job), the batch task and
+``manage.py generate_copy`` call these functions; so does
 ``manage.py eval_copywriting`` (through :func:`prepare_copy` and :func:`generate_parts`), so
 the figures it prints describe the prompts and checks the shop serves.
 """
@@ -32,7 +33,7 @@ from copywriting.prompts import (
     prompt_version,
     tidy_output,
 )
-from llm_services import LLMBadRequest, LLMUnavailable, UnknownAlias
+from llm_services import LLMBadRequest, LLMError, LLMTimeout, LLMUnavailable, UnknownAlias
 from llm_services.handler import models
 from llm_services.types import Generation
 
@@ -104,6 +105,7 @@ class CopyRequest:
             audience=options.get("audience", ""),
             length=options.get("length", Length.MEDIUM),
             highlights=options.get("highlights", True),
+            candidates=options.get("candidates", 1),
         )
 
 
@@ -373,14 +375,21 @@ def _others_for(item: PreparedCopy) -> list[tuple[str, str]]:
     )
 
 
-def generate_drafts(*, product: Any, request: CopyRequest) -> list[CopyDraft]:
+def generate_drafts(
+    *, product: Any, request: CopyRequest, job: CopyJob | None = None
+) -> list[CopyDraft]:
     """Draft ``request.candidates`` candidates for one product and store them as drafts.
 
     The first candidate is greedy (the model's most likely text), the others are sampled.
 
+    With ``job`` (a candidates job, see :func:`start_candidates_job`), the drafts belong to the
+    job and are stored in the transaction that moves its cursor past the product. If another
+    runner of the job got there first, nothing is stored and that runner's drafts are returned.
+
     Raises:
         CopywritingUnavailable: the model cannot serve.
         CopyRefused: nothing to write from, or the product data does not fit the model.
+        LLMTimeout: the model did not answer in time.
     """
     from copywriting import selectors
 
@@ -410,10 +419,20 @@ def generate_drafts(*, product: Any, request: CopyRequest) -> list[CopyDraft]:
             vocabulary=vocabulary,
             others=others,
             candidate=index,
+            job=job,
         )
         for index, result in enumerate(generated)
     ]
     with transaction.atomic():
+        # The conditional update waits for a concurrent runner's transaction, then matches
+        # nothing: one set of candidates per job, however often the task is delivered.
+        if job is not None and not CopyJob.objects.filter(pk=job.pk, cursor=0).update(
+            cursor=1,
+            generated=len(drafts),
+            flagged=sum(1 for d in drafts if d.is_flagged),
+            heartbeat_at=timezone.now(),
+        ):
+            return list(job.drafts.order_by("candidate", "pk"))
         for draft in drafts:
             draft.save()
     return drafts
@@ -579,6 +598,25 @@ def start_copy_job(
     return job
 
 
+def start_candidates_job(*, product_id: int, request: CopyRequest, user: Any = None) -> CopyJob:
+    """Store the admin's "Generate" request as a job for one product and queue it on the llm
+    queue once the transaction commits; the task drafts ``request.candidates`` candidates
+    with :func:`generate_drafts`."""
+    with transaction.atomic():
+        job = CopyJob.objects.create(
+            kind=CopyJob.Kind.CANDIDATES,
+            field=request.field,
+            channel=request.channel,
+            language=request.language,
+            options={**request.options, "candidates": request.candidates},
+            product_ids=[int(product_id)],
+            total=1,
+            requested_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
 def resume_copy_job(*, job_id: int) -> CopyJob:
     """Queue a stopped or failed job again; it continues after its last finished chunk."""
     with transaction.atomic():
@@ -606,13 +644,17 @@ def run_copy_job(
 ) -> CopyJob:
     """Draft copy for the job's products, one chunk at a time, from where it stopped.
 
+    A candidates job is handed to :func:`generate_drafts` instead (see
+    :func:`_run_candidates_job`).
+
     Idempotent: a product whose (product, field, language, input hash, prompt version) already
     has a batch draft is skipped, by this job or any other. Each finished chunk moves the
     job's cursor in the same transaction that stores its drafts, so a worker killed mid-chunk
     redoes at most that chunk. If another runner moved the cursor meanwhile, this one stops.
 
     Raises:
-        LLMTimeout: retryable; the job stays running for the retry to continue.
+        LLMTimeout: retryable (batch jobs only); the job stays running for the retry to
+            continue.
     """
     from copywriting import selectors
     from shop.catalog.models import Product
@@ -625,6 +667,8 @@ def run_copy_job(
         status=CopyJob.Status.RUNNING, started_at=job.started_at or now, heartbeat_at=now, error=""
     )
     job.refresh_from_db()
+    if job.kind == CopyJob.Kind.CANDIDATES:
+        return _run_candidates_job(job, on_progress=on_progress)
     request = CopyRequest.from_job(job)
     size = chunk_size or (job.options or {}).get("chunk_size") or conf.get("BATCH_SIZE")
     # The model loads only once a chunk has something to draft: a rerun over drafted
@@ -690,6 +734,38 @@ def run_copy_job(
             logger.warning("copy job %s: another runner moved on; this one stops", job.pk)
             job.refresh_from_db()
             return job
+        job.refresh_from_db()
+        if on_progress is not None:
+            on_progress(job)
+    CopyJob.objects.filter(pk=job.pk).update(
+        status=CopyJob.Status.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _run_candidates_job(job: CopyJob, *, on_progress: ProgressCallback | None) -> CopyJob:
+    """Draft the candidates of a candidates job; every failure ends in a failed job."""
+    from shop.catalog.models import Product
+
+    if job.cursor < job.total:
+        product = (
+            Product.objects.select_related("category", "brand")
+            .filter(pk=job.product_ids[0])
+            .first()
+        )
+        if product is None:
+            return _fail(job, "The product was deleted before its copy was drafted.")
+        try:
+            generate_drafts(product=product, request=CopyRequest.from_job(job), job=job)
+        except CopywritingError as exc:
+            return _fail(job, str(exc))
+        except LLMTimeout as exc:
+            # Not retried like a batch: backoff retries would keep the merchant's status page
+            # "running" for minutes, where a failed job lets them generate again at once.
+            return _fail(job, f"The model did not answer in time ({exc}). Generate again.")
+        except LLMError as exc:
+            return _fail(job, f"The model could not draft this product: {exc}")
         job.refresh_from_db()
         if on_progress is not None:
             on_progress(job)

@@ -15,7 +15,11 @@ from llm_services import LLMTimeout
     max_retries=3,
 )
 def generate_copy_job_task(job_id: int) -> dict:
-    """Run (or resume) a copy batch job; returns its progress."""
+    """Run (or resume) a copy job, batch or the admin's candidates; returns its progress.
+
+    A candidates job fails on an LLM timeout instead of raising it, so only batch jobs are
+    retried (see services.run_copy_job).
+    """
     from copywriting import selectors, services
 
     job = services.run_copy_job(job_id)

@@ -4,8 +4,11 @@ import pytest
 from django.urls import reverse
 
 from copywriting import services
-from copywriting.models import CopyDraft
+from copywriting.models import CopyDraft, CopyJob
+from copywriting.selectors import product_facts
 from copywriting.services import CopyRequest
+from copywriting.tasks import generate_copy_job_task
+from llm_services import LLMTimeout
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,34 +36,224 @@ def test_product_form_has_the_generate_buttons(client, merchant, make_product, f
     assert "2 copy drafts to review" in page
 
 
-def test_generate_form_drafts_candidates_and_lists_them(
-    client, merchant, make_product, fake_generator
+GENERATE = {
+    "language": "en",
+    "channel": "product_page",
+    "tone": "luxury",
+    "audience": "",
+    "length": "short",
+    "candidates": 2,
+}
+
+
+@pytest.fixture
+def post_generate(client, django_capture_on_commit_callbacks):
+    """Post the description form; with ``execute`` the queued task runs on commit (eager)."""
+
+    def post(product, data=GENERATE, *, execute=True):
+        url = reverse("admin:copywriting_generate", args=[product.pk, "description"])
+        with django_capture_on_commit_callbacks(execute=execute):
+            return client.post(url, data)
+
+    return post
+
+
+def test_generate_form_queues_a_job_and_redirects_to_its_status(
+    client, merchant, make_product, fake_generator, post_generate
 ):
-    """Posting the form stores the candidates and lands on this product's drafts."""
+    """Posting the form stores one candidates job with the options, queued after commit, and
+    lands on its status page; nothing is drafted inside the request."""
     fake_generator("A navy cotton tee.")
     product = make_product()
-    url = reverse("admin:copywriting_generate", args=[product.pk, "description"])
 
-    assert client.get(url).status_code == 200
-    response = client.post(
-        url,
-        {
-            "language": "en",
-            "channel": "product_page",
+    response = post_generate(product, execute=False)
+
+    job = CopyJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:copywriting_generate_status", args=[job.pk])
+    assert (job.kind, job.status, job.field, job.channel, job.language) == (
+        "candidates",
+        "queued",
+        "description",
+        "product_page",
+        "en",
+    )
+    assert job.options == {"tone": "luxury", "audience": "", "length": "short", "candidates": 2}
+    assert (job.product_ids, job.total, job.cursor, job.requested_by) == (
+        [product.pk],
+        1,
+        0,
+        merchant,
+    )
+    assert CopyDraft.objects.count() == 0
+
+
+def test_queued_job_drafts_the_candidates_with_their_provenance(
+    client, merchant, make_product, fake_generator, post_generate
+):
+    """The job (inline without a broker) stores the candidates as generate_drafts always did:
+    greedy then sampled, the request's options, prompt version, model, input hash."""
+    fake_generator("A navy cotton tee.")
+    product = make_product()
+
+    post_generate(product)
+
+    job = CopyJob.objects.get()
+    assert (job.status, job.cursor, job.generated, job.flagged, job.error) == (
+        "done",
+        1,
+        2,
+        0,
+        "",
+    )
+    request = CopyRequest(tone="luxury", length="short", candidates=2)
+    expected_hash = services.input_hash(product_facts(product, "en"), request)
+    drafts = list(CopyDraft.objects.filter(product=product).order_by("candidate"))
+    assert [(d.candidate, d.job_id, d.batch_key, d.status) for d in drafts] == [
+        (0, job.pk, None, "draft"),
+        (1, job.pk, None, "draft"),
+    ]
+    for draft in drafts:
+        assert (draft.field, draft.channel, draft.language) == ("description", "product_page", "en")
+        assert draft.prompt_version == "copywriting-v1"
+        assert (draft.model_alias, draft.model_id, draft.model_revision) == (
+            "generate",
+            "fake",
+            "fake",
+        )
+        assert draft.input_hash == expected_hash
+        assert draft.options == {
             "tone": "luxury",
             "audience": "",
             "length": "short",
-            "candidates": 2,
-        },
-    )
+            "examples": 0,
+            "finetuned": False,
+        }
+        assert draft.parts == {
+            "description": "A navy cotton tee.",
+            "highlights": ["A navy cotton tee."],
+        }
+        assert (draft.checks, draft.is_flagged) == ([], False)
 
-    assert response.status_code == 302
-    assert response["Location"].endswith(f"?product__id__exact={product.pk}&status__exact=draft")
-    drafts = CopyDraft.objects.filter(product=product)
-    assert drafts.count() == 2
-    assert {d.options["tone"] for d in drafts} == {"luxury"}
-    listing = client.get(response["Location"]).content.decode()
-    assert "clean" in listing
+
+def test_status_page_refreshes_while_queued_and_running(
+    client, merchant, make_product, fake_generator, post_generate
+):
+    """Queued and running, the page says so and reloads itself every 3 seconds."""
+    fake_generator("A navy cotton tee.")
+    product = make_product()
+    response = post_generate(product, execute=False)
+    job = CopyJob.objects.get()
+
+    queued = client.get(response["Location"]).content.decode()
+    CopyJob.objects.filter(pk=job.pk).update(status="running", started_at="2026-12-01T10:04:05Z")
+    running = client.get(response["Location"]).content.decode()
+
+    refresh = '<meta http-equiv="refresh" content="3">'
+    assert refresh in queued
+    assert '<strong class="copy-job-state">Queued</strong>' in queued
+    assert "Waiting for the llm worker to pick the job up. This page refreshes itself." in queued
+    assert "Product page (description + highlights) · en · 2 candidates" in queued
+    assert '<progress max="1" value="0"></progress>' in queued
+    assert refresh in running
+    assert '<strong class="copy-job-state">Running</strong>' in running
+    assert "Drafting since 10:04:05. This page refreshes itself." in running
+    assert "No progress for a while" not in running
+
+
+def test_status_page_of_a_done_job_links_to_its_drafts(
+    client, merchant, make_product, fake_generator, settings, post_generate
+):
+    """Done: no more reloading, the summary message, each candidate and the drafts' list."""
+    settings.COPYWRITING_TRIM_UNGROUNDED = False
+    fake_generator("A red tee.")
+    product = make_product()
+    earlier = services.generate_drafts(product=product, request=CopyRequest())[0]
+
+    response = post_generate(product)
+    page = client.get(response["Location"]).content.decode()
+
+    job = CopyJob.objects.get()
+    first, second = CopyDraft.objects.filter(job=job).order_by("candidate")
+    assert "http-equiv" not in page
+    assert '<strong class="copy-job-state">Done</strong>' in page
+    assert '<li class="warning">2 candidates drafted, 2 flagged by the checks.</li>' in page
+    for number, draft in ((1, first), (2, second)):
+        link = reverse("admin:copywriting_copydraft_change", args=[draft.pk])
+        assert f'<a href="{link}">Candidate {number}</a>' in page
+    drafts_url = (
+        reverse("admin:copywriting_copydraft_changelist")
+        + f"?product__id__exact={product.pk}&amp;job__id__exact={job.pk}"
+    )
+    assert f'<a href="{drafts_url}">Review the drafts</a>' in page
+    listing = client.get(drafts_url.replace("&amp;", "&"))
+    assert listing.status_code == 200
+    listed = {d.pk for d in listing.context["cl"].result_list}
+    assert listed == {first.pk, second.pk}
+    assert earlier.pk not in listed
+
+
+def test_a_generator_timeout_fails_the_job_with_its_message(
+    client, merchant, make_product, fake_generator, monkeypatch, post_generate
+):
+    """The model timing out ends in a failed job that says so, with no draft stored."""
+    backend = fake_generator("A navy cotton tee.")
+
+    def time_out(*args, **kwargs):
+        raise LLMTimeout("no answer after 30 s")
+
+    monkeypatch.setattr(backend, "generate_batch", time_out)
+    product = make_product()
+
+    response = post_generate(product)
+    page = client.get(response["Location"]).content.decode()
+
+    job = CopyJob.objects.get()
+    message = "The model did not answer in time (no answer after 30 s). Generate again."
+    assert (job.status, job.error, job.cursor, job.generated) == ("failed", message, 0, 0)
+    assert CopyDraft.objects.count() == 0
+    assert "http-equiv" not in page
+    assert '<strong class="copy-job-state">Failed</strong>' in page
+    assert f'<p class="errornote" role="alert">Nothing was drafted: {message}</p>' in page
+    generate_url = reverse("admin:copywriting_generate", args=[product.pk, "description"])
+    assert f'<a href="{generate_url}">Generate again</a>' in page
+
+
+def test_a_refused_product_fails_the_job_with_the_reason(
+    client, merchant, make_product, fake_generator, post_generate
+):
+    """A product with nothing to write from: the refusal is the failed job's message."""
+    fake_generator("A navy cotton tee.")
+    product = make_product(attributes={})
+
+    post_generate(product)
+
+    job = CopyJob.objects.get()
+    assert (job.status, job.error) == (
+        "failed",
+        "The product has no attributes or highlights: add its facts before drafting copy, "
+        "so the draft can be checked against them.",
+    )
+    assert CopyDraft.objects.count() == 0
+
+
+def test_running_a_done_job_again_drafts_nothing(
+    client, merchant, make_product, fake_generator, post_generate
+):
+    """The task delivered twice for the same job id: no new drafts, no new model calls."""
+    generator = fake_generator("A navy cotton tee.")
+    product = make_product()
+    post_generate(product)
+    job = CopyJob.objects.get()
+    calls = len(generator.calls)
+
+    progress = generate_copy_job_task.delay(job.pk).get()
+
+    assert progress["status"] == "done"
+    assert (progress["drafted"], progress["done"], progress["total"]) == (2, 1, 1)
+    assert len(generator.calls) == calls
+    assert CopyDraft.objects.filter(job=job).count() == 2
+    assert CopyDraft.objects.count() == 2
 
 
 def test_marketing_form_offers_only_marketing_channels(client, merchant, make_product):
@@ -99,6 +292,7 @@ def test_generate_page_says_copywriting_is_disabled(client, merchant, make_produ
 
     assert "Copywriting is disabled: the text model cannot serve right now." in page
     assert "switched off in LLM_MODELS" in page
+    assert CopyJob.objects.count() == 0
     assert CopyDraft.objects.count() == 0
 
 
@@ -238,4 +432,32 @@ def test_generating_needs_change_permission(client, make_product, fake_generator
     )
 
     assert response.status_code == 403
+    assert CopyJob.objects.count() == 0
     assert CopyDraft.objects.count() == 0
+
+
+def test_status_page_needs_copy_draft_permission(client, make_product):
+    """A viewer of drafts may follow a job; staff without copywriting permissions get 403."""
+    from django.contrib.auth.models import Permission
+
+    job = services.start_candidates_job(product_id=make_product().pk, request=CopyRequest())
+    url = reverse("admin:copywriting_generate_status", args=[job.pk])
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_copydraft"))
+
+    client.force_login(UserFactory(username="clerk", is_staff=True))
+    refused = client.get(url)
+    client.force_login(viewer)
+    allowed = client.get(url)
+
+    assert refused.status_code == 403
+    assert allowed.status_code == 200
+
+
+def test_status_page_is_for_candidates_jobs_only(client, merchant, make_product):
+    """A batch job has its own page (Copy batch jobs); the status URL answers 404 for it."""
+    job = services.start_copy_job(product_ids=[make_product().pk], request=CopyRequest())
+
+    response = client.get(reverse("admin:copywriting_generate_status", args=[job.pk]))
+
+    assert response.status_code == 404

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from copywriting import services
-from copywriting.models import CopyDraft
+from copywriting.models import CopyDraft, CopyJob
 from copywriting.selectors import product_facts
 from copywriting.services import (
     ApprovalBlocked,
@@ -12,6 +12,7 @@ from copywriting.services import (
     CopyRequest,
     CopywritingUnavailable,
 )
+from llm_services import ContentRejected
 from llm_services.models import ModelVersion
 from shop.catalog.models import ProductTranslation
 from tests.factories import CategoryFactory, UserFactory
@@ -422,3 +423,122 @@ def test_second_approval_replaces_the_applied_copy(make_product, fake_generator)
     product.refresh_from_db()
     assert product.description == "Navy cotton, soft."
     assert reverse("admin:copywriting_copydraft_change", args=[second.pk])
+
+
+# -- the admin's "Generate" form as a job ------------------------------------------------------
+
+
+def test_candidates_job_is_queued_after_commit_and_drafts_on_run(
+    make_product, fake_generator, django_capture_on_commit_callbacks
+):
+    """start_candidates_job stores a queued job; once committed the task drafts its candidates."""
+    fake_generator(CLEAN)
+    product = make_product()
+    request = CopyRequest(candidates=3, tone="friendly", audience="commuters")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = services.start_candidates_job(product_id=product.pk, request=request)
+    assert CopyJob.objects.get(pk=job.pk).status == "queued"
+    assert CopyDraft.objects.count() == 0
+    for callback in callbacks:
+        callback()
+
+    job.refresh_from_db()
+    assert (job.kind, job.status, job.cursor, job.generated, job.flagged) == (
+        "candidates",
+        "done",
+        1,
+        3,
+        0,
+    )
+    assert job.started_at is not None
+    assert job.finished_at is not None
+    drafts = CopyDraft.objects.filter(job=job).order_by("candidate")
+    assert [d.candidate for d in drafts] == [0, 1, 2]
+    assert {d.input_hash for d in drafts} == {
+        services.input_hash(product_facts(product, "en"), request)
+    }
+
+
+def test_a_second_runner_of_a_candidates_job_stores_nothing(make_product, fake_generator):
+    """When another runner moved the job's cursor meanwhile, generate_drafts returns that
+    runner's drafts and stores none of its own."""
+    fake_generator(CLEAN)
+    product = make_product()
+    job = services.start_candidates_job(product_id=product.pk, request=CopyRequest(candidates=2))
+    first = services.generate_drafts(product=product, request=CopyRequest(candidates=2), job=job)
+
+    again = services.generate_drafts(product=product, request=CopyRequest(candidates=2), job=job)
+
+    assert [d.pk for d in again] == [d.pk for d in first]
+    assert CopyDraft.objects.count() == 2
+    job.refresh_from_db()
+    assert (job.cursor, job.generated) == (1, 2)
+
+
+def test_candidates_job_stored_but_not_marked_done_finishes_without_the_model(
+    make_product, fake_generator
+):
+    """A worker killed after storing the candidates: the rerun only marks the job done."""
+    generator = fake_generator(CLEAN)
+    product = make_product()
+    job = services.start_candidates_job(product_id=product.pk, request=CopyRequest(candidates=2))
+    services.generate_drafts(product=product, request=CopyRequest(candidates=2), job=job)
+    CopyJob.objects.filter(pk=job.pk).update(status="running")
+    calls = len(generator.calls)
+
+    done = services.run_copy_job(job.pk)
+
+    assert (done.status, done.generated) == ("done", 2)
+    assert len(generator.calls) == calls
+    assert CopyDraft.objects.count() == 2
+
+
+def test_candidates_job_fails_when_the_model_refuses_the_content(
+    make_product, fake_generator, monkeypatch
+):
+    """Any model error ends the job failed with its message, nothing stored."""
+    backend = fake_generator(CLEAN)
+
+    def refuse(*args, **kwargs):
+        raise ContentRejected("content filter")
+
+    monkeypatch.setattr(backend, "generate_batch", refuse)
+    job = services.start_candidates_job(product_id=make_product().pk, request=CopyRequest())
+
+    failed = services.run_copy_job(job.pk)
+
+    assert (failed.status, failed.error, failed.cursor) == (
+        "failed",
+        "The model could not draft this product: content filter",
+        0,
+    )
+    assert CopyDraft.objects.count() == 0
+
+
+def test_candidates_job_fails_when_the_model_is_off(make_product, settings):
+    """With copywriting switched off after the job was queued, the job says why."""
+    job = services.start_candidates_job(product_id=make_product().pk, request=CopyRequest())
+    settings.LLM_MODELS = {**settings.LLM_MODELS, "generate": None}
+
+    failed = services.run_copy_job(job.pk)
+
+    assert failed.status == "failed"
+    assert failed.error.startswith("Copywriting is disabled:")
+    assert CopyDraft.objects.count() == 0
+
+
+def test_candidates_job_for_a_deleted_product_fails(make_product, fake_generator):
+    """The product deleted between queueing and running: a failed job, no drafts."""
+    fake_generator(CLEAN)
+    product = make_product()
+    job = services.start_candidates_job(product_id=product.pk, request=CopyRequest())
+    product.delete()
+
+    failed = services.run_copy_job(job.pk)
+
+    assert (failed.status, failed.error) == (
+        "failed",
+        "The product was deleted before its copy was drafted.",
+    )
+    assert CopyDraft.objects.count() == 0
