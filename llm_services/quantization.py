@@ -2,41 +2,33 @@
 
 The ``int8`` scheme for causal LMs (``OPTIONS["quantization"] = "int8"``):
 
-- Every float32 ``nn.Linear`` keeps its weights as int8 with one scale per output channel
-  (symmetric, ``w ~= q * scale[row]``). Single-stream decoding reads every weight once per
-  token, so a quarter of the bytes is a quarter of the memory traffic that bounds it.
-- The transformer layers run ``torch._weight_int8pack_mm``: weight-only int8, activations in
-  bfloat16, no activation quantisation at all.
-- The LM head (Gemma 3: 262k x 640, most of the model) runs fbgemm's int8 kernel
-  (``quantized::linear_dynamic``), twice as fast as the weight-only kernel on that shape.
-  That kernel quantises its *input* with one 8-bit grid per tensor, which is what made plain
-  ``torch.ao.quantization.quantize_dynamic`` so lossy (held-out perplexity x1.9 on Gemma,
-  whose activations have outlier channels and outlier tokens). So each input row is written
-  as two int8 digits, ``x ~= s1 * q1 + s2 * q2`` with ``s2 = s1 / 254`` (about 16 bits per
-  token), and both digits go through the kernel in one call together with a guard row
-  holding -128 and 127. The guard pins the kernel's own grid to scale 1 and zero point 128,
-  so the integer digits pass through it exactly.
+- Every float32 ``nn.Linear`` (the LM head included) keeps its weights as int8 with one scale
+  per output channel (symmetric, ``w ~= q * scale[row]``). Single-stream decoding reads every
+  weight once per token, so a quarter of the bytes is a quarter of the memory traffic that
+  bounds it.
+- Products of up to 8 rows (decoding) run ``llm_services.kernels`` (decode.c): activations
+  rounded to int16 per row (relative error ~1e-5), exact integer products, weights streamed
+  at close to memory bandwidth on AVX2. More rows (prefill, teacher forcing) multiply float32
+  weights dequantised a block at a time with torch's float32 kernel. Where decode.c cannot be
+  built, torch's weight-only kernel (``_weight_int8pack_mm``, bfloat16 activations) serves
+  (slower: a third of the bandwidth on AVX2).
+- No 8-bit activations anywhere: that is what made ``torch.ao.quantization.quantize_dynamic``
+  so lossy (held-out perplexity x1.9 on Gemma, whose activations have outlier channels and
+  outlier tokens).
 - The input embedding becomes an int8 table with one scale per 32 columns (a scale per row
   alone doubled the divergence from float32: Gemma's rows have outlier columns).
 - Linear layers fed the same tensor (q/k/v of an attention block, gate/up of an MLP) are
   packed into one matrix: one kernel call serves them all.
 
-Measured on Gemma 3 270M (``bench/llm.py``, docs/benchmarks.md): held-out perplexity x1.007
-on shop text, x1.001 on Myntra descriptions, x1.023 on AdvertiseGen (Chinese) copy; KL
-divergence to float32 0.006-0.013 nats/token, 92-94% of next-token argmaxes identical;
-against x1.94 perplexity and 46% for torch's dynamic int8. Weights read per token: 270 MB
-instead of 1,072 MB; single-stream decode about 1.75x float32 on 2 cores.
-
-Encoders use ``OPTIONS["dtype"] = "bfloat16"`` instead (see the embedder backend): on CPUs
-with AVX512-BF16/AMX their batched matrix products, which are compute-bound, run about twice
-as fast, and the vectors stay within cosine 0.9999 of float32.
+Measured on Gemma 3 270M (``bench/llm.py``, docs/benchmarks.md): held-out perplexity within
+2.5% of float32 on shop text, Myntra descriptions and AdvertiseGen (Chinese) copy, against
+x1.94 for torch's dynamic int8. Weights read per token: 270 MB instead of 1,072 MB.
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,18 +36,19 @@ import torch
 from torch import nn
 
 QUANTIZATION_SCHEMES = ("none", "int8")
-WEIGHT_ONLY = "weight-only"
-TWO_DIGIT = "two-digit"
+NATIVE = "native"  # decode.c for up to 8 rows, dequantised float32 products for more
+WEIGHT_ONLY = "weight-only"  # torch's _weight_int8pack_mm, bfloat16 activations
+DEQUANTIZED = "dequantized"  # dequantised float32 products for every call
 
 _DIGIT = 127.0
-# The first digit's residual lies in [-s1/2, s1/2]; s1/254 maps it onto [-127, 127].
-_SECOND_DIGIT_RATIO = 254.0
-_GUARD_LOW, _GUARD_HIGH = -128.0, 127.0
 _TINY = 1e-30
 # Elements quantised at a time: bounds the float32 temporaries for a 262k-row LM head.
 _CHUNK_ELEMENTS = 1 << 22
 # _weight_int8pack_mm reads its input in blocks of 16 columns (it returns garbage otherwise).
 _INT8PACK_ALIGNMENT = 16
+# More input rows than the native kernel takes (prefill, teacher forcing): weights are turned
+# back into float32 this many at a time and multiplied by torch's float32 kernel.
+_DEQUANTIZE_ELEMENTS = 1 << 23
 EMBEDDING_GROUP = 32
 
 
@@ -91,31 +84,21 @@ class _Int8Kernel:
     be freed and its id reused meanwhile).
     """
 
-    def __init__(self, linears: list[nn.Linear], mode: str) -> None:
+    def __init__(self, linears: list[nn.Linear], native: Any = None) -> None:
         self.in_features = linears[0].in_features
         quantized = [quantize_per_channel(linear.weight) for linear in linears]
         weight = quantized[0][0] if len(quantized) == 1 else torch.cat([q for q, _ in quantized])
-        scale = torch.cat([s for _, s in quantized])
+        self.weight = weight.contiguous()
+        self.scale = torch.cat([s for _, s in quantized])
         self.out_features = weight.shape[0]
-        if mode == WEIGHT_ONLY and self.in_features % _INT8PACK_ALIGNMENT:
-            mode = TWO_DIGIT
-        self.mode = mode
-        if mode == WEIGHT_ONLY:
-            self.weight = weight
-            self.scale = scale.to(torch.bfloat16)
-            self.packed = None
+        if native is not None and native.accepts(self.in_features):
+            self.mode = NATIVE
+        elif self.in_features % _INT8PACK_ALIGNMENT == 0:
+            self.mode = WEIGHT_ONLY
+            self.scale_bf16 = self.scale.to(torch.bfloat16)
         else:
-            with warnings.catch_warnings():
-                # torch 2.13 warns that quantized tensor constructors will go; fbgemm's packed
-                # weights are still built from one (pinned torch; see docs/benchmarks.md).
-                warnings.simplefilter("ignore", UserWarning)
-                qweight = torch._make_per_channel_quantized_tensor(
-                    weight, scale.to(torch.float64), torch.zeros_like(scale, dtype=torch.long), 0
-                )
-            # The bias stays out of the packed weights: the kernel would add it to both digits.
-            self.packed = torch.ops.quantized.linear_prepack(qweight, None)
-            self.guard = torch.zeros(1, self.in_features)
-            self.guard[0, 0], self.guard[0, 1] = _GUARD_LOW, _GUARD_HIGH
+            self.mode = DEQUANTIZED
+        self.native = native if self.mode == NATIVE else None
         if any(linear.bias is not None for linear in linears):
             self.bias: torch.Tensor | None = torch.cat(
                 [
@@ -127,6 +110,10 @@ class _Int8Kernel:
             )
         else:
             self.bias = None
+        if self.mode == NATIVE:
+            from llm_services.kernels import Matrix
+
+            self.matrix = Matrix.of(self.weight, self.scale, self.bias)
         # A kernel of one layer has no sibling: caching would only keep its last output (an LM
         # head's logits) alive.
         self.shared = len(linears) > 1
@@ -136,31 +123,31 @@ class _Int8Kernel:
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         if self.shared and self.source is x:
             return self.output  # type: ignore[return-value]
-        rows = x.reshape(-1, self.in_features)
-        if self.mode == WEIGHT_ONLY:
-            y = torch._weight_int8pack_mm(
-                rows.to(torch.bfloat16).contiguous(), self.weight, self.scale
-            ).to(torch.float32)
+        rows = x.reshape(-1, self.in_features).to(torch.float32)
+        if self.mode == NATIVE and rows.shape[0] <= self.native.max_rows:
+            y = self.native(rows, self.matrix)
         else:
-            y = self._two_digit(rows.to(torch.float32).contiguous())
-        if self.bias is not None:
-            y = y.add_(self.bias)
+            if self.mode == WEIGHT_ONLY:
+                y = torch._weight_int8pack_mm(
+                    rows.to(torch.bfloat16).contiguous(), self.weight, self.scale_bf16
+                ).to(torch.float32)
+            else:
+                y = self._dequantized(rows)
+            if self.bias is not None:
+                y = y.add_(self.bias)
         y = y.view(*x.shape[:-1], self.out_features)
         if self.shared:
             self.source, self.output = x, y
         return y
 
-    def _two_digit(self, rows: torch.Tensor) -> torch.Tensor:
-        count = rows.shape[0]
-        s1 = rows.abs().amax(dim=1, keepdim=True).clamp_(min=_TINY).div_(_DIGIT)
-        q1 = torch.div(rows, s1).round_()
-        s2 = s1 / _SECOND_DIGIT_RATIO
-        # |rows - q1 * s1| <= s1 / 2, so the second digit lies in [-127, 127] unclamped.
-        q2 = torch.addcmul(rows, q1, s1, value=-1.0).div_(s2).round_()
-        out = torch.ops.quantized.linear_dynamic(
-            torch.cat([q1, q2, self.guard]), self.packed, False
-        )
-        return torch.addcmul(out[:count].mul_(s1), out[count : 2 * count], s2)
+    def _dequantized(self, rows: torch.Tensor) -> torch.Tensor:
+        y = torch.empty(rows.shape[0], self.out_features)
+        step = max(1, _DEQUANTIZE_ELEMENTS // self.in_features)
+        for start in range(0, self.out_features, step):
+            stop = min(start + step, self.out_features)
+            weight = self.weight[start:stop].to(torch.float32).mul_(self.scale[start:stop, None])
+            torch.mm(rows, weight.t(), out=y[:, start:stop])
+        return y
 
 
 class Int8Linear(nn.Module):
@@ -289,11 +276,13 @@ def _sibling_groups(model: nn.Module, names: list[str]) -> list[list[str]]:
     return alone + list(groups.values())
 
 
-def quantize_causal_lm(model: nn.Module) -> QuantizationReport:
+def quantize_causal_lm(model: nn.Module, native: Any = None) -> QuantizationReport:
     """Replace ``model``'s float32 linear layers and input embedding with int8 ones, in place.
 
-    The output embedding (LM head) runs the two-digit fbgemm kernel, the other layers the
-    weight-only kernel (or the two-digit one when their input size is not a multiple of 16).
+    With ``native`` (``llm_services.kernels.DecodeKernels``), every layer whose input size it
+    takes runs it for up to 8 rows and torch's float32 kernel on dequantised weights for more;
+    without, torch's weight-only kernel (or dequantised products when the input size is not a
+    multiple of 16).
     The input embedding becomes an int8 table when its type is known (``nn.Embedding`` or
     Gemma's scaled embedding); otherwise it is left alone and listed in ``skipped``.
     """
@@ -305,13 +294,11 @@ def quantize_causal_lm(model: nn.Module) -> QuantizationReport:
                 names.append(name)
             else:
                 skipped.append(f"{name} ({module.weight.dtype})")
-    head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
     embedding = model.get_input_embeddings() if hasattr(model, "get_input_embeddings") else None
     groups = _sibling_groups(model, names)
     for group in groups:
         linears = [model.get_submodule(name) for name in group]
-        mode = TWO_DIGIT if any(linear is head for linear in linears) else WEIGHT_ONLY
-        kernel = _Int8Kernel(linears, mode)
+        kernel = _Int8Kernel(linears, native)
         start = 0
         for name, linear in zip(group, linears, strict=True):
             parent_name, _, child_name = name.rpartition(".")

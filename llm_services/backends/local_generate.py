@@ -27,8 +27,16 @@ from llm_services.exceptions import LLMBadRequest, LLMUnavailable
 from llm_services.types import Generation, PromptOrMessages, validate_messages
 
 PROMPT_STYLES = ("auto", "plain")
-# Sampling knobs passed through from OPTIONS to transformers' GenerationConfig when sampling.
-SAMPLING_OPTIONS = ("top_p", "top_k", "repetition_penalty", "no_repeat_ngram_size")
+DECODERS = ("auto", "transformers")
+# Sampling knobs taken from OPTIONS when sampling, with transformers' own defaults
+# (GenerationConfig's global defaults) for the ones left unset.
+SAMPLING_DEFAULTS = {
+    "top_k": 50,
+    "top_p": 1.0,
+    "repetition_penalty": 1.0,
+    "no_repeat_ngram_size": 0,
+}
+SAMPLING_OPTIONS = tuple(SAMPLING_DEFAULTS)
 _DONE = object()
 
 
@@ -48,9 +56,16 @@ class CausalLMGenerator(LocalBackend):
         dtype: "float32" (default), "bfloat16" or "float16".
         quantization: "none" (default) or "int8": int8 weights for every linear layer and the
             LM head (one scale per output channel) and an int8 embedding table, applied at
-            load (``llm_services.quantization``; needs dtype "float32"). For Gemma 3 270M on
-            2 cores: single-stream decoding about 1.75x float32, held-out perplexity within
-            2.5% of float32 (see docs/benchmarks.md).
+            load (``llm_services.quantization``; needs dtype "float32"). Held-out perplexity
+            within 2.5% of float32 for Gemma 3 270M (see docs/benchmarks.md).
+        decoder: "auto" (default) decodes Gemma 3 text models with ``llm_services.decoding``
+            (a preallocated KV cache, each layer one native call; the same tokens as
+            transformers) and every other model with transformers' ``generate``;
+            "transformers" always uses ``generate``.
+        native_kernels: True (default) runs the products of decoding on
+            ``llm_services.kernels`` (built with the system C compiler on first use). Where it
+            cannot be built, a warning is logged, torch's kernels serve (slower), and
+            ``runtime`` / ``manage.py llm_status`` say so.
         batch_size: prompts per forward pass in ``generate_batch`` (default 8).
         threads: torch threads (default env LLM_NUM_THREADS, else every CPU).
         top_p, top_k, repetition_penalty, no_repeat_ngram_size: used when temperature > 0;
@@ -80,6 +95,12 @@ class CausalLMGenerator(LocalBackend):
                 f"LLM alias {alias!r}: quantization must be one of {QUANTIZATION_SCHEMES}, "
                 f"not {self.quantization!r}."
             )
+        self.decoder_option = options.get("decoder", "auto")
+        if self.decoder_option not in DECODERS:
+            raise LLMUnavailable(
+                f"LLM alias {alias!r}: decoder must be one of {DECODERS}, "
+                f"not {self.decoder_option!r}."
+            )
         dtype = torch_dtype(torch, options)
         if self.quantization != "none" and dtype != torch.float32:
             raise LLMUnavailable(
@@ -101,8 +122,9 @@ class CausalLMGenerator(LocalBackend):
                 dtype=dtype,
             )
             self.model.eval()
+            kernels = self._native_kernels(options)
             if self.quantization == "int8":
-                report = quantize_causal_lm(self.model)
+                report = quantize_causal_lm(self.model, native=kernels)
                 logger.info(
                     "LLM alias %s: int8 weights (%s; %d linear layers in %d kernels)%s",
                     alias,
@@ -118,6 +140,38 @@ class CausalLMGenerator(LocalBackend):
         )
         text_config = self.model.config.get_text_config()
         self.context_length: int | None = getattr(text_config, "max_position_embeddings", None)
+        self.decoder = self._decoder(kernels)
+
+    def _native_kernels(self, options: dict[str, Any]) -> Any:
+        from llm_services.backends.local import threads_in_use
+        from llm_services.kernels import KernelUnavailable, decode_kernels
+
+        self.kernel_note = "off (OPTIONS native_kernels)"
+        if not options.get("native_kernels", True):
+            return None
+        try:
+            kernels = decode_kernels(threads_in_use() or 1)
+        except KernelUnavailable as exc:
+            self.kernel_note = f"unavailable ({exc}); torch kernels serve, slower"
+            logger.warning("LLM alias %s: native decode kernels %s", self.alias, self.kernel_note)
+            return None
+        self.kernel_note = f"decode.c, {kernels.threads} threads"
+        return kernels
+
+    def _decoder(self, kernels: Any) -> Any:
+        from llm_services.decoding import Gemma3Decoder, unsupported_reason
+
+        if self.decoder_option == "transformers":
+            self.runtime = f"transformers generate; kernels: {self.kernel_note}"
+            return None
+        reason = unsupported_reason(self.model)
+        if reason:
+            self.runtime = f"transformers generate ({reason}); kernels: {self.kernel_note}"
+            return None
+        decoder = Gemma3Decoder(self.model, kernels)
+        layers = "native layers" if decoder.native_layers is not None else "torch layers"
+        self.runtime = f"llm_services.decoding ({layers}); kernels: {self.kernel_note}"
+        return decoder
 
     # -- preprocess -------------------------------------------------------------------------
 
@@ -176,18 +230,49 @@ class CausalLMGenerator(LocalBackend):
         temperature: float,
         streamer: Any = None,
         cancel: threading.Event | None = None,
+        stop_at_eos: bool = True,
     ) -> tuple[list[list[int]], list[int | None]]:
-        """Run transformers generate on left-padded prompts.
+        """Generate for left-padded prompts, with the decoder or transformers' generate.
 
         Returns the generated ids of each row (before trimming) and, per row, how many tokens
         it had generated when it finished (EOS or stop string), or None if it never did.
         Call with ``self.lock`` held.
         """
-        from transformers import GenerationConfig, StoppingCriteria, StoppingCriteriaList
-
         torch = self._torch
         width = max(len(p.ids) for p in prompts)
         pad_id = self._pad_id()
+        eos_ids = self._eos_ids() if stop_at_eos else set()
+        tokenizer = self.tokenizer
+        finished_at: list[int | None] = [None] * len(prompts)
+
+        def finished(ids: Any) -> list[bool]:
+            generated = ids.shape[1] - width
+            for row, prompt in enumerate(prompts):
+                if finished_at[row] is not None:
+                    continue
+                if int(ids[row, -1]) in eos_ids:
+                    finished_at[row] = generated
+                elif prompt.stop:
+                    text = tokenizer.decode(ids[row, width:].tolist(), skip_special_tokens=True)
+                    if find_stop(text, prompt.stop) is not None:
+                        finished_at[row] = generated
+            cancelled = cancel is not None and cancel.is_set()
+            return [cancelled or f is not None for f in finished_at]
+
+        if self.decoder is not None:
+            processors, sample = self._processors(temperature)
+            output = self.decoder.generate(
+                [p.ids for p in prompts],
+                max_new_tokens=max_new_tokens,
+                pad_id=pad_id,
+                processors=processors,
+                sample=sample,
+                stop=finished,
+                streamer=streamer,
+            )
+            return output[:, width:].tolist(), finished_at
+        from transformers import GenerationConfig, StoppingCriteria, StoppingCriteriaList
+
         input_ids = torch.full((len(prompts), width), pad_id, dtype=torch.long)
         attention_mask = torch.zeros((len(prompts), width), dtype=torch.long)
         for row, prompt in enumerate(prompts):
@@ -195,25 +280,10 @@ class CausalLMGenerator(LocalBackend):
             # decodes in lock-step.
             input_ids[row, width - len(prompt.ids) :] = torch.tensor(prompt.ids)
             attention_mask[row, width - len(prompt.ids) :] = 1
-        eos_ids = self._eos_ids()
-        tokenizer = self.tokenizer
-        finished_at: list[int | None] = [None] * len(prompts)
 
         class StopCriterion(StoppingCriteria):
             def __call__(self, ids: Any, scores: Any, **kwargs: Any) -> Any:
-                generated = ids.shape[1] - width
-                for row, prompt in enumerate(prompts):
-                    if finished_at[row] is not None:
-                        continue
-                    if int(ids[row, -1]) in eos_ids:
-                        finished_at[row] = generated
-                    elif prompt.stop:
-                        text = tokenizer.decode(ids[row, width:].tolist(), skip_special_tokens=True)
-                        if find_stop(text, prompt.stop) is not None:
-                            finished_at[row] = generated
-                cancelled = cancel is not None and cancel.is_set()
-                done = [cancelled or f is not None for f in finished_at]
-                return torch.tensor(done, dtype=torch.bool, device=ids.device)
+                return torch.tensor(finished(ids), dtype=torch.bool, device=ids.device)
 
         config: dict[str, Any] = {
             "max_new_tokens": max_new_tokens,
@@ -235,6 +305,48 @@ class CausalLMGenerator(LocalBackend):
                 streamer=streamer,
             )
         return output[:, width:].tolist(), finished_at
+
+    def _processors(self, temperature: float) -> tuple[Any, bool]:
+        """transformers' logits processors for sampling at ``temperature`` (None: greedy)."""
+        if temperature <= 0:
+            return None, False
+        from transformers.generation import (
+            LogitsProcessorList,
+            NoRepeatNGramLogitsProcessor,
+            RepetitionPenaltyLogitsProcessor,
+            TemperatureLogitsWarper,
+            TopKLogitsWarper,
+            TopPLogitsWarper,
+        )
+
+        knobs = {k: self.options.get(k, default) for k, default in SAMPLING_DEFAULTS.items()}
+        # The order transformers' generate applies them in.
+        processors = LogitsProcessorList()
+        if knobs["repetition_penalty"] != 1.0:
+            processors.append(RepetitionPenaltyLogitsProcessor(knobs["repetition_penalty"]))
+        if knobs["no_repeat_ngram_size"]:
+            processors.append(NoRepeatNGramLogitsProcessor(knobs["no_repeat_ngram_size"]))
+        if float(temperature) != 1.0:
+            processors.append(TemperatureLogitsWarper(float(temperature)))
+        if knobs["top_k"]:
+            processors.append(TopKLogitsWarper(knobs["top_k"]))
+        if knobs["top_p"] < 1.0:
+            processors.append(TopPLogitsWarper(knobs["top_p"]))
+        return processors, True
+
+    def generate_token_ids(
+        self, prompts: Sequence[Sequence[int]], *, max_new_tokens: int, stop_at_eos: bool = True
+    ) -> list[list[int]]:
+        """Greedy continuations of tokenised prompts, as served (benchmarks, evaluations).
+
+        ``stop_at_eos=False`` makes every row exactly ``max_new_tokens`` long.
+        """
+        prepared = [_Prompt(ids=list(p), stop=()) for p in prompts]
+        with self.lock:
+            rows, finished_at = self._generate_ids(
+                prepared, max_new_tokens=max_new_tokens, temperature=0.0, stop_at_eos=stop_at_eos
+            )
+        return [row[:f] if f is not None else row for row, f in zip(rows, finished_at, strict=True)]
 
     # -- postprocess ------------------------------------------------------------------------
 

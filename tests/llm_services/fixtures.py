@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.llm_services.tiny_models import CHAT_TEMPLATE, build_tiny_causal_lm
+from tests.llm_services.tiny_models import CHAT_TEMPLATE, build_tiny_causal_lm, build_tiny_gemma3
 
 GENERATOR_BACKEND = "llm_services.backends.local_generate.CausalLMGenerator"
 TINY_REVISION = "tiny-random-llama-seed0"
@@ -27,6 +27,11 @@ TINY_REVISION = "tiny-random-llama-seed0"
 @pytest.fixture(scope="session")
 def tiny_causal_lm_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_causal_lm(tmp_path_factory.mktemp("models") / "tiny-causal-lm")
+
+
+@pytest.fixture(scope="session")
+def tiny_gemma3_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_gemma3(tmp_path_factory.mktemp("models") / "tiny-gemma3")
 
 
 @pytest.fixture(scope="session")

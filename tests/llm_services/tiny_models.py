@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 # A ChatML-style template, so the "model has a chat template" path is tested too.
 CHAT_TEMPLATE = (
@@ -22,15 +23,9 @@ CORPUS = [
 ]
 
 
-def build_tiny_causal_lm(path: Path, *, chat_template: str | None = None, seed: int = 0) -> Path:
-    """Write a tiny Llama (hidden 32, 2 layers, ~300-token byte-level BPE) to ``path``.
-
-    The folder holds what ``manage.py llm_prepare`` writes for a real model, manifest.json
-    included, so it also works as a ``prepared:<folder>`` model.
-    """
-    import torch
+def _tiny_tokenizer(chat_template: str | None) -> Any:
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
-    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+    from transformers import PreTrainedTokenizerFast
 
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -52,6 +47,34 @@ def build_tiny_causal_lm(path: Path, *, chat_template: str | None = None, seed: 
     )
     if chat_template:
         fast.chat_template = chat_template
+    return fast
+
+
+def _readable_only(model: Any, head: Any, tokenizer: Any) -> None:
+    """Only printable ASCII tokens can win (a zero row scores 0, below the best random row):
+    the nonsense stays readable, valid UTF-8 and free of accidental EOS. Tests of EOS set
+    the generation config's eos_token_id to a token the model does produce."""
+    import torch
+
+    unwanted = [
+        token_id
+        for token_id in range(len(tokenizer))
+        if not (text := tokenizer.decode([token_id])) or not (text.isascii() and text.isprintable())
+    ]
+    with torch.no_grad():
+        head.weight[unwanted] = 0.0
+
+
+def build_tiny_causal_lm(path: Path, *, chat_template: str | None = None, seed: int = 0) -> Path:
+    """Write a tiny Llama (hidden 32, 2 layers, ~300-token byte-level BPE) to ``path``.
+
+    The folder holds what ``manage.py llm_prepare`` writes for a real model, manifest.json
+    included, so it also works as a ``prepared:<folder>`` model.
+    """
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    fast = _tiny_tokenizer(chat_template)
     path.mkdir(parents=True, exist_ok=True)
     fast.save_pretrained(path)
 
@@ -73,16 +96,51 @@ def build_tiny_causal_lm(path: Path, *, chat_template: str | None = None, seed: 
         tie_word_embeddings=False,
     )
     model = LlamaForCausalLM(config)
-    # Only printable ASCII tokens can win (a zero row scores 0, below the best random row):
-    # the nonsense stays readable, valid UTF-8 and free of accidental EOS. Tests of EOS set
-    # the generation config's eos_token_id to a token the model does produce.
-    unwanted = [
-        token_id
-        for token_id in range(len(fast))
-        if not (text := fast.decode([token_id])) or not (text.isascii() and text.isprintable())
-    ]
-    with torch.no_grad():
-        model.lm_head.weight[unwanted] = 0.0
+    _readable_only(model, model.lm_head, fast)
     model.save_pretrained(path)
     (path / "manifest.json").write_text(json.dumps({"model": "tiny-random-llama", "seed": seed}))
+    return path
+
+
+def build_tiny_gemma3(path: Path, *, seed: int = 0) -> Path:
+    """Write a tiny Gemma 3 text model to ``path``: what ``llm_services.decoding`` runs.
+
+    Hidden 64, 3 layers (sliding, sliding, full attention) with a sliding window of 4 tokens,
+    so prompts of a dozen tokens exercise the window; 4 query heads on 2 key/value heads
+    (grouped attention); tied embeddings as in the real model.
+    """
+    import torch
+    from transformers import Gemma3ForCausalLM, Gemma3TextConfig
+
+    fast = _tiny_tokenizer(None)
+    path.mkdir(parents=True, exist_ok=True)
+    fast.save_pretrained(path)
+    torch.manual_seed(seed)
+    config = Gemma3TextConfig(
+        vocab_size=len(fast),
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=3,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        head_dim=32,
+        query_pre_attn_scalar=32,
+        sliding_window=4,
+        layer_types=["sliding_attention", "sliding_attention", "full_attention"],
+        max_position_embeddings=512,
+        pad_token_id=0,
+        bos_token_id=1,
+        eos_token_id=2,
+        initializer_range=0.5,
+        tie_word_embeddings=True,
+    )
+    model = Gemma3ForCausalLM(config)
+    with torch.no_grad():
+        # Gemma's norms multiply by (1 + weight): random weights make every norm matter.
+        for name, parameter in model.named_parameters():
+            if name.endswith("norm.weight"):
+                parameter.normal_(0.0, 0.3)
+    _readable_only(model, model.get_input_embeddings(), fast)
+    model.save_pretrained(path)
+    (path / "manifest.json").write_text(json.dumps({"model": "tiny-random-gemma3", "seed": seed}))
     return path

@@ -1,0 +1,265 @@
+"""Native kernels for decoding on the CPU, compiled on first use with the system C compiler.
+
+``decode.c`` multiplies 1-8 activation rows by an int8 (one scale per output channel) or
+float32 weight matrix: the products of single-stream and small-batch decoding, which read
+every weight once per token and are bound by memory bandwidth; torch's own weight-only int8
+kernel streams them at a third of the bandwidth on AVX2 CPUs (docs/benchmarks.md). It also
+runs a whole Gemma 3 decoder layer for one new token per row, so a decode step costs 18
+calls instead of hundreds of small torch ops (``llm_services.decoding``).
+
+The shared library is built once per source version into ``<LLM_MODEL_DIR>/kernels/`` (or
+``LLM_KERNEL_DIR``) and loaded with ctypes: no torch headers, a one-second compile. A machine
+without a C compiler or without AVX2 gets ``KernelUnavailable`` with the reason; the caller
+decides what to do (the generator backend logs it and uses torch's kernels, and
+``llm_status`` shows which kernel serves).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+SOURCE = Path(__file__).with_name("decode.c")
+FORMAT_F32, FORMAT_INT8 = 0, 1
+MAX_ROWS = 8
+MAX_K = 4096
+ALIGNMENT = 16
+# Helpers spin this long after a call before they sleep: longer than the gap between two
+# products of one decode step, far shorter than anything a person would notice as load.
+SPIN_NS = 200_000
+FLAGS = ("-O3", "-mavx2", "-mfma", "-shared", "-fPIC", "-pthread")
+
+
+class KernelUnavailable(RuntimeError):
+    """The native kernel cannot be built or loaded here (the message says why)."""
+
+
+def _cpu_flags() -> set[str]:
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def kernel_dir() -> Path:
+    configured = os.environ.get("LLM_KERNEL_DIR")
+    if configured:
+        return Path(configured)
+    try:
+        from llm_services.conf import model_dir
+
+        return model_dir() / "kernels"
+    except Exception:  # noqa: BLE001 - Django not configured (a plain script): a user cache
+        return Path.home() / ".cache" / "llm_services" / "kernels"
+
+
+def build(folder: Path | None = None) -> Path:
+    """The compiled library for this source, built into ``folder`` if it is not there yet."""
+    source = SOURCE.read_bytes()
+    digest = hashlib.sha256(source + " ".join(FLAGS).encode()).hexdigest()[:16]
+    folder = folder or kernel_dir()
+    target = folder / f"decode-{digest}.so"
+    if target.exists():
+        return target
+    compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+    if not compiler:
+        raise KernelUnavailable("no C compiler (cc or gcc) on PATH to build decode.c")
+    folder.mkdir(parents=True, exist_ok=True)
+    # Built under a temporary name and renamed: a concurrent process never loads half a file.
+    handle, partial = tempfile.mkstemp(dir=folder, suffix=".so.partial")
+    os.close(handle)
+    try:
+        done = subprocess.run(  # noqa: S603 - our own source, the compiler found on PATH
+            [compiler, *FLAGS, str(SOURCE), "-o", partial, "-lm"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise KernelUnavailable(f"cannot run {compiler}: {exc}") from exc
+    else:
+        if done.returncode != 0:
+            raise KernelUnavailable(f"{compiler} failed: {done.stderr.strip()[-500:]}")
+        os.replace(partial, target)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+    return target
+
+
+class Matrix(ctypes.Structure):
+    """A weight matrix as decode.c reads it (matrix_t); keeps its tensors alive."""
+
+    _fields_ = [
+        ("format", ctypes.c_int64),
+        ("n", ctypes.c_int64),
+        ("k", ctypes.c_int64),
+        ("w", ctypes.c_void_p),
+        ("scale", ctypes.c_void_p),
+        ("bias", ctypes.c_void_p),
+    ]
+
+    @classmethod
+    def of(cls, weight: Any, scale: Any = None, bias: Any = None) -> Matrix:
+        """int8 ``weight`` with float32 ``scale`` per row, or float32 ``weight`` alone."""
+        import torch
+
+        if weight.dtype == torch.int8:
+            if scale is None or scale.dtype != torch.float32:
+                raise ValueError("an int8 matrix needs float32 scales")
+            fmt = FORMAT_INT8
+        elif weight.dtype == torch.float32:
+            fmt = FORMAT_F32
+        else:
+            raise ValueError(f"no kernel for {weight.dtype} weights")
+        if not weight.is_contiguous():
+            raise ValueError("weights must be contiguous")
+        matrix = cls(
+            fmt,
+            weight.shape[0],
+            weight.shape[1],
+            weight.data_ptr(),
+            None if scale is None else scale.data_ptr(),
+            None if bias is None else bias.data_ptr(),
+        )
+        matrix.tensors = (weight, scale, bias)
+        return matrix
+
+    def accepts(self) -> bool:
+        alignment = ALIGNMENT if self.format == FORMAT_INT8 else 8
+        return self.k % alignment == 0 and (self.format != FORMAT_INT8 or self.k <= MAX_K)
+
+
+class Layer(ctypes.Structure):
+    """One Gemma 3 decoder layer as decode.c reads it (layer_t)."""
+
+    _fields_ = [
+        ("qkv", Matrix),
+        ("o", Matrix),
+        ("gate_up", Matrix),
+        ("down", Matrix),
+        *[
+            (name, ctypes.c_void_p)
+            for name in (
+                "input_norm",
+                "q_norm",
+                "k_norm",
+                "post_attention_norm",
+                "pre_feedforward_norm",
+                "post_feedforward_norm",
+            )
+        ],
+        *[
+            (name, ctypes.c_int64)
+            for name in ("hidden", "heads", "kv_heads", "head_dim", "intermediate", "window")
+        ],
+        ("eps", ctypes.c_float),
+        ("scaling", ctypes.c_float),
+        ("cos", ctypes.c_void_p),
+        ("sin", ctypes.c_void_p),
+    ]
+
+
+class DecodeKernels:
+    """ctypes front of decode.c: products of 1-8 rows, and a whole Gemma 3 decoder layer.
+
+    int8 products round each activation row to int16 with its own scale inside the kernel
+    (relative error about 1e-5 of the row's largest value); float32 products are plain FMA.
+    """
+
+    max_rows = MAX_ROWS
+
+    def __init__(self, threads: int) -> None:
+        if "avx2" not in _cpu_flags() or "fma" not in _cpu_flags():
+            raise KernelUnavailable("this CPU has no AVX2/FMA")
+        path = build()
+        try:
+            library = ctypes.CDLL(str(path))
+        except OSError as exc:
+            raise KernelUnavailable(f"cannot load {path}: {exc}") from exc
+        library.decode_init.argtypes = [ctypes.c_int, ctypes.c_int64]
+        library.decode_init.restype = ctypes.c_int
+        library.matvec.argtypes = (
+            [ctypes.POINTER(Matrix)] + [ctypes.c_void_p] * 4 + [ctypes.c_int64]
+        )
+        library.matvec.restype = ctypes.c_int
+        library.gemma3_layer.argtypes = [
+            ctypes.POINTER(Layer),
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int64,
+            ctypes.c_int64,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+        ]
+        library.gemma3_layer.restype = ctypes.c_int
+        self.threads = library.decode_init(threads, SPIN_NS)
+        self.path = path
+        self.library = library
+        # The pool runs one product at a time: every call holds this lock.
+        self.lock = threading.Lock()
+        self._scratch: dict[tuple[int, int], tuple[Any, Any]] = {}
+
+    @staticmethod
+    def accepts(k: int) -> bool:
+        """Whether an int8 matrix with ``k`` columns fits the int8 kernel."""
+        return k % ALIGNMENT == 0 and k <= MAX_K
+
+    def __call__(self, x: Any, matrix: Matrix) -> Any:
+        """``x @ W.T (+ bias)`` for 1-8 float32 rows."""
+        import torch
+
+        rows, k = x.shape
+        if not 1 <= rows <= MAX_ROWS or k != matrix.k:
+            raise ValueError(f"the kernel takes 1-{MAX_ROWS} rows of {matrix.k}, not {x.shape}")
+        x = x.contiguous()
+        y = torch.empty(rows, matrix.n, dtype=torch.float32)
+        with self.lock:
+            scratch = self._scratch.get((rows, k))
+            if scratch is None:
+                scratch = (torch.empty(rows, k, dtype=torch.int16), torch.empty(rows))
+                self._scratch[(rows, k)] = scratch
+            status = self.library.matvec(
+                ctypes.byref(matrix),
+                x.data_ptr(),
+                scratch[0].data_ptr(),
+                scratch[1].data_ptr(),
+                y.data_ptr(),
+                rows,
+            )
+        if status != 0:
+            raise ValueError(f"the kernel refused {tuple(x.shape)} x ({matrix.n}, {matrix.k})")
+        return y
+
+
+_instance: DecodeKernels | None = None
+_instance_error: str | None = None
+_instance_lock = threading.Lock()
+
+
+def decode_kernels(threads: int) -> DecodeKernels:
+    """The process's kernel (built and started once), or KernelUnavailable with the reason."""
+    global _instance, _instance_error
+    with _instance_lock:
+        if _instance is None and _instance_error is None:
+            try:
+                _instance = DecodeKernels(threads)
+            except (KernelUnavailable, OSError, subprocess.SubprocessError) as exc:
+                _instance_error = str(exc)
+        if _instance is None:
+            raise KernelUnavailable(_instance_error or "unknown")
+        return _instance
