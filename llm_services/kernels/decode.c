@@ -174,10 +174,28 @@ static void run_part(const job_t *t, int part, int parts) {
     per = (per + 15) / 16 * 16;
     const int64_t n0 = part * per, n1 = n0 + per < n ? n0 + per : n;
     if (n0 >= n1) return;
-    if (t->m->format == FORMAT_INT8)
-        INT8_KERNELS[t->rows](t, n0, n1);
-    else
+    if (t->m->format != FORMAT_INT8) {
         F32_KERNELS[t->rows](t, n0, n1);
+        return;
+    }
+    if (t->rows <= 4) {
+        INT8_KERNELS[t->rows](t, n0, n1);
+        return;
+    }
+    /* More than 4 rows: two passes of at most 4 rows (their activations fit in registers
+     * with two channels at a time) over each block of 64 channels, so the second pass reads
+     * the block's weights from L1/L2 instead of memory. */
+    job_t low = *t, high = *t;
+    low.rows = 4;
+    high.rows = t->rows - 4;
+    high.xq = t->xq + 4 * t->m->k;
+    high.xs = t->xs + 4;
+    high.y = t->y + 4 * t->m->n;
+    for (int64_t b = n0; b < n1; b += 64) {
+        const int64_t e = b + 64 < n1 ? b + 64 : n1;
+        INT8_KERNELS[4](&low, b, e);
+        INT8_KERNELS[high.rows](&high, b, e);
+    }
 }
 
 static void *helper(void *arg) {

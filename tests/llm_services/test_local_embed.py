@@ -132,3 +132,21 @@ def test_thread_count_comes_from_options_then_environment(monkeypatch):
 def test_torch_threads_are_set_once_by_the_first_local_backend(embedder):
     """Loading a local model set torch's thread pool, process-wide."""
     assert threads_in_use() == torch.get_num_threads()
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        ({"avx2", "fma"}, "float32"),
+        ({"avx2", "avx512_bf16"}, "bfloat16"),
+        ({"amx_bf16"}, "bfloat16"),
+    ],
+)
+def test_auto_dtype_is_bfloat16_only_where_the_cpu_computes_it(monkeypatch, flags, expected):
+    """Emulated bfloat16 (AVX2-only CPUs) is 7x slower than float32: auto picks float32 there."""
+    from llm_services import kernels
+    from llm_services.backends.local import torch_dtype
+
+    monkeypatch.setattr(kernels, "cpu_flags", lambda: flags)
+
+    assert torch_dtype(torch, {"dtype": "auto"}) == getattr(torch, expected)

@@ -114,3 +114,13 @@ def test_llm_status_lists_aliases_state_and_usage(fake_models):
     assert rows["embed"]["usage"][0]["items"] == 3
     assert rows["rerank"]["state"] == "disabled"
     assert rows["generate"]["loaded_in"] == []
+
+
+def test_llm_status_shows_how_a_loaded_model_computes(use_generator, tiny_gemma3_dir):
+    """The runtime line: decoder and kernels of the process's loaded generator."""
+    use_generator(tiny_gemma3_dir, quantization="int8")
+    out = StringIO()
+    call_command("llm_status", stdout=out)
+    assert "  runtime        llm_services.decoding (native layers); kernels: decode.c, " in (
+        out.getvalue()
+    )

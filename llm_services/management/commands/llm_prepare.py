@@ -146,8 +146,26 @@ class Command(BaseCommand):
         for spec in specs:
             outcome = self._prepare(spec, output_root, force=options["force"], verbosity=verbosity)
             self._report(outcome, verbosity)
+        self._build_kernels(verbosity)
         if verbosity >= 1 and len(specs) > 1:
             self.stdout.write(f"Done in {time.perf_counter() - total_started:.1f} s.")
+
+    def _build_kernels(self, verbosity: int) -> None:
+        """Compile the decoding kernels now, so that no first request waits for the compiler."""
+        from llm_services.kernels import KernelUnavailable, build
+
+        try:
+            path = build()
+        except KernelUnavailable as exc:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"decode kernels unavailable: {exc}. Generation will run on torch's "
+                    "kernels (slower); install a C compiler (gcc) to fix."
+                )
+            )
+            return
+        if verbosity >= 1:
+            self.stdout.write(f"decode kernels: {path}")
 
     def _select(
         self, names: tuple[str, ...], *, all_models: bool, include: list[str]

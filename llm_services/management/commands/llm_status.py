@@ -53,6 +53,9 @@ class Command(BaseCommand):
                     "state": health[alias].state,
                     "detail": health[alias].detail,
                     "loaded_in": [s["process"] for s in snapshots if alias in s["loaded"]],
+                    "runtimes": sorted(
+                        {s["runtimes"][alias] for s in snapshots if alias in s.get("runtimes", {})}
+                    ),
                     "usage": usage,
                     **({"load": loads[alias]} if alias in loads else {}),
                 }
@@ -66,6 +69,8 @@ class Command(BaseCommand):
                 if row[key]:
                     self.stdout.write(f"  {key:<15}{row[key]}")
             self.stdout.write(f"  {'loaded in':<15}{', '.join(row['loaded_in']) or 'no process'}")
+            for runtime in row["runtimes"]:
+                self.stdout.write(f"  {'runtime':<15}{runtime}")
             if "load" in row:
                 self.stdout.write(f"  {'load':<15}{row['load']}")
             for use in row["usage"]:
