@@ -284,6 +284,28 @@ def check_facts(
     return sorted(results, key=lambda result: result["span"][0])
 
 
+def ungrounded_terms(facts: ProductFacts, vocabulary: Vocabulary) -> list[str]:
+    """What the facts check would flag for this product: the phrases generation should avoid.
+
+    Colour, material, size and gender terms the product's data does not support, and other
+    brands. One-letter sizes ("S", "M") are left out: banning a lone letter would ban far
+    more than the size. Numbers are not listed (digits are pieces of every number).
+    """
+    grounding = facts.grounding_text()
+    own = facts.brand.casefold()
+    phrases = {
+        term.text
+        for term in vocabulary.terms
+        if len(term.text) > 1 and not _grounded(term, facts, grounding)
+    }
+    phrases.update(
+        brand
+        for brand in vocabulary.brands
+        if brand.casefold() != own and not (own and brand.casefold() in own)
+    )
+    return sorted(phrases)
+
+
 def check_banned(text: str, *, part: str) -> list[dict[str, Any]]:
     results = []
     for reason, phrases in conf.get("BANNED_CLAIMS").items():

@@ -109,6 +109,10 @@ DEFAULTS: dict[str, Any] = {
     # Remove the clauses of a generated draft that state facts the product does not have (each
     # removal is listed on the draft; the model's full text is kept as its generated text).
     "TRIM_UNGROUNDED": True,
+    # Ban, while decoding, the colours, materials, sizes, genders and brands the product's data
+    # does not support (checks.ungrounded_terms): the facts check then finds fewer of them to
+    # flag or trim. In-process generators only (an OpenAI-compatible server cannot ban text).
+    "GROUNDED_DECODING": True,
     # Mark approved AI text on the storefront as "AI-assisted".
     "MARK_AI_ASSISTED": True,
     # A running batch job whose heartbeat is older than this is shown as stalled.

@@ -281,14 +281,14 @@ def run_system(
             prepared.append(copy)
         began = time.perf_counter()
         try:
-            generated: list[Any] = services.generate_parts(backend, prepared)
+            generated: list[Any] = services.generate_parts(backend, prepared, vocabulary=vocabulary)
         except LLMBadRequest:
             # One prompt does not fit the model: the others are generated one by one, and it
             # is scored as an empty (refused) item.
             generated = []
             for copy in prepared:
                 try:
-                    generated += services.generate_parts(backend, [copy])
+                    generated += services.generate_parts(backend, [copy], vocabulary=vocabulary)
                 except LLMBadRequest:
                     generated.append(None)
                     refused += 1

@@ -21,7 +21,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from copywriting import conf
-from copywriting.checks import Vocabulary, is_flagged, run_checks, trim_ungrounded
+from copywriting.checks import (
+    Vocabulary,
+    is_flagged,
+    run_checks,
+    trim_ungrounded,
+    ungrounded_terms,
+)
 from copywriting.models import Channel, CopyDraft, CopyJob, Field, Length, Tone
 from copywriting.prompts import (
     CopyExample,
@@ -247,9 +253,16 @@ class GeneratedParts:
 
 
 def generate_parts(
-    backend: Any, items: Sequence[PreparedCopy], *, temperature: float = 0.0
+    backend: Any,
+    items: Sequence[PreparedCopy],
+    *,
+    temperature: float = 0.0,
+    vocabulary: Vocabulary | None = None,
 ) -> list[GeneratedParts]:
     """Generate every part of every item, one batched call per part.
+
+    With COPYWRITING_GROUNDED_DECODING, each item's ungrounded terms (``vocabulary``, by
+    default the catalog's) are banned while it is decoded.
 
     Raises:
         LLMBadRequest: a prompt does not fit the model (callers split the batch to find it).
@@ -258,6 +271,12 @@ def generate_parts(
     results = [GeneratedParts(parts={}, generations=[]) for _ in items]
     if not items:
         return results
+    avoid = None
+    if conf.get("GROUNDED_DECODING"):
+        from copywriting import selectors
+
+        vocabulary = vocabulary or selectors.catalog_vocabulary()
+        avoid = [ungrounded_terms(item.facts, vocabulary) for item in items]
     part_names = [prompt.part for prompt in items[0].prompts]
     for index, part in enumerate(part_names):
         prompts = [item.prompts[index] for item in items]
@@ -266,6 +285,7 @@ def generate_parts(
             max_new_tokens=max(p.max_new_tokens for p in prompts),
             temperature=temperature,
             stop=list(prompts[0].stop),
+            avoid=avoid,
         )
         for result, generation in zip(results, generations, strict=True):
             result.parts[part] = tidy_output(

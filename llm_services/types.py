@@ -36,6 +36,7 @@ class Generation:
             the token that completed a stop string. None when a remote server did not report it.
         latency_ms: wall time of the call in milliseconds.
         finish_reason: "stop" (end of sequence or a stop string) or "length" (max_new_tokens).
+        notes: what the backend could not do as asked (e.g. phrases to avoid it cannot ban).
     """
 
     text: str
@@ -45,6 +46,7 @@ class Generation:
     completion_tokens: int | None
     latency_ms: float
     finish_reason: FinishReason
+    notes: tuple[str, ...] = ()
 
 
 def validate_messages(messages: Sequence[Message]) -> list[Message]:

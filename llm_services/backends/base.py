@@ -102,8 +102,15 @@ class Generator(Protocol):
         max_new_tokens: int = 256,
         temperature: float = 0.2,
         stop: Sequence[str] | None = None,
+        avoid: Sequence[Sequence[str]] | None = None,
     ) -> list[Generation]:
-        """Generate one completion per prompt, batched where the backend can. Same order."""
+        """Generate one completion per prompt, batched where the backend can. Same order.
+
+        ``avoid[i]``: phrases prompt i's completion must not contain (grounded copy: colours
+        a product does not have). In-process backends ban them while decoding, in the
+        spellings they tokenise to after a space, at a line start and capitalised; a backend
+        that cannot ban text (the OpenAI-compatible one) says so in ``Generation.notes``.
+        """
         ...
 
     def stream(

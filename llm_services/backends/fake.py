@@ -130,7 +130,9 @@ class FakeGenerator(Backend):
         max_new_tokens: int = 256,
         temperature: float = 0.2,
         stop: Sequence[str] | None = None,
+        avoid: Sequence[Sequence[str]] | None = None,
     ) -> list[Generation]:
+        # The double's echo text never contains a phrase it was not given: nothing to ban.
         return [
             self.generate(p, max_new_tokens=max_new_tokens, temperature=temperature, stop=stop)
             for p in prompts

@@ -6,7 +6,7 @@ import queue
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from llm_services.backends.base import (
@@ -44,6 +44,52 @@ _DONE = object()
 class _Prompt:
     ids: list[int]
     stop: tuple[str, ...]
+    # Token sequences the continuation must not produce (``generate_batch(avoid=...)``).
+    avoid: tuple[tuple[int, ...], ...] = ()
+
+
+def phrase_spellings(phrase: str) -> set[str]:
+    """The spellings of ``phrase`` a model writes.
+
+    Words with spaces between them (Latin script): as given, lower case, capitalised and
+    title case after a space, and the capitalised forms at a line start too (a lower-case
+    form without its space would also ban that piece inside longer words). Text without
+    spaces (Chinese) tokenises alike everywhere: the phrase itself.
+    """
+    if not phrase.isascii():
+        return {phrase}
+    capitalised = {phrase[:1].upper() + phrase[1:], phrase.title()}
+    forms = {phrase, phrase.lower(), *capitalised}
+    return {f" {form}" for form in forms} | capitalised
+
+
+def _avoid_processor(prompts: Sequence[_Prompt], width: int) -> Any:
+    """A logits processor banning each row's ``avoid`` sequences in what it generates.
+
+    One-token sequences are banned outright; a longer one loses its last token whenever the
+    row's generated text ends with the rest (transformers' NoBadWords rule, per row, and only
+    over generated tokens: the prompt may name what the output must not).
+    """
+    import torch
+    from transformers.generation import LogitsProcessor
+
+    singles = [sorted({s[0] for s in p.avoid if len(s) == 1}) for p in prompts]
+    longer = [[s for s in p.avoid if len(s) > 1] for p in prompts]
+
+    class AvoidPhrases(LogitsProcessor):
+        def __call__(self, ids: Any, scores: Any) -> Any:
+            generated = ids[:, width:].tolist()
+            for row, tokens in enumerate(generated):
+                banned = list(singles[row])
+                for sequence in longer[row]:
+                    head = list(sequence[:-1])
+                    if len(tokens) >= len(head) and tokens[len(tokens) - len(head) :] == head:
+                        banned.append(sequence[-1])
+                if banned:
+                    scores[row, torch.tensor(banned, dtype=torch.long)] = float("-inf")
+            return scores
+
+    return AvoidPhrases()
 
 
 class CausalLMGenerator(LocalBackend):
@@ -207,6 +253,17 @@ class CausalLMGenerator(LocalBackend):
             stops += TRANSCRIPT_STOPS
         return _Prompt(ids=list(ids), stop=stops)
 
+    def _avoid_ids(self, phrases: Sequence[str]) -> tuple[tuple[int, ...], ...]:
+        sequences = set()
+        for phrase in phrases:
+            if not phrase or not phrase.strip():
+                continue
+            for spelling in phrase_spellings(phrase):
+                ids = self.tokenizer(spelling, add_special_tokens=False)["input_ids"]
+                if ids:
+                    sequences.add(tuple(ids))
+        return tuple(sorted(sequences))
+
     def _eos_ids(self) -> set[int]:
         eos = self.model.generation_config.eos_token_id
         ids = set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
@@ -259,8 +316,9 @@ class CausalLMGenerator(LocalBackend):
             cancelled = cancel is not None and cancel.is_set()
             return [cancelled or f is not None for f in finished_at]
 
+        avoiding = _avoid_processor(prompts, width) if any(p.avoid for p in prompts) else None
         if self.decoder is not None:
-            processors, sample = self._processors(temperature)
+            processors, sample = self._processors(temperature, avoiding)
             output = self.decoder.generate(
                 [p.ids for p in prompts],
                 max_new_tokens=max_new_tokens,
@@ -296,20 +354,24 @@ class CausalLMGenerator(LocalBackend):
             config.update({k: self.options[k] for k in SAMPLING_OPTIONS if k in self.options})
         else:
             config.update(do_sample=False)
+        from transformers.generation import LogitsProcessorList
+
         with torch.inference_mode():
             output = self.model.generate(
                 input_ids=input_ids,
                 attention_mask=attention_mask,
                 generation_config=GenerationConfig(**config),
                 stopping_criteria=StoppingCriteriaList([StopCriterion()]),
+                logits_processor=LogitsProcessorList([avoiding] if avoiding else []),
                 streamer=streamer,
             )
         return output[:, width:].tolist(), finished_at
 
-    def _processors(self, temperature: float) -> tuple[Any, bool]:
-        """transformers' logits processors for sampling at ``temperature`` (None: greedy)."""
+    def _processors(self, temperature: float, avoiding: Any = None) -> tuple[Any, bool]:
+        """Logits processors: ``avoiding`` first, then transformers' own for sampling at
+        ``temperature`` (greedy below 0); None when there is nothing to apply."""
         if temperature <= 0:
-            return None, False
+            return avoiding, False
         from transformers.generation import (
             LogitsProcessorList,
             NoRepeatNGramLogitsProcessor,
@@ -321,7 +383,7 @@ class CausalLMGenerator(LocalBackend):
 
         knobs = {k: self.options.get(k, default) for k, default in SAMPLING_DEFAULTS.items()}
         # The order transformers' generate applies them in.
-        processors = LogitsProcessorList()
+        processors = LogitsProcessorList([avoiding] if avoiding else [])
         if knobs["repetition_penalty"] != 1.0:
             processors.append(RepetitionPenaltyLogitsProcessor(knobs["repetition_penalty"]))
         if knobs["no_repeat_ngram_size"]:
@@ -393,10 +455,18 @@ class CausalLMGenerator(LocalBackend):
         max_new_tokens: int = 256,
         temperature: float = 0.2,
         stop: Sequence[str] | None = None,
+        avoid: Sequence[Sequence[str]] | None = None,
     ) -> list[Generation]:
         if isinstance(prompts, str):
             raise LLMBadRequest("generate_batch() takes a list of prompts, not a single string.")
+        if avoid is not None and len(avoid) != len(prompts):
+            raise LLMBadRequest("avoid needs one list of phrases per prompt.")
         prepared = [self._prepare(p, stop, max_new_tokens) for p in prompts]
+        if avoid:
+            prepared = [
+                replace(prompt, avoid=self._avoid_ids(phrases))
+                for prompt, phrases in zip(prepared, avoid, strict=True)
+            ]
         results: list[Generation] = []
         for start in range(0, len(prepared), self.batch_size):
             chunk = prepared[start : start + self.batch_size]

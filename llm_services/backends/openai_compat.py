@@ -15,6 +15,7 @@ import json
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -304,6 +305,7 @@ class OpenAICompatGenerator(OpenAICompatBackend):
         max_new_tokens: int = 256,
         temperature: float = 0.2,
         stop: Sequence[str] | None = None,
+        avoid: Sequence[Sequence[str]] | None = None,
     ) -> list[Generation]:
         if isinstance(prompts, str):
             raise LLMBadRequest("generate_batch() takes a list of prompts, not a single string.")
@@ -318,7 +320,15 @@ class OpenAICompatGenerator(OpenAICompatBackend):
 
         workers = max(1, min(self.max_concurrency, len(prompts)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm-http") as pool:
-            return list(pool.map(one, prompts))
+            generations = list(pool.map(one, prompts))
+        if avoid and any(avoid):
+            # The API bans tokens of the server's own tokenizer (logit_bias), not text.
+            note = "phrases to avoid were not banned: the OpenAI-compatible API cannot ban text"
+            generations = [
+                replace(g, notes=(*g.notes, note)) if phrases else g
+                for g, phrases in zip(generations, avoid, strict=True)
+            ]
+        return generations
 
     def stream(
         self,

@@ -251,3 +251,16 @@ def test_model_output_is_tidied_per_part():
         tidy_output("Soft tee. Warm tee. Soft tee. Cut mid", part="description", hit_length=True)
         == "Soft tee. Warm tee."
     )
+
+
+def test_ungrounded_terms_are_what_the_facts_check_would_flag():
+    """Other colours, materials, sizes and brands, never the product's own; no lone letters."""
+    terms = checks.ungrounded_terms(tee_facts(), VOCABULARY)
+
+    assert {"Red", "Rose gold", "XL", "Southpeak", "steel", "wool"} <= set(terms)
+    assert not {"Navy", "navy", "Copper", "copper", "M", "Northwind"} & set(terms)
+    assert all(len(term) > 1 for term in terms)
+    assert terms == sorted(terms)
+    # Every listed term is one the facts check flags when a draft states it.
+    for term in terms:
+        assert facts_found(f"Made {term} today.") != [], term

@@ -259,6 +259,19 @@ def test_generate_batch_keeps_the_order(server, make):
     assert [r.body["prompt"] for r in server.received] == ["p0", "p1", "p2"]
 
 
+def test_phrases_to_avoid_are_reported_as_not_banned(server, make):
+    """The API cannot ban text: the generations that had phrases to avoid say so."""
+    server.reply(*[Reply(body={"choices": [{"text": "x", "finish_reason": "stop"}]})] * 2)
+    generator = make(OpenAICompatGenerator, server.url, MAX_CONCURRENCY=1)
+
+    results = generator.generate_batch(["p0", "p1"], max_new_tokens=2, avoid=[["red"], []])
+
+    assert [g.notes for g in results] == [
+        ("phrases to avoid were not banned: the OpenAI-compatible API cannot ban text",),
+        (),
+    ]
+
+
 def test_missing_base_url_is_unavailable():
     """An HTTP alias without BASE_URL cannot be built."""
     with pytest.raises(LLMUnavailable, match=r"OPTIONS\['BASE_URL'\] is not set"):
