@@ -261,8 +261,8 @@ def generate_parts(
 ) -> list[GeneratedParts]:
     """Generate every part of every item, one batched call per part.
 
-    With COPYWRITING_GROUNDED_DECODING, each item's ungrounded terms (``vocabulary``, by
-    default the catalog's) are banned while it is decoded.
+    For items in a language of COPYWRITING_GROUNDED_DECODING, the item's ungrounded terms
+    (``vocabulary``, by default the catalog's) are banned while it is decoded.
 
     Raises:
         LLMBadRequest: a prompt does not fit the model (callers split the batch to find it).
@@ -272,11 +272,15 @@ def generate_parts(
     if not items:
         return results
     avoid = None
-    if conf.get("GROUNDED_DECODING"):
+    grounded = set(conf.get("GROUNDED_DECODING") or ())
+    if any(item.request.language in grounded for item in items):
         from copywriting import selectors
 
         vocabulary = vocabulary or selectors.catalog_vocabulary()
-        avoid = [ungrounded_terms(item.facts, vocabulary) for item in items]
+        avoid = [
+            ungrounded_terms(item.facts, vocabulary) if item.request.language in grounded else []
+            for item in items
+        ]
     part_names = [prompt.part for prompt in items[0].prompts]
     for index, part in enumerate(part_names):
         prompts = [item.prompts[index] for item in items]

@@ -542,3 +542,39 @@ def test_candidates_job_for_a_deleted_product_fails(make_product, fake_generator
         "The product was deleted before its copy was drafted.",
     )
     assert CopyDraft.objects.count() == 0
+
+
+class RecordingBackend:
+    """Records generate_batch's avoid argument; answers with a grounded sentence."""
+
+    def __init__(self):
+        self.avoid = []
+
+    def generate_batch(self, prompts, *, max_new_tokens, temperature, stop, avoid=None):
+        from llm_services.types import Generation
+
+        self.avoid.append(avoid)
+        return [Generation("A navy tee.", "m", "r", 1, 3, 1.0, "stop") for _ in prompts]
+
+
+@pytest.mark.parametrize(
+    ("languages", "expected"), [(["zh-hans"], None), (["en"], "banned"), ([], None)]
+)
+def test_grounded_decoding_bans_ungrounded_terms_in_its_languages(
+    make_product, settings, languages, expected
+):
+    """Only items in a COPYWRITING_GROUNDED_DECODING language get phrases to avoid."""
+    from copywriting.checks import ungrounded_terms
+    from copywriting.selectors import catalog_vocabulary
+
+    settings.COPYWRITING_GROUNDED_DECODING = languages
+    product = make_product()
+    item = services._prepare_for_product(product, CopyRequest(), finetuned=False)
+    backend = RecordingBackend()
+
+    services.generate_parts(backend, [item])
+
+    terms = ungrounded_terms(item.facts, catalog_vocabulary())
+    assert "Navy" not in terms
+    assert "Red" in terms or "red" in terms
+    assert backend.avoid[0] == ([terms] if expected else None)
