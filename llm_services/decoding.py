@@ -170,7 +170,7 @@ class Gemma3Decoder:
 
     def _native_layers(self, model: nn.Module) -> list[Any] | None:
         """decode.c's description of every layer, or None if one has a format it lacks."""
-        from llm_services.kernels import Layer
+        from llm_services.kernels import LAYER_NORMS, Layer
 
         layers = []
         for weights, layer in zip(self.layers, model.model.layers, strict=True):
@@ -183,17 +183,7 @@ class Gemma3Decoder:
             }
             if any(m is None for m in matrices.values()):
                 return None
-            norms = {
-                name: weights[name].contiguous()
-                for name in (
-                    "input_norm",
-                    "q_norm",
-                    "k_norm",
-                    "post_attention_norm",
-                    "pre_feedforward_norm",
-                    "post_feedforward_norm",
-                )
-            }
+            norms = {name: weights[name].contiguous() for name in LAYER_NORMS}
             native = Layer(
                 **matrices,
                 **{name: tensor.data_ptr() for name, tensor in norms.items()},

@@ -142,6 +142,17 @@ class Matrix(ctypes.Structure):
         return self.k % alignment == 0 and (self.format != FORMAT_INT8 or self.k <= MAX_K)
 
 
+# The (1 + weight) vectors of a Gemma 3 decoder layer, in layer_t's order.
+LAYER_NORMS = (
+    "input_norm",
+    "q_norm",
+    "k_norm",
+    "post_attention_norm",
+    "pre_feedforward_norm",
+    "post_feedforward_norm",
+)
+
+
 class Layer(ctypes.Structure):
     """One Gemma 3 decoder layer as decode.c reads it (layer_t)."""
 
@@ -150,17 +161,7 @@ class Layer(ctypes.Structure):
         ("o", Matrix),
         ("gate_up", Matrix),
         ("down", Matrix),
-        *[
-            (name, ctypes.c_void_p)
-            for name in (
-                "input_norm",
-                "q_norm",
-                "k_norm",
-                "post_attention_norm",
-                "pre_feedforward_norm",
-                "post_feedforward_norm",
-            )
-        ],
+        *[(name, ctypes.c_void_p) for name in LAYER_NORMS],
         *[
             (name, ctypes.c_int64)
             for name in ("hidden", "heads", "kv_heads", "head_dim", "intermediate", "window")
