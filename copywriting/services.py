@@ -421,19 +421,22 @@ def generate_drafts(
     item = _prepare_for_product(product, request, finetuned=generator.version is not None)
     greedy = 1
     sampled = request.candidates - greedy
+    vocabulary = selectors.catalog_vocabulary()
     try:
-        generated = generate_parts(generator.backend, [item], temperature=0.0)
+        generated = generate_parts(
+            generator.backend, [item], temperature=0.0, vocabulary=vocabulary
+        )
         if sampled:
             generated += generate_parts(
                 generator.backend,
                 [item] * sampled,
                 temperature=conf.get("SAMPLING_TEMPERATURE"),
+                vocabulary=vocabulary,
             )
     except LLMBadRequest as exc:
         raise CopyRefused(f"The product's data does not fit the model: {exc}") from exc
     except LLMUnavailable as exc:
         raise CopywritingUnavailable(f"Copywriting is unavailable right now: {exc}") from exc
-    vocabulary = selectors.catalog_vocabulary()
     others = _others_for(item)
     drafts = [
         _new_draft(
@@ -725,7 +728,7 @@ def run_copy_job(
         if todo:
             try:
                 generator = generator or get_generator()
-                generated, too_long = _generate_chunk(generator.backend, todo)
+                generated, too_long = _generate_chunk(generator.backend, todo, vocabulary)
             except CopywritingUnavailable as exc:
                 return _fail(job, str(exc))
             except LLMUnavailable as exc:
@@ -801,20 +804,21 @@ def _run_candidates_job(job: CopyJob, *, on_progress: ProgressCallback | None) -
 
 
 def _generate_chunk(
-    backend: Any, items: Sequence[PreparedCopy]
+    backend: Any, items: Sequence[PreparedCopy], vocabulary: Vocabulary
 ) -> tuple[list[tuple[PreparedCopy, GeneratedParts]], int]:
     """Greedy generation for a chunk; a prompt that does not fit is refused on its own."""
     if not items:
         return [], 0
     try:
-        return list(zip(items, generate_parts(backend, items), strict=True)), 0
+        generated = generate_parts(backend, items, vocabulary=vocabulary)
+        return list(zip(items, generated, strict=True)), 0
     except LLMBadRequest:
         if len(items) == 1:
             return [], 1
     done: list[tuple[PreparedCopy, GeneratedParts]] = []
     refused = 0
     for item in items:
-        result, failed = _generate_chunk(backend, [item])
+        result, failed = _generate_chunk(backend, [item], vocabulary)
         done += result
         refused += failed
     return done, refused

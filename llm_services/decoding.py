@@ -297,10 +297,7 @@ class Gemma3Decoder:
             gate, up = weights["gate_up"](h)
             down = weights["down_proj"](F.gelu(gate, approximate=self.approximate) * up)
             x = x + self._norm(down, weights["post_feedforward_norm"])
-        logits = self.head(self._norm(x[:, -1], self.final_norm))
-        if self.softcap is not None:
-            logits = torch.tanh(logits / self.softcap) * self.softcap
-        return logits
+        return self._logits(x[:, -1])
 
     def _native_step(
         self,
@@ -333,7 +330,11 @@ class Gemma3Decoder:
                 )
                 if status != 0:
                     raise RuntimeError("decode.c refused a Gemma 3 layer (shapes out of range)")
-        logits = self.head(self._norm(x, self.final_norm))
+        return self._logits(x)
+
+    def _logits(self, hidden: torch.Tensor) -> torch.Tensor:
+        """Next-token logits of one hidden state per row: final norm, LM head, soft-cap."""
+        logits = self.head(self._norm(hidden, self.final_norm))
         if self.softcap is not None:
             logits = torch.tanh(logits / self.softcap) * self.softcap
         return logits
