@@ -201,7 +201,7 @@ class CausalLMGenerator(LocalBackend):
             self.kernel_note = f"unavailable ({exc}); torch kernels serve, slower"
             logger.warning("LLM alias %s: native decode kernels %s", self.alias, self.kernel_note)
             return None
-        self.kernel_note = f"decode.c, {kernels.threads} threads"
+        self.kernel_note = f"decode.c ({kernels.isa}), {kernels.threads} threads"
         return kernels
 
     def _decoder(self, kernels: Any) -> Any:

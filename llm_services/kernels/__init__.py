@@ -35,6 +35,18 @@ ALIGNMENT = 16
 # products of one decode step, far shorter than anything a person would notice as load.
 SPIN_NS = 200_000
 FLAGS = ("-O3", "-mavx2", "-mfma", "-shared", "-fPIC", "-pthread")
+# Where the CPU has them, the int8 products use AVX-512 VNNI (decode.c says how).  The flags
+# are part of the library's name, so a cache folder copied to another CPU builds its own.
+AVX512_VNNI = {"avx512f": "-mavx512f", "avx512bw": "-mavx512bw", "avx512vl": "-mavx512vl"}
+AVX512_VNNI["avx512_vnni"] = "-mavx512vnni"
+
+
+def compile_flags(flags: set[str] | None = None) -> tuple[str, ...]:
+    """The compiler flags for this CPU (``flags``: its feature flags, read when omitted)."""
+    flags = cpu_flags() if flags is None else flags
+    if set(AVX512_VNNI) <= flags:
+        return (*FLAGS, *AVX512_VNNI.values())
+    return FLAGS
 
 
 class KernelUnavailable(RuntimeError):
@@ -65,10 +77,11 @@ def kernel_dir() -> Path:
         return Path.home() / ".cache" / "llm_services" / "kernels"
 
 
-def build(folder: Path | None = None) -> Path:
+def build(folder: Path | None = None, flags: tuple[str, ...] | None = None) -> Path:
     """The compiled library for this source, built into ``folder`` if it is not there yet."""
     source = SOURCE.read_bytes()
-    digest = hashlib.sha256(source + " ".join(FLAGS).encode()).hexdigest()[:16]
+    flags = flags or compile_flags()
+    digest = hashlib.sha256(source + " ".join(flags).encode()).hexdigest()[:16]
     folder = folder or kernel_dir()
     target = folder / f"decode-{digest}.so"
     if target.exists():
@@ -82,7 +95,7 @@ def build(folder: Path | None = None) -> Path:
     os.close(handle)
     try:
         done = subprocess.run(  # noqa: S603 - our own source, the compiler found on PATH
-            [compiler, *FLAGS, str(SOURCE), "-o", partial, "-lm"],
+            [compiler, *flags, str(SOURCE), "-o", partial, "-lm"],
             capture_output=True,
             text=True,
             timeout=120,
@@ -209,6 +222,8 @@ class DecodeKernels:
             ctypes.c_void_p,
         ]
         library.gemma3_layer.restype = ctypes.c_int
+        library.decode_isa.restype = ctypes.c_char_p
+        self.isa = library.decode_isa().decode()
         self.threads = library.decode_init(threads, SPIN_NS)
         self.path = path
         self.library = library

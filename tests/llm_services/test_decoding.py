@@ -9,7 +9,15 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
 
 from llm_services import LLMBadRequest
 from llm_services.decoding import Gemma3Decoder, unsupported_reason
-from llm_services.kernels import KernelUnavailable, Matrix, build, decode_kernels
+from llm_services.kernels import (
+    FLAGS,
+    DecodeKernels,
+    KernelUnavailable,
+    Matrix,
+    build,
+    compile_flags,
+    decode_kernels,
+)
 from llm_services.quantization import NATIVE, Int8Linear, quantize_causal_lm, quantize_per_channel
 
 # Lengths 2-13 tokens: longer than the tiny model's sliding window of 4.
@@ -62,7 +70,7 @@ def decoder_greedy(decoder, tokenizer, prompts, new_tokens):
 
 
 @pytest.mark.parametrize("rows", [1, 2, 3, 4, 5, 8])
-@pytest.mark.parametrize(("n", "k"), [(300, 64), (37, 640), (4100, 32), (16, 2048)])
+@pytest.mark.parametrize(("n", "k"), [(300, 64), (37, 640), (4100, 32), (16, 2048), (70, 48)])
 def test_int8_products_equal_the_dequantised_weights(kernels, rows, n, k):
     """int8 x int16 products: off the float32 product of the int8 weights by no more than
     rounding each activation to int16 (half of its row's |x| max / 32767) can explain."""
@@ -80,6 +88,39 @@ def test_int8_products_equal_the_dequantised_weights(kernels, rows, n, k):
     rounding = x.abs().amax(dim=1, keepdim=True) / 32767 / 2 * dequantized.abs().sum(dim=1)
     assert (y.shape, y.dtype) == ((rows, n), torch.float32)
     assert bool(((y - expected).abs() <= rounding + 1e-5 * expected.abs() + 1e-5).all())
+
+
+def test_avx512_vnni_is_used_where_the_cpu_has_it():
+    avx2 = {"avx2", "fma"}
+    vnni = avx2 | {"avx512f", "avx512bw", "avx512vl", "avx512_vnni"}
+
+    assert compile_flags(avx2) == FLAGS
+    assert compile_flags(vnni - {"avx512_vnni"}) == FLAGS
+    assert compile_flags(vnni) == (
+        *FLAGS,
+        "-mavx512f",
+        "-mavx512bw",
+        "-mavx512vl",
+        "-mavx512vnni",
+    )
+
+
+@pytest.mark.skipif(
+    compile_flags() == FLAGS, reason="this CPU has no AVX-512 VNNI: only the AVX2 kernels run"
+)
+def test_avx512_vnni_products_are_the_avx2_products_exactly(kernels, tmp_path, monkeypatch):
+    """Both kernels sum the same integer products: the results agree to the bit."""
+    monkeypatch.setattr("llm_services.kernels.compile_flags", lambda: FLAGS)
+    monkeypatch.setenv("LLM_KERNEL_DIR", str(tmp_path))
+    avx2 = DecodeKernels(2)
+    torch.manual_seed(3)
+    q, scale = quantize_per_channel(torch.randn(96, 80))
+    matrix = Matrix.of(q, scale, torch.randn(96))
+
+    assert (kernels.isa, avx2.isa) == ("avx512-vnni", "avx2")
+    for rows in range(1, 9):
+        x = torch.randn(rows, 80)
+        assert torch.equal(kernels(x, matrix), avx2(x, matrix))
 
 
 @pytest.mark.parametrize("rows", [1, 4, 8])
