@@ -28,11 +28,11 @@ from typing import Any
 from copywriting import conf
 from copywriting.prompts import INJECTION_PATTERNS, ProductFacts
 from copywriting.training import CHINESE
+from llm_services.constraints import NUMBER
 
 ERROR, WARNING = "error", "warning"
 FACT_KINDS = ("color", "material", "size", "gender")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 
 # Common words for colours and materials beyond the catalog's own options, so a draft that
 # turns copper into steel is caught even where the catalog has no option for steel.
@@ -217,6 +217,15 @@ def _grounded(term: Term, facts: ProductFacts, grounding: str) -> bool:
     return bool(_pattern(term.text).search(grounding))
 
 
+def allowed_numbers(facts: ProductFacts) -> set[str]:
+    """The numbers a draft may state: those in the product's data (NUMBER finds them)."""
+    numbers = set(NUMBER.findall(facts.grounding_text()))
+    for value in facts.raw_attributes.values():
+        for item in value if isinstance(value, list) else [value]:
+            numbers.update(NUMBER.findall(str(item)))
+    return numbers
+
+
 def check_facts(
     text: str, *, part: str, facts: ProductFacts, vocabulary: Vocabulary
 ) -> list[dict[str, Any]]:
@@ -248,12 +257,9 @@ def check_facts(
                         span=(start, end),
                     )
                 )
-    allowed_numbers = set(_NUMBER.findall(grounding))
-    for value in facts.raw_attributes.values():
-        for item in value if isinstance(value, list) else [value]:
-            allowed_numbers.update(_NUMBER.findall(str(item)))
-    for match in _NUMBER.finditer(text):
-        if overlaps(*match.span()) or match.group(0) in allowed_numbers:
+    numbers = allowed_numbers(facts)
+    for match in NUMBER.finditer(text):
+        if overlaps(*match.span()) or match.group(0) in numbers:
             continue
         results.append(
             _result(

@@ -115,6 +115,9 @@ DEFAULTS: dict[str, Any] = {
     # items each (docs/benchmarks.md): AdvertiseGen (zh) raw violations 31.7% -> 16.7% at equal
     # ROUGE-L; Myntra (en) 41.7% -> 40.0% with ROUGE-L 38.2 -> 32.2, so English is left out.
     "GROUNDED_DECODING": ["zh-hans"],
+    # Languages whose drafts may state only numbers of the product's data while decoding
+    # (checks.allowed_numbers; in-process generators only).
+    "GROUNDED_NUMBERS": ["en", "zh-hans"],
     # Mark approved AI text on the storefront as "AI-assisted".
     "MARK_AI_ASSISTED": True,
     # A running batch job whose heartbeat is older than this is shown as stalled.

@@ -23,6 +23,7 @@ from django.utils import timezone
 from copywriting import conf
 from copywriting.checks import (
     Vocabulary,
+    allowed_numbers,
     is_flagged,
     run_checks,
     trim_ungrounded,
@@ -262,7 +263,8 @@ def generate_parts(
     """Generate every part of every item, one batched call per part.
 
     For items in a language of COPYWRITING_GROUNDED_DECODING, the item's ungrounded terms
-    (``vocabulary``, by default the catalog's) are banned while it is decoded.
+    (``vocabulary``, by default the catalog's) are banned while it is decoded; in one of
+    COPYWRITING_GROUNDED_NUMBERS, it may state only the numbers of its product's data.
 
     Raises:
         LLMBadRequest: a prompt does not fit the model (callers split the batch to find it).
@@ -281,6 +283,13 @@ def generate_parts(
             ungrounded_terms(item.facts, vocabulary) if item.request.language in grounded else []
             for item in items
         ]
+    numbers = None
+    limited = set(conf.get("GROUNDED_NUMBERS") or ())
+    if any(item.request.language in limited for item in items):
+        numbers = [
+            allowed_numbers(item.facts) if item.request.language in limited else None
+            for item in items
+        ]
     part_names = [prompt.part for prompt in items[0].prompts]
     for index, part in enumerate(part_names):
         prompts = [item.prompts[index] for item in items]
@@ -290,6 +299,7 @@ def generate_parts(
             temperature=temperature,
             stop=list(prompts[0].stop),
             avoid=avoid,
+            numbers=numbers,
         )
         for result, generation in zip(results, generations, strict=True):
             result.parts[part] = tidy_output(

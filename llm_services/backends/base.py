@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
@@ -103,13 +103,17 @@ class Generator(Protocol):
         temperature: float = 0.2,
         stop: Sequence[str] | None = None,
         avoid: Sequence[Sequence[str]] | None = None,
+        numbers: Sequence[Collection[str] | None] | None = None,
     ) -> list[Generation]:
         """Generate one completion per prompt, batched where the backend can. Same order.
 
         ``avoid[i]``: phrases prompt i's completion must not contain (grounded copy: colours
         a product does not have). In-process backends ban them while decoding, in the
-        spellings they tokenise to after a space, at a line start and capitalised; a backend
-        that cannot ban text (the OpenAI-compatible one) says so in ``Generation.notes``.
+        spellings they tokenise to after a space, at a line start and capitalised.
+        ``numbers[i]``: the only numbers completion i may state (None: any), numbers as
+        ``llm_services.constraints.NUMBER`` finds them; in-process backends keep to them while
+        decoding. A backend that cannot (the OpenAI-compatible one) says so in
+        ``Generation.notes``.
         """
         ...
 

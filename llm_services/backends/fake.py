@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -131,8 +131,10 @@ class FakeGenerator(Backend):
         temperature: float = 0.2,
         stop: Sequence[str] | None = None,
         avoid: Sequence[Sequence[str]] | None = None,
+        numbers: Sequence[Collection[str] | None] | None = None,
     ) -> list[Generation]:
-        # The double's echo text never contains a phrase it was not given: nothing to ban.
+        # The double's echo text never contains a phrase or number it was not given: nothing
+        # to ban.
         return [
             self.generate(p, max_new_tokens=max_new_tokens, temperature=temperature, stop=stop)
             for p in prompts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,6 +22,12 @@ from llm_services.backends.local import (
     import_torch,
     logger,
     torch_dtype,
+)
+from llm_services.constraints import (
+    NumberVocabulary,
+    avoid_processor,
+    number_processor,
+    phrase_spellings,
 )
 from llm_services.exceptions import LLMBadRequest, LLMUnavailable
 from llm_services.types import Generation, PromptOrMessages, validate_messages
@@ -46,50 +52,8 @@ class _Prompt:
     stop: tuple[str, ...]
     # Token sequences the continuation must not produce (``generate_batch(avoid=...)``).
     avoid: tuple[tuple[int, ...], ...] = ()
-
-
-def phrase_spellings(phrase: str) -> set[str]:
-    """The spellings of ``phrase`` a model writes.
-
-    Words with spaces between them (Latin script): as given, lower case, capitalised and
-    title case after a space, and the capitalised forms at a line start too (a lower-case
-    form without its space would also ban that piece inside longer words). Text without
-    spaces (Chinese) tokenises alike everywhere: the phrase itself.
-    """
-    if not phrase.isascii():
-        return {phrase}
-    capitalised = {phrase[:1].upper() + phrase[1:], phrase.title()}
-    forms = {phrase, phrase.lower(), *capitalised}
-    return {f" {form}" for form in forms} | capitalised
-
-
-def _avoid_processor(prompts: Sequence[_Prompt], width: int) -> Any:
-    """A logits processor banning each row's ``avoid`` sequences in what it generates.
-
-    One-token sequences are banned outright; a longer one loses its last token whenever the
-    row's generated text ends with the rest (transformers' NoBadWords rule, per row, and only
-    over generated tokens: the prompt may name what the output must not).
-    """
-    import torch
-    from transformers.generation import LogitsProcessor
-
-    singles = [sorted({s[0] for s in p.avoid if len(s) == 1}) for p in prompts]
-    longer = [[s for s in p.avoid if len(s) > 1] for p in prompts]
-
-    class AvoidPhrases(LogitsProcessor):
-        def __call__(self, ids: Any, scores: Any) -> Any:
-            generated = ids[:, width:].tolist()
-            for row, tokens in enumerate(generated):
-                banned = list(singles[row])
-                for sequence in longer[row]:
-                    head = list(sequence[:-1])
-                    if len(tokens) >= len(head) and tokens[len(tokens) - len(head) :] == head:
-                        banned.append(sequence[-1])
-                if banned:
-                    scores[row, torch.tensor(banned, dtype=torch.long)] = float("-inf")
-            return scores
-
-    return AvoidPhrases()
+    # The only numbers it may state (``generate_batch(numbers=...)``); None: any.
+    numbers: frozenset[str] | None = None
 
 
 class CausalLMGenerator(LocalBackend):
@@ -131,6 +95,7 @@ class CausalLMGenerator(LocalBackend):
                 f"not {self.prompt_style!r}."
             )
         self.batch_size = int(options.get("batch_size", 8))
+        self._numbers: NumberVocabulary | None = None
         self._torch = torch = import_torch(options)
         # Imported here, not at the top: it needs torch, which only loading a model may import.
         from llm_services.quantization import QUANTIZATION_SCHEMES, describe, quantize_causal_lm
@@ -264,6 +229,12 @@ class CausalLMGenerator(LocalBackend):
                     sequences.add(tuple(ids))
         return tuple(sorted(sequences))
 
+    def _number_vocabulary(self) -> NumberVocabulary:
+        # Built on first use (a pass over the vocabulary), under the lock callers hold.
+        if self._numbers is None:
+            self._numbers = NumberVocabulary(self.tokenizer)
+        return self._numbers
+
     def _eos_ids(self) -> set[int]:
         eos = self.model.generation_config.eos_token_id
         ids = set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
@@ -316,9 +287,14 @@ class CausalLMGenerator(LocalBackend):
             cancelled = cancel is not None and cancel.is_set()
             return [cancelled or f is not None for f in finished_at]
 
-        avoiding = _avoid_processor(prompts, width) if any(p.avoid for p in prompts) else None
+        constraints = []
+        if any(p.avoid for p in prompts):
+            constraints.append(avoid_processor([p.avoid for p in prompts], width))
+        if any(p.numbers is not None for p in prompts):
+            vocabulary = self._number_vocabulary()
+            constraints.append(number_processor(vocabulary, [p.numbers for p in prompts], width))
         if self.decoder is not None:
-            processors, sample = self._processors(temperature, avoiding)
+            processors, sample = self._processors(temperature, constraints)
             output = self.decoder.generate(
                 [p.ids for p in prompts],
                 max_new_tokens=max_new_tokens,
@@ -362,18 +338,19 @@ class CausalLMGenerator(LocalBackend):
                 attention_mask=attention_mask,
                 generation_config=GenerationConfig(**config),
                 stopping_criteria=StoppingCriteriaList([StopCriterion()]),
-                logits_processor=LogitsProcessorList([avoiding] if avoiding else []),
+                logits_processor=LogitsProcessorList(constraints),
                 streamer=streamer,
             )
         return output[:, width:].tolist(), finished_at
 
-    def _processors(self, temperature: float, avoiding: Any = None) -> tuple[Any, bool]:
-        """Logits processors: ``avoiding`` first, then transformers' own for sampling at
+    def _processors(self, temperature: float, constraints: Sequence[Any] = ()) -> tuple[Any, bool]:
+        """Logits processors: ``constraints`` first, then transformers' own for sampling at
         ``temperature`` (greedy below 0); None when there is nothing to apply."""
+        from transformers.generation import LogitsProcessorList
+
         if temperature <= 0:
-            return avoiding, False
+            return (LogitsProcessorList(constraints) if constraints else None), False
         from transformers.generation import (
-            LogitsProcessorList,
             NoRepeatNGramLogitsProcessor,
             RepetitionPenaltyLogitsProcessor,
             TemperatureLogitsWarper,
@@ -383,7 +360,7 @@ class CausalLMGenerator(LocalBackend):
 
         knobs = {k: self.options.get(k, default) for k, default in SAMPLING_DEFAULTS.items()}
         # The order transformers' generate applies them in.
-        processors = LogitsProcessorList([avoiding] if avoiding else [])
+        processors = LogitsProcessorList(constraints)
         if knobs["repetition_penalty"] != 1.0:
             processors.append(RepetitionPenaltyLogitsProcessor(knobs["repetition_penalty"]))
         if knobs["no_repeat_ngram_size"]:
@@ -456,16 +433,24 @@ class CausalLMGenerator(LocalBackend):
         temperature: float = 0.2,
         stop: Sequence[str] | None = None,
         avoid: Sequence[Sequence[str]] | None = None,
+        numbers: Sequence[Collection[str] | None] | None = None,
     ) -> list[Generation]:
         if isinstance(prompts, str):
             raise LLMBadRequest("generate_batch() takes a list of prompts, not a single string.")
         if avoid is not None and len(avoid) != len(prompts):
             raise LLMBadRequest("avoid needs one list of phrases per prompt.")
+        if numbers is not None and len(numbers) != len(prompts):
+            raise LLMBadRequest("numbers needs one collection (or None) per prompt.")
         prepared = [self._prepare(p, stop, max_new_tokens) for p in prompts]
         if avoid:
             prepared = [
                 replace(prompt, avoid=self._avoid_ids(phrases))
                 for prompt, phrases in zip(prepared, avoid, strict=True)
+            ]
+        if numbers:
+            prepared = [
+                replace(prompt, numbers=None if allowed is None else frozenset(map(str, allowed)))
+                for prompt, allowed in zip(prepared, numbers, strict=True)
             ]
         results: list[Generation] = []
         for start in range(0, len(prepared), self.batch_size):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
@@ -306,6 +306,7 @@ class OpenAICompatGenerator(OpenAICompatBackend):
         temperature: float = 0.2,
         stop: Sequence[str] | None = None,
         avoid: Sequence[Sequence[str]] | None = None,
+        numbers: Sequence[Collection[str] | None] | None = None,
     ) -> list[Generation]:
         if isinstance(prompts, str):
             raise LLMBadRequest("generate_batch() takes a list of prompts, not a single string.")
@@ -321,13 +322,19 @@ class OpenAICompatGenerator(OpenAICompatBackend):
         workers = max(1, min(self.max_concurrency, len(prompts)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm-http") as pool:
             generations = list(pool.map(one, prompts))
-        if avoid and any(avoid):
-            # The API bans tokens of the server's own tokenizer (logit_bias), not text.
-            note = "phrases to avoid were not banned: the OpenAI-compatible API cannot ban text"
-            generations = [
-                replace(g, notes=(*g.notes, note)) if phrases else g
-                for g, phrases in zip(generations, avoid, strict=True)
-            ]
+        # The API bans tokens of the server's own tokenizer (logit_bias), not text.
+        unkept = {
+            "phrases to avoid were not banned: the OpenAI-compatible API cannot ban text": avoid,
+            "numbers were not limited: the OpenAI-compatible API cannot constrain text": None
+            if numbers is None
+            else [n is not None for n in numbers],
+        }
+        for note, asked in unkept.items():
+            if asked and any(asked):
+                generations = [
+                    replace(g, notes=(*g.notes, note)) if wanted else g
+                    for g, wanted in zip(generations, asked, strict=True)
+                ]
         return generations
 
     def stream(

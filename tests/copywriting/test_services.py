@@ -545,15 +545,19 @@ def test_candidates_job_for_a_deleted_product_fails(make_product, fake_generator
 
 
 class RecordingBackend:
-    """Records generate_batch's avoid argument; answers with a grounded sentence."""
+    """Records generate_batch's avoid and numbers; answers with a grounded sentence."""
 
     def __init__(self):
         self.avoid = []
+        self.numbers = []
 
-    def generate_batch(self, prompts, *, max_new_tokens, temperature, stop, avoid=None):
+    def generate_batch(
+        self, prompts, *, max_new_tokens, temperature, stop, avoid=None, numbers=None
+    ):
         from llm_services.types import Generation
 
         self.avoid.append(avoid)
+        self.numbers.append(numbers)
         return [Generation("A navy tee.", "m", "r", 1, 3, 1.0, "stop") for _ in prompts]
 
 
@@ -578,3 +582,20 @@ def test_grounded_decoding_bans_ungrounded_terms_in_its_languages(
     assert "Navy" not in terms
     assert "Red" in terms or "red" in terms
     assert backend.avoid[0] == ([terms] if expected else None)
+
+
+@pytest.mark.parametrize(
+    ("languages", "limited"), [(["en", "zh-hans"], True), (["zh-hans"], False)]
+)
+def test_grounded_numbers_limit_drafts_to_the_products_numbers(
+    make_product, settings, languages, limited
+):
+    """Items in a COPYWRITING_GROUNDED_NUMBERS language may state only their data's numbers."""
+    settings.COPYWRITING_GROUNDED_NUMBERS = languages
+    product = make_product(title="Crew Tee, 2 pack", highlights=["280 g cotton"])
+    item = services._prepare_for_product(product, CopyRequest(), finetuned=False)
+    backend = RecordingBackend()
+
+    services.generate_parts(backend, [item])
+
+    assert backend.numbers[0] == ([{"2", "280"}] if limited else None)

@@ -8,6 +8,7 @@ from torch import nn
 from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
 
 from llm_services import LLMBadRequest
+from llm_services.constraints import avoid_processor
 from llm_services.decoding import Gemma3Decoder, unsupported_reason
 from llm_services.kernels import (
     FLAGS,
@@ -299,32 +300,12 @@ def test_unknown_decoder_option_is_refused(use_generator, tiny_gemma3_dir):
         use_generator(tiny_gemma3_dir, decoder="vllm")
 
 
-def test_avoid_processor_bans_sequences_only_in_generated_text():
-    """One-token sequences are always banned; longer ones only after the rest was generated
-    (never because of the prompt)."""
-    from llm_services.backends.local_generate import _avoid_processor, _Prompt
-
-    prompts = [
-        _Prompt(ids=[5, 6], stop=(), avoid=((7,), (8, 9))),
-        _Prompt(ids=[8, 6], stop=(), avoid=((8, 9),)),
-    ]
-    processor = _avoid_processor(prompts, width=2)
-    ids = torch.tensor([[5, 6, 8], [8, 6, 1]])
-
-    scores = processor(ids, torch.zeros(2, 12))
-
-    assert torch.isinf(scores[0]).nonzero().flatten().tolist() == [7, 9]
-    assert torch.isinf(scores[1]).nonzero().flatten().tolist() == []
-
-
 def test_avoided_tokens_are_not_decoded_by_the_gemma_loop(float_model, tokenizer, kernels):
     """Native decode steps apply the processor: the greedy choice, once banned, never comes."""
-    from llm_services.backends.local_generate import _avoid_processor, _Prompt
-
     decoder = Gemma3Decoder(copy.deepcopy(float_model), kernels)
     ids = tokenizer("running shoes")["input_ids"]
     plain = decoder.generate([ids], max_new_tokens=6, pad_id=0)[0, len(ids) :].tolist()
-    banned = _avoid_processor([_Prompt(ids=ids, stop=(), avoid=((plain[0],),))], len(ids))
+    banned = avoid_processor([((plain[0],),)], len(ids))
 
     avoided = decoder.generate([ids], max_new_tokens=6, pad_id=0, processors=banned)
 
@@ -345,16 +326,3 @@ def test_avoided_phrases_are_not_generated(use_generator, tiny_causal_lm_dir):
     assert avoided[1].text == plain[1].text
     with pytest.raises(LLMBadRequest, match="avoid needs one list of phrases per prompt"):
         generator.generate_batch(prompts, max_new_tokens=4, avoid=[["d"]])
-
-
-def test_phrase_spellings_cover_line_starts_and_capitals():
-    from llm_services.backends.local_generate import phrase_spellings
-
-    assert phrase_spellings("rose gold") == {
-        " rose gold",
-        " Rose gold",
-        " Rose Gold",
-        "Rose gold",
-        "Rose Gold",
-    }
-    assert phrase_spellings("红色") == {"红色"}

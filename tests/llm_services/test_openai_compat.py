@@ -272,6 +272,18 @@ def test_phrases_to_avoid_are_reported_as_not_banned(server, make):
     ]
 
 
+def test_numbers_to_keep_to_are_reported_as_not_kept(server, make):
+    server.reply(*[Reply(body={"choices": [{"text": "x", "finish_reason": "stop"}]})] * 2)
+    generator = make(OpenAICompatGenerator, server.url, MAX_CONCURRENCY=1)
+
+    results = generator.generate_batch(["p0", "p1"], max_new_tokens=2, numbers=[None, {"12"}])
+
+    assert [g.notes for g in results] == [
+        (),
+        ("numbers were not limited: the OpenAI-compatible API cannot constrain text",),
+    ]
+
+
 def test_missing_base_url_is_unavailable():
     """An HTTP alias without BASE_URL cannot be built."""
     with pytest.raises(LLMUnavailable, match=r"OPTIONS\['BASE_URL'\] is not set"):

@@ -1,0 +1,186 @@
+"""Constraints on what an in-process generator may write, applied while it decodes.
+
+``generate_batch(avoid=..., numbers=...)`` of the in-process backends builds these as
+transformers logits processors (``llm_services.decoding`` and ``generate`` both take them):
+
+- ``AvoidPhrases``: each row's banned token sequences (phrases in their usual spellings).
+- ``NumberGuard``: each row may state only the numbers it is given. A number is what
+  ``NUMBER`` matches (the grounding checks of copywriting use the same pattern): digits, with
+  ``.`` or ``,`` between groups, not right after a letter or a dot ("A4" and "v1.2" are no
+  numbers). A digit that would start or extend a number that is no prefix of an allowed one
+  is banned; while the number so far is an allowed prefix but not itself allowed ("1" of
+  "100"), only its continuations are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from typing import Any
+
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+# The number a text ends with, and a separator after it that a digit may still continue.
+_OPEN_NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)([.,]?)$")
+_SEPARATORS = (".", ",")
+# Tokens of context decoded per step: enough for any number's digits and the character
+# before them.
+_TAIL_TOKENS = 8
+
+
+def phrase_spellings(phrase: str) -> set[str]:
+    """The spellings of ``phrase`` a model writes.
+
+    Words with spaces between them (Latin script): as given, lower case, capitalised and
+    title case after a space, and the capitalised forms at a line start too (a lower-case
+    form without its space would also ban that piece inside longer words). Text without
+    spaces (Chinese) tokenises alike everywhere: the phrase itself.
+    """
+    if not phrase.isascii():
+        return {phrase}
+    capitalised = {phrase[:1].upper() + phrase[1:], phrase.title()}
+    forms = {phrase, phrase.lower(), *capitalised}
+    return {f" {form}" for form in forms} | capitalised
+
+
+def _processor_base() -> type:
+    from transformers.generation import LogitsProcessor
+
+    return LogitsProcessor
+
+
+def avoid_processor(avoid: Sequence[Sequence[Sequence[int]]], width: int) -> Any:
+    """A logits processor banning row i's token sequences ``avoid[i]`` in what it generates.
+
+    One-token sequences are banned outright; a longer one loses its last token whenever the
+    row's generated text ends with the rest (transformers' NoBadWords rule, per row, and only
+    over generated tokens: the prompt may name what the output must not). ``width``: the
+    prompt columns (left-padded).
+    """
+    import torch
+
+    singles = [sorted({s[0] for s in row if len(s) == 1}) for row in avoid]
+    longer = [[tuple(s) for s in row if len(s) > 1] for row in avoid]
+
+    class AvoidPhrases(_processor_base()):
+        def __call__(self, ids: Any, scores: Any) -> Any:
+            generated = ids[:, width:].tolist()
+            for row, tokens in enumerate(generated):
+                banned = list(singles[row])
+                for sequence in longer[row]:
+                    head = list(sequence[:-1])
+                    if len(tokens) >= len(head) and tokens[len(tokens) - len(head) :] == head:
+                        banned.append(sequence[-1])
+                if banned:
+                    scores[row, torch.tensor(banned, dtype=torch.long)] = float("-inf")
+            return scores
+
+    return AvoidPhrases()
+
+
+class NumberVocabulary:
+    """The tokens of a tokenizer that write digits or a lone separator (built once per model)."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        special = set(tokenizer.all_special_ids) | set(tokenizer.get_added_vocab().values())
+        self.digits: list[tuple[int, str]] = []
+        self.separators: dict[str, list[int]] = {s: [] for s in _SEPARATORS}
+        pieces = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
+        for token_id, piece in enumerate(pieces):
+            # Decoding all 262k pieces of a large vocabulary takes seconds; a piece that
+            # writes a digit or a separator shows one (byte pieces spell it in hex).
+            if token_id in special or not piece or not re.search(r"[\d.,]", piece):
+                continue
+            text = tokenizer.decode([token_id])
+            if re.search(r"\d", text):
+                self.digits.append((token_id, text))
+            elif text in self.separators:
+                self.separators[text].append(token_id)
+        self.tokenizer = tokenizer
+
+
+def _prefix_of(text: str, allowed: Collection[str]) -> bool:
+    return any(number.startswith(text) for number in allowed)
+
+
+def _stub(tail: str, start: int) -> tuple[str, str, str] | None:
+    """A short text the number rules judge exactly as ``tail``: (stub, open number, sep).
+
+    ``start``: where generated text begins in ``tail``; a number that began before it (in the
+    prompt) is not this row's to judge (None).
+    """
+    match = _OPEN_NUMBER.search(tail)
+    if match:
+        if match.start() < start:
+            return None
+        return f" {match.group(1)}{match.group(2)}", match.group(1), match.group(2)
+    last = tail[-1:] if tail else " "
+    return ("a" if re.match(r"\w", last) else "." if last == "." else " "), "", ""
+
+
+def _judge(stub: str, text: str, allowed: Collection[str]) -> bool:
+    """Whether writing ``text`` after ``stub`` states only allowed numbers (or their prefixes,
+    for the one still open at the end)."""
+    written = stub + text
+    # The stub holds at most the open number, which the new text extends or closes.
+    for match in NUMBER.finditer(written):
+        if match.end() == len(written):
+            if not _prefix_of(match.group(0), allowed):
+                return False
+        elif match.group(0) not in allowed:
+            return False
+    return True
+
+
+def number_processor(
+    vocabulary: NumberVocabulary, numbers: Sequence[Collection[str] | None], width: int
+) -> Any:
+    """A logits processor that lets row i state only the numbers ``numbers[i]`` (None: any)."""
+    import torch
+
+    tokenizer = vocabulary.tokenizer
+    allowed = [None if n is None else frozenset(n) for n in numbers]
+    # Per row, what each state of the text's end allows: most steps meet a state seen before.
+    decided: list[dict[tuple[str, str, str], tuple[Any, Any]]] = [{} for _ in numbers]
+
+    def decide(row: int, stub: str, open_number: str, sep: str) -> tuple[Any, Any]:
+        numbers_here = allowed[row]
+        banned = [t for t, text in vocabulary.digits if not _judge(stub, text, numbers_here)]
+        only = None
+        if open_number and open_number not in numbers_here:
+            # Stopping here would state a number that is only a prefix of an allowed one.
+            keep = [t for t, text in vocabulary.digits if _judge(stub, text, numbers_here)]
+            if not sep:
+                for separator, ids in vocabulary.separators.items():
+                    if _prefix_of(open_number + separator, numbers_here):
+                        keep += ids
+            only = torch.tensor(sorted(keep), dtype=torch.long) if keep else None
+        return (torch.tensor(banned, dtype=torch.long) if banned else None), only
+
+    class NumberGuard(_processor_base()):
+        def __call__(self, ids: Any, scores: Any) -> Any:
+            length = ids.shape[1]
+            for row in range(ids.shape[0]):
+                if allowed[row] is None:
+                    continue
+                begin = max(0, length - _TAIL_TOKENS)
+                tokens = ids[row, begin:length].tolist()
+                tail = tokenizer.decode(tokens, skip_special_tokens=True)
+                start = 0
+                if begin < width:
+                    before = tokenizer.decode(tokens[: width - begin], skip_special_tokens=True)
+                    start = len(before) if tail.startswith(before) else len(tail)
+                state = _stub(tail, start)
+                if state is None:
+                    continue
+                if state not in decided[row]:
+                    decided[row][state] = decide(row, *state)
+                banned, only = decided[row][state]
+                if only is not None:
+                    kept = scores[row, only].clone()
+                    scores[row] = float("-inf")
+                    scores[row, only] = kept
+                elif banned is not None:
+                    scores[row, banned] = float("-inf")
+            return scores
+
+    return NumberGuard()
