@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from copywriting.checks import Term, Vocabulary, grounding_violations
+from copywriting.checks import Term, Vocabulary, check_facts, grounding_violations
 from copywriting.prompts import ProductFacts, build_facts, example_score
 from copywriting.training import CHINESE
 from llm_services import LLMBadRequest
@@ -308,6 +308,13 @@ def run_system(
             progress(len(chunk))
     copies = sum(1 for r in raw_results if any(c["check"] == "near_duplicate" for c in r))
     raw_violations = sum(1 for r in raw_results if grounding_violations(r))
+    # How often the file's own descriptions state what their item's data does not: the part
+    # of ROUGE-L and BLEU that only text the checks would flag can earn.
+    references_flagged = sum(
+        1
+        for item in items
+        if check_facts(item.target, part="description", facts=item.facts, vocabulary=vocabulary)
+    )
     references = [item.target for item in items]
     raw = generation_scores(raw_outputs, references, languages=[i.language for i in items])
     return SystemResult(
@@ -320,6 +327,7 @@ def run_system(
             "refused": refused,
             "raw_rougeL": raw["rouge_l"],
             "raw_violation_rate": round(raw_violations / max(len(items), 1), 4),
+            "reference_violation_rate": round(references_flagged / max(len(items), 1), 4),
             "trimmed": sum(1 for a, b in zip(raw_outputs, outputs, strict=True) if a != b),
         },
     )

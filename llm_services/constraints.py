@@ -4,6 +4,7 @@
 transformers logits processors (``llm_services.decoding`` and ``generate`` both take them):
 
 - ``AvoidPhrases``: each row's banned token sequences (phrases in their usual spellings).
+- ``AvoidText``: each row's banned phrases in scripts without spaces (Chinese), by text.
 - ``NumberGuard``: each row may state only the numbers it is given. A number is what
   ``NUMBER`` matches (the grounding checks of copywriting use the same pattern): digits, with
   ``.`` or ``,`` between groups, not right after a letter or a dot ("A4" and "v1.2" are no
@@ -28,15 +29,13 @@ _TAIL_TOKENS = 8
 
 
 def phrase_spellings(phrase: str) -> set[str]:
-    """The spellings of ``phrase`` a model writes.
+    """The spellings of an ASCII ``phrase`` a model writes, for banning as token sequences.
 
-    Words with spaces between them (Latin script): as given, lower case, capitalised and
-    title case after a space, and the capitalised forms at a line start too (a lower-case
-    form without its space would also ban that piece inside longer words). Text without
-    spaces (Chinese) tokenises alike everywhere: the phrase itself.
+    As given, lower case, capitalised and title case after a space, and the capitalised forms
+    at a line start too (a lower-case form without its space would also ban that piece inside
+    longer words). Other scripts are banned by text (``text_phrase_processor``): Chinese
+    tokenises differently by context.
     """
-    if not phrase.isascii():
-        return {phrase}
     capitalised = {phrase[:1].upper() + phrase[1:], phrase.title()}
     forms = {phrase, phrase.lower(), *capitalised}
     return {f" {form}" for form in forms} | capitalised
@@ -77,25 +76,99 @@ def avoid_processor(avoid: Sequence[Sequence[Sequence[int]]], width: int) -> Any
     return AvoidPhrases()
 
 
-class NumberVocabulary:
-    """The tokens of a tokenizer that write digits or a lone separator (built once per model)."""
+class TokenTexts:
+    """What the tokens of a tokenizer write, for the constraints (built once per model).
+
+    Only the tokens they need are decoded: those writing digits or a lone separator (numbers)
+    and those writing non-ASCII text (phrases of scripts without spaces, such as Chinese).
+    """
 
     def __init__(self, tokenizer: Any) -> None:
         special = set(tokenizer.all_special_ids) | set(tokenizer.get_added_vocab().values())
         self.digits: list[tuple[int, str]] = []
         self.separators: dict[str, list[int]] = {s: [] for s in _SEPARATORS}
+        self.texts: dict[int, str] = {}
+        # A non-ASCII character -> the tokens whose text contains it.
+        self.containing: dict[str, list[int]] = {}
         pieces = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
         for token_id, piece in enumerate(pieces):
-            # Decoding all 262k pieces of a large vocabulary takes seconds; a piece that
-            # writes a digit or a separator shows one (byte pieces spell it in hex).
-            if token_id in special or not piece or not re.search(r"[\d.,]", piece):
+            if token_id in special or not piece:
+                continue
+            # Decoding all 262k pieces of a large vocabulary takes seconds; a piece shows
+            # digits and separators (byte pieces spell them in hex) and non-ASCII text
+            # (SentencePiece's "▁" for a space aside).
+            numeric = re.search(r"[\d.,]", piece)
+            foreign = not piece.replace("\u2581", "").isascii()
+            if not (numeric or foreign):
                 continue
             text = tokenizer.decode([token_id])
-            if re.search(r"\d", text):
+            if numeric and re.search(r"\d", text):
                 self.digits.append((token_id, text))
-            elif text in self.separators:
+            elif numeric and text in self.separators:
                 self.separators[text].append(token_id)
+            if foreign:
+                self.texts[token_id] = text
+                for char in set(text):
+                    if not char.isascii():
+                        self.containing.setdefault(char, []).append(token_id)
         self.tokenizer = tokenizer
+
+    def writing(self, text: str, *, at_start: bool) -> list[int]:
+        """Tokens whose text starts with (``at_start``) or contains non-ASCII ``text``."""
+        found = []
+        for token_id in self.containing.get(text[0], ()):
+            written = self.texts[token_id]
+            if written.startswith(text) if at_start else text in written:
+                found.append(token_id)
+        return found
+
+
+def text_phrase_processor(texts: TokenTexts, phrases: Sequence[Sequence[str]], width: int) -> Any:
+    """A logits processor banning row i's non-ASCII ``phrases[i]`` by text, not by tokens.
+
+    Chinese tokenises differently by context ("白色" is one token, "纯白" + "色" another
+    time), so a banned token sequence misses most spellings. Here a token is banned when
+    the row's generated text ends with the start of a phrase and the token writes the rest,
+    or when the token's text holds the whole phrase.
+    """
+    import torch
+
+    always: list[Any] = []
+    after: list[list[tuple[str, Any]]] = []
+    longest = 1
+    for row in phrases:
+        whole: set[int] = set()
+        rests = []
+        for phrase in row:
+            if not phrase:
+                continue
+            longest = max(longest, len(phrase))
+            whole.update(texts.writing(phrase, at_start=False))
+            for cut in range(1, len(phrase)):
+                ids = texts.writing(phrase[cut:], at_start=True)
+                if ids:
+                    rests.append((phrase[:cut], torch.tensor(ids, dtype=torch.long)))
+        always.append(torch.tensor(sorted(whole), dtype=torch.long) if whole else None)
+        after.append(rests)
+    tokenizer = texts.tokenizer
+
+    class AvoidText(_processor_base()):
+        def __call__(self, ids: Any, scores: Any) -> Any:
+            for row in range(ids.shape[0]):
+                if always[row] is not None:
+                    scores[row, always[row]] = float("-inf")
+                if not after[row] or ids.shape[1] <= width:
+                    continue
+                # Every token writes at least one character: the last `longest` tokens hold
+                # any start of a phrase.
+                recent = ids[row, max(width, ids.shape[1] - longest) :].tolist()
+                tail = tokenizer.decode(recent, skip_special_tokens=True)
+                for start, banned in after[row]:
+                    if tail.endswith(start):
+                        scores[row, banned] = float("-inf")
+            return scores
+
+    return AvoidText()
 
 
 def _prefix_of(text: str, allowed: Collection[str]) -> bool:
@@ -132,7 +205,7 @@ def _judge(stub: str, text: str, allowed: Collection[str]) -> bool:
 
 
 def number_processor(
-    vocabulary: NumberVocabulary, numbers: Sequence[Collection[str] | None], width: int
+    vocabulary: TokenTexts, numbers: Sequence[Collection[str] | None], width: int
 ) -> Any:
     """A logits processor that lets row i state only the numbers ``numbers[i]`` (None: any)."""
     import torch

@@ -108,8 +108,9 @@ class Generator(Protocol):
         """Generate one completion per prompt, batched where the backend can. Same order.
 
         ``avoid[i]``: phrases prompt i's completion must not contain (grounded copy: colours
-        a product does not have). In-process backends ban them while decoding, in the
-        spellings they tokenise to after a space, at a line start and capitalised.
+        a product does not have). In-process backends ban them while decoding: ASCII phrases
+        in the spellings they tokenise to after a space, at a line start and capitalised,
+        others (Chinese) by text, however they are tokenised.
         ``numbers[i]``: the only numbers completion i may state (None: any), numbers as
         ``llm_services.constraints.NUMBER`` finds them; in-process backends keep to them while
         decoding. A backend that cannot (the OpenAI-compatible one) says so in

@@ -24,10 +24,11 @@ from llm_services.backends.local import (
     torch_dtype,
 )
 from llm_services.constraints import (
-    NumberVocabulary,
+    TokenTexts,
     avoid_processor,
     number_processor,
     phrase_spellings,
+    text_phrase_processor,
 )
 from llm_services.exceptions import LLMBadRequest, LLMUnavailable
 from llm_services.types import Generation, PromptOrMessages, validate_messages
@@ -52,6 +53,8 @@ class _Prompt:
     stop: tuple[str, ...]
     # Token sequences the continuation must not produce (``generate_batch(avoid=...)``).
     avoid: tuple[tuple[int, ...], ...] = ()
+    # Phrases of scripts without spaces it must not write, banned by text.
+    avoid_text: tuple[str, ...] = ()
     # The only numbers it may state (``generate_batch(numbers=...)``); None: any.
     numbers: frozenset[str] | None = None
 
@@ -95,7 +98,7 @@ class CausalLMGenerator(LocalBackend):
                 f"not {self.prompt_style!r}."
             )
         self.batch_size = int(options.get("batch_size", 8))
-        self._numbers: NumberVocabulary | None = None
+        self._texts: TokenTexts | None = None
         self._torch = torch = import_torch(options)
         # Imported here, not at the top: it needs torch, which only loading a model may import.
         from llm_services.quantization import QUANTIZATION_SCHEMES, describe, quantize_causal_lm
@@ -229,11 +232,11 @@ class CausalLMGenerator(LocalBackend):
                     sequences.add(tuple(ids))
         return tuple(sorted(sequences))
 
-    def _number_vocabulary(self) -> NumberVocabulary:
+    def _token_texts(self) -> TokenTexts:
         # Built on first use (a pass over the vocabulary), under the lock callers hold.
-        if self._numbers is None:
-            self._numbers = NumberVocabulary(self.tokenizer)
-        return self._numbers
+        if self._texts is None:
+            self._texts = TokenTexts(self.tokenizer)
+        return self._texts
 
     def _eos_ids(self) -> set[int]:
         eos = self.model.generation_config.eos_token_id
@@ -290,9 +293,12 @@ class CausalLMGenerator(LocalBackend):
         constraints = []
         if any(p.avoid for p in prompts):
             constraints.append(avoid_processor([p.avoid for p in prompts], width))
+        if any(p.avoid_text for p in prompts):
+            texts = self._token_texts()
+            constraints.append(text_phrase_processor(texts, [p.avoid_text for p in prompts], width))
         if any(p.numbers is not None for p in prompts):
-            vocabulary = self._number_vocabulary()
-            constraints.append(number_processor(vocabulary, [p.numbers for p in prompts], width))
+            texts = self._token_texts()
+            constraints.append(number_processor(texts, [p.numbers for p in prompts], width))
         if self.decoder is not None:
             processors, sample = self._processors(temperature, constraints)
             output = self.decoder.generate(
@@ -444,7 +450,11 @@ class CausalLMGenerator(LocalBackend):
         prepared = [self._prepare(p, stop, max_new_tokens) for p in prompts]
         if avoid:
             prepared = [
-                replace(prompt, avoid=self._avoid_ids(phrases))
+                replace(
+                    prompt,
+                    avoid=self._avoid_ids([p for p in phrases if p.isascii()]),
+                    avoid_text=tuple(p for p in phrases if p.strip() and not p.isascii()),
+                )
                 for prompt, phrases in zip(prepared, avoid, strict=True)
             ]
         if numbers:

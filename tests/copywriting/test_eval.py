@@ -120,6 +120,7 @@ def test_eval_prints_both_systems_as_one_final_json_line(
             "items_per_min",
             "raw_rougeL",
             "raw_violation_rate",
+            "reference_violation_rate",
             "trimmed",
             "copied_an_example",
             "refused",
@@ -129,5 +130,10 @@ def test_eval_prints_both_systems_as_one_final_json_line(
         assert 0.0 <= scores["violation_rate"] <= 1.0
         assert scores["items_per_min"] > 0
     assert report["finetuned"]["train_steps"] == 2
+    # Both systems are scored against the same references.
+    assert (
+        report["fewshot"]["reference_violation_rate"]
+        == report["finetuned"]["reference_violation_rate"]
+    )
     # The trained folder is removed unless --keep-model.
     assert list((tmp_path / "models" / "versions").iterdir()) == []

@@ -10,10 +10,11 @@ from transformers.generation import LogitsProcessor, LogitsProcessorList
 from llm_services import LLMBadRequest
 from llm_services.constraints import (
     NUMBER,
-    NumberVocabulary,
+    TokenTexts,
     avoid_processor,
     number_processor,
     phrase_spellings,
+    text_phrase_processor,
 )
 from llm_services.decoding import Gemma3Decoder
 from llm_services.kernels import decode_kernels
@@ -50,13 +51,13 @@ def allowed_after(words, allowed, *generated, prompt=("Weighs",)):
     """The pieces the guard leaves possible after ``prompt`` and ``generated``."""
     prompt_ids = words.ids(*prompt)
     ids = torch.tensor([prompt_ids + words.ids(*generated)])
-    guard = number_processor(NumberVocabulary(words), [allowed], width=len(prompt_ids))
+    guard = number_processor(TokenTexts(words), [allowed], width=len(prompt_ids))
     scores = guard(ids, torch.zeros(1, len(words)))
     return [words.pieces[i] for i in torch.isfinite(scores[0]).nonzero().flatten().tolist()]
 
 
 def test_number_vocabulary_finds_digit_and_separator_tokens(words):
-    vocabulary = NumberVocabulary(words)
+    vocabulary = TokenTexts(words)
 
     assert vocabulary.digits == [(3, "1"), (4, "2"), (5, "3"), (6, "5"), (11, "12")]
     assert vocabulary.separators == {".": [7], ",": [8]}
@@ -95,7 +96,7 @@ def test_digits_after_a_letter_or_in_the_prompt_are_no_number_to_judge(words):
 
 def test_rows_without_a_limit_are_untouched(words):
     ids = torch.tensor([words.ids("Weighs", " "), words.ids("Weighs", " ")])
-    guard = number_processor(NumberVocabulary(words), [set(), None], width=1)
+    guard = number_processor(TokenTexts(words), [set(), None], width=1)
 
     scores = guard(ids, torch.zeros(2, len(words)))
 
@@ -118,7 +119,7 @@ def test_the_gemma_loop_states_only_allowed_numbers(tiny_gemma3_dir):
     tokenizer = AutoTokenizer.from_pretrained(tiny_gemma3_dir)
     model = AutoModelForCausalLM.from_pretrained(tiny_gemma3_dir, dtype=torch.float32).eval()
     decoder = Gemma3Decoder(copy.deepcopy(model), decode_kernels(2))
-    vocabulary = NumberVocabulary(tokenizer)
+    vocabulary = TokenTexts(tokenizer)
     prompt = tokenizer("it costs ten dollars, ")["input_ids"]
 
     def text(*processors):
@@ -175,4 +176,33 @@ def test_phrase_spellings_cover_line_starts_and_capitals():
         "Rose gold",
         "Rose Gold",
     }
-    assert phrase_spellings("红色") == {"红色"}
+
+
+class CharTokenizer(WordTokenizer):
+    """Chinese pieces that spell one colour three ways: whole, split, and inside a word."""
+
+    pieces = ["<pad>", "这是", "白色", "纯白", "色", "白", "的", "白色的", "白天"]
+
+
+def test_chinese_phrases_are_banned_however_they_are_tokenised():
+    words = CharTokenizer()
+    texts = TokenTexts(words)
+    processor = text_phrase_processor(texts, [["白色"], []], width=1)
+
+    def banned(*generated, row=0):
+        ids = torch.tensor([words.ids("这是", *generated)] * 2)
+        scores = processor(ids, torch.zeros(2, len(words)))
+        return [words.pieces[i] for i in torch.isinf(scores[row]).nonzero().flatten().tolist()]
+
+    # Tokens that write the whole phrase, always; "色" once the text ends with "白".
+    assert banned() == ["白色", "白色的"]
+    assert banned("纯白") == ["白色", "色", "白色的"]
+    assert banned("白") == ["白色", "色", "白色的"]
+    assert banned("白", row=1) == []
+    # The prompt's text is not the row's: a prompt ending in "白" bans nothing more.
+    assert (
+        text_phrase_processor(texts, [["白色"]], width=2)(
+            torch.tensor([words.ids("这是", "白")]), torch.zeros(1, len(words))
+        )[0, words.pieces.index("色")]
+        == 0
+    )
