@@ -294,15 +294,17 @@ def ungrounded_terms(facts: ProductFacts, vocabulary: Vocabulary) -> list[str]:
     """What the facts check would flag for this product: the phrases generation should avoid.
 
     Colour, material, size and gender terms the product's data does not support, and other
-    brands. One-letter sizes ("S", "M") are left out: banning a lone letter would ban far
-    more than the size. Numbers are not listed (digits are pieces of every number).
+    brands. One-letter sizes ("S", "M") are left out: banning a lone Latin letter would ban
+    far more than the size. A single Chinese character ("铜", copper) stays: the check flags
+    it wherever it is written. Numbers are not listed (``allowed_numbers`` says which may be
+    written).
     """
     grounding = facts.grounding_text()
     own = facts.brand.casefold()
     phrases = {
         term.text
         for term in vocabulary.terms
-        if len(term.text) > 1 and not _grounded(term, facts, grounding)
+        if (len(term.text) > 1 or not term.text.isascii()) and not _grounded(term, facts, grounding)
     }
     phrases.update(
         brand
