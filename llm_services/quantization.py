@@ -84,8 +84,11 @@ class _Int8Kernel:
     be freed and its id reused meanwhile).
     """
 
-    def __init__(self, linears: list[nn.Linear], native: Any = None) -> None:
+    def __init__(
+        self, linears: list[nn.Linear], native: Any = None, many_rows: Any = torch.float32
+    ) -> None:
         self.in_features = linears[0].in_features
+        self.many_rows = many_rows
         quantized = [quantize_per_channel(linear.weight) for linear in linears]
         weight = quantized[0][0] if len(quantized) == 1 else torch.cat([q for q, _ in quantized])
         self.weight = weight.contiguous()
@@ -143,6 +146,16 @@ class _Int8Kernel:
     def _dequantized(self, rows: torch.Tensor) -> torch.Tensor:
         y = torch.empty(rows.shape[0], self.out_features)
         step = max(1, _DEQUANTIZE_ELEMENTS // self.in_features)
+        if self.many_rows == torch.bfloat16:
+            # int8 values are exact in bfloat16: the activations and each product's result
+            # are rounded to it (torch's CPU kernel accumulates in float32 but returns
+            # bfloat16), the scales apply in float32.
+            x = rows.to(torch.bfloat16)
+            for start in range(0, self.out_features, step):
+                stop = min(start + step, self.out_features)
+                part = torch.mm(x, self.weight[start:stop].to(torch.bfloat16).t())
+                torch.mul(part, self.scale[start:stop], out=y[:, start:stop])
+            return y
         for start in range(0, self.out_features, step):
             stop = min(start + step, self.out_features)
             weight = self.weight[start:stop].to(torch.float32).mul_(self.scale[start:stop, None])
@@ -276,13 +289,15 @@ def _sibling_groups(model: nn.Module, names: list[str]) -> list[list[str]]:
     return alone + list(groups.values())
 
 
-def quantize_causal_lm(model: nn.Module, native: Any = None) -> QuantizationReport:
+def quantize_causal_lm(
+    model: nn.Module, native: Any = None, prefill_dtype: Any = torch.float32
+) -> QuantizationReport:
     """Replace ``model``'s float32 linear layers and input embedding with int8 ones, in place.
 
     With ``native`` (``llm_services.kernels.DecodeKernels``), every layer whose input size it
-    takes runs it for up to 8 rows and torch's float32 kernel on dequantised weights for more;
-    without, torch's weight-only kernel (or dequantised products when the input size is not a
-    multiple of 16).
+    takes runs it for up to 8 rows and torch's kernel on dequantised weights for more, in
+    ``prefill_dtype`` (float32 or bfloat16); without, torch's weight-only kernel (or
+    dequantised products when the input size is not a multiple of 16).
     The input embedding becomes an int8 table when its type is known (``nn.Embedding`` or
     Gemma's scaled embedding); otherwise it is left alone and listed in ``skipped``.
     """
@@ -298,7 +313,7 @@ def quantize_causal_lm(model: nn.Module, native: Any = None) -> QuantizationRepo
     groups = _sibling_groups(model, names)
     for group in groups:
         linears = [model.get_submodule(name) for name in group]
-        kernel = _Int8Kernel(linears, native)
+        kernel = _Int8Kernel(linears, native, prefill_dtype)
         start = 0
         for name, linear in zip(group, linears, strict=True):
             parent_name, _, child_name = name.rpartition(".")

@@ -73,12 +73,19 @@ def threads_in_use() -> int | None:
     return _threads_set
 
 
-def torch_dtype(torch: ModuleType, options: dict[str, Any]) -> Any:
-    """OPTIONS["dtype"] as a torch dtype; "auto" is bfloat16 where the CPU computes it
-    natively (AVX512-BF16 or AMX), float32 elsewhere."""
-    name = options.get("dtype", "float32")
-    if name not in DTYPES:
-        raise LLMUnavailable(f"OPTIONS dtype must be one of {', '.join(DTYPES)}, not {name!r}.")
+def torch_dtype(
+    torch: ModuleType,
+    options: dict[str, Any],
+    *,
+    key: str = "dtype",
+    default: str = "float32",
+    choices: tuple[str, ...] = DTYPES,
+) -> Any:
+    """OPTIONS[key] as a torch dtype; "auto" is bfloat16 where the CPU computes it natively
+    (AVX512-BF16 or AMX), float32 elsewhere."""
+    name = options.get(key, default)
+    if name not in choices:
+        raise LLMUnavailable(f"OPTIONS {key} must be one of {', '.join(choices)}, not {name!r}.")
     if name == "auto":
         from llm_services.kernels import cpu_flags
 

@@ -35,6 +35,7 @@ from llm_services.types import Generation, PromptOrMessages, validate_messages
 
 PROMPT_STYLES = ("auto", "plain")
 DECODERS = ("auto", "transformers")
+PREFILL_DTYPES = ("auto", "float32", "bfloat16")
 # Sampling knobs taken from OPTIONS when sampling, with transformers' own defaults
 # (GenerationConfig's global defaults) for the ones left unset.
 SAMPLING_DEFAULTS = {
@@ -75,6 +76,11 @@ class CausalLMGenerator(LocalBackend):
             (a preallocated KV cache, each layer one native call; the same tokens as
             transformers) and every other model with transformers' ``generate``;
             "transformers" always uses ``generate``.
+        prefill_dtype: with int8, what the products of more than 8 rows (prefill, teacher
+            forcing) compute in: "auto" (default: bfloat16 where the CPU computes it natively,
+            AVX512-BF16 or AMX, 1.5x faster prefill on a Zen 4, float32 elsewhere),
+            "float32" or "bfloat16". The int8 weights are exact in bfloat16; activations and
+            results are rounded to it (the perplexity check of docs/benchmarks.md covers it).
         native_kernels: True (default) runs the products of decoding on
             ``llm_services.kernels`` (built with the system C compiler on first use). Where it
             cannot be built, a warning is logged, torch's kernels serve (slower), and
@@ -116,6 +122,9 @@ class CausalLMGenerator(LocalBackend):
                 f"not {self.decoder_option!r}."
             )
         dtype = torch_dtype(torch, options)
+        prefill = torch_dtype(
+            torch, options, key="prefill_dtype", default="auto", choices=PREFILL_DTYPES
+        )
         if self.quantization != "none" and dtype != torch.float32:
             raise LLMUnavailable(
                 f"LLM alias {alias!r}: quantization {self.quantization!r} needs dtype "
@@ -138,7 +147,8 @@ class CausalLMGenerator(LocalBackend):
             self.model.eval()
             kernels = self._native_kernels(options)
             if self.quantization == "int8":
-                report = quantize_causal_lm(self.model, native=kernels)
+                report = quantize_causal_lm(self.model, native=kernels, prefill_dtype=prefill)
+                self.kernel_note += f"; prefill {str(prefill).removeprefix('torch.')}"
                 logger.info(
                     "LLM alias %s: int8 weights (%s; %d linear layers in %d kernels)%s",
                     alias,

@@ -150,3 +150,5 @@ def test_auto_dtype_is_bfloat16_only_where_the_cpu_computes_it(monkeypatch, flag
     monkeypatch.setattr(kernels, "cpu_flags", lambda: flags)
 
     assert torch_dtype(torch, {"dtype": "auto"}) == getattr(torch, expected)
+    # The generator's prefill_dtype defaults to the same choice.
+    assert torch_dtype(torch, {}, key="prefill_dtype", default="auto") == getattr(torch, expected)

@@ -118,9 +118,17 @@ def test_llm_status_lists_aliases_state_and_usage(fake_models):
 
 def test_llm_status_shows_how_a_loaded_model_computes(use_generator, tiny_gemma3_dir):
     """The runtime line: decoder and kernels of the process's loaded generator."""
+    import torch
+
+    from llm_services.backends.local import torch_dtype
+    from llm_services.kernels import decode_kernels
+
     use_generator(tiny_gemma3_dir, quantization="int8")
+    kernels = decode_kernels(1)  # the process's one instance, as the backend built it
+    prefill = str(torch_dtype(torch, {}, key="prefill_dtype", default="auto"))[len("torch.") :]
     out = StringIO()
     call_command("llm_status", stdout=out)
-    assert "  runtime        llm_services.decoding (native layers); kernels: decode.c, " in (
-        out.getvalue()
-    )
+    assert (
+        "  runtime        llm_services.decoding (native layers); kernels: "
+        f"decode.c ({kernels.isa}), {kernels.threads} threads; prefill {prefill}\n"
+    ) in out.getvalue()

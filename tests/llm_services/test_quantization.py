@@ -108,6 +108,26 @@ def test_native_kernel_matches_the_int8_weights_in_float(rows):
     assert bool(((y - exact).abs() <= rounding_bound(x, scale) + 1e-3).all())
 
 
+def test_bfloat16_prefill_products_round_activations_and_results():
+    """More than 8 rows in bfloat16: the int8 weights are exact in it; the activations and
+    each product's result are rounded to it (8 bits of mantissa), the scale applies after."""
+    linear = linear_layer(64, 300)
+    kernel = _Int8Kernel([linear], decode_kernels(2), torch.bfloat16)
+    q, scale = quantize_per_channel(linear.weight)
+    torch.manual_seed(2)
+    x = torch.randn(20, 64) * 3
+
+    with torch.inference_mode():
+        y = kernel(x)
+        dequantized = nn.functional.linear(x, q.float() * scale[:, None])
+        rounded = torch.mm(x.bfloat16(), q.bfloat16().t()).float() * scale
+
+    assert (kernel.mode, y.shape, y.dtype) == (NATIVE, (20, 300), torch.float32)
+    torch.testing.assert_close(y, rounded + linear.bias, rtol=1e-6, atol=1e-6)
+    bound = (x.abs() * 2**-9) @ (q.float() * scale[:, None]).abs().T + dequantized.abs() * 2**-8
+    assert bool(((y - linear.bias - dequantized).abs() <= bound + 1e-6).all())
+
+
 def test_weight_only_kernel_matches_the_int8_weights_to_bfloat16_precision():
     """Without decode.c: torch's weight-only kernel, bfloat16 inputs, within 1% of float."""
     linear = linear_layer(64, 300)
@@ -232,6 +252,10 @@ def test_int8_generator_streams_what_it_generates(use_generator, tiny_causal_lm_
         (
             {"quantization": "int8", "dtype": "bfloat16"},
             "quantization 'int8' needs dtype 'float32', not 'bfloat16'",
+        ),
+        (
+            {"quantization": "int8", "prefill_dtype": "float16"},
+            "OPTIONS prefill_dtype must be one of auto, float32, bfloat16, not 'float16'",
         ),
     ],
 )
