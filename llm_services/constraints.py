@@ -114,9 +114,11 @@ class TokenTexts:
         self.tokenizer = tokenizer
 
     def writing(self, text: str, *, at_start: bool) -> list[int]:
-        """Tokens whose text starts with (``at_start``) or contains non-ASCII ``text``."""
+        """Tokens whose text starts with (``at_start``) or contains ``text``; only tokens
+        with non-ASCII text are indexed, so an all-ASCII ``text`` finds none."""
+        key = next((char for char in text if not char.isascii()), None)
         found = []
-        for token_id in self.containing.get(text[0], ()):
+        for token_id in self.containing.get(key, ()) if key else ():
             written = self.texts[token_id]
             if written.startswith(text) if at_start else text in written:
                 found.append(token_id)

@@ -236,7 +236,9 @@ class CausalLMGenerator(LocalBackend):
         for phrase in phrases:
             if not phrase or not phrase.strip():
                 continue
-            for spelling in phrase_spellings(phrase):
+            # Non-ASCII phrases are banned by text as well (avoid_text), which indexes only
+            # tokens of non-ASCII text; their own tokenisation covers an ASCII part ("T恤").
+            for spelling in phrase_spellings(phrase) if phrase.isascii() else {phrase}:
                 ids = self.tokenizer(spelling, add_special_tokens=False)["input_ids"]
                 if ids:
                     sequences.add(tuple(ids))
@@ -462,7 +464,7 @@ class CausalLMGenerator(LocalBackend):
             prepared = [
                 replace(
                     prompt,
-                    avoid=self._avoid_ids([p for p in phrases if p.isascii()]),
+                    avoid=self._avoid_ids(phrases),
                     avoid_text=tuple(p for p in phrases if p.strip() and not p.isascii()),
                 )
                 for prompt, phrases in zip(prepared, avoid, strict=True)

@@ -206,3 +206,11 @@ def test_chinese_phrases_are_banned_however_they_are_tokenised():
         )[0, words.pieces.index("色")]
         == 0
     )
+
+
+def test_a_phrase_with_an_ascii_part_is_found_by_its_chinese_part():
+    texts = TokenTexts(CharTokenizer())
+
+    assert texts.writing("T白", at_start=False) == []  # no token writes it whole
+    assert texts.writing("白色", at_start=False) == [2, 7]
+    assert texts.writing("T", at_start=True) == []  # ASCII text is not indexed
