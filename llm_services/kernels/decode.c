@@ -323,20 +323,43 @@ static int checked(const matrix_t *m, int64_t rows) {
     return m->format == FORMAT_F32 && m->k % 8 == 0;
 }
 
+/* Each row of x rounded to int16 with its own scale (|x| max -> 32767), to nearest even as
+ * lrintf does: cvtps_epi32 rounds by the same MXCSR mode, so the vector and scalar forms
+ * give the same integers. */
+static void quantize_rows(const float *x, int16_t *xq, float *xs, int64_t rows, int64_t k) {
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    for (int64_t r = 0; r < rows; r++) {
+        const float *row = x + r * k;
+        int16_t *q = xq + r * k;
+        __m256 most = _mm256_setzero_ps();
+        int64_t i = 0;
+        for (; i + 8 <= k; i += 8)
+            most = _mm256_max_ps(most, _mm256_andnot_ps(sign, _mm256_loadu_ps(row + i)));
+        __m128 half = _mm_max_ps(_mm256_castps256_ps128(most), _mm256_extractf128_ps(most, 1));
+        half = _mm_max_ps(half, _mm_movehl_ps(half, half));
+        half = _mm_max_ss(half, _mm_shuffle_ps(half, half, 1));
+        float top = _mm_cvtss_f32(half);
+        for (; i < k; i++) top = fmaxf(top, fabsf(row[i]));
+        const float s = top > 0.0f ? top / 32767.0f : 1.0f, inv = 1.0f / s;
+        const __m256 scale = _mm256_set1_ps(inv);
+        for (i = 0; i + 16 <= k; i += 16) {
+            const __m256i a = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(row + i), scale));
+            const __m256i b = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(row + i + 8), scale));
+            /* packs works per 128-bit lane: put the four 64-bit quarters back in order. */
+            const __m256i packed = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);
+            _mm256_storeu_si256((__m256i *)(q + i), packed);
+        }
+        for (; i < k; i++) q[i] = (int16_t)lrintf(row[i] * inv);
+        xs[r] = s;
+    }
+}
+
 /* y = x @ W.T (+ bias).  xq/xs: scratch of rows * k int16 and rows floats (int8 only).
  * One call at a time per process (the Python side holds a lock). */
 static void product(const matrix_t *m, const float *x, int16_t *xq, float *xs, float *y,
                     int64_t rows) {
     const int64_t k = m->k;
-    if (m->format == FORMAT_INT8) {
-        for (int64_t r = 0; r < rows; r++) {
-            float top = 0.0f;
-            for (int64_t i = 0; i < k; i++) top = fmaxf(top, fabsf(x[r * k + i]));
-            const float s = top > 0.0f ? top / 32767.0f : 1.0f, inv = 1.0f / s;
-            for (int64_t i = 0; i < k; i++) xq[r * k + i] = (int16_t)lrintf(x[r * k + i] * inv);
-            xs[r] = s;
-        }
-    }
+    if (m->format == FORMAT_INT8) quantize_rows(x, xq, xs, rows, k);
     job_t t = {m, x, xq, xs, y, rows};
     /* Small products stay on the calling thread: handing them over costs more than it saves. */
     const int parts = m->n * k < (1 << 16) ? 1 : pool_threads;
@@ -354,6 +377,11 @@ static void product(const matrix_t *m, const float *x, int16_t *xq, float *xs, f
     }
     run_part(&t, 0, parts);
     while (atomic_load_explicit(&pool_pending, memory_order_acquire) > 0) _mm_pause();
+}
+
+/* The int16 activations the int8 products use (for tests). */
+void quantize_activations(const float *x, int16_t *xq, float *xs, int64_t rows, int64_t k) {
+    quantize_rows(x, xq, xs, rows, k);
 }
 
 /* Returns 0, or -1 for shapes the kernels do not take. */
@@ -375,10 +403,17 @@ typedef struct {
 } layer_t;
 
 static void rms_norm(const float *x, const float *w, float *out, int64_t n, float eps) {
-    float ss = 0.0f;
-    for (int64_t i = 0; i < n; i++) ss += x[i] * x[i];
+    /* Eight partial sums: the compiler keeps a scalar sum in order (no -ffast-math). */
+    __m256 acc = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 v = _mm256_loadu_ps(x + i);
+        acc = _mm256_fmadd_ps(v, v, acc);
+    }
+    float ss = hsum_ps(acc);
+    for (; i < n; i++) ss += x[i] * x[i];
     const float inv = 1.0f / sqrtf(ss / (float)n + eps);
-    for (int64_t i = 0; i < n; i++) out[i] = x[i] * inv * w[i];
+    for (i = 0; i < n; i++) out[i] = x[i] * inv * w[i];
 }
 
 static void norm_rope(float *v, const float *w, const float *cos, const float *sin, int64_t d,
@@ -486,7 +521,13 @@ int gemma3_layer(const layer_t *l, float *x, int64_t rows, float *keys, float *v
                 top = s > top ? s : top;
             }
             float total = 0.0f;
-            for (int64_t j = first; j <= column; j++) {
+            int64_t j = first;
+            for (; j + 8 <= column + 1; j += 8) {
+                const __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(scores + j), _mm256_set1_ps(top)));
+                _mm256_storeu_ps(scores + j, e);
+                total += hsum_ps(e);
+            }
+            for (; j <= column; j++) {
                 scores[j] = expf(scores[j] - top);
                 total += scores[j];
             }

@@ -124,6 +124,32 @@ def test_avx512_vnni_products_are_the_avx2_products_exactly(kernels, tmp_path, m
         assert torch.equal(kernels(x, matrix), avx2(x, matrix))
 
 
+@pytest.mark.parametrize("k", [16, 40, 640])
+def test_activations_round_to_int16_half_to_even_with_one_scale_per_row(kernels, k):
+    """decode.c's vector rounding gives exactly the scalar one (lrintf, nearest even)."""
+    import ctypes
+
+    torch.manual_seed(k)
+    x = torch.randn(3, k) * 5
+    x[1, 2] = -80.0
+    x[2] = 0.0
+    xq, xs = torch.empty(3, k, dtype=torch.int16), torch.empty(3)
+
+    kernels.library.quantize_activations(
+        ctypes.c_void_p(x.data_ptr()),
+        ctypes.c_void_p(xq.data_ptr()),
+        ctypes.c_void_p(xs.data_ptr()),
+        ctypes.c_int64(3),
+        ctypes.c_int64(k),
+    )
+
+    top = x.abs().amax(dim=1)
+    scale = torch.where(top > 0, top / 32767.0, torch.ones(3))
+    assert torch.equal(xs, scale)
+    assert torch.equal(xq, torch.round(x * (1.0 / scale)[:, None]).to(torch.int16))
+    assert int(xq[1, 2]) == -32767
+
+
 @pytest.mark.parametrize("rows", [1, 4, 8])
 def test_float32_products_equal_torch(kernels, rows):
     torch.manual_seed(0)
