@@ -131,7 +131,7 @@ static inline int32_t hsum_epi32(__m256i v) {
                 for (int a = 0; a < J; a++) {                                                 \
                     if (a >= m) break;                                                        \
                     const float *p = w + (j + a) * k + i;                                     \
-                    _mm_prefetch((const char *)(p + J * k), _MM_HINT_T0);                     \
+                    _mm_prefetch((const char *)(p + J * k) + 4096, _MM_HINT_T1);              \
                     __m256 wv = _mm256_loadu_ps(p);                                           \
                     for (int r = 0; r < R; r++) acc[a][r] = _mm256_fmadd_ps(wv, xv[r], acc[a][r]); \
                 }                                                                             \
