@@ -396,17 +396,29 @@ class Gemma3Decoder:
         ]
         rope = self._prepare_native(self.rope_tables(total), batch, total)
         unfinished = torch.ones(batch, dtype=torch.bool)
+        # The rows still decoded (cache, pads and logits hold these, in this order): finished
+        # rows leave the batch, since a step costs about in proportion to its rows.
+        active = torch.arange(batch)
         if streamer is not None:
             streamer.put(ids[:, :width])
         with torch.inference_mode():
             logits = self.forward(ids[:, :width], pads, 0, cache, rope)
             length = width
             while length < total:
-                scores = logits if processors is None else processors(ids[:, :length], logits)
+                if processors is not None:
+                    # Processors keep state per row of the whole batch: they see all of it.
+                    if len(active) < batch:
+                        everyone = logits.new_empty(batch, logits.shape[1])
+                        everyone[active] = logits
+                        logits = processors(ids[:, :length], everyone)[active]
+                    else:
+                        logits = processors(ids[:, :length], logits)
                 if sample:
-                    chosen = torch.multinomial(F.softmax(scores, dim=-1), num_samples=1)[:, 0]
+                    picked = torch.multinomial(F.softmax(logits, dim=-1), num_samples=1)[:, 0]
                 else:
-                    chosen = scores.argmax(dim=-1)
+                    picked = logits.argmax(dim=-1)
+                chosen = torch.full((batch,), pad_id, dtype=torch.long)
+                chosen[active] = picked
                 chosen = torch.where(unfinished, chosen, torch.full_like(chosen, pad_id))
                 ids[:, length] = chosen
                 length += 1
@@ -416,7 +428,13 @@ class Gemma3Decoder:
                     unfinished &= ~torch.tensor(list(stop(ids[:, :length])), dtype=torch.bool)
                 if not bool(unfinished.any()) or length == total:
                     break
-                logits = self.forward(ids[:, length - 1 : length], pads, length - 1, cache, rope)
+                done = int((~unfinished[active]).sum())
+                if done and done >= len(active) // 4:
+                    keep = unfinished[active].nonzero()[:, 0]
+                    active, pads = active[keep], pads[keep]
+                    cache = [(k[keep], v[keep]) for k, v in cache]
+                column = length - 1
+                logits = self.forward(ids[active, column:length], pads, column, cache, rope)
         if streamer is not None:
             streamer.end()
         return ids[:, :length]

@@ -352,3 +352,38 @@ def test_avoided_phrases_are_not_generated(use_generator, tiny_causal_lm_dir):
     assert avoided[1].text == plain[1].text
     with pytest.raises(LLMBadRequest, match="avoid needs one list of phrases per prompt"):
         generator.generate_batch(prompts, max_new_tokens=4, avoid=[["d"]])
+
+
+@pytest.mark.parametrize("native", [False, True], ids=["torch-layers", "native-layers"])
+def test_rows_that_finish_leave_the_batch_without_changing_the_others(
+    int8_model, tokenizer, kernels, native
+):
+    """Rows stopped early are padded from then on; the rows still decoding (now fewer in
+    the batch) make the tokens they make when nobody stops."""
+    decoder = Gemma3Decoder(int8_model, kernels if native else None)
+    ids = [tokenizer(p)["input_ids"] for p in PROMPTS]
+    width = max(len(i) for i in ids)
+    free = decoder.generate(ids, max_new_tokens=10, pad_id=0)
+    stops_after = {0: 2, 2: 3, 3: 3}  # new tokens each row makes; row 1 runs to the end
+
+    def stop(so_far):
+        made = so_far.shape[1] - width
+        return [made >= stops_after.get(row, 99) for row in range(len(ids))]
+
+    seen = []
+
+    def processors(so_far, scores):
+        seen.append(tuple(scores.shape))
+        return scores
+
+    stopped = decoder.generate(ids, max_new_tokens=10, pad_id=0, stop=stop, processors=processors)
+
+    assert stopped.shape == free.shape
+    for row, count in {**stops_after, 1: 10}.items():
+        assert (
+            stopped[row, width : width + count].tolist()
+            == free[row, width : width + count].tolist()
+        )
+        assert stopped[row, width + count :].tolist() == [0] * (10 - count)
+    # Processors always see the whole batch, as transformers' do.
+    assert set(seen) == {(4, int8_model.config.vocab_size)}
