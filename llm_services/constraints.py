@@ -57,18 +57,33 @@ def avoid_processor(avoid: Sequence[Sequence[Sequence[int]]], width: int) -> Any
     """
     import torch
 
-    singles = [sorted({s[0] for s in row if len(s) == 1}) for row in avoid]
-    longer = [[tuple(s) for s in row if len(s) > 1] for row in avoid]
+    singles = []
+    # Per row: the sequences' heads by length, each with the last tokens it must not get, so a
+    # step looks up one tail per length instead of comparing every sequence.
+    heads: list[dict[int, dict[tuple[int, ...], list[int]]]] = []
+    for row in avoid:
+        ones = sorted({s[0] for s in row if len(s) == 1})
+        singles.append(torch.tensor(ones, dtype=torch.long) if ones else None)
+        by_length: dict[int, dict[tuple[int, ...], list[int]]] = {}
+        for sequence in row:
+            if len(sequence) > 1:
+                head = tuple(sequence[:-1])
+                by_length.setdefault(len(head), {}).setdefault(head, []).append(sequence[-1])
+        heads.append(by_length)
+    longest = max((max(h, default=0) for h in heads), default=0)
 
     class AvoidPhrases(_processor_base()):
         def __call__(self, ids: Any, scores: Any) -> Any:
-            generated = ids[:, width:].tolist()
-            for row, tokens in enumerate(generated):
-                banned = list(singles[row])
-                for sequence in longer[row]:
-                    head = list(sequence[:-1])
-                    if len(tokens) >= len(head) and tokens[len(tokens) - len(head) :] == head:
-                        banned.append(sequence[-1])
+            recent = ids[:, max(width, ids.shape[1] - longest) :].tolist()
+            for row, tokens in enumerate(recent):
+                if singles[row] is not None:
+                    scores[row, singles[row]] = float("-inf")
+                banned = [
+                    last
+                    for length, known in heads[row].items()
+                    if len(tokens) >= length
+                    for last in known.get(tuple(tokens[len(tokens) - length :]), ())
+                ]
                 if banned:
                     scores[row, torch.tensor(banned, dtype=torch.long)] = float("-inf")
             return scores
