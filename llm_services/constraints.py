@@ -126,7 +126,20 @@ class TokenTexts:
                 for char in set(text):
                     if not char.isascii():
                         self.containing.setdefault(char, []).append(token_id)
+        self.numeric = {t for t, _ in self.digits} | {
+            t for ids in self.separators.values() for t in ids
+        }
         self.tokenizer = tokenizer
+        self._texts_of: dict[int, str] = {}
+
+    def text_of(self, token_id: int) -> str:
+        """What one token writes (special tokens: nothing), decoded once."""
+        text = self._texts_of.get(token_id)
+        if text is None:
+            text = self._texts_of[token_id] = self.tokenizer.decode(
+                [token_id], skip_special_tokens=True
+            )
+        return text
 
     def writing(self, text: str, *, at_start: bool) -> list[int]:
         """Tokens whose text starts with (``at_start``) or contains ``text``; only tokens
@@ -252,14 +265,21 @@ def number_processor(
             for row in range(ids.shape[0]):
                 if allowed[row] is None:
                     continue
-                begin = max(0, length - _TAIL_TOKENS)
-                tokens = ids[row, begin:length].tolist()
-                tail = tokenizer.decode(tokens, skip_special_tokens=True)
-                start = 0
-                if begin < width:
-                    before = tokenizer.decode(tokens[: width - begin], skip_special_tokens=True)
-                    start = len(before) if tail.startswith(before) else len(tail)
-                state = _stub(tail, start)
+                last = int(ids[row, length - 1])
+                written = vocabulary.text_of(last) if length > width else ""
+                if written and last not in vocabulary.numeric:
+                    # A token without digits that is no lone separator ends any number: what
+                    # may follow depends on its last character alone (no decoding needed).
+                    state = _stub(written, 0)
+                else:
+                    begin = max(0, length - _TAIL_TOKENS)
+                    tokens = ids[row, begin:length].tolist()
+                    tail = tokenizer.decode(tokens, skip_special_tokens=True)
+                    start = 0
+                    if begin < width:
+                        before = tokenizer.decode(tokens[: width - begin], skip_special_tokens=True)
+                        start = len(before) if tail.startswith(before) else len(tail)
+                    state = _stub(tail, start)
                 if state is None:
                     continue
                 if state not in decided[row]:
