@@ -8,8 +8,9 @@ The ``int8`` scheme for causal LMs (``OPTIONS["quantization"] = "int8"``):
   bounds it.
 - Products of up to 8 rows (decoding) run ``llm_services.kernels`` (decode.c): activations
   rounded to int16 per row (relative error ~1e-5), exact integer products, weights streamed
-  at close to memory bandwidth on AVX2. More rows (prefill, teacher forcing) multiply float32
-  weights dequantised a block at a time with torch's float32 kernel. Where decode.c cannot be
+  at close to memory bandwidth. More rows (prefill, teacher forcing) multiply weights
+  dequantised a block at a time with torch's kernel, in float32 or (``prefill_dtype``)
+  bfloat16, in which the int8 values are exact. Where decode.c cannot be
   built, torch's weight-only kernel (``_weight_int8pack_mm``, bfloat16 activations) serves
   (slower: a third of the bandwidth on AVX2).
 - No 8-bit activations anywhere: that is what made ``torch.ao.quantization.quantize_dynamic``
@@ -85,10 +86,10 @@ class _Int8Kernel:
     """
 
     def __init__(
-        self, linears: list[nn.Linear], native: Any = None, many_rows: Any = torch.float32
+        self, linears: list[nn.Linear], native: Any = None, prefill_dtype: Any = torch.float32
     ) -> None:
         self.in_features = linears[0].in_features
-        self.many_rows = many_rows
+        self.prefill_dtype = prefill_dtype
         quantized = [quantize_per_channel(linear.weight) for linear in linears]
         weight = quantized[0][0] if len(quantized) == 1 else torch.cat([q for q, _ in quantized])
         self.weight = weight.contiguous()
@@ -146,7 +147,7 @@ class _Int8Kernel:
     def _dequantized(self, rows: torch.Tensor) -> torch.Tensor:
         y = torch.empty(rows.shape[0], self.out_features)
         step = max(1, _DEQUANTIZE_ELEMENTS // self.in_features)
-        if self.many_rows == torch.bfloat16:
+        if self.prefill_dtype == torch.bfloat16:
             # int8 values are exact in bfloat16: the activations and each product's result
             # are rounded to it (torch's CPU kernel accumulates in float32 but returns
             # bfloat16), the scales apply in float32.

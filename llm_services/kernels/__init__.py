@@ -37,8 +37,12 @@ SPIN_NS = 200_000
 FLAGS = ("-O3", "-mavx2", "-mfma", "-shared", "-fPIC", "-pthread")
 # Where the CPU has them, the int8 products use AVX-512 VNNI (decode.c says how).  The flags
 # are part of the library's name, so a cache folder copied to another CPU builds its own.
-AVX512_VNNI = {"avx512f": "-mavx512f", "avx512bw": "-mavx512bw", "avx512vl": "-mavx512vl"}
-AVX512_VNNI["avx512_vnni"] = "-mavx512vnni"
+AVX512_VNNI = {
+    "avx512f": "-mavx512f",
+    "avx512bw": "-mavx512bw",
+    "avx512vl": "-mavx512vl",
+    "avx512_vnni": "-mavx512vnni",
+}
 
 
 def compile_flags(flags: set[str] | None = None) -> tuple[str, ...]:
