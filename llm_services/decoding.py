@@ -116,7 +116,7 @@ def _rotate_half(x: torch.Tensor) -> torch.Tensor:
 class Gemma3Decoder:
     """Greedy or sampled generation for a loaded ``Gemma3ForCausalLM`` (float32 or int8).
 
-    With ``kernels`` (``llm_services.kernels.DecodeKernels``), decode steps of up to 8 rows
+    With ``kernels`` (``llm_services.kernels.NativeKernels``), decode steps of up to 8 rows
     run each layer in one native call; prefill (many columns at once) runs on torch.
     """
 

@@ -295,7 +295,7 @@ def quantize_causal_lm(
 ) -> QuantizationReport:
     """Replace ``model``'s float32 linear layers and input embedding with int8 ones, in place.
 
-    With ``native`` (``llm_services.kernels.DecodeKernels``), every layer whose input size it
+    With ``native`` (``llm_services.kernels.NativeKernels``), every layer whose input size it
     takes runs it for up to 8 rows and torch's kernel on dequantised weights for more, in
     ``prefill_dtype`` (float32 or bfloat16); without, torch's weight-only kernel (or
     dequantised products when the input size is not a multiple of 16).

@@ -168,13 +168,13 @@ class CausalLMGenerator(LocalBackend):
 
     def _native_kernels(self, options: dict[str, Any]) -> Any:
         from llm_services.backends.local import threads_in_use
-        from llm_services.kernels import KernelUnavailable, decode_kernels
+        from llm_services.kernels import KernelUnavailable, native_kernels
 
         self.kernel_note = "off (OPTIONS native_kernels)"
         if not options.get("native_kernels", True):
             return None
         try:
-            kernels = decode_kernels(threads_in_use() or 1)
+            kernels = native_kernels(threads_in_use() or 1)
         except KernelUnavailable as exc:
             self.kernel_note = f"unavailable ({exc}); torch kernels serve, slower"
             logger.warning("LLM alias %s: native decode kernels %s", self.alias, self.kernel_note)

@@ -1,4 +1,4 @@
-"""Native kernels for decoding on the CPU, compiled on first use with the system C compiler.
+"""Native kernels for the CPU, compiled on first use with the system C compiler.
 
 ``decode.c`` multiplies 1-8 activation rows by an int8 (one scale per output channel) or
 float32 weight matrix: the products of single-stream and small-batch decoding, which read
@@ -6,6 +6,10 @@ every weight once per token and are bound by memory bandwidth; torch's own weigh
 kernel streams them at a third of the bandwidth on AVX2 CPUs (docs/benchmarks.md). It also
 runs a whole Gemma 3 decoder layer for one new token per row, so a decode step costs 18
 calls instead of hundreds of small torch ops (``llm_services.decoding``).
+
+``encode.c`` has the work of a BERT-style encoder layer between its matrix products
+(attention within packed sequences, add + layer norm) for ``llm_services.encoding``,
+whose products run in torch (oneDNN: AMX where the CPU has it).
 
 The shared library is built once per source version into ``<LLM_MODEL_DIR>/kernels/`` (or
 ``LLM_KERNEL_DIR``) and loaded with ctypes: no torch headers, a one-second compile. A machine
@@ -26,7 +30,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-SOURCE = Path(__file__).with_name("decode.c")
+SOURCES = (Path(__file__).with_name("decode.c"), Path(__file__).with_name("encode.c"))
 FORMAT_F32, FORMAT_INT8 = 0, 1
 MAX_ROWS = 8
 MAX_K = 4096
@@ -82,8 +86,8 @@ def kernel_dir() -> Path:
 
 
 def build(folder: Path | None = None, flags: tuple[str, ...] | None = None) -> Path:
-    """The compiled library for this source, built into ``folder`` if it is not there yet."""
-    source = SOURCE.read_bytes()
+    """The compiled library for these sources, built into ``folder`` if it is not there yet."""
+    source = b"".join(path.read_bytes() for path in SOURCES)
     flags = flags or compile_flags()
     digest = hashlib.sha256(source + " ".join(flags).encode()).hexdigest()[:16]
     folder = folder or kernel_dir()
@@ -99,7 +103,7 @@ def build(folder: Path | None = None, flags: tuple[str, ...] | None = None) -> P
     os.close(handle)
     try:
         done = subprocess.run(  # noqa: S603 - our own source, the compiler found on PATH
-            [compiler, *flags, str(SOURCE), "-o", partial, "-lm"],
+            [compiler, *flags, *map(str, SOURCES), "-o", partial, "-lm"],
             capture_output=True,
             text=True,
             timeout=120,
@@ -190,8 +194,43 @@ class Layer(ctypes.Structure):
     ]
 
 
-class DecodeKernels:
-    """ctypes front of decode.c: products of 1-8 rows, and a whole Gemma 3 decoder layer.
+class Attention(ctypes.Structure):
+    """encode.c's attention_t."""
+
+    _fields_ = [
+        ("qkv", ctypes.c_void_p),
+        ("out", ctypes.c_void_p),
+        ("starts", ctypes.c_void_p),
+        *[(name, ctypes.c_int64) for name in ("batch", "longest", "heads", "head_dim")],
+        ("scale", ctypes.c_float),
+        ("bf16", ctypes.c_int),
+    ]
+
+
+class Norm(ctypes.Structure):
+    """encode.c's norm_t."""
+
+    _fields_ = [
+        *[(name, ctypes.c_void_p) for name in ("x", "h", "w", "b")],
+        ("rows", ctypes.c_int64),
+        ("n", ctypes.c_int64),
+        ("eps", ctypes.c_float),
+        ("bf16", ctypes.c_int),
+    ]
+
+
+def _storage(tensor: Any) -> int:
+    """1 for a contiguous bfloat16 tensor, 0 for float32; ValueError for anything else."""
+    import torch
+
+    if tensor.dtype not in (torch.float32, torch.bfloat16) or not tensor.is_contiguous():
+        raise ValueError(f"encode.c takes contiguous float32 or bfloat16, not {tensor.dtype}")
+    return int(tensor.dtype == torch.bfloat16)
+
+
+class NativeKernels:
+    """ctypes front of decode.c and encode.c: products of 1-8 rows, a whole Gemma 3 decoder
+    layer, and an encoder layer's attention and add + layer norm.
 
     int8 products round each activation row to int16 with its own scale inside the kernel
     (relative error about 1e-5 of the row's largest value); float32 products are plain FMA.
@@ -227,6 +266,12 @@ class DecodeKernels:
         ]
         library.gemma3_layer.restype = ctypes.c_int
         library.decode_isa.restype = ctypes.c_char_p
+        for name, struct in (
+            ("encoder_attention", Attention),
+            ("add_layer_norm", Norm),
+        ):
+            getattr(library, name).argtypes = [ctypes.POINTER(struct)]
+            getattr(library, name).restype = ctypes.c_int
         self.isa = library.decode_isa().decode()
         self.threads = library.decode_init(threads, SPIN_NS)
         self.path = path
@@ -266,19 +311,86 @@ class DecodeKernels:
             raise ValueError(f"the kernel refused {tuple(x.shape)} x ({matrix.n}, {matrix.k})")
         return y
 
+    def _encode_call(self, name: str, struct: ctypes.Structure) -> None:
+        with self.lock:
+            status = getattr(self.library, name)(ctypes.byref(struct))
+        if status != 0:
+            raise ValueError(f"encode.c's {name} refused these shapes")
 
-_instance: DecodeKernels | None = None
+    def attention(self, qkv: Any, starts: Any, heads: int, scale: float) -> Any:
+        """Bidirectional attention within each of the sequences packed in ``qkv``.
+
+        qkv: (tokens, 3 * heads * head_dim), the query, key and value projections side by
+        side, the sequences' tokens one after another; starts: (sequences + 1,) int64 offsets,
+        0 first and tokens last. Returns (tokens, heads * head_dim) in qkv's dtype.
+        """
+        import torch
+
+        tokens, width = qkv.shape
+        if (
+            width % (3 * heads)
+            or starts.dtype != torch.int64
+            or starts.dim() != 1
+            or len(starts) < 2
+            or int(starts[-1]) != tokens
+        ):
+            raise ValueError("attention takes (tokens, 3 * heads * head_dim) and int64 offsets")
+        bf16 = _storage(qkv)
+        out = torch.empty(tokens, width // 3, dtype=qkv.dtype)
+        starts = starts.contiguous()
+        longest = int((starts[1:] - starts[:-1]).max())
+        struct = Attention(
+            qkv.data_ptr(),
+            out.data_ptr(),
+            starts.data_ptr(),
+            len(starts) - 1,
+            longest,
+            heads,
+            width // (3 * heads),
+            scale,
+            bf16,
+        )
+        self._encode_call("encoder_attention", struct)
+        return out
+
+    def add_layer_norm(self, x: Any, h: Any, weight: Any, bias: Any, eps: float) -> Any:
+        """``x = layer_norm(x + h) * weight + bias`` over the last dimension, in place
+        (``h`` may be None); weight and bias float32."""
+        import torch
+
+        bf16 = _storage(x)
+        n = x.shape[-1]
+        if h is not None and (h.shape != x.shape or _storage(h) != bf16):
+            raise ValueError("add_layer_norm: x and h differ in shape or dtype")
+        for vector in (weight, bias):
+            if vector.dtype != torch.float32 or vector.shape != (n,) or not vector.is_contiguous():
+                raise ValueError("add_layer_norm: weight and bias are float32 vectors of x's width")
+        struct = Norm(
+            x.data_ptr(),
+            None if h is None else h.data_ptr(),
+            weight.data_ptr(),
+            bias.data_ptr(),
+            x.numel() // n,
+            n,
+            eps,
+            bf16,
+        )
+        self._encode_call("add_layer_norm", struct)
+        return x
+
+
+_instance: NativeKernels | None = None
 _instance_error: str | None = None
 _instance_lock = threading.Lock()
 
 
-def decode_kernels(threads: int) -> DecodeKernels:
+def native_kernels(threads: int) -> NativeKernels:
     """The process's kernel (built and started once), or KernelUnavailable with the reason."""
     global _instance, _instance_error
     with _instance_lock:
         if _instance is None and _instance_error is None:
             try:
-                _instance = DecodeKernels(threads)
+                _instance = NativeKernels(threads)
             except (KernelUnavailable, OSError, subprocess.SubprocessError) as exc:
                 _instance_error = str(exc)
         if _instance is None:

@@ -228,7 +228,11 @@ static int64_t pool_spin_ns = 200000; /* how long a helper spins after a call be
 static atomic_int pool_generation;
 static atomic_int pool_pending;
 static atomic_int pool_sleepers;
-static job_t pool_job;
+/* The pool runs one task at a time: task(arg, part, parts) on every part. */
+typedef void (*task_t)(const void *arg, int part, int parts);
+static task_t pool_task;
+static const void *pool_arg;
+static int64_t pool_spin_after; /* this task's spin time (pool_spin_ns, or 0: sleep at once) */
 
 static int64_t now_ns(void) {
     struct timespec ts;
@@ -272,7 +276,7 @@ static void *helper(void *arg) {
     const int part = (int)(intptr_t)arg;
     int seen = atomic_load(&pool_generation);
     for (;;) {
-        const int64_t until = now_ns() + pool_spin_ns;
+        const int64_t until = now_ns() + pool_spin_after;
         while (atomic_load_explicit(&pool_generation, memory_order_acquire) == seen) {
             _mm_pause();
             if (now_ns() > until) {
@@ -286,7 +290,7 @@ static void *helper(void *arg) {
             }
         }
         seen = atomic_load(&pool_generation);
-        run_part(&pool_job, part, pool_threads);
+        pool_task(pool_arg, part, pool_threads);
         atomic_fetch_sub_explicit(&pool_pending, 1, memory_order_release);
     }
     return 0;
@@ -315,6 +319,33 @@ int decode_init(int threads, int64_t spin_ns) {
     const int result = pool_threads;
     pthread_mutex_unlock(&pool_lock);
     return result;
+}
+
+/* Runs task(arg, part, parts) for parts 0..pool_threads-1 on the caller and the helpers and
+ * returns when all are done.  Helpers spin `spin_ns` afterwards before they sleep: decode
+ * calls come microseconds apart, but a spinning helper takes a core from torch's own
+ * threads, so work between torch's products (the encoder's) lets them sleep at once. */
+void pool_run(task_t task, const void *arg, int64_t spin_ns) {
+    if (pool_threads == 1) {
+        task(arg, 0, 1);
+        return;
+    }
+    pool_task = task;
+    pool_arg = arg;
+    pool_spin_after = spin_ns;
+    atomic_store(&pool_pending, pool_threads - 1);
+    atomic_fetch_add_explicit(&pool_generation, 1, memory_order_release);
+    if (atomic_load(&pool_sleepers) > 0) {
+        pthread_mutex_lock(&pool_lock);
+        pthread_cond_broadcast(&pool_wake);
+        pthread_mutex_unlock(&pool_lock);
+    }
+    task(arg, 0, pool_threads);
+    while (atomic_load_explicit(&pool_pending, memory_order_acquire) > 0) _mm_pause();
+}
+
+static void product_part(const void *arg, int part, int parts) {
+    run_part((const job_t *)arg, part, parts);
 }
 
 static int checked(const matrix_t *m, int64_t rows) {
@@ -367,16 +398,7 @@ static void product(const matrix_t *m, const float *x, int16_t *xq, float *xs, f
         run_part(&t, 0, 1);
         return;
     }
-    pool_job = t;
-    atomic_store(&pool_pending, parts - 1);
-    atomic_fetch_add_explicit(&pool_generation, 1, memory_order_release);
-    if (atomic_load(&pool_sleepers) > 0) {
-        pthread_mutex_lock(&pool_lock);
-        pthread_cond_broadcast(&pool_wake);
-        pthread_mutex_unlock(&pool_lock);
-    }
-    run_part(&t, 0, parts);
-    while (atomic_load_explicit(&pool_pending, memory_order_acquire) > 0) _mm_pause();
+    pool_run(product_part, &t, pool_spin_ns);
 }
 
 /* The int16 activations the int8 products use (for tests). */

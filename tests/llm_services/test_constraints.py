@@ -17,7 +17,7 @@ from llm_services.constraints import (
     text_phrase_processor,
 )
 from llm_services.decoding import Gemma3Decoder
-from llm_services.kernels import decode_kernels
+from llm_services.kernels import native_kernels
 
 
 class WordTokenizer:
@@ -118,7 +118,7 @@ class PreferDigits(LogitsProcessor):
 def test_the_gemma_loop_states_only_allowed_numbers(tiny_gemma3_dir):
     tokenizer = AutoTokenizer.from_pretrained(tiny_gemma3_dir)
     model = AutoModelForCausalLM.from_pretrained(tiny_gemma3_dir, dtype=torch.float32).eval()
-    decoder = Gemma3Decoder(copy.deepcopy(model), decode_kernels(2))
+    decoder = Gemma3Decoder(copy.deepcopy(model), native_kernels(2))
     vocabulary = TokenTexts(tokenizer)
     prompt = tokenizer("it costs ten dollars, ")["input_ids"]
 

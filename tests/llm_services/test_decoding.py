@@ -12,12 +12,12 @@ from llm_services.constraints import avoid_processor
 from llm_services.decoding import Gemma3Decoder, unsupported_reason
 from llm_services.kernels import (
     FLAGS,
-    DecodeKernels,
+    NativeKernels,
     KernelUnavailable,
     Matrix,
     build,
     compile_flags,
-    decode_kernels,
+    native_kernels,
 )
 from llm_services.quantization import NATIVE, Int8Linear, quantize_causal_lm, quantize_per_channel
 
@@ -32,7 +32,7 @@ PROMPTS = [
 
 @pytest.fixture(scope="module")
 def kernels():
-    return decode_kernels(2)
+    return native_kernels(2)
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,7 @@ def test_avx512_vnni_products_are_the_avx2_products_exactly(kernels, tmp_path, m
     """Both kernels sum the same integer products: the results agree to the bit."""
     monkeypatch.setattr("llm_services.kernels.compile_flags", lambda: FLAGS)
     monkeypatch.setenv("LLM_KERNEL_DIR", str(tmp_path))
-    avx2 = DecodeKernels(2)
+    avx2 = NativeKernels(2)
     torch.manual_seed(3)
     q, scale = quantize_per_channel(torch.randn(96, 80))
     matrix = Matrix.of(q, scale, torch.randn(96))

@@ -121,10 +121,10 @@ def test_llm_status_shows_how_a_loaded_model_computes(use_generator, tiny_gemma3
     import torch
 
     from llm_services.backends.local import torch_dtype
-    from llm_services.kernels import decode_kernels
+    from llm_services.kernels import native_kernels
 
     use_generator(tiny_gemma3_dir, quantization="int8")
-    kernels = decode_kernels(1)  # the process's one instance, as the backend built it
+    kernels = native_kernels(1)  # the process's one instance, as the backend built it
     prefill = str(torch_dtype(torch, {}, key="prefill_dtype", default="auto"))[len("torch.") :]
     out = StringIO()
     call_command("llm_status", stdout=out)

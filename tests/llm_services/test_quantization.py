@@ -8,7 +8,7 @@ from transformers import AutoModelForCausalLM
 
 from llm_services import LLMUnavailable
 from llm_services.backends.local_embed import SentenceTransformerEmbedder
-from llm_services.kernels import decode_kernels
+from llm_services.kernels import native_kernels
 from llm_services.quantization import (
     DEQUANTIZED,
     NATIVE,
@@ -66,7 +66,7 @@ def tiny_models(tiny_causal_lm_dir):
     """The tiny random Llama in float32 and an int8 copy of it on the native kernels."""
     reference = AutoModelForCausalLM.from_pretrained(tiny_causal_lm_dir, dtype=torch.float32)
     quantized = copy.deepcopy(reference)
-    report = quantize_causal_lm(quantized, native=decode_kernels(2))
+    report = quantize_causal_lm(quantized, native=native_kernels(2))
     return reference.eval(), quantized.eval(), report
 
 
@@ -92,7 +92,7 @@ def test_per_channel_quantisation_is_int8_within_half_a_step():
 def test_native_kernel_matches_the_int8_weights_in_float(rows):
     """Up to 8 rows on decode.c, more on dequantised float32 weights: both within 1e-4."""
     linear = linear_layer(64, 300)
-    kernel = _Int8Kernel([linear], decode_kernels(2))
+    kernel = _Int8Kernel([linear], native_kernels(2))
     q, scale = quantize_per_channel(linear.weight)
     torch.manual_seed(1)
     x = torch.randn(rows, 64) * 3
@@ -112,7 +112,7 @@ def test_bfloat16_prefill_products_round_activations_and_results():
     """More than 8 rows in bfloat16: the int8 weights are exact in it; the activations and
     each product's result are rounded to it (8 bits of mantissa), the scale applies after."""
     linear = linear_layer(64, 300)
-    kernel = _Int8Kernel([linear], decode_kernels(2), torch.bfloat16)
+    kernel = _Int8Kernel([linear], native_kernels(2), torch.bfloat16)
     q, scale = quantize_per_channel(linear.weight)
     torch.manual_seed(2)
     x = torch.randn(20, 64) * 3
@@ -146,7 +146,7 @@ def test_weight_only_kernel_matches_the_int8_weights_to_bfloat16_precision():
 def test_unaligned_input_sizes_use_dequantised_products():
     """Neither kernel takes inputs that are not a multiple of 16: float32 on int8 weights."""
     linear = linear_layer(40, 8)
-    kernel = _Int8Kernel([linear], decode_kernels(2))
+    kernel = _Int8Kernel([linear], native_kernels(2))
     q, scale = quantize_per_channel(linear.weight)
     x = torch.randn(2, 40)
 

@@ -1,0 +1,296 @@
+/* Encoder kernels: the work of a BERT-style encoder layer between its matrix products.
+ *
+ * llm_services/encoding.py runs the products in torch (oneDNN: AMX or AVX-512 BF16 where the
+ * CPU has them) and these between them, on decode.c's thread pool:
+ *   encoder_attention:  softmax(q k^T * scale) v per sequence and head, the sequences'
+ *                       tokens packed one after another (no padding).
+ *   add_layer_norm:     x = LayerNorm(x + h) * w + b, row by row.
+ * Tensors are float32 or bfloat16 (`bf16`), row-major; all arithmetic is float32, bfloat16
+ * results are rounded to nearest even as torch rounds them.
+ *
+ * Why: at the shapes of shop text (about 44 tokens, 12 heads of 32) torch's CPU attention
+ * runs at a few percent of the products' speed (3.6 ms of a 32-text batch's 12 ms per layer
+ * on a 2-core AMX machine; docs/benchmarks.md), and its bfloat16 layer norm is twice as
+ * slow as this one.
+ * Attention here handles 8 queries at a time against keys transposed into float32, so every
+ * step has 8 independent FMA chains and no horizontal sums.
+ */
+#include <immintrin.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef void (*task_t)(const void *arg, int part, int parts);
+void pool_run(task_t task, const void *arg, int64_t spin_ns);
+
+#ifdef __AVX512F__
+#define W 16
+typedef __m512 vec;
+#define vload _mm512_loadu_ps
+#define vstore _mm512_storeu_ps
+#define vset1 _mm512_set1_ps
+#define vzero _mm512_setzero_ps
+#define vfma _mm512_fmadd_ps
+#define vfnma _mm512_fnmadd_ps
+#define vmul _mm512_mul_ps
+#define vadd _mm512_add_ps
+#define vsub _mm512_sub_ps
+#define vmax _mm512_max_ps
+#define vmin _mm512_min_ps
+static inline float vsum(vec v) { return _mm512_reduce_add_ps(v); }
+static inline float vmaxr(vec v) { return _mm512_reduce_max_ps(v); }
+static inline vec vround(vec v) {
+    return _mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+static inline vec vpow2i(vec n) { /* 2^n for integral n */
+    return _mm512_castsi512_ps(
+        _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23));
+}
+#else
+#define W 8
+typedef __m256 vec;
+#define vload _mm256_loadu_ps
+#define vstore _mm256_storeu_ps
+#define vset1 _mm256_set1_ps
+#define vzero _mm256_setzero_ps
+#define vfma _mm256_fmadd_ps
+#define vfnma _mm256_fnmadd_ps
+#define vmul _mm256_mul_ps
+#define vadd _mm256_add_ps
+#define vsub _mm256_sub_ps
+#define vmax _mm256_max_ps
+#define vmin _mm256_min_ps
+static inline float vsum(vec v) {
+    __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
+    lo = _mm_add_ps(lo, hi);
+    lo = _mm_hadd_ps(lo, lo);
+    lo = _mm_hadd_ps(lo, lo);
+    return _mm_cvtss_f32(lo);
+}
+static inline float vmaxr(vec v) {
+    __m128 lo = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    lo = _mm_max_ps(lo, _mm_movehl_ps(lo, lo));
+    lo = _mm_max_ss(lo, _mm_shuffle_ps(lo, lo, 1));
+    return _mm_cvtss_f32(lo);
+}
+static inline vec vround(vec v) {
+    return _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+static inline vec vpow2i(vec n) {
+    return _mm256_castsi256_ps(
+        _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23));
+}
+#endif
+
+/* exp: Cephes' polynomial after range reduction by ln 2 (relative error ~2e-7), as decode.c. */
+static inline vec vexp(vec x) {
+    x = vmin(vmax(x, vset1(-87.3f)), vset1(88.3f));
+    const vec fx = vround(vmul(x, vset1(1.44269504088896341f)));
+    x = vfnma(fx, vset1(0.693359375f), x);
+    x = vfnma(fx, vset1(-2.12194440e-4f), x);
+    vec y = vset1(1.9875691500e-4f);
+    y = vfma(y, x, vset1(1.3981999507e-3f));
+    y = vfma(y, x, vset1(8.3334519073e-3f));
+    y = vfma(y, x, vset1(4.1665795894e-2f));
+    y = vfma(y, x, vset1(1.6666665459e-1f));
+    y = vfma(y, x, vset1(5.0000001201e-1f));
+    y = vfma(y, vmul(x, x), vadd(x, vset1(1.0f)));
+    return vmul(y, vpow2i(fx));
+}
+
+/* -- float32 <-> storage ------------------------------------------------------------------- */
+
+static inline float bf16_to_f32(uint16_t v) {
+    const uint32_t u = (uint32_t)v << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static inline uint16_t f32_to_bf16(float f) {
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    if ((u & 0x7fffffff) > 0x7f800000) return (uint16_t)((u >> 16) | 0x40); /* quiet NaN */
+    return (uint16_t)((u + 0x7fff + ((u >> 16) & 1)) >> 16);
+}
+
+/* n values of a float32 or bfloat16 row (at element `offset`) into float32 `out`.  Vector
+ * copies, not memcpy: rows are a head's 32-64 values, and a call costs more than the copy. */
+static inline void load_row(const void *src, int64_t offset, float *out, int64_t n, int bf16) {
+    int64_t i = 0;
+    if (bf16) {
+        const uint16_t *p = (const uint16_t *)src + offset;
+        for (; i < n; i++) out[i] = bf16_to_f32(p[i]);
+    } else {
+        const float *p = (const float *)src + offset;
+        for (; i + W <= n; i += W) vstore(out + i, vload(p + i));
+        for (; i < n; i++) out[i] = p[i];
+    }
+}
+
+static inline void store_row(void *dst, int64_t offset, const float *in, int64_t n, int bf16) {
+    int64_t i = 0;
+    if (bf16) {
+        uint16_t *p = (uint16_t *)dst + offset;
+        for (; i < n; i++) p[i] = f32_to_bf16(in[i]);
+    } else {
+        float *p = (float *)dst + offset;
+        for (; i + W <= n; i += W) vstore(p + i, vload(in + i));
+        for (; i < n; i++) p[i] = in[i];
+    }
+}
+
+/* -- attention -------------------------------------------------------------------------------- */
+
+#define QB 8 /* queries at a time */
+
+typedef struct {
+    const void *qkv;       /* (tokens, 3 * heads * head_dim): q | k | v */
+    void *out;             /* (tokens, heads * head_dim) */
+    const int64_t *starts; /* (batch + 1,): sequence b is tokens starts[b] .. starts[b+1]-1 */
+    int64_t batch, longest, heads, head_dim; /* longest: the longest sequence's length */
+    float scale;
+    int bf16;
+} attention_t;
+
+static void attention_part(const void *arg, int part, int parts) {
+    const attention_t *a = (const attention_t *)arg;
+    const int64_t D = a->head_dim, HD = a->heads * D, stride = 3 * HD;
+    const int64_t padded = (a->longest + W - 1) / W * W;
+    const int64_t tasks = a->batch * a->heads;
+    const int64_t t0 = tasks * part / parts, t1 = tasks * (part + 1) / parts;
+    if (t0 >= t1) return;
+    /* keys transposed (D, padded), values (longest, D), a block of queries and their scores. */
+    float *kt = malloc(sizeof(float) * (size_t)(D * padded + a->longest * D + QB * D + QB * padded + D));
+    if (!kt) abort();
+    float *v = kt + D * padded, *q = v + a->longest * D, *s = q + QB * D, *row = s + QB * padded;
+    for (int64_t t = t0; t < t1; t++) {
+        const int64_t b = t / a->heads, h = t % a->heads, base = a->starts[b];
+        const int64_t n = a->starts[b + 1] - base, np = (n + W - 1) / W * W;
+        for (int64_t j = 0; j < n; j++) {
+            load_row(a->qkv, (base + j) * stride + HD + h * D, row, D, a->bf16);
+            for (int64_t d = 0; d < D; d++) kt[d * np + j] = row[d];
+            load_row(a->qkv, (base + j) * stride + 2 * HD + h * D, v + j * D, D, a->bf16);
+        }
+        for (int64_t d = 0; d < D; d++)
+            for (int64_t j = n; j < np; j++) kt[d * np + j] = 0.0f;
+        for (int64_t i0 = 0; i0 < n; i0 += QB) {
+            const int64_t m = n - i0 < QB ? n - i0 : QB;
+            for (int64_t r = 0; r < QB; r++) {
+                if (r < m) {
+                    load_row(a->qkv, (base + i0 + r) * stride + h * D, q + r * D, D, a->bf16);
+                    for (int64_t d = 0; d < D; d++) q[r * D + d] *= a->scale;
+                } else {
+                    memset(q + r * D, 0, sizeof(float) * (size_t)D);
+                }
+            }
+            for (int64_t j = 0; j < np; j += W) {
+                vec acc[QB];
+                for (int r = 0; r < QB; r++) acc[r] = vzero();
+                for (int64_t d = 0; d < D; d++) {
+                    const vec k = vload(kt + d * np + j);
+                    for (int r = 0; r < QB; r++) acc[r] = vfma(vset1(q[r * D + d]), k, acc[r]);
+                }
+                for (int r = 0; r < QB; r++) vstore(s + r * np + j, acc[r]);
+            }
+            /* Unnormalised probabilities; the outputs are divided by their sums instead. */
+            float inv[QB];
+            for (int64_t r = 0; r < QB; r++) {
+                float *sr = s + r * np;
+                for (int64_t j = n; j < np; j++) sr[j] = -INFINITY;
+                vec top = vload(sr);
+                for (int64_t j = W; j < np; j += W) top = vmax(top, vload(sr + j));
+                const vec peak = vset1(vmaxr(top));
+                vec total = vzero();
+                for (int64_t j = 0; j < np; j += W) {
+                    const vec e = vexp(vsub(vload(sr + j), peak));
+                    vstore(sr + j, e);
+                    total = vadd(total, e);
+                }
+                /* Masked keys add exp(-87.3) each to a total >= 1: nothing in float32. */
+                for (int64_t j = n; j < np; j++) sr[j] = 0.0f;
+                inv[r] = 1.0f / vsum(total);
+            }
+            for (int64_t d = 0; d < D; d += W) {
+                vec acc[QB];
+                for (int r = 0; r < QB; r++) acc[r] = vzero();
+                for (int64_t j = 0; j < n; j++) {
+                    const vec vv = vload(v + j * D + d);
+                    for (int r = 0; r < QB; r++) acc[r] = vfma(vset1(s[r * np + j]), vv, acc[r]);
+                }
+                for (int r = 0; r < QB; r++) vstore(q + r * D + d, vmul(acc[r], vset1(inv[r])));
+            }
+            for (int64_t r = 0; r < m; r++)
+                store_row(a->out, (base + i0 + r) * HD + h * D, q + r * D, D, a->bf16);
+        }
+    }
+    free(kt);
+}
+
+/* Returns 0, or -1 for shapes it does not take (head_dim a multiple of the vector width). */
+int encoder_attention(const attention_t *a) {
+    if (a->batch < 1 || a->heads < 1 || a->head_dim < W || a->head_dim % W || a->starts[0] != 0)
+        return -1;
+    for (int64_t b = 0; b < a->batch; b++) {
+        const int64_t n = a->starts[b + 1] - a->starts[b];
+        if (n < 1 || n > a->longest) return -1;
+    }
+    pool_run(attention_part, a, 0);
+    return 0;
+}
+
+/* -- layer norm ---------------------------------------------------------------------- */
+
+typedef struct {
+    void *x;        /* (rows, n), updated in place */
+    const void *h;  /* (rows, n) added first, or NULL */
+    const float *w, *b;
+    int64_t rows, n;
+    float eps;
+    int bf16;
+} norm_t;
+
+static void norm_part(const void *arg, int part, int parts) {
+    const norm_t *a = (const norm_t *)arg;
+    const int64_t r0 = a->rows * part / parts, r1 = a->rows * (part + 1) / parts, n = a->n;
+    if (r0 >= r1) return;
+    float *x = malloc(sizeof(float) * (size_t)(2 * n));
+    if (!x) abort();
+    float *h = x + n;
+    for (int64_t r = r0; r < r1; r++) {
+        load_row(a->x, r * n, x, n, a->bf16);
+        if (a->h) {
+            load_row(a->h, r * n, h, n, a->bf16);
+            for (int64_t i = 0; i < n; i++) x[i] += h[i];
+        }
+        /* Two passes, mean then squared deviations, as torch's layer norm; W partial sums. */
+        vec sum = vzero();
+        int64_t i = 0;
+        for (; i + W <= n; i += W) sum = vadd(sum, vload(x + i));
+        float mean = vsum(sum);
+        for (; i < n; i++) mean += x[i];
+        mean /= (float)n;
+        const vec mv = vset1(mean);
+        sum = vzero();
+        for (i = 0; i + W <= n; i += W) {
+            const vec dv = vsub(vload(x + i), mv);
+            sum = vfma(dv, dv, sum);
+        }
+        float var = vsum(sum);
+        for (; i < n; i++) var += (x[i] - mean) * (x[i] - mean);
+        const float inv = 1.0f / sqrtf(var / (float)n + a->eps);
+        const vec iv = vset1(inv);
+        for (i = 0; i + W <= n; i += W)
+            vstore(x + i, vfma(vmul(vsub(vload(x + i), mv), iv), vload(a->w + i), vload(a->b + i)));
+        for (; i < n; i++) x[i] = (x[i] - mean) * inv * a->w[i] + a->b[i];
+        store_row(a->x, r * n, x, n, a->bf16);
+    }
+    free(x);
+}
+
+int add_layer_norm(const norm_t *a) {
+    if (a->rows < 1 || a->n < 1) return -1;
+    pool_run(norm_part, a, 0);
+    return 0;
+}
