@@ -159,7 +159,7 @@ class LeanEncoder:
         for layer in self.layers:
             context = kernels.attention(layer.qkv(x), starts, self.heads, self.scale)
             kernels.add_layer_norm(x, layer.o(context), *layer.norm1)
-            h = F.gelu(layer.up(x))
+            h = kernels.gelu(layer.up(x))
             kernels.add_layer_norm(x, layer.down(h), *layer.norm2)
         if self.pooling == "cls":
             return x[starts[:-1]].float()

@@ -8,7 +8,7 @@ runs a whole Gemma 3 decoder layer for one new token per row, so a decode step c
 calls instead of hundreds of small torch ops (``llm_services.decoding``).
 
 ``encode.c`` has the work of a BERT-style encoder layer between its matrix products
-(attention within packed sequences, add + layer norm) for ``llm_services.encoding``,
+(attention within packed sequences, add + layer norm, gelu) for ``llm_services.encoding``,
 whose products run in torch (oneDNN: AMX where the CPU has it).
 
 The shared library is built once per source version into ``<LLM_MODEL_DIR>/kernels/`` (or
@@ -219,6 +219,12 @@ class Norm(ctypes.Structure):
     ]
 
 
+class Gelu(ctypes.Structure):
+    """encode.c's gelu_t."""
+
+    _fields_ = [("x", ctypes.c_void_p), ("n", ctypes.c_int64), ("bf16", ctypes.c_int)]
+
+
 def _storage(tensor: Any) -> int:
     """1 for a contiguous bfloat16 tensor, 0 for float32; ValueError for anything else."""
     import torch
@@ -230,7 +236,7 @@ def _storage(tensor: Any) -> int:
 
 class NativeKernels:
     """ctypes front of decode.c and encode.c: products of 1-8 rows, a whole Gemma 3 decoder
-    layer, and an encoder layer's attention and add + layer norm.
+    layer, and an encoder layer's attention, add + layer norm and gelu.
 
     int8 products round each activation row to int16 with its own scale inside the kernel
     (relative error about 1e-5 of the row's largest value); float32 products are plain FMA.
@@ -269,6 +275,7 @@ class NativeKernels:
         for name, struct in (
             ("encoder_attention", Attention),
             ("add_layer_norm", Norm),
+            ("gelu", Gelu),
         ):
             getattr(library, name).argtypes = [ctypes.POINTER(struct)]
             getattr(library, name).restype = ctypes.c_int
@@ -376,6 +383,12 @@ class NativeKernels:
             bf16,
         )
         self._encode_call("add_layer_norm", struct)
+        return x
+
+    def gelu(self, x: Any) -> Any:
+        """gelu (erf form) in place. float32 within 2e-7 of the exact value; bfloat16 from a
+        coarser erf (5e-4), below the precision bfloat16 keeps."""
+        self._encode_call("gelu", Gelu(x.data_ptr(), x.numel(), _storage(x)))
         return x
 
 

@@ -5,6 +5,7 @@
  *   encoder_attention:  softmax(q k^T * scale) v per sequence and head, the sequences'
  *                       tokens packed one after another (no padding).
  *   add_layer_norm:     x = LayerNorm(x + h) * w + b, row by row.
+ *   gelu:               x = x * (1 + erf(x / sqrt 2)) / 2 in place.
  * Tensors are float32 or bfloat16 (`bf16`), row-major; all arithmetic is float32, bfloat16
  * results are rounded to nearest even as torch rounds them.
  *
@@ -38,8 +39,48 @@ typedef __m512 vec;
 #define vsub _mm512_sub_ps
 #define vmax _mm512_max_ps
 #define vmin _mm512_min_ps
+#define vabs _mm512_abs_ps
+#define vrcp_estimate _mm512_rcp14_ps
+static inline vec vcopysign(vec magnitude, vec sign) {
+    /* bitwise m ? sign : magnitude (truth table 0xac) */
+    const __m512i m = _mm512_set1_epi32((int)0x80000000);
+    return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(
+        m, _mm512_castps_si512(magnitude), _mm512_castps_si512(sign), 0xac));
+}
 static inline float vsum(vec v) { return _mm512_reduce_add_ps(v); }
 static inline float vmaxr(vec v) { return _mm512_reduce_max_ps(v); }
+/* v with lanes from `valid` on set to -inf. */
+static inline vec vmask_tail(vec v, int64_t valid) {
+    const __mmask16 keep = valid >= W ? 0xffff : valid <= 0 ? 0 : (__mmask16)((1u << valid) - 1);
+    return _mm512_mask_blend_ps(keep, _mm512_set1_ps(-INFINITY), v);
+}
+/* dst[c * ds + i] = src[i * ss + c] for a 16 x 16 block: unpack, shuffle within 128-bit
+ * lanes, then across lanes (64 shuffles instead of 256 scalar stores). */
+static inline void transpose_block(const float *src, int64_t ss, float *dst, int64_t ds) {
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(src + i * ss);
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    /* r[4i + c], 128-bit lane L: rows 4i..4i+3 of column 4L + c. */
+    for (int i = 0; i < 4; i++) {
+        r[4 * i] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
+        r[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0xEE);
+        r[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+        r[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
+    }
+    for (int c = 0; c < 4; c++) {
+        const __m512 u0 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x44);
+        const __m512 u1 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xEE);
+        const __m512 u2 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x44);
+        const __m512 u3 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xEE);
+        _mm512_storeu_ps(dst + c * ds, _mm512_shuffle_f32x4(u0, u2, 0x88));
+        _mm512_storeu_ps(dst + (4 + c) * ds, _mm512_shuffle_f32x4(u0, u2, 0xDD));
+        _mm512_storeu_ps(dst + (8 + c) * ds, _mm512_shuffle_f32x4(u1, u3, 0x88));
+        _mm512_storeu_ps(dst + (12 + c) * ds, _mm512_shuffle_f32x4(u1, u3, 0xDD));
+    }
+}
 static inline vec vround(vec v) {
     return _mm512_roundscale_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
 }
@@ -61,6 +102,12 @@ typedef __m256 vec;
 #define vsub _mm256_sub_ps
 #define vmax _mm256_max_ps
 #define vmin _mm256_min_ps
+#define vrcp_estimate _mm256_rcp_ps
+static inline vec vabs(vec v) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), v); }
+static inline vec vcopysign(vec magnitude, vec sign) {
+    const __m256 m = _mm256_set1_ps(-0.0f);
+    return _mm256_or_ps(_mm256_andnot_ps(m, magnitude), _mm256_and_ps(m, sign));
+}
 static inline float vsum(vec v) {
     __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
     lo = _mm_add_ps(lo, hi);
@@ -73,6 +120,30 @@ static inline float vmaxr(vec v) {
     lo = _mm_max_ps(lo, _mm_movehl_ps(lo, lo));
     lo = _mm_max_ss(lo, _mm_shuffle_ps(lo, lo, 1));
     return _mm_cvtss_f32(lo);
+}
+static inline vec vmask_tail(vec v, int64_t valid) {
+    const __m256 lanes = _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256 keep = _mm256_cmp_ps(lanes, _mm256_set1_ps((float)valid), _CMP_LT_OQ);
+    return _mm256_blendv_ps(_mm256_set1_ps(-INFINITY), v, keep);
+}
+/* dst[c * ds + i] = src[i * ss + c] for an 8 x 8 block. */
+static inline void transpose_block(const float *src, int64_t ss, float *dst, int64_t ds) {
+    __m256 r[8], t[8];
+    for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(src + i * ss);
+    for (int i = 0; i < 4; i++) {
+        t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 2; i++) {
+        r[4 * i] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
+        r[4 * i + 1] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0xEE);
+        r[4 * i + 2] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+        r[4 * i + 3] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
+    }
+    for (int c = 0; c < 4; c++) {
+        _mm256_storeu_ps(dst + c * ds, _mm256_permute2f128_ps(r[c], r[4 + c], 0x20));
+        _mm256_storeu_ps(dst + (4 + c) * ds, _mm256_permute2f128_ps(r[c], r[4 + c], 0x31));
+    }
 }
 static inline vec vround(vec v) {
     return _mm256_round_ps(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
@@ -97,6 +168,40 @@ static inline vec vexp(vec x) {
     y = vfma(y, x, vset1(5.0000001201e-1f));
     y = vfma(y, vmul(x, x), vadd(x, vset1(1.0f)));
     return vmul(y, vpow2i(fx));
+}
+
+/* 1 / d: the reciprocal estimate and one Newton step (2^-22 relative; a division costs 16
+ * cycles a vector on AVX-512, more than the rest of an erf). */
+static inline vec vrecip(vec d) {
+    const vec t = vrcp_estimate(d);
+    return vmul(t, vfnma(d, t, vset1(2.0f)));
+}
+
+/* erf, Abramowitz & Stegun 7.1.26 (absolute error <= 1.5e-7): for float32 results. */
+static inline vec verf(vec x) {
+    const vec a = vabs(x);
+    const vec t = vrecip(vfma(vset1(0.3275911f), a, vset1(1.0f)));
+    vec p = vset1(1.061405429f);
+    p = vfma(p, t, vset1(-1.453152027f));
+    p = vfma(p, t, vset1(1.421413741f));
+    p = vfma(p, t, vset1(-0.284496736f));
+    p = vfma(p, t, vset1(0.254829592f));
+    p = vmul(p, t);
+    return vcopysign(vfnma(p, vexp(vmul(vsub(vzero(), a), a)), vset1(1.0f)), x);
+}
+
+/* erf, Abramowitz & Stegun 7.1.27 (absolute error <= 5e-4, no exp): for bfloat16 results,
+ * whose rounding is 2^-9 relative; gelu then differs from the exact one by at most 0.1 of a
+ * bfloat16 step where |x| <= 4 and 1e-3 beyond (tests/llm_services/test_encoding.py). */
+static inline vec verf_coarse(vec x) {
+    const vec a = vabs(x);
+    vec p = vset1(0.078108f);
+    p = vfma(p, a, vset1(0.000972f));
+    p = vfma(p, a, vset1(0.230389f));
+    p = vfma(p, a, vset1(0.278393f));
+    p = vfma(p, a, vset1(1.0f));
+    p = vmul(p, p);
+    return vcopysign(vfnma(vset1(1.0f), vrecip(vmul(p, p)), vset1(1.0f)), x);
 }
 
 /* -- float32 <-> storage ------------------------------------------------------------------- */
@@ -161,20 +266,22 @@ static void attention_part(const void *arg, int part, int parts) {
     const int64_t tasks = a->batch * a->heads;
     const int64_t t0 = tasks * part / parts, t1 = tasks * (part + 1) / parts;
     if (t0 >= t1) return;
-    /* keys transposed (D, padded), values (longest, D), a block of queries and their scores. */
-    float *kt = malloc(sizeof(float) * (size_t)(D * padded + a->longest * D + QB * D + QB * padded + D));
+    /* keys transposed (D, padded) and as rows (padded, D), values (longest, D), a block of
+     * queries and their scores. */
+    float *kt = malloc(sizeof(float) * (size_t)(2 * D * padded + a->longest * D + QB * D + QB * padded));
     if (!kt) abort();
-    float *v = kt + D * padded, *q = v + a->longest * D, *s = q + QB * D, *row = s + QB * padded;
+    float *rows = kt + D * padded, *v = rows + D * padded, *q = v + a->longest * D;
+    float *s = q + QB * D;
     for (int64_t t = t0; t < t1; t++) {
         const int64_t b = t / a->heads, h = t % a->heads, base = a->starts[b];
         const int64_t n = a->starts[b + 1] - base, np = (n + W - 1) / W * W;
         for (int64_t j = 0; j < n; j++) {
-            load_row(a->qkv, (base + j) * stride + HD + h * D, row, D, a->bf16);
-            for (int64_t d = 0; d < D; d++) kt[d * np + j] = row[d];
+            load_row(a->qkv, (base + j) * stride + HD + h * D, rows + j * D, D, a->bf16);
             load_row(a->qkv, (base + j) * stride + 2 * HD + h * D, v + j * D, D, a->bf16);
         }
-        for (int64_t d = 0; d < D; d++)
-            for (int64_t j = n; j < np; j++) kt[d * np + j] = 0.0f;
+        memset(rows + n * D, 0, sizeof(float) * (size_t)((np - n) * D));
+        for (int64_t j = 0; j < np; j += W)
+            for (int64_t d = 0; d < D; d += W) transpose_block(rows + j * D + d, D, kt + d * np + j, np);
         for (int64_t i0 = 0; i0 < n; i0 += QB) {
             const int64_t m = n - i0 < QB ? n - i0 : QB;
             for (int64_t r = 0; r < QB; r++) {
@@ -185,34 +292,56 @@ static void attention_part(const void *arg, int part, int parts) {
                     memset(q + r * D, 0, sizeof(float) * (size_t)D);
                 }
             }
-            for (int64_t j = 0; j < np; j += W) {
+            /* Scores, each row's maximum on the way (keys past n masked), then unnormalised
+             * probabilities: all 8 rows step together, so their reductions and exps overlap
+             * instead of forming one long chain per row.  The outputs are divided by the
+             * sums at the end. */
+            vec top[QB], total[QB];
+            for (int r = 0; r < QB; r++) top[r] = vset1(-INFINITY), total[r] = vzero();
+            int64_t j = 0;
+            for (; j < np; j += W) {
                 vec acc[QB];
                 for (int r = 0; r < QB; r++) acc[r] = vzero();
                 for (int64_t d = 0; d < D; d++) {
                     const vec k = vload(kt + d * np + j);
                     for (int r = 0; r < QB; r++) acc[r] = vfma(vset1(q[r * D + d]), k, acc[r]);
                 }
-                for (int r = 0; r < QB; r++) vstore(s + r * np + j, acc[r]);
-            }
-            /* Unnormalised probabilities; the outputs are divided by their sums instead. */
-            float inv[QB];
-            for (int64_t r = 0; r < QB; r++) {
-                float *sr = s + r * np;
-                for (int64_t j = n; j < np; j++) sr[j] = -INFINITY;
-                vec top = vload(sr);
-                for (int64_t j = W; j < np; j += W) top = vmax(top, vload(sr + j));
-                const vec peak = vset1(vmaxr(top));
-                vec total = vzero();
-                for (int64_t j = 0; j < np; j += W) {
-                    const vec e = vexp(vsub(vload(sr + j), peak));
-                    vstore(sr + j, e);
-                    total = vadd(total, e);
+                for (int r = 0; r < QB; r++) {
+                    if (j + W > n) acc[r] = vmask_tail(acc[r], n - j);
+                    vstore(s + r * np + j, acc[r]);
+                    top[r] = vmax(top[r], acc[r]);
                 }
-                /* Masked keys add exp(-87.3) each to a total >= 1: nothing in float32. */
-                for (int64_t j = n; j < np; j++) sr[j] = 0.0f;
-                inv[r] = 1.0f / vsum(total);
             }
-            for (int64_t d = 0; d < D; d += W) {
+            float inv[QB];
+            for (int r = 0; r < QB; r++) top[r] = vset1(vmaxr(top[r]));
+            /* Masked keys add exp(-87.3) each to a total >= 1: nothing in float32. */
+            for (j = 0; j < np; j += W)
+                for (int r = 0; r < QB; r++) {
+                    const vec e = vexp(vsub(vload(s + r * np + j), top[r]));
+                    vstore(s + r * np + j, e);
+                    total[r] = vadd(total[r], e);
+                }
+            for (int r = 0; r < QB; r++) inv[r] = 1.0f / vsum(total[r]);
+            /* Two vectors of the output a step where they fit: each probability loaded
+             * once feeds two FMAs. */
+            int64_t d = 0;
+            for (; d + 2 * W <= D; d += 2 * W) {
+                vec lo[QB], hi[QB];
+                for (int r = 0; r < QB; r++) lo[r] = vzero(), hi[r] = vzero();
+                for (int64_t j = 0; j < n; j++) {
+                    const vec v0 = vload(v + j * D + d), v1 = vload(v + j * D + d + W);
+                    for (int r = 0; r < QB; r++) {
+                        const vec p = vset1(s[r * np + j]);
+                        lo[r] = vfma(p, v0, lo[r]);
+                        hi[r] = vfma(p, v1, hi[r]);
+                    }
+                }
+                for (int r = 0; r < QB; r++) {
+                    vstore(q + r * D + d, vmul(lo[r], vset1(inv[r])));
+                    vstore(q + r * D + d + W, vmul(hi[r], vset1(inv[r])));
+                }
+            }
+            for (; d < D; d += W) {
                 vec acc[QB];
                 for (int r = 0; r < QB; r++) acc[r] = vzero();
                 for (int64_t j = 0; j < n; j++) {
@@ -292,5 +421,41 @@ static void norm_part(const void *arg, int part, int parts) {
 int add_layer_norm(const norm_t *a) {
     if (a->rows < 1 || a->n < 1) return -1;
     pool_run(norm_part, a, 0);
+    return 0;
+}
+
+/* -- gelu ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    void *x; /* updated in place */
+    int64_t n;
+    int bf16;
+} gelu_t;
+
+#define GELU_BLOCK 1024
+
+static void gelu_part(const void *arg, int part, int parts) {
+    const gelu_t *a = (const gelu_t *)arg;
+    const int64_t blocks = (a->n + GELU_BLOCK - 1) / GELU_BLOCK;
+    const int64_t b0 = blocks * part / parts, b1 = blocks * (part + 1) / parts;
+    float buffer[GELU_BLOCK];
+    const vec half = vset1(0.5f), root = vset1(0.70710678118654752f);
+    for (int64_t b = b0; b < b1; b++) {
+        const int64_t i0 = b * GELU_BLOCK, m = a->n - i0 < GELU_BLOCK ? a->n - i0 : GELU_BLOCK;
+        load_row(a->x, i0, buffer, m, a->bf16);
+        for (int64_t i = m; i < (m + W - 1) / W * W; i++) buffer[i] = 0.0f;
+        for (int64_t i = 0; i < m; i += W) {
+            const vec x = vload(buffer + i), z = vmul(x, root);
+            const vec e = a->bf16 ? verf_coarse(z) : verf(z);
+            vstore(buffer + i, vfma(vmul(half, x), e, vmul(half, x)));
+        }
+        store_row(a->x, i0, buffer, m, a->bf16);
+    }
+}
+
+/* x = x * (1 + erf(x / sqrt 2)) / 2 in place (gelu's erf form, as BERT's "gelu"). */
+int gelu(const gelu_t *a) {
+    if (a->n < 1) return -1;
+    pool_run(gelu_part, a, 0);
     return 0;
 }

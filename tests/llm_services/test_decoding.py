@@ -12,9 +12,9 @@ from llm_services.constraints import avoid_processor
 from llm_services.decoding import Gemma3Decoder, unsupported_reason
 from llm_services.kernels import (
     FLAGS,
-    NativeKernels,
     KernelUnavailable,
     Matrix,
+    NativeKernels,
     build,
     compile_flags,
     native_kernels,

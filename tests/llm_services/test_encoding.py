@@ -102,9 +102,34 @@ def test_add_layer_norm_checks_its_operands(kernels):
         kernels.add_layer_norm(x.t(), None, torch.ones(4), torch.zeros(4), 1e-5)
 
 
+def test_float32_gelu_is_the_erf_gelu(kernels):
+    x = torch.linspace(-10, 10, 20001)
+    expected = F.gelu(x.double()).float()
+
+    result = kernels.gelu(x)
+
+    assert result is x
+    torch.testing.assert_close(x, expected, atol=5e-7, rtol=0)
+
+
+def test_bfloat16_gelu_stays_within_bfloat16_rounding(kernels):
+    """The coarse erf (5e-4) of the bfloat16 path: no further from the exact gelu than
+    bfloat16 rounding takes torch's own bfloat16 gelu, plus 1e-3."""
+    x = torch.linspace(-10, 10, 20001).to(torch.bfloat16)
+    exact = F.gelu(x.double())
+    torch_error = (F.gelu(x).double() - exact).abs()
+
+    error = (kernels.gelu(x.clone()).double() - exact).abs()
+
+    assert float(torch_error.max()) == pytest.approx(0.0078, abs=1e-4)
+    assert float(error.max()) <= float(torch_error.max()) + 1e-3
+    assert float(error[x.abs() <= 1].max()) <= 0.004
+
+
 @pytest.mark.skipif(compile_flags() == FLAGS, reason="this CPU has no AVX-512: one build only")
 def test_avx2_build_computes_the_same_attention(kernels, tmp_path, monkeypatch):
-    """The 8-lane build (CPUs without AVX-512) sums in another order: within 1e-6."""
+    """The 8-lane build (CPUs without AVX-512) sums in another order and estimates
+    reciprocals to other bits before its Newton step: within 1e-6."""
     monkeypatch.setattr("llm_services.kernels.compile_flags", lambda: FLAGS)
     monkeypatch.setenv("LLM_KERNEL_DIR", str(tmp_path))
     avx2 = NativeKernels(2)
@@ -119,6 +144,7 @@ def test_avx2_build_computes_the_same_attention(kernels, tmp_path, monkeypatch):
         atol=1e-6,
         rtol=0,
     )
+    torch.testing.assert_close(avx2.gelu(x.clone()), kernels.gelu(x.clone()), atol=1e-6, rtol=0)
     torch.testing.assert_close(
         avx2.add_layer_norm(x.clone(), None, weight, bias, 1e-6),
         kernels.add_layer_norm(x.clone(), None, weight, bias, 1e-6),
