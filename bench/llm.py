@@ -3,9 +3,10 @@
 "Served" is the configuration of the ``embed`` and ``generate`` aliases in LLM_MODELS
 (config.settings.dev unless DJANGO_SETTINGS_MODULE says otherwise); "fp32" is the same alias
 with float32 weights (``dtype`` float32, ``quantization`` none) on the same runtime (for
-Gemma 3: ``llm_services.decoding`` with decode.c's float32 layers); "fp32_transformers" (the
-generator only) is float32 on plain transformers ``generate`` with torch's kernels, for
-reference.
+Gemma 3: ``llm_services.decoding`` with decode.c's float32 layers; for e5:
+``llm_services.encoding``); "fp32_transformers" (the generator only) is float32 on plain
+transformers ``generate`` with torch's kernels, and "served_sentence_transformers" (the
+embedder only) the served dtype on plain sentence-transformers, both for reference.
 
     .venv/bin/python bench/llm.py [--quick] [--json] [--threads 2] [--compare-torch-dynamic]
         [--shared-data ../shared/data]
@@ -244,7 +245,10 @@ def variant_config(alias: str, variant: str, threads: int) -> dict[str, Any]:
         raise SystemExit(f"LLM_MODELS[{alias!r}] is not an in-process model: nothing to measure.")
     options = config.setdefault("OPTIONS", {})
     options["threads"] = threads
-    if variant != "served":
+    if variant == "served_sentence_transformers":
+        # The served embedder on the runtime it had before llm_services.encoding.
+        options["encoder"] = "sentence-transformers"
+    elif variant != "served":
         options["dtype"] = "float32"
         if alias == "generate":
             options["quantization"] = "none"
@@ -312,6 +316,7 @@ def embed_speed(variants: list[str], options: dict[str, Any]) -> dict[str, Any]:
             "max_seq_length": backend.model.max_seq_length,
             "batch_size": backend.batch_size,
             "dtype": str(next(backend.model.parameters()).dtype).removeprefix("torch."),
+            "runtime": backend.runtime,
         }
     return result
 
@@ -678,6 +683,7 @@ def summarise(result: dict[str, Any]) -> dict[str, Any]:
         "top1_agreement": round(shop["top1_agreement"], 4),
         "embed_mean_tokens": round(embed["served"]["mean_tokens"], 1),
         "embed_dtype": embed["served"].get("dtype"),
+        "embed_runtime": embed["served"].get("runtime"),
         "generate_runtime": served["runtime"],
         "threads": result["threads"],
         "load_average": result["load_average"],
@@ -714,6 +720,12 @@ def summarise(result: dict[str, Any]) -> dict[str, Any]:
         flat["batched_fp32_transformers_tokens_per_s"] = round(plain["batched_tokens_per_s"], 1)
         flat["decode_speedup_vs_fp32_transformers"] = round(
             served["decode_tokens_per_s"] / plain["decode_tokens_per_s"], 3
+        )
+    if "served_sentence_transformers" in embed:
+        plain = embed["served_sentence_transformers"]
+        flat["embed_sentence_transformers_products_per_s"] = round(plain["products_per_s"], 1)
+        flat["embed_speedup_vs_sentence_transformers"] = round(
+            embed["served"]["products_per_s"] / plain["products_per_s"], 3
         )
     if "torch_dynamic" in generate:
         flat["decode_torch_dynamic_tokens_per_s"] = round(
@@ -812,6 +824,7 @@ def print_table(flat: dict[str, Any], result: dict[str, Any]) -> None:
     for name, value, target, ok in rows:
         print(f"{name:<{width}}  {value:<44} {target:<9} {ok}")
     print(f"generator runtime: {flat['generate_runtime']}; embedder dtype {flat['embed_dtype']}")
+    print(f"embedder runtime: {flat['embed_runtime']}")
     print(
         f"threads {flat['threads']}, load average {flat['load_average']}, "
         f"CPU {result['cpu']}, busy: {', '.join(result['busy']) or 'none'}"
@@ -865,7 +878,7 @@ def main() -> None:
     }
     extra = ["torch_dynamic"] if args.compare_torch_dynamic else []
     for alias in ("embed", "generate"):
-        reference = ["fp32_transformers"] if alias == "generate" else []
+        reference = ["fp32_transformers"] if alias == "generate" else ["served_sentence_transformers"]
         variants = ["fp32", "served", *reference, *extra]
         speed = run_worker(f"{alias}_speed", ",".join(variants), options, verbose)
         result[alias] = {
