@@ -878,8 +878,8 @@ def main() -> None:
     }
     extra = ["torch_dynamic"] if args.compare_torch_dynamic else []
     for alias in ("embed", "generate"):
-        reference = ["fp32_transformers"] if alias == "generate" else ["served_sentence_transformers"]
-        variants = ["fp32", "served", *reference, *extra]
+        reference = {"generate": ["fp32_transformers"], "embed": ["served_sentence_transformers"]}
+        variants = ["fp32", "served", *reference[alias], *extra]
         speed = run_worker(f"{alias}_speed", ",".join(variants), options, verbose)
         result[alias] = {
             variant: {

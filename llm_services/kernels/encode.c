@@ -10,11 +10,11 @@
  * results are rounded to nearest even as torch rounds them.
  *
  * Why: at the shapes of shop text (about 44 tokens, 12 heads of 32) torch's CPU attention
- * runs at a few percent of the products' speed (3.6 ms of a 32-text batch's 12 ms per layer
- * on a 2-core AMX machine; docs/benchmarks.md), and its bfloat16 layer norm is twice as
- * slow as this one.
- * Attention here handles 8 queries at a time against keys transposed into float32, so every
- * step has 8 independent FMA chains and no horizontal sums.
+ * runs at a few percent of the products' speed (3.6 ms of a 32-text batch's 9.5 ms per layer
+ * on a 2-core AMX machine; docs/benchmarks.md), and its bfloat16 layer norm and gelu take
+ * twice as long as these.  Attention here handles 8 queries at a time against keys
+ * transposed into float32 (16 x 16 blocks in registers), so every step has 8 independent FMA
+ * chains and no horizontal sums.
  */
 #include <immintrin.h>
 #include <math.h>
