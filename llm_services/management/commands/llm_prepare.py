@@ -151,7 +151,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Done in {time.perf_counter() - total_started:.1f} s.")
 
     def _build_kernels(self, verbosity: int) -> None:
-        """Compile the decoding kernels now, so that no first request waits for the compiler."""
+        """Compile the native kernels now, so that no first request waits for the compiler."""
         from llm_services.kernels import KernelUnavailable, build
 
         try:
@@ -159,13 +159,14 @@ class Command(BaseCommand):
         except KernelUnavailable as exc:
             self.stderr.write(
                 self.style.WARNING(
-                    f"decode kernels unavailable: {exc}. Generation will run on torch's "
-                    "kernels (slower); install a C compiler (gcc) to fix."
+                    f"native kernels unavailable: {exc}. Generation and embedding will run on "
+                    "torch's kernels and sentence-transformers (slower); install a C compiler "
+                    "(gcc) to fix."
                 )
             )
             return
         if verbosity >= 1:
-            self.stdout.write(f"decode kernels: {path}")
+            self.stdout.write(f"native kernels (decode.c, encode.c): {path}")
 
     def _select(
         self, names: tuple[str, ...], *, all_models: bool, include: list[str]
