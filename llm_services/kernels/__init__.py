@@ -397,6 +397,17 @@ _instance_error: str | None = None
 _instance_lock = threading.Lock()
 
 
+def _forget_instance() -> None:
+    # A forked child (a Celery prefork worker, say) has none of the parent's helper threads:
+    # decode.c runs its tasks single-threaded there until decode_init starts new ones, which
+    # the next native_kernels() call does.
+    global _instance, _instance_error, _instance_lock
+    _instance, _instance_error, _instance_lock = None, None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_instance)
+
+
 def native_kernels(threads: int) -> NativeKernels:
     """The process's kernel (built and started once), or KernelUnavailable with the reason."""
     global _instance, _instance_error

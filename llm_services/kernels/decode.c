@@ -296,13 +296,30 @@ static void *helper(void *arg) {
     return 0;
 }
 
+static int pool_started = 0;
+
+/* A forked child has none of the helpers: until decode_init starts new ones, every task runs
+ * on the calling thread (a task handed to helpers that do not exist would never finish). */
+static void pool_forget_helpers(void) {
+    pool_started = 0;
+    pool_threads = 1;
+    atomic_store(&pool_pending, 0);
+    atomic_store(&pool_sleepers, 0);
+    pthread_mutex_init(&pool_lock, NULL);
+    pthread_cond_init(&pool_wake, NULL);
+}
+
 /* Start the helpers once per process; later calls only change the spin time. */
 int decode_init(int threads, int64_t spin_ns) {
-    static int started = 0;
+    static int registered = 0;
     pthread_mutex_lock(&pool_lock);
     pool_spin_ns = spin_ns;
-    if (!started) {
-        started = 1;
+    if (!registered) {
+        registered = 1;
+        pthread_atfork(NULL, NULL, pool_forget_helpers);
+    }
+    if (!pool_started) {
+        pool_started = 1;
         if (threads < 1) threads = 1;
         if (threads > MAX_THREADS) threads = MAX_THREADS;
         for (int i = 1; i < threads; i++) {

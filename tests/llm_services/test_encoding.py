@@ -283,3 +283,32 @@ def test_without_native_kernels_sentence_transformers_serves_and_says_so(
     )
     assert "native encoder kernels unavailable" in caplog.text
     assert embedder.encode(["running shoes"]).shape == (1, 384)
+
+
+def _attention_in_child(queue):
+    from llm_services.kernels import native_kernels
+
+    inherited = native_kernels.__globals__["_instance"]
+    qkv = torch.ones(20, 3 * 2 * 32)
+    out = kernels_before_fork.attention(qkv, torch.tensor([0, 20]), 2, 0.1)
+    fresh = native_kernels(2)
+    queue.put((inherited is None, float(out.sum()), fresh.threads))
+
+
+def test_a_forked_child_computes_instead_of_waiting_for_the_parents_threads(kernels):
+    """Helper threads do not survive fork: the inherited kernels run single-threaded in the
+    child and the next native_kernels() starts the child's own helpers."""
+    import multiprocessing
+
+    global kernels_before_fork
+    kernels_before_fork = kernels
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_attention_in_child, args=(queue,))
+    child.start()
+    child.join(timeout=60)
+    if child.is_alive():  # the hang this test is about: do not leave it behind
+        child.kill()
+
+    assert child.exitcode == 0
+    assert queue.get(timeout=5) == (True, 20 * 2 * 32, 2)
