@@ -285,14 +285,14 @@ def test_without_native_kernels_sentence_transformers_serves_and_says_so(
     assert embedder.encode(["running shoes"]).shape == (1, 384)
 
 
-def _attention_in_child(queue):
-    from llm_services.kernels import native_kernels
+def _attention_in_child(inherited_kernels, queue):
+    import llm_services.kernels
 
-    inherited = native_kernels.__globals__["_instance"]
+    forgotten = llm_services.kernels._instance is None
     qkv = torch.ones(20, 3 * 2 * 32)
-    out = kernels_before_fork.attention(qkv, torch.tensor([0, 20]), 2, 0.1)
+    out = inherited_kernels.attention(qkv, torch.tensor([0, 20]), 2, 0.1)
     fresh = native_kernels(2)
-    queue.put((inherited is None, float(out.sum()), fresh.threads))
+    queue.put((forgotten, float(out.sum()), fresh.threads))
 
 
 def test_a_forked_child_computes_instead_of_waiting_for_the_parents_threads(kernels):
@@ -300,11 +300,9 @@ def test_a_forked_child_computes_instead_of_waiting_for_the_parents_threads(kern
     child and the next native_kernels() starts the child's own helpers."""
     import multiprocessing
 
-    global kernels_before_fork
-    kernels_before_fork = kernels
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("fork")  # the arguments are inherited, not pickled
     queue = context.Queue()
-    child = context.Process(target=_attention_in_child, args=(queue,))
+    child = context.Process(target=_attention_in_child, args=(kernels, queue))
     child.start()
     child.join(timeout=60)
     if child.is_alive():  # the hang this test is about: do not leave it behind
