@@ -1,4 +1,4 @@
-"""encode.c's attention and layer norm, and ``llm_services.encoding`` against
+"""encode.c's attention, layer norm and gelu, and ``llm_services.encoding`` against
 sentence-transformers (a random XLM-RoBERTa built here, and the real all-MiniLM-L6-v2)."""
 
 import copy
@@ -39,7 +39,8 @@ def reference_attention(qkv, starts, heads):
     return torch.cat(out)
 
 
-@pytest.mark.parametrize("head_dim", [32, 64])
+# 48: a head of one two-vector step and one single step (AVX-512), or six single ones (AVX2).
+@pytest.mark.parametrize("head_dim", [32, 48, 64])
 @pytest.mark.parametrize("lengths", [[1], [5, 1, 17], [40, 3, 33, 8]])
 def test_attention_is_torch_attention_within_each_sequence(kernels, head_dim, lengths):
     """Packed sequences attend only to themselves: float32 within 1e-5 of torch."""
