@@ -151,12 +151,13 @@ class LeanEncoder:
         real = attention_mask.bool()
         lengths = real.sum(dim=1)
         starts = F.pad(lengths.cumsum(0), (1, 0))
+        longest = int(lengths.max())
         positions = (real.cumsum(dim=1) - 1)[real] + self.position_offset
         x = self.word[input_ids[real]] + self.position[positions] + self.token_type
         x = self.embedding_norm(x).contiguous()
         kernels = self.kernels
         for layer in self.layers:
-            context = kernels.attention(layer.qkv(x), starts, self.heads, self.scale)
+            context = kernels.attention(layer.qkv(x), starts, self.heads, self.scale, longest)
             kernels.add_layer_norm(x, layer.o(context), *layer.norm1)
             h = kernels.gelu(layer.up(x))
             kernels.add_layer_norm(x, layer.down(h), *layer.norm2)

@@ -109,6 +109,19 @@ class LocalBackend(Backend):
         self.path: Path = resolve_model_path(model, alias=alias)
         self.lock = threading.Lock()
 
+    def load_native_kernels(self, purpose: str) -> tuple[Any, str | None]:
+        """The process's ``llm_services.kernels`` (built and started once), or None and why
+        they are unavailable, logged as a warning: the caller serves on torch instead."""
+        from llm_services.kernels import KernelUnavailable, native_kernels
+
+        try:
+            return native_kernels(threads_in_use() or 1), None
+        except KernelUnavailable as exc:
+            logger.warning(
+                "LLM alias %s: native %s kernels unavailable: %s", self.alias, purpose, exc
+            )
+            return None, str(exc)
+
     def load_error(self, exc: BaseException) -> LLMUnavailable:
         return LLMUnavailable(
             f"Could not load model for LLM alias {self.alias!r} from {self.path}: "

@@ -8,14 +8,7 @@ from typing import Any
 import numpy as np
 
 from llm_services.backends.base import check_kind, check_texts, l2_normalise
-from llm_services.backends.local import (
-    LOAD_ERRORS,
-    LocalBackend,
-    import_torch,
-    logger,
-    threads_in_use,
-    torch_dtype,
-)
+from llm_services.backends.local import LOAD_ERRORS, LocalBackend, import_torch, torch_dtype
 from llm_services.exceptions import LLMUnavailable
 from llm_services.types import EmbeddingKind
 
@@ -91,16 +84,13 @@ class SentenceTransformerEmbedder(LocalBackend):
         """llm_services.encoding's encoder for this model and a description of the engine, or
         None and why sentence-transformers serves instead."""
         from llm_services.encoding import LeanEncoder, unsupported_reason
-        from llm_services.kernels import KernelUnavailable, native_kernels
 
         reason = unsupported_reason(self.model)
         if reason:
             return None, f"sentence-transformers ({reason})"
-        try:
-            kernels = native_kernels(threads_in_use() or 1)
-        except KernelUnavailable as exc:
-            logger.warning("LLM alias %s: native encoder kernels unavailable: %s", self.alias, exc)
-            return None, f"sentence-transformers (native kernels unavailable: {exc})"
+        kernels, missing = self.load_native_kernels("encoder")
+        if kernels is None:
+            return None, f"sentence-transformers (native kernels unavailable: {missing})"
         encoder = LeanEncoder(self.model, kernels)
         products = "oneDNN prepacked" if encoder.prepacked else "F.linear"
         return encoder, (

@@ -167,17 +167,12 @@ class CausalLMGenerator(LocalBackend):
         self.decoder = self._decoder(kernels)
 
     def _native_kernels(self, options: dict[str, Any]) -> Any:
-        from llm_services.backends.local import threads_in_use
-        from llm_services.kernels import KernelUnavailable, native_kernels
-
         self.kernel_note = "off (OPTIONS native_kernels)"
         if not options.get("native_kernels", True):
             return None
-        try:
-            kernels = native_kernels(threads_in_use() or 1)
-        except KernelUnavailable as exc:
-            self.kernel_note = f"unavailable ({exc}); torch kernels serve, slower"
-            logger.warning("LLM alias %s: native decode kernels %s", self.alias, self.kernel_note)
+        kernels, missing = self.load_native_kernels("decode")
+        if kernels is None:
+            self.kernel_note = f"unavailable ({missing}); torch kernels serve, slower"
             return None
         self.kernel_note = f"decode.c ({kernels.isa}), {kernels.threads} threads"
         return kernels

@@ -324,12 +324,15 @@ class NativeKernels:
         if status != 0:
             raise ValueError(f"encode.c's {name} refused these shapes")
 
-    def attention(self, qkv: Any, starts: Any, heads: int, scale: float) -> Any:
+    def attention(
+        self, qkv: Any, starts: Any, heads: int, scale: float, longest: int | None = None
+    ) -> Any:
         """Bidirectional attention within each of the sequences packed in ``qkv``.
 
         qkv: (tokens, 3 * heads * head_dim), the query, key and value projections side by
         side, the sequences' tokens one after another; starts: (sequences + 1,) int64 offsets,
-        0 first and tokens last. Returns (tokens, heads * head_dim) in qkv's dtype.
+        0 first and tokens last; longest: the longest sequence's length (computed when None;
+        encode.c refuses a sequence longer). Returns (tokens, heads * head_dim) in qkv's dtype.
         """
         import torch
 
@@ -345,7 +348,8 @@ class NativeKernels:
         bf16 = _storage(qkv)
         out = torch.empty(tokens, width // 3, dtype=qkv.dtype)
         starts = starts.contiguous()
-        longest = int((starts[1:] - starts[:-1]).max())
+        if longest is None:
+            longest = int((starts[1:] - starts[:-1]).max())
         struct = Attention(
             qkv.data_ptr(),
             out.data_ptr(),

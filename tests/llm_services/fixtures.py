@@ -8,6 +8,7 @@ Other apps' tests can use them too once the root conftest lists this module in
 - ``tiny_generator``: points the "generate" alias at a tiny random Llama built once per session,
   and returns the backend. Greedy output is deterministic nonsense in printable ASCII.
 - ``tiny_chat_generator``: the same model with a chat template in its tokenizer.
+- ``kernels``: the process's native kernels (``llm_services.kernels``) on 2 threads.
 """
 
 from __future__ import annotations
@@ -76,3 +77,10 @@ def embedder() -> Any:
     from llm_services import models
 
     return models["embed"]
+
+
+@pytest.fixture(scope="session")
+def kernels() -> Any:
+    from llm_services.kernels import native_kernels
+
+    return native_kernels(2)

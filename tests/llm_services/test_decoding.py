@@ -17,7 +17,6 @@ from llm_services.kernels import (
     NativeKernels,
     build,
     compile_flags,
-    native_kernels,
 )
 from llm_services.quantization import NATIVE, Int8Linear, quantize_causal_lm, quantize_per_channel
 
@@ -28,11 +27,6 @@ PROMPTS = [
     "a ceramic coffee mug that keeps drinks warm",
     "trail and road, light and breathable running shoes for everyone",
 ]
-
-
-@pytest.fixture(scope="module")
-def kernels():
-    return native_kernels(2)
 
 
 @pytest.fixture(scope="module")

@@ -24,11 +24,6 @@ TEXTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def kernels():
-    return native_kernels(2)
-
-
 def reference_attention(qkv, starts, heads):
     """torch's attention of each packed sequence on its own, in float32."""
     out = []
