@@ -22,6 +22,7 @@ from llm_services.conf import (
     get_model_settings,
     resolve_model_path,
 )
+from llm_services.cpu import isa_cap
 from llm_services.exceptions import LLMUnavailable
 
 TAG = "llm_services"
@@ -143,3 +144,13 @@ def _is_http_backend(backend: Any) -> bool:
     from llm_services.backends.openai_compat import OpenAICompatBackend
 
     return isinstance(backend, type) and issubclass(backend, OpenAICompatBackend)
+
+
+@checks.register(TAG)
+def check_kernel_isa(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A misspelt LLM_KERNEL_ISA would otherwise surface only when a model loads."""
+    try:
+        isa_cap()
+    except ValueError as exc:
+        return [checks.Error(str(exc), id="llm_services.E008")]
+    return []

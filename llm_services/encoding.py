@@ -21,6 +21,8 @@ from typing import Any
 import torch
 from torch.nn import functional as F
 
+from llm_services.cpu import native_bfloat16
+
 SUPPORTED_MODEL_TYPES = ("bert", "roberta", "xlm-roberta")
 SUPPORTED_POOLING = ("mean", "cls")
 
@@ -55,11 +57,14 @@ def unsupported_reason(sentence_model: Any) -> str | None:
     return None
 
 
-def prepacked_linear_available() -> bool:
-    """Whether torch has oneDNN's prepacked linear (the op torch.compile's CPU backend uses)."""
+def prepacked_linear_available(dtype: torch.dtype = torch.float32) -> bool:
+    """Whether torch has oneDNN's prepacked linear (the op torch.compile's CPU backend uses)
+    for weights of ``dtype``: bfloat16 ones only where the CPU computes bfloat16 natively
+    (oneDNN refuses to reorder them elsewhere)."""
     mkldnn = getattr(torch.ops, "mkldnn", None)
     return (
-        torch.backends.mkldnn.is_available()
+        (dtype == torch.float32 or native_bfloat16())
+        and torch.backends.mkldnn.is_available()
         and hasattr(mkldnn, "_linear_pointwise")
         and hasattr(mkldnn, "_reorder_linear_weight")
     )
@@ -137,7 +142,7 @@ class LeanEncoder:
         self.position_offset = (
             config.pad_token_id + 1 if config.model_type in ("roberta", "xlm-roberta") else 0
         )
-        self.prepacked = prepacked_linear_available()
+        self.prepacked = prepacked_linear_available(model.dtype)
         self.layers = [_Layer(layer, self.prepacked) for layer in model.encoder.layer]
 
     @torch.inference_mode()

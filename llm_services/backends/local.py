@@ -15,6 +15,8 @@ from typing import Any
 
 from llm_services.backends.base import Backend
 from llm_services.conf import resolve_model_path
+from llm_services.cpu import describe as describe_cpu
+from llm_services.cpu import native_bfloat16
 from llm_services.exceptions import LLMUnavailable
 
 logger = logging.getLogger("llm_services")
@@ -22,9 +24,6 @@ logger = logging.getLogger("llm_services")
 # Errors a broken or incomplete model folder raises while loading: turned into LLMUnavailable.
 LOAD_ERRORS = (OSError, ValueError, KeyError, RuntimeError, ImportError, TypeError)
 DTYPES = ("auto", "float32", "bfloat16", "float16")
-# CPU flags of native bfloat16 arithmetic. Without them torch emulates bfloat16 matrix
-# products: measured on an AVX2-only EPYC, e5 embedding fell from 41 to 6 products/s.
-NATIVE_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
 
 _threads_lock = threading.Lock()
 _threads_set: int | None = None
@@ -82,14 +81,25 @@ def torch_dtype(
     choices: tuple[str, ...] = DTYPES,
 ) -> Any:
     """OPTIONS[key] as a torch dtype; "auto" is bfloat16 where the CPU computes it natively
-    (AVX512-BF16 or AMX), float32 elsewhere."""
+    (AVX512-BF16 or AMX, and LLM_KERNEL_ISA does not cap it), float32 elsewhere.
+
+    An explicit "bfloat16" on a CPU without native bfloat16 is refused: torch would emulate
+    it several times slower than float32, and oneDNN's prepacked bfloat16 weights fail there.
+    """
     name = options.get(key, default)
     if name not in choices:
         raise LLMUnavailable(f"OPTIONS {key} must be one of {', '.join(choices)}, not {name!r}.")
+    try:
+        native = native_bfloat16()
+    except ValueError as exc:  # a misspelt LLM_KERNEL_ISA
+        raise LLMUnavailable(str(exc)) from exc
     if name == "auto":
-        from llm_services.kernels import cpu_flags
-
-        name = "bfloat16" if cpu_flags() & set(NATIVE_BF16_FLAGS) else "float32"
+        name = "bfloat16" if native else "float32"
+    elif name == "bfloat16" and not native:
+        raise LLMUnavailable(
+            f"OPTIONS {key} 'bfloat16' needs a CPU with native bfloat16 (AVX512-BF16 or AMX); "
+            f"this one has none ({describe_cpu()}). Use 'auto' or 'float32'."
+        )
     return getattr(torch, name)
 
 

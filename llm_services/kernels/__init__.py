@@ -30,6 +30,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from llm_services.cpu import cpu_flags
+
 SOURCES = (Path(__file__).with_name("decode.c"), Path(__file__).with_name("encode.c"))
 FORMAT_F32, FORMAT_INT8 = 0, 1
 MAX_ROWS = 8
@@ -39,8 +41,9 @@ ALIGNMENT = 16
 # products of one decode step, far shorter than anything a person would notice as load.
 SPIN_NS = 200_000
 FLAGS = ("-O3", "-mavx2", "-mfma", "-shared", "-fPIC", "-pthread")
-# Where the CPU has them, the int8 products use AVX-512 VNNI (decode.c says how).  The flags
-# are part of the library's name, so a cache folder copied to another CPU builds its own.
+# Where the CPU has them (and LLM_KERNEL_ISA does not cap them: llm_services.cpu), the int8
+# products use AVX-512 VNNI (decode.c says how).  The flags are part of the library's name, so
+# a cache folder copied to another CPU, or the capped build beside the full one, builds its own.
 AVX512_VNNI = {
     "avx512f": "-mavx512f",
     "avx512bw": "-mavx512bw",
@@ -49,8 +52,9 @@ AVX512_VNNI = {
 }
 
 
-def compile_flags(flags: set[str] | None = None) -> tuple[str, ...]:
-    """The compiler flags for this CPU (``flags``: its feature flags, read when omitted)."""
+def compile_flags(flags: frozenset[str] | set[str] | None = None) -> tuple[str, ...]:
+    """The compiler flags for this CPU (``flags``: its feature flags as capped by
+    LLM_KERNEL_ISA, read when omitted)."""
     flags = cpu_flags() if flags is None else flags
     if set(AVX512_VNNI) <= flags:
         return (*FLAGS, *AVX512_VNNI.values())
@@ -59,18 +63,6 @@ def compile_flags(flags: set[str] | None = None) -> tuple[str, ...]:
 
 class KernelUnavailable(RuntimeError):
     """The native kernel cannot be built or loaded here (the message says why)."""
-
-
-def cpu_flags() -> set[str]:
-    """The CPU's feature flags (/proc/cpuinfo; empty where it cannot be read)."""
-    try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
-            for line in handle:
-                if line.startswith("flags"):
-                    return set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return set()
 
 
 def kernel_dir() -> Path:
@@ -245,7 +237,11 @@ class NativeKernels:
     max_rows = MAX_ROWS
 
     def __init__(self, threads: int) -> None:
-        if not {"avx2", "fma"} <= cpu_flags():
+        try:
+            flags = cpu_flags()
+        except ValueError as exc:  # a misspelt LLM_KERNEL_ISA
+            raise KernelUnavailable(str(exc)) from exc
+        if not {"avx2", "fma"} <= flags:
             raise KernelUnavailable("this CPU has no AVX2/FMA")
         path = build()
         try:

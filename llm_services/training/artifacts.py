@@ -118,7 +118,8 @@ def run_steps(
     The validation loss is measured before the first step, every ``eval_every`` steps and
     after the last one. The budget covers the steps and these measurements; a step that has
     started always finishes, so the loop can overrun the budget by one step and the final
-    validation.
+    validation. The first step always runs: a budget spent before it (a slow first
+    validation on a busy machine) would otherwise leave a version that learnt nothing.
     """
     from tqdm import tqdm
 
@@ -129,7 +130,7 @@ def run_steps(
         total=max_steps, desc=description, unit="step", disable=not show_progress, leave=True
     ) as bar:
         for number in range(1, max_steps + 1):
-            if time.monotonic() - started >= time_budget:
+            if number > 1 and time.monotonic() - started >= time_budget:
                 log.stopped_by = "time_budget"
                 break
             loss = step(number)

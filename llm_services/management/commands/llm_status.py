@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from llm_services.conf import active_versions, get_model_settings, normalise_config
+from llm_services.cpu import describe as describe_cpu
 from llm_services.handler import models
 from llm_services.health import alias_health
 from llm_services.metering import meter, published_snapshots
@@ -61,8 +62,11 @@ class Command(BaseCommand):
                 }
             )
         if options["json"]:
-            self.stdout.write(json.dumps({"aliases": rows, "processes": len(snapshots)}))
+            self.stdout.write(
+                json.dumps({"aliases": rows, "processes": len(snapshots), "cpu": describe_cpu()})
+            )
             return
+        self.stdout.write(f"cpu: {describe_cpu()}")
         for row in rows:
             self.stdout.write(self.style.MIGRATE_HEADING(f"{row['alias']}: {row['state']}"))
             for key in ("backend", "model", "revision", "active_version", "detail"):
