@@ -29,8 +29,7 @@ demo: install  ## Fresh machine -> SQLite shop with demo data, prepared models a
 	$(PY) manage.py load_demo_shop --products $(DEMO_PRODUCTS)
 	$(PY) manage.py llm_prepare
 	$(PY) manage.py rebuild_search_index --incremental
-	@echo "Serving the demo shop on http://127.0.0.1:$(PORT)/  (admin: /en/admin/, see README)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PY=$(PY) PORT=$(PORT) bash scripts/serve-demo.sh
 
 serve: install  ## Serve without reloading the demo data
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_init, worker_process_init
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -9,3 +10,23 @@ app = Celery("shop")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = (Queue("default"), Queue("index"), Queue("llm"))
 app.autodiscover_tasks()
+
+
+@worker_process_init.connect
+def _warm_pool_process(**kwargs) -> None:
+    """Each prefork child loads the models its tasks use before taking one."""
+    from config.readiness import start
+
+    start("worker")
+
+
+@worker_init.connect
+def _warm_single_process(sender=None, **kwargs) -> None:
+    # A prefork master only forks children: loading models (and torch's OpenMP threads)
+    # before fork is unsafe, so only solo and thread pools warm in the main process.
+    pool = getattr(sender, "pool_cls", "")
+    if "prefork" in f"{getattr(pool, '__module__', '')}{pool}".lower():
+        return
+    from config.readiness import start
+
+    start("worker")

@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from config.readiness import readyz
 from search.urls import api_urlpatterns as search_api
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     *search_api,
 ]
 

@@ -170,6 +170,14 @@ LLM_MODEL_DIR = env.path("LLM_MODEL_DIR", default=str(BASE_DIR / "var" / "models
 LLM_MODEL_VERSIONS = env.bool("LLM_MODEL_VERSIONS", default=True)
 LLM_VERSION_CHECK_SECONDS = env.float("LLM_VERSION_CHECK_SECONDS", default=5.0)
 
+# Warm start (config/readiness.py): what a web process ("web") and a Celery worker process
+# ("worker") load and exercise when they start, before /readyz answers 200.
+SERVING_WARMUP_ON_START = env.bool("SERVING_WARMUP_ON_START", default=True)
+SERVING_WARMUP = {
+    "web": ["llm_services.warmup.warm_models", "search.warmup.warm_search"],
+    "worker": ["llm_services.warmup.warm_models"],
+}
+
 # Models behind llm_services, in the shape of CACHES (see llm_services/conf.py): alias ->
 # BACKEND (dotted path), MODEL ("prepared:<folder under LLM_MODEL_DIR>", "package:<weight
 # package>", an absolute path, or a remote model name), REVISION (pinned; stored with every

@@ -11,6 +11,8 @@ STORAGES = {  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Models load when a test first uses them; tests of the warm-up start it themselves.
+SERVING_WARMUP_ON_START = False
 # Tests call tasks inline; tests marked celery_worker switch this off to use the real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 # Tests run the real local code paths on small models. "embed" is all-MiniLM-L6-v2 from its
