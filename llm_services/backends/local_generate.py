@@ -1,4 +1,5 @@
-"""In-process causal language model (transformers ``generate`` on the CPU)."""
+"""In-process causal language model on the CPU (transformers, ``llm_services.decoding`` or
+ONNX Runtime)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ from llm_services.backends.base import (
 from llm_services.backends.local import (
     LOAD_ERRORS,
     LocalBackend,
+    configured_threads,
     import_torch,
     logger,
+    threads_in_use,
     torch_dtype,
 )
 from llm_services.constraints import (
@@ -34,7 +37,7 @@ from llm_services.exceptions import LLMBadRequest, LLMUnavailable
 from llm_services.types import Generation, PromptOrMessages, validate_messages
 
 PROMPT_STYLES = ("auto", "plain")
-DECODERS = ("auto", "transformers")
+DECODERS = ("auto", "transformers", "onnxruntime")
 PREFILL_DTYPES = ("auto", "float32", "bfloat16")
 # Sampling knobs taken from OPTIONS when sampling, with transformers' own defaults
 # (GenerationConfig's global defaults) for the ones left unset.
@@ -71,11 +74,20 @@ class CausalLMGenerator(LocalBackend):
         quantization: "none" (default) or "int8": int8 weights for every linear layer and the
             LM head (one scale per output channel) and an int8 embedding table, applied at
             load (``llm_services.quantization``; needs dtype "float32"). Held-out perplexity
-            within 2.5% of float32 for Gemma 3 270M (see docs/benchmarks.md).
+            within 2.5% of float32 for Gemma 3 270M (see docs/benchmarks.md). With decoder
+            "onnxruntime": the weight format of the built model (``llm_services.onnx_decoding``:
+            "int8" is 8-bit weights with a scale per block of 32 and int8 activations).
         decoder: "auto" (default) decodes Gemma 3 text models with ``llm_services.decoding``
             (a preallocated KV cache, each layer one native call; the same tokens as
             transformers) and every other model with transformers' ``generate``;
-            "transformers" always uses ``generate``.
+            "transformers" always uses ``generate``; "onnxruntime" runs any causal LM that
+            onnxruntime-genai's builder knows on ONNX Runtime (``llm_services.onnx_decoding``),
+            built once into ``<LLM_MODEL_DIR>/onnx/`` (by ``manage.py llm_prepare``, else on
+            load) and without loading the torch weights; dtype, native_kernels and
+            prefill_dtype do not apply to it.
+        spinning: with decoder "onnxruntime", whether its threads spin while waiting for work
+            (default False: on a machine shared with web and Celery processes spinning steals
+            their cores).
         prefill_dtype: with int8, what the products of more than 8 rows (prefill, teacher
             forcing) compute in: "auto" (default: bfloat16 where the CPU computes it natively,
             AVX512-BF16 or AMX, 1.5x faster prefill on a Zen 4, float32 elsewhere),
@@ -86,7 +98,8 @@ class CausalLMGenerator(LocalBackend):
             cannot be built, a warning is logged, torch's kernels serve (slower), and
             ``runtime`` / ``manage.py llm_status`` say so.
         batch_size: prompts per forward pass in ``generate_batch`` (default 8).
-        threads: torch threads (default env LLM_NUM_THREADS, else every CPU).
+        threads: torch (and ONNX Runtime) threads (default env LLM_NUM_THREADS, else every
+            CPU).
         top_p, top_k, repetition_penalty, no_repeat_ngram_size: used when temperature > 0;
             unset ones come from the model's own generation_config.json.
 
@@ -130,6 +143,7 @@ class CausalLMGenerator(LocalBackend):
                 f"LLM alias {alias!r}: quantization {self.quantization!r} needs dtype "
                 f"'float32', not {options.get('dtype')!r}."
             )
+        kernels = None
         try:
             from transformers import AutoModelForCausalLM, AutoTokenizer
             from transformers.utils import logging as transformers_logging
@@ -138,33 +152,42 @@ class CausalLMGenerator(LocalBackend):
             self.tokenizer = AutoTokenizer.from_pretrained(
                 str(self.path), local_files_only=True, trust_remote_code=False
             )
-            self.model = AutoModelForCausalLM.from_pretrained(
-                str(self.path),
-                local_files_only=True,
-                trust_remote_code=False,
-                dtype=dtype,
-            )
-            self.model.eval()
-            kernels = self._native_kernels(options)
-            if self.quantization == "int8":
-                report = quantize_causal_lm(self.model, native=kernels, prefill_dtype=prefill)
-                self.kernel_note += f"; prefill {str(prefill).removeprefix('torch.')}"
-                logger.info(
-                    "LLM alias %s: int8 weights (%s; %d linear layers in %d kernels)%s",
-                    alias,
-                    describe(self.model),
-                    report.linears,
-                    report.kernels,
-                    f"; left as they were: {', '.join(report.skipped)}" if report.skipped else "",
+            if self.decoder_option == "onnxruntime":
+                # No torch weights: the decoder runs the ONNX model built from them.
+                self.model = None
+                self.decoder = self._onnx_decoder(options)
+            else:
+                self.model = AutoModelForCausalLM.from_pretrained(
+                    str(self.path),
+                    local_files_only=True,
+                    trust_remote_code=False,
+                    dtype=dtype,
                 )
+                self.model.eval()
+                kernels = self._native_kernels(options)
+                if self.quantization == "int8":
+                    report = quantize_causal_lm(self.model, native=kernels, prefill_dtype=prefill)
+                    self.kernel_note += f"; prefill {str(prefill).removeprefix('torch.')}"
+                    logger.info(
+                        "LLM alias %s: int8 weights (%s; %d linear layers in %d kernels)%s",
+                        alias,
+                        describe(self.model),
+                        report.linears,
+                        report.kernels,
+                        f"; left as they were: {', '.join(report.skipped)}"
+                        if report.skipped
+                        else "",
+                    )
         except LOAD_ERRORS as exc:
             raise self.load_error(exc) from exc
         self.uses_chat_template = self.prompt_style == "auto" and bool(
             getattr(self.tokenizer, "chat_template", None)
         )
-        text_config = self.model.config.get_text_config()
+        if self.model is not None:
+            self.config, self.generation_config = self.model.config, self.model.generation_config
+            self.decoder = self._decoder(kernels)
+        text_config = self.config.get_text_config()
         self.context_length: int | None = getattr(text_config, "max_position_embeddings", None)
-        self.decoder = self._decoder(kernels)
 
     def _native_kernels(self, options: dict[str, Any]) -> Any:
         self.kernel_note = "off (OPTIONS native_kernels)"
@@ -176,6 +199,42 @@ class CausalLMGenerator(LocalBackend):
             return None
         self.kernel_note = f"decode.c ({kernels.isa}), {kernels.threads} threads"
         return kernels
+
+    def _onnx_decoder(self, options: dict[str, Any]) -> Any:
+        """``llm_services.onnx_decoding``'s decoder (the model built now if it is missing),
+        with the config and generation config read from the folder."""
+        from transformers import AutoConfig, GenerationConfig
+
+        from llm_services.onnx_decoding import OnnxDecoder, build_model, engine_versions
+
+        self.config = AutoConfig.from_pretrained(str(self.path), local_files_only=True)
+        try:
+            self.generation_config = GenerationConfig.from_pretrained(
+                str(self.path), local_files_only=True
+            )
+        except OSError:  # no generation_config.json: what from_pretrained of the model does
+            self.generation_config = GenerationConfig.from_model_config(self.config)
+        variant = "int8" if self.quantization == "int8" else "float32"
+        folder, seconds = build_model(self.path, variant)
+        if seconds:
+            logger.info(
+                "LLM alias %s: built its ONNX model on load in %.1f s (manage.py llm_prepare "
+                "builds it ahead)",
+                self.alias,
+                seconds,
+            )
+        threads = threads_in_use() or configured_threads(options)
+        decoder = OnnxDecoder(folder, threads=threads, spinning=bool(options.get("spinning")))
+        weights = (
+            "int8 weights (blocks of 32), int8 activations"
+            if variant == "int8"
+            else "float32 weights"
+        )
+        self.runtime = (
+            f"llm_services.onnx_decoding: {decoder.describe()}; {weights}; built by "
+            f"onnxruntime-genai {engine_versions()['onnxruntime-genai']} ({folder.name})"
+        )
+        return decoder
 
     def _decoder(self, kernels: Any) -> Any:
         from llm_services.decoding import Gemma3Decoder, unsupported_reason
@@ -246,7 +305,7 @@ class CausalLMGenerator(LocalBackend):
         return self._texts
 
     def _eos_ids(self) -> set[int]:
-        eos = self.model.generation_config.eos_token_id
+        eos = self.generation_config.eos_token_id
         ids = set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
         if self.tokenizer.eos_token_id is not None:
             ids.add(self.tokenizer.eos_token_id)
@@ -565,4 +624,5 @@ class CausalLMGenerator(LocalBackend):
 
     def close(self) -> None:
         self.__dict__.pop("model", None)
+        self.__dict__.pop("decoder", None)
         self.__dict__.pop("tokenizer", None)

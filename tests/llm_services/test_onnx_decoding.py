@@ -1,0 +1,279 @@
+"""``llm_services.onnx_decoding`` against transformers on tiny random Gemma 3 and Llama models.
+
+Each tiny model is built into ONNX once per session (a child process running
+onnxruntime-genai's builder, a few seconds each).
+"""
+
+from pathlib import Path
+
+import pytest
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
+
+pytest.importorskip("onnxruntime_genai", reason="onnxruntime-genai is not installed")
+
+from llm_services.constraints import avoid_processor  # noqa: E402
+from llm_services.onnx_decoding import (  # noqa: E402
+    OnnxDecoder,
+    build_key,
+    build_model,
+    model_path,
+)
+from tests.llm_services.tiny_models import _readable_only, _tiny_tokenizer  # noqa: E402
+
+# Lengths 2-13 tokens: longer than the tiny Gemma's sliding window of 4.
+PROMPTS = [
+    "a",
+    "running shoes",
+    "a ceramic coffee mug that keeps drinks warm",
+    "trail and road, light and breathable running shoes for everyone",
+]
+
+
+def build_tiny_llama(path: Path) -> Path:
+    """A tiny Llama whose heads are 16 wide (ONNX Runtime's attention needs multiples of 16;
+    tiny_models' Llama has heads of 8)."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    fast = _tiny_tokenizer(None)
+    path.mkdir(parents=True, exist_ok=True)
+    fast.save_pretrained(path)
+    torch.manual_seed(0)
+    config = LlamaConfig(
+        vocab_size=len(fast),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        max_position_embeddings=512,
+        pad_token_id=0,
+        bos_token_id=1,
+        eos_token_id=2,
+        initializer_range=0.5,
+        tie_word_embeddings=False,
+    )
+    model = LlamaForCausalLM(config)
+    _readable_only(model, model.lm_head, fast)
+    model.save_pretrained(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def onnx_models_dir(tmp_path_factory):
+    """A model directory whose onnx/ holds this session's builds (LLM_MODEL_DIR for the
+    backend tests)."""
+    return tmp_path_factory.mktemp("onnx-models")
+
+
+@pytest.fixture(scope="session")
+def tiny_llama_dir(tmp_path_factory):
+    return build_tiny_llama(tmp_path_factory.mktemp("models") / "tiny-llama-16")
+
+
+@pytest.fixture(scope="session")
+def built(onnx_models_dir, tiny_gemma3_dir, tiny_llama_dir):
+    """Build a tiny model (by name) as a variant once per session; its folder."""
+    sources = {"gemma3": tiny_gemma3_dir, "llama": tiny_llama_dir}
+    folders = {}
+
+    def get(name, variant):
+        if (name, variant) not in folders:
+            folders[name, variant] = build_model(
+                sources[name], variant, root=onnx_models_dir / "onnx"
+            )[0]
+        return folders[name, variant]
+
+    return get
+
+
+def transformers_greedy(source, prompts, new_tokens):
+    """transformers' own float32 left-padded greedy continuations (no EOS stop)."""
+    tokenizer = AutoTokenizer.from_pretrained(source)
+    model = AutoModelForCausalLM.from_pretrained(source, dtype=torch.float32).eval()
+    tokenizer.padding_side = "left"
+    batch = tokenizer(prompts, return_tensors="pt", padding=True)
+    config = GenerationConfig(
+        max_new_tokens=new_tokens, do_sample=False, eos_token_id=None, pad_token_id=0
+    )
+    with torch.inference_mode():
+        output = model.generate(**batch, generation_config=config)
+    return output[:, batch["input_ids"].shape[1] :].tolist()
+
+
+def prompt_ids(source, prompts=PROMPTS):
+    tokenizer = AutoTokenizer.from_pretrained(source)
+    return [tokenizer(p)["input_ids"] for p in prompts]
+
+
+@pytest.mark.parametrize(
+    ("name", "variant"), [("gemma3", "float32"), ("gemma3", "int8"), ("llama", "float32")]
+)
+def test_greedy_tokens_equal_transformers(built, tiny_gemma3_dir, tiny_llama_dir, name, variant):
+    """A left-padded batch and each prompt alone: transformers' float32 greedy tokens (the
+    tiny models' decisive logits leave int8 no near-tie to flip)."""
+    source = {"gemma3": tiny_gemma3_dir, "llama": tiny_llama_dir}[name]
+    decoder = OnnxDecoder(built(name, variant), threads=2)
+    ids = prompt_ids(source)
+    width = max(len(i) for i in ids)
+    expected = transformers_greedy(source, PROMPTS, 12)
+
+    batched = decoder.generate(ids, max_new_tokens=12, pad_id=0)
+    alone = [decoder.generate([i], max_new_tokens=12, pad_id=0)[0, len(i) :] for i in ids]
+
+    assert batched.shape == (4, width + 12)
+    assert batched[:, width:].tolist() == expected
+    assert [a.tolist() for a in alone] == expected
+    # The prompts come back left-padded.
+    assert batched[0, : width - len(ids[0])].tolist() == [0] * (width - len(ids[0]))
+    assert batched[0, width - len(ids[0]) : width].tolist() == ids[0]
+
+
+def test_a_banned_token_is_never_decoded(built, tiny_gemma3_dir):
+    decoder = OnnxDecoder(built("gemma3", "float32"), threads=1)
+    ids = prompt_ids(tiny_gemma3_dir, ["running shoes"])[0]
+    plain = decoder.generate([ids], max_new_tokens=6, pad_id=0)[0, len(ids) :].tolist()
+    banned = avoid_processor([((plain[0],),)], len(ids))
+
+    avoided = decoder.generate([ids], max_new_tokens=6, pad_id=0, processors=banned)
+
+    assert plain[0] not in avoided[0, len(ids) :].tolist()
+
+
+def test_sampling_with_top_k_1_is_greedy(built, tiny_gemma3_dir):
+    from transformers.generation import LogitsProcessorList, TopKLogitsWarper
+
+    decoder = OnnxDecoder(built("gemma3", "float32"), threads=1)
+    ids = prompt_ids(tiny_gemma3_dir)
+    processors = LogitsProcessorList([TopKLogitsWarper(1)])
+
+    sampled = decoder.generate(ids, max_new_tokens=8, pad_id=0, processors=processors, sample=True)
+
+    assert sampled.tolist() == decoder.generate(ids, max_new_tokens=8, pad_id=0).tolist()
+
+
+def test_stop_callback_ends_rows_and_pads_them(built, tiny_gemma3_dir):
+    """A row the stop check finishes continues with the pad id; all finished: generation ends."""
+    decoder = OnnxDecoder(built("gemma3", "float32"), threads=1)
+    ids = prompt_ids(tiny_gemma3_dir, PROMPTS[:2])
+    width = max(len(i) for i in ids)
+    seen = []
+
+    def stop(sequences):
+        seen.append(sequences.shape[1] - width)
+        return [sequences.shape[1] - width >= 2, sequences.shape[1] - width >= 4]
+
+    output = decoder.generate(ids, max_new_tokens=10, pad_id=0, stop=stop)
+
+    assert output.shape == (2, width + 4)
+    assert seen == [1, 2, 3, 4]
+    assert output[0, width + 2 :].tolist() == [0, 0]
+    assert 0 not in output[1, width:].tolist()
+
+
+def test_rows_that_finish_leave_the_batch_without_changing_the_others(built, tiny_llama_dir):
+    """Rows stopped early are padded from then on; the rows still decoding (now fewer in the
+    engine's batch) make the tokens they make when nobody stops; processors see every row."""
+    decoder = OnnxDecoder(built("llama", "float32"), threads=1)
+    ids = prompt_ids(tiny_llama_dir)
+    width = max(len(i) for i in ids)
+    free = decoder.generate(ids, max_new_tokens=10, pad_id=0)
+    stops_after = {0: 2, 2: 3, 3: 3}  # new tokens each row makes; row 1 runs to the end
+
+    def stop(so_far):
+        made = so_far.shape[1] - width
+        return [made >= stops_after.get(row, 99) for row in range(len(ids))]
+
+    seen = []
+
+    def processors(so_far, scores):
+        seen.append((tuple(so_far.shape), tuple(scores.shape)))
+        return scores
+
+    stopped = decoder.generate(ids, max_new_tokens=10, pad_id=0, stop=stop, processors=processors)
+
+    assert stopped.shape == free.shape
+    for row, count in {**stops_after, 1: 10}.items():
+        assert (
+            stopped[row, width : width + count].tolist()
+            == free[row, width : width + count].tolist()
+        )
+        assert stopped[row, width + count :].tolist() == [0] * (10 - count)
+    assert {scores for _, scores in seen} == {(4, decoder.vocab_size)}
+    assert [ids_shape for ids_shape, _ in seen] == [(4, width + n) for n in range(10)]
+
+
+def test_streamer_gets_the_prompt_then_every_token(built, tiny_gemma3_dir):
+    decoder = OnnxDecoder(built("gemma3", "float32"), threads=1)
+    events = []
+
+    class Recorder:
+        def put(self, value):
+            events.append(value.tolist())
+
+        def end(self):
+            events.append("end")
+
+    ids = prompt_ids(tiny_gemma3_dir, ["running shoes"])[0]
+    output = decoder.generate([ids], max_new_tokens=3, pad_id=0, streamer=Recorder())
+
+    assert events == [[ids], *[[t] for t in output[0, len(ids) :].tolist()], "end"]
+
+
+def test_builds_are_cached_by_source_variant_and_engine(
+    built, onnx_models_dir, tiny_gemma3_dir, tmp_path
+):
+    """A second build reuses the first; another variant or another source folder is another
+    build; nothing half-written stays behind."""
+    root = onnx_models_dir / "onnx"
+    first = built("gemma3", "float32")
+
+    again, seconds = build_model(tiny_gemma3_dir, "float32", root=root)
+
+    assert (again, seconds) == (first, 0.0)
+    assert first == model_path(tiny_gemma3_dir, "float32", root=root)
+    assert first.name == f"tiny-gemma3-float32-{build_key(tiny_gemma3_dir, 'float32')}"
+    assert sorted(p.name for p in first.iterdir()) == [
+        "genai_config.json",
+        "model.onnx",
+        "model.onnx.data",
+    ]
+    assert build_key(tiny_gemma3_dir, "int8") != build_key(tiny_gemma3_dir, "float32")
+    assert not [p for p in root.iterdir() if p.name.startswith(".")]
+    # Another folder with the same files but another manifest (a re-prepared model).
+    import shutil
+
+    copy = shutil.copytree(tiny_gemma3_dir, tmp_path / "tiny-gemma3")
+    (copy / "manifest.json").write_text('{"model": "tiny-random-gemma3", "seed": 1}')
+    assert build_key(copy, "float32") != build_key(tiny_gemma3_dir, "float32")
+
+
+def test_generator_backend_serves_with_onnxruntime(
+    built, settings, use_generator, onnx_models_dir, tiny_gemma3_dir
+):
+    """The backend with decoder "onnxruntime": no torch weights loaded, the prebuilt model
+    reused, the same texts as the float32 Gemma loop, streamed and with avoided phrases too
+    (the ban itself: test_a_banned_token_is_never_decoded)."""
+    built("gemma3", "float32")
+    settings.LLM_MODEL_DIR = str(onnx_models_dir)
+    generator = use_generator(tiny_gemma3_dir, decoder="onnxruntime", threads=1)
+    # Read now: pointing the alias at the reference below closes this backend.
+    model, runtime = generator.model, generator.runtime
+    batched = generator.generate_batch(PROMPTS, max_new_tokens=8, temperature=0)
+    streamed = "".join(generator.stream(PROMPTS[2], max_new_tokens=8, temperature=0))
+    avoid = [[batched[2].text[:1]], []]
+    avoided = generator.generate_batch(PROMPTS[2:], max_new_tokens=8, temperature=0, avoid=avoid)
+
+    reference = use_generator(tiny_gemma3_dir)  # decoder "auto": llm_services.decoding
+    expected = reference.generate_batch(PROMPTS, max_new_tokens=8, temperature=0)
+    expected_avoided = reference.generate_batch(
+        PROMPTS[2:], max_new_tokens=8, temperature=0, avoid=avoid
+    )
+
+    assert model is None
+    assert runtime.startswith("llm_services.onnx_decoding: onnxruntime ")
+    assert "float32 weights" in runtime
+    assert [g.text for g in batched] == [g.text for g in expected]
+    assert streamed == batched[2].text
+    assert [g.text for g in avoided] == [g.text for g in expected_avoided]
+    assert avoided[1].text == batched[3].text
