@@ -64,6 +64,19 @@ class OnnxBuildError(RuntimeError):
     """The builder could not turn a model folder into an ONNX graph (unsupported, failed)."""
 
 
+def variant_for(options: dict[str, Any]) -> str:
+    """The variant a generator's OPTIONS ask for: "int8" with quantization "int8"."""
+    return "int8" if options.get("quantization", "none") == "int8" else "float32"
+
+
+def wanted_by(config: dict[str, Any]) -> bool:
+    """Whether an LLM_MODELS entry (normalised) is a local generator on this engine."""
+    return (
+        config["BACKEND"].rsplit(".", 1)[-1] == "CausalLMGenerator"
+        and config["OPTIONS"].get("decoder") == ENGINE
+    )
+
+
 def engine_versions() -> dict[str, str]:
     """The installed versions of the engine and its builder (ImportError if either lacks)."""
     import onnxruntime

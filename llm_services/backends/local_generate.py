@@ -205,7 +205,12 @@ class CausalLMGenerator(LocalBackend):
         with the config and generation config read from the folder."""
         from transformers import AutoConfig, GenerationConfig
 
-        from llm_services.onnx_decoding import OnnxDecoder, build_model, engine_versions
+        from llm_services.onnx_decoding import (
+            OnnxDecoder,
+            build_model,
+            engine_versions,
+            variant_for,
+        )
 
         self.config = AutoConfig.from_pretrained(str(self.path), local_files_only=True)
         try:
@@ -214,7 +219,7 @@ class CausalLMGenerator(LocalBackend):
             )
         except OSError:  # no generation_config.json: what from_pretrained of the model does
             self.generation_config = GenerationConfig.from_model_config(self.config)
-        variant = "int8" if self.quantization == "int8" else "float32"
+        variant = variant_for(options)
         folder, seconds = build_model(self.path, variant)
         if seconds:
             logger.info(

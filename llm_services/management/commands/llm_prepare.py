@@ -147,6 +147,7 @@ class Command(BaseCommand):
             outcome = self._prepare(spec, output_root, force=options["force"], verbosity=verbosity)
             self._report(outcome, verbosity)
         self._build_kernels(verbosity)
+        self._build_onnx_generators(verbosity)
         if verbosity >= 1 and len(specs) > 1:
             self.stdout.write(f"Done in {time.perf_counter() - total_started:.1f} s.")
 
@@ -167,6 +168,34 @@ class Command(BaseCommand):
             return
         if verbosity >= 1:
             self.stdout.write(f"native kernels (decode.c, encode.c): {path}")
+
+    def _build_onnx_generators(self, verbosity: int) -> None:
+        """Build the ONNX model of each configured generator with decoder "onnxruntime"
+        (``llm_services.onnx_decoding``), so that its first load does not wait for the
+        builder (about a minute for Gemma 3 270M)."""
+        from llm_services.conf import get_model_settings, normalise_config, resolve_model_path
+        from llm_services.exceptions import LLMUnavailable
+        from llm_services.onnx_decoding import OnnxBuildError, build_model, variant_for, wanted_by
+
+        for alias, raw in get_model_settings().items():
+            if not isinstance(raw, dict) or "BACKEND" not in raw:
+                continue
+            config = normalise_config(raw)
+            if not wanted_by(config):
+                continue
+            try:
+                source = resolve_model_path(config["MODEL"], alias=alias)
+            except LLMUnavailable as exc:
+                self.stderr.write(self.style.WARNING(f"{alias}: no ONNX model built: {exc}"))
+                continue
+            variant = variant_for(config["OPTIONS"])
+            try:
+                folder, seconds = build_model(source, variant)
+            except (OnnxBuildError, ImportError, OSError) as exc:
+                raise CommandError(f"{alias}: could not build its ONNX model: {exc}") from exc
+            if verbosity >= 1:
+                state = f"built in {seconds:.1f} s" if seconds else "up to date"
+                self.stdout.write(f"{alias}: ONNX model ({variant}) {state}: {folder}")
 
     def _select(
         self, names: tuple[str, ...], *, all_models: bool, include: list[str]
