@@ -349,6 +349,26 @@ class OnnxDecoder:
             (OrtValue.ortvalue_from_numpy(k), OrtValue.ortvalue_from_numpy(v)) for k, v in arrays
         ]
 
+    def score(self, ids: Sequence[int]) -> list[float]:
+        """Log-probabilities of ``ids[1:]``, each token fed one decode step at a time, as
+        generation computes them (perplexity of the served path)."""
+        import numpy as np
+        import torch
+
+        total = len(ids)
+        arrays = [
+            tuple(np.zeros((1, self.kv_heads, total, self.head_dim), np.float32) for _ in "kv")
+            for _ in range(self.layers)
+        ]
+        caches = self._caches(arrays)
+        zero = np.zeros(1, dtype=np.int64)
+        scores = []
+        for column in range(total - 1):
+            step = np.array([[ids[column]]], dtype=np.int64)
+            logits = torch.from_numpy(self._step(caches, step, zero + column + 1, zero))
+            scores.append(float(logits[0].log_softmax(-1)[ids[column + 1]]))
+        return scores
+
     def generate(
         self,
         prompts: Sequence[Sequence[int]],
