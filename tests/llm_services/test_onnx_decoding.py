@@ -277,3 +277,34 @@ def test_generator_backend_serves_with_onnxruntime(
     assert streamed == batched[2].text
     assert [g.text for g in avoided] == [g.text for g in expected_avoided]
     assert avoided[1].text == batched[3].text
+
+
+def test_llm_prepare_builds_the_configured_generators_model(
+    built, settings, onnx_models_dir, tiny_gemma3_dir
+):
+    """manage.py llm_prepare's hook: the generator with decoder "onnxruntime" gets its model
+    (here already built by this session: reported up to date); other aliases are left alone."""
+    from io import StringIO
+
+    from llm_services.management.commands.llm_prepare import Command
+
+    folder = built("gemma3", "float32")
+    settings.LLM_MODEL_DIR = str(onnx_models_dir)
+    settings.LLM_MODELS = {
+        "generate": {
+            "BACKEND": "llm_services.backends.local_generate.CausalLMGenerator",
+            "MODEL": str(tiny_gemma3_dir),
+            "OPTIONS": {"decoder": "onnxruntime"},
+        },
+        "other": {
+            "BACKEND": "llm_services.backends.local_generate.CausalLMGenerator",
+            "MODEL": str(tiny_gemma3_dir),
+        },
+        "off": None,
+    }
+    out = StringIO()
+    command = Command(stdout=out)
+
+    command._build_onnx_generators(verbosity=1)
+
+    assert out.getvalue().splitlines() == [f"generate: ONNX model (float32) up to date: {folder}"]
