@@ -19,13 +19,15 @@ Variants: "int8" stores every linear layer and the LM head as 8-bit weights with
 scale per block of 32 inputs (``MatMulNBits``, accuracy level 4: ONNX Runtime's CPU kernel
 quantises the activations to int8 per block of 32 as well; its float-activation path for 8-bit
 weights dequantises the whole matrix every call, 0.4 tokens/s on Gemma 3 270M); the embedding
-table stays float32. "float32" keeps every weight as it is.
+table is stored as float16 (the builder quantises it only to 4 bits). "float32" keeps every
+weight as it is (for a tied LM head ONNX Runtime then holds the table twice, transposed).
 
 The cache of keys and values is kept packed to the left inside the engine (row b's tokens in
 columns 0..len_b-1, the layout ``GroupQueryAttention`` computes positions from); the ids the
 caller, the processors and the streamer see are left-padded, as ``Gemma3Decoder`` gives them.
-The graph is edited after the build to compute the LM head for one position per row
-(``logits_index``) instead of every prompt position.
+The graph is edited after the build (``_edit``): the LM head computes one position per row
+(``logits_index``) instead of every prompt position, and Gemma's embedding factor is the exact
+sqrt(hidden size), not the builder's two decimals.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ _PRECISIONS = {"int8": "int8", "float32": "fp32"}
 # genai runtime's own loop), and int8 x int8 products for the int8 weights.
 _BUILD_OPTIONS = ("windowed_kv_cache=false", "accuracy_level=4")
 # Bumped when what this module does to a built model changes: old builds are not reused.
-BUILD_FORMAT = 1
+BUILD_FORMAT = 2
 LOGITS_INDEX = "logits_index"
 _KEEP = ("model.onnx", "model.onnx.data", "genai_config.json")
 
@@ -188,7 +190,7 @@ def _build(source: Path, output: Path, variant: str) -> None:
     for path in output.iterdir():
         if path.name not in _KEEP:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
-    _gather_logits(output / "model.onnx")
+    _edit(output / "model.onnx", half_embeddings=variant == "int8")
 
 
 def _flatten_rope(config: Any) -> None:
@@ -202,13 +204,90 @@ def _flatten_rope(config: Any) -> None:
         config.rope_parameters = dict(rope["full_attention"])
 
 
-def _gather_logits(path: Path) -> None:
+def _edit(path: Path, *, half_embeddings: bool) -> None:
+    """What this module changes in the builder's graph (``BUILD_FORMAT``), saved in place."""
+    import onnx
+
+    model = onnx.load(str(path), load_external_data=half_embeddings)
+    _gather_logits(model)
+    _exact_embedding_scale(model)
+    if half_embeddings:
+        _half_embedding_table(model)
+        data = path.with_name(f"{path.name}.data")
+        data.unlink()
+        onnx.save_model(
+            model,
+            str(path),
+            save_as_external_data=True,
+            all_tensors_to_one_file=True,
+            location=data.name,
+        )
+        data.chmod(0o644)  # onnx writes it readable by its owner only
+    else:
+        onnx.save(model, str(path))
+
+
+def _embedding_gather(graph: Any) -> Any:
+    return next(
+        (n for n in graph.node if n.op_type == "Gather" and n.input[1] == "input_ids"), None
+    )
+
+
+def _exact_embedding_scale(model: Any) -> None:
+    """Gemma multiplies embeddings by sqrt(hidden size); the builder rounds the factor to two
+    decimals (25.3 for 25.2982...), which moves every logit a little: use the exact one."""
+    import math
+
+    from onnx import numpy_helper
+
+    graph = model.graph
+    gather = _embedding_gather(graph)
+    if gather is None:
+        return
+    table = next((i for i in graph.initializer if i.name == gather.input[0]), None)
+    consumers = [n for n in graph.node if gather.output[0] in n.input and n.op_type == "Mul"]
+    if table is None or len(consumers) != 1:
+        return
+    exact = math.sqrt(int(table.dims[1]))
+    constants = {out: n for n in graph.node if n.op_type == "Constant" for out in n.output}
+    for name in consumers[0].input:
+        constant = constants.get(name)
+        if constant is None:
+            continue
+        attribute = next(a for a in constant.attribute if a.name == "value")
+        value = numpy_helper.to_array(attribute.t)
+        if value.size == 1 and abs(float(value.reshape(-1)[0]) - round(exact, 2)) < 1e-6:
+            attribute.t.CopyFrom(numpy_helper.from_array(value * 0 + exact, attribute.t.name))
+
+
+def _half_embedding_table(model: Any) -> None:
+    """Store the (float32) embedding table as float16 and widen the rows read: for Gemma 3
+    270M that table is 671 MB of float32, read a row per token."""
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    graph = model.graph
+    gather = _embedding_gather(graph)
+    if gather is None:
+        return
+    table = next((i for i in graph.initializer if i.name == gather.input[0]), None)
+    if table is None or table.data_type != TensorProto.FLOAT:
+        return
+    half = numpy_helper.from_array(numpy_helper.to_array(table).astype(np.float16), table.name)
+    table.CopyFrom(half)
+    rows = gather.output[0]
+    gather.output[0] = f"{rows}/float16"
+    cast = helper.make_node(
+        "Cast", [gather.output[0]], [rows], f"{gather.name}/Cast", to=TensorProto.FLOAT
+    )
+    graph.node.insert(list(graph.node).index(gather) + 1, cast)
+
+
+def _gather_logits(model: Any) -> None:
     """Make the LM head compute one position per row, chosen by the input ``logits_index``
     (batch,): the logits output becomes (batch, 1, vocabulary)."""
-    import onnx
     from onnx import TensorProto, helper
 
-    model = onnx.load(str(path), load_external_data=False)
     graph = model.graph
     logits = next(o for o in graph.output if o.name == "logits")
     # The LM head is the product feeding the logits (possibly through soft-capping ops).
@@ -262,7 +341,6 @@ def _gather_logits(path: Path) -> None:
         graph.node.insert(position + offset, new)
     logits.type.tensor_type.shape.dim[1].Clear()
     logits.type.tensor_type.shape.dim[1].dim_value = 1
-    onnx.save(model, str(path))
 
 
 class OnnxDecoder:
