@@ -272,9 +272,14 @@ static void run_part(const job_t *t, int part, int parts) {
     }
 }
 
+/* The generation the helpers were started at. A helper must not read the current one when
+ * it first runs: on a busy machine it may first run after the caller has already handed out
+ * its first task, and would then wait for the next one while the caller waits for it. */
+static int pool_start_generation;
+
 static void *helper(void *arg) {
     const int part = (int)(intptr_t)arg;
-    int seen = atomic_load(&pool_generation);
+    int seen = pool_start_generation;
     for (;;) {
         const int64_t until = now_ns() + pool_spin_after;
         while (atomic_load_explicit(&pool_generation, memory_order_acquire) == seen) {
@@ -320,6 +325,7 @@ int decode_init(int threads, int64_t spin_ns) {
     }
     if (!pool_started) {
         pool_started = 1;
+        pool_start_generation = atomic_load(&pool_generation);
         if (threads < 1) threads = 1;
         if (threads > MAX_THREADS) threads = MAX_THREADS;
         for (int i = 1; i < threads; i++) {

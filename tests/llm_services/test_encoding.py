@@ -306,3 +306,38 @@ def test_a_forked_child_computes_instead_of_waiting_for_the_parents_threads(kern
 
     assert child.exitcode == 0
     assert queue.get(timeout=5) == (True, 20 * 2 * 32, 2)
+
+
+def _first_tasks_of_fresh_pools(library, folder, pools, done):
+    import os
+    import shutil
+    from pathlib import Path
+
+    # One core: a new helper thread first runs only after its starter has handed out the
+    # first task (and spun on it), the order in which a busy machine hung forever.
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    for number in range(pools):
+        copy_dir = Path(folder) / f"pool{number}"
+        copy_dir.mkdir()
+        shutil.copy(library, copy_dir / Path(library).name)
+        os.environ["LLM_KERNEL_DIR"] = str(copy_dir)
+        NativeKernels(2).attention(torch.ones(20, 3 * 2 * 32), torch.tensor([0, 20]), 2, 0.1)
+    done.put(pools)
+
+
+def test_a_fresh_pool_runs_its_first_task_even_if_its_helper_starts_late(kernels, tmp_path):
+    """Each copy of the library is a pool of its own, started and used at once."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    done = context.Queue()
+    child = context.Process(
+        target=_first_tasks_of_fresh_pools, args=(str(kernels.path), str(tmp_path), 10, done)
+    )
+    child.start()
+    child.join(timeout=120)
+    if child.is_alive():  # the hang this test is about: do not leave it behind
+        child.kill()
+
+    assert child.exitcode == 0
+    assert done.get(timeout=5) == 10
