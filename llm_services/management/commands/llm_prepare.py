@@ -147,6 +147,7 @@ class Command(BaseCommand):
             outcome = self._prepare(spec, output_root, force=options["force"], verbosity=verbosity)
             self._report(outcome, verbosity)
         self._build_kernels(verbosity)
+        self._build_onnx_files(verbosity)
         self._build_onnx_generators(verbosity)
         if verbosity >= 1 and len(specs) > 1:
             self.stdout.write(f"Done in {time.perf_counter() - total_started:.1f} s.")
@@ -168,6 +169,21 @@ class Command(BaseCommand):
             return
         if verbosity >= 1:
             self.stdout.write(f"native kernels (decode.c, encode.c): {path}")
+
+    def _build_onnx_files(self, verbosity: int) -> None:
+        """Export the ONNX files of the embedders configured (LLM_MODELS) with encoder
+        "onnxruntime", so that no serving process waits for the export."""
+        from llm_services.backends.local_embed import build_onnx_file, onnx_aliases
+        from llm_services.exceptions import LLMUnavailable
+
+        for alias in onnx_aliases():
+            try:
+                line = build_onnx_file(alias)
+            except LLMUnavailable as exc:
+                self.stderr.write(self.style.WARNING(f"ONNX file not built: {exc}"))
+                continue
+            if verbosity >= 1:
+                self.stdout.write(line)
 
     def _build_onnx_generators(self, verbosity: int) -> None:
         """Build the ONNX model of each configured generator with decoder "onnxruntime"
