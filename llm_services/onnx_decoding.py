@@ -80,14 +80,14 @@ def wanted_by(config: dict[str, Any]) -> bool:
 
 
 def engine_versions() -> dict[str, str]:
-    """The installed versions of the engine and its builder (ImportError if either lacks)."""
-    import onnxruntime
-    import onnxruntime_genai
+    """The installed versions of the engine and its builder (ImportError if either lacks),
+    read from their metadata: serving never loads the builder's native library."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    return {
-        "onnxruntime": onnxruntime.__version__,
-        "onnxruntime-genai": onnxruntime_genai.__version__,
-    }
+    try:
+        return {name: version(name) for name in ("onnxruntime", "onnxruntime-genai")}
+    except PackageNotFoundError as exc:
+        raise ImportError(f"{exc.name} is not installed: decoder 'onnxruntime' needs it") from exc
 
 
 def _source_identity(source: Path) -> list[Any]:
