@@ -100,7 +100,7 @@ def _source_identity(source: Path) -> list[Any]:
     return [
         [str(p.relative_to(source)), p.stat().st_size, p.stat().st_mtime_ns]
         for p in files
-        if not p.name.startswith(".")
+        if not p.name.startswith(".") and "__pycache__" not in p.parts
     ]
 
 
