@@ -79,6 +79,29 @@ def wanted_by(config: dict[str, Any]) -> bool:
     )
 
 
+# Model types this module has built and checked token for token against transformers
+# (tests/llm_services/test_onnx_decoding.py); the builder knows more, unchecked here.
+CHECKED_MODEL_TYPES = ("gemma3_text", "llama")
+# GroupQueryAttention's CPU kernel takes head sizes in multiples of 16.
+HEAD_ALIGN = 16
+
+
+def unsupported_reason(config: Any) -> str | None:
+    """Why this module would not serve a model with this transformers config (None: it would),
+    without building anything."""
+    try:
+        engine_versions()
+    except ImportError as exc:
+        return str(exc)
+    text = config.get_text_config()
+    if text.model_type not in CHECKED_MODEL_TYPES:
+        return f"model type {text.model_type!r} is not one built and checked here"
+    head_dim = getattr(text, "head_dim", None) or text.hidden_size // text.num_attention_heads
+    if head_dim % HEAD_ALIGN:
+        return f"head size {head_dim} (ONNX Runtime's attention takes multiples of {HEAD_ALIGN})"
+    return None
+
+
 def engine_versions() -> dict[str, str]:
     """The installed versions of the engine and its builder (ImportError if either lacks),
     read from their metadata: serving never loads the builder's native library."""

@@ -37,7 +37,7 @@ from llm_services.exceptions import LLMBadRequest, LLMUnavailable
 from llm_services.types import Generation, PromptOrMessages, validate_messages
 
 PROMPT_STYLES = ("auto", "plain")
-DECODERS = ("auto", "transformers", "onnxruntime")
+DECODERS = ("auto", "native", "onnxruntime", "transformers")
 PREFILL_DTYPES = ("auto", "float32", "bfloat16")
 # Sampling knobs taken from OPTIONS when sampling, with transformers' own defaults
 # (GenerationConfig's global defaults) for the ones left unset.
@@ -77,14 +77,17 @@ class CausalLMGenerator(LocalBackend):
             within 2.5% of float32 for Gemma 3 270M (see docs/benchmarks.md). With decoder
             "onnxruntime": the weight format of the built model (``llm_services.onnx_decoding``:
             "int8" is 8-bit weights with a scale per block of 32 and int8 activations).
-        decoder: "auto" (default) decodes Gemma 3 text models with ``llm_services.decoding``
-            (a preallocated KV cache, each layer one native call; the same tokens as
-            transformers) and every other model with transformers' ``generate``;
-            "transformers" always uses ``generate``; "onnxruntime" runs any causal LM that
-            onnxruntime-genai's builder knows on ONNX Runtime (``llm_services.onnx_decoding``),
+        decoder: "native" decodes Gemma 3 text models with ``llm_services.decoding`` (a
+            preallocated KV cache, each layer one native call; the same tokens as
+            transformers); "onnxruntime" runs a causal LM on ONNX Runtime
+            (``llm_services.onnx_decoding``: Gemma 3 and Llama-style models such as SmolLM2),
             built once into ``<LLM_MODEL_DIR>/onnx/`` (by ``manage.py llm_prepare``, else on
-            load) and without loading the torch weights; dtype, native_kernels and
-            prefill_dtype do not apply to it.
+            load) and without loading the torch weights (dtype, native_kernels and
+            prefill_dtype do not apply to it); "transformers" always uses transformers'
+            eager ``generate``. "auto" (default): "native" for Gemma 3 text models, else
+            "onnxruntime" where it serves the model, else "transformers"; ``runtime`` says
+            which and why. An explicit choice that cannot serve the model raises
+            LLMUnavailable.
         spinning: with decoder "onnxruntime", whether its threads spin while waiting for work
             (default False: on a machine shared with web and Celery processes spinning steals
             their cores).
@@ -134,6 +137,10 @@ class CausalLMGenerator(LocalBackend):
                 f"LLM alias {alias!r}: decoder must be one of {DECODERS}, "
                 f"not {self.decoder_option!r}."
             )
+        self.decoder_note = ""
+        self.decoder_auto = self.decoder_option == "auto"
+        if self.decoder_auto:
+            self.decoder_option, self.decoder_note = self._auto_decoder()
         dtype = torch_dtype(torch, options)
         prefill = torch_dtype(
             torch, options, key="prefill_dtype", default="auto", choices=PREFILL_DTYPES
@@ -188,6 +195,23 @@ class CausalLMGenerator(LocalBackend):
             self.decoder = self._decoder(kernels)
         text_config = self.config.get_text_config()
         self.context_length: int | None = getattr(text_config, "max_position_embeddings", None)
+
+    def _auto_decoder(self) -> tuple[str, str]:
+        """What "auto" decodes this folder with, and why when it is not a fast path."""
+        from llm_services import decoding, onnx_decoding
+
+        try:
+            from transformers import AutoConfig
+
+            config = AutoConfig.from_pretrained(str(self.path), local_files_only=True)
+        except LOAD_ERRORS as exc:
+            raise self.load_error(exc) from exc
+        if config.get_text_config().model_type in decoding.SUPPORTED_MODEL_TYPES:
+            return "native", ""
+        reason = onnx_decoding.unsupported_reason(config)
+        if reason is None:
+            return "onnxruntime", ""
+        return "transformers", f"onnxruntime does not serve it: {reason}"
 
     def _native_kernels(self, options: dict[str, Any]) -> Any:
         self.kernel_note = "off (OPTIONS native_kernels)"
@@ -245,9 +269,14 @@ class CausalLMGenerator(LocalBackend):
         from llm_services.decoding import Gemma3Decoder, unsupported_reason
 
         if self.decoder_option == "transformers":
-            self.runtime = f"transformers generate; kernels: {self.kernel_note}"
+            why = f" ({self.decoder_note})" if self.decoder_note else ""
+            self.runtime = f"transformers generate{why}; kernels: {self.kernel_note}"
             return None
         reason = unsupported_reason(self.model)
+        if reason and not self.decoder_auto:
+            raise LLMUnavailable(
+                f"LLM alias {self.alias!r}: decoder 'native' cannot run this model: {reason}."
+            )
         if reason:
             self.runtime = f"transformers generate ({reason}); kernels: {self.kernel_note}"
             return None

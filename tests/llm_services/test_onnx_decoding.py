@@ -10,16 +10,15 @@ import pytest
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
 
-pytest.importorskip("onnxruntime_genai", reason="onnxruntime-genai is not installed")
-
-from llm_services.constraints import avoid_processor  # noqa: E402
-from llm_services.onnx_decoding import (  # noqa: E402
+from llm_services import LLMUnavailable
+from llm_services.constraints import avoid_processor
+from llm_services.onnx_decoding import (
     OnnxDecoder,
     build_key,
     build_model,
     model_path,
 )
-from tests.llm_services.tiny_models import _readable_only, _tiny_tokenizer  # noqa: E402
+from tests.llm_services.tiny_models import _readable_only, _tiny_tokenizer
 
 # Lengths 2-13 tokens: longer than the tiny Gemma's sliding window of 4.
 PROMPTS = [
@@ -308,3 +307,42 @@ def test_llm_prepare_builds_the_configured_generators_model(
     command._build_onnx_generators(verbosity=1)
 
     assert out.getvalue().splitlines() == [f"generate: ONNX model (float32) up to date: {folder}"]
+
+
+def test_auto_decodes_gemma_natively_and_other_models_on_onnxruntime(
+    built, settings, use_generator, onnx_models_dir, tiny_gemma3_dir, tiny_llama_dir
+):
+    """Any generator gets a fast path: Gemma 3 the project's own loop, a Llama (SmolLM2's
+    architecture) ONNX Runtime instead of transformers' eager generate."""
+    built("llama", "float32")
+    settings.LLM_MODEL_DIR = str(onnx_models_dir)
+
+    llama = use_generator(tiny_llama_dir, threads=1)
+    llama_runtime, llama_model = llama.runtime, llama.model
+    gemma = use_generator(tiny_gemma3_dir, threads=1)
+
+    assert llama_model is None
+    assert llama_runtime.startswith("llm_services.onnx_decoding: onnxruntime ")
+    assert gemma.runtime.startswith("llm_services.decoding (native layers)")
+
+
+def test_auto_says_why_a_model_falls_back_to_transformers(use_generator, tiny_causal_lm_dir):
+    """The suite's tiny Llama has heads of 8, which ONNX Runtime's attention does not take."""
+    generator = use_generator(tiny_causal_lm_dir, native_kernels=False)
+
+    assert generator.runtime == (
+        "transformers generate (onnxruntime does not serve it: head size 8 (ONNX Runtime's "
+        "attention takes multiples of 16)); kernels: off (OPTIONS native_kernels)"
+    )
+
+
+def test_an_explicit_decoder_that_cannot_serve_the_model_is_refused(
+    use_generator, tiny_causal_lm_dir
+):
+    with pytest.raises(LLMUnavailable) as caught:
+        use_generator(tiny_causal_lm_dir, decoder="native")
+
+    assert str(caught.value) == (
+        "LLM alias 'generate': decoder 'native' cannot run this model: model type 'llama' is "
+        "not Gemma 3 text."
+    )
