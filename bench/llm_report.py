@@ -97,18 +97,52 @@ def summarise(result: dict[str, Any]) -> dict[str, Any]:
         flat["perplexity_ratio_decode_path"] = round(
             gates["generate"]["decode_path"]["perplexity_ratio"], 4
         )
-    if "fp32_transformers" in generate:
-        plain = generate["fp32_transformers"]
+    runtimes = {}
+    for runtime in result.get("quality_runtimes", {}):
+        gate = result["quality_runtimes"][runtime]
+        runtimes[runtime] = {
+            "decode_tokens_per_s": round(generate[runtime]["decode_tokens_per_s"], 2),
+            "batched_tokens_per_s": round(generate[runtime]["batched_tokens_per_s"], 1),
+            "embed_products_per_s": round(embed[runtime]["products_per_s"], 1),
+            "perplexity_ratio": round(
+                gate["generate"]["generated_shop_text"]["perplexity_ratio"], 4
+            ),
+            "cosine_min": round(gate["embed"]["cosine_min"], 5),
+            "peak_rss_mb": {
+                alias: round(result[alias][runtime]["peak_rss_mb"], 1)
+                for alias in ("embed", "generate")
+            },
+            "load_s": {
+                alias: round(result[alias][runtime]["load_s"], 2) for alias in ("embed", "generate")
+            },
+            "runtime": {
+                alias: result[alias][runtime]["runtime"] for alias in ("embed", "generate")
+            },
+        }
+    if runtimes:
+        flat["runtimes"] = runtimes
+        flat["served_runtime"] = {
+            alias: result[alias]["served"]["runtime"] for alias in ("embed", "generate")
+        }
+    if "transformers_fp32" in embed:
+        flat["embed_sentence_transformers_fp32_products_per_s"] = round(
+            embed["transformers_fp32"]["products_per_s"], 1
+        )
+        flat["embed_speedup_vs_sentence_transformers_fp32"] = round(
+            embed["served"]["products_per_s"] / embed["transformers_fp32"]["products_per_s"], 3
+        )
+        flat["targets_met"]["embed_speedup_vs_sentence_transformers_fp32"] = (
+            flat["embed_speedup_vs_sentence_transformers_fp32"] >= TARGETS["decode_speedup"]
+        )
+    if "transformers_fp32" in generate:
+        plain = generate["transformers_fp32"]
         flat["decode_fp32_transformers_tokens_per_s"] = round(plain["decode_tokens_per_s"], 2)
         flat["batched_fp32_transformers_tokens_per_s"] = round(plain["batched_tokens_per_s"], 1)
         flat["decode_speedup_vs_fp32_transformers"] = round(
             served["decode_tokens_per_s"] / plain["decode_tokens_per_s"], 3
         )
-    if "served_sentence_transformers" in embed:
-        plain = embed["served_sentence_transformers"]
-        flat["embed_sentence_transformers_products_per_s"] = round(plain["products_per_s"], 1)
-        flat["embed_speedup_vs_sentence_transformers"] = round(
-            embed["served"]["products_per_s"] / plain["products_per_s"], 3
+        flat["targets_met"]["decode_speedup_vs_fp32_transformers"] = (
+            flat["decode_speedup_vs_fp32_transformers"] >= TARGETS["decode_speedup"]
         )
     if "torch_dynamic" in generate:
         flat["decode_torch_dynamic_tokens_per_s"] = round(
@@ -206,6 +240,20 @@ def print_table(flat: dict[str, Any], result: dict[str, Any]) -> None:
     print(f"{'measure':<{width}}  {'value':<44} {'target':<9} met")
     for name, value, target, ok in rows:
         print(f"{name:<{width}}  {value:<44} {target:<9} {ok}")
+    if "runtimes" in flat:
+        print()
+        header = ("runtime", "embed/s", "cos min", "decode/s", "batch8/s", "ppl ratio", "peak MB")
+        print("{:<18} {:>8} {:>8} {:>9} {:>9} {:>9} {:>13}".format(*header))
+        for name, figures in flat["runtimes"].items():
+            rss = figures["peak_rss_mb"]
+            print(
+                f"{name:<18} {figures['embed_products_per_s']:>8} {figures['cosine_min']:>8} "
+                f"{figures['decode_tokens_per_s']:>9} {figures['batched_tokens_per_s']:>9} "
+                f"{figures['perplexity_ratio']:>9} {rss['embed']:>6.0f}/{rss['generate']:<6.0f}"
+            )
+            for alias, line in figures["runtime"].items():
+                print(f"    {alias}: {line}")
+        print()
     print(f"generator runtime: {flat['generate_runtime']}; embedder dtype {flat['embed_dtype']}")
     print(f"embedder runtime: {flat['embed_runtime']}")
     print(
