@@ -32,6 +32,7 @@ sqrt(hidden size), not the builder's two decimals.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -164,6 +165,16 @@ def build_model(source: Path, variant: str, *, root: Path | None = None) -> tupl
     if (target / "model.onnx").is_file():
         return target, 0.0
     target.parent.mkdir(parents=True, exist_ok=True)
+    # One build at a time per folder: each peaks at about 5 GB, and web and worker processes
+    # warming at the same start would otherwise all build the same model.
+    with open(target.parent / f".{target.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (target / "model.onnx").is_file():
+            return target, 0.0
+        return target, _build_locked(Path(source), target, variant)
+
+
+def _build_locked(source: Path, target: Path, variant: str) -> float:
     began = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
     try:
@@ -195,7 +206,7 @@ def build_model(source: Path, variant: str, *, root: Path | None = None) -> tupl
         shutil.rmtree(work, ignore_errors=True)
     seconds = time.perf_counter() - began
     logger.info("Built ONNX model %s (%s) in %.1f s: %s", source.name, variant, seconds, target)
-    return target, seconds
+    return seconds
 
 
 def _build(source: Path, output: Path, variant: str) -> None:
