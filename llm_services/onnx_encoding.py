@@ -153,13 +153,14 @@ def onnxruntime_version() -> str:
 def folder_identity(folder: Path) -> str:
     """What identifies a model folder's contents: its manifest.json (which records every
     file's sha256) where ``llm_prepare`` wrote one, else every file's relative path, size
-    and modification time."""
+    and modification time (hidden files and __pycache__ left out)."""
     folder = Path(folder).resolve()
     manifest = folder / "manifest.json"
     if manifest.is_file():
         return "manifest:" + hashlib.sha256(manifest.read_bytes()).hexdigest()
     entries = [str(folder)]
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    files = (p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    for path in sorted(p for p in files if "__pycache__" not in p.parts):
         stat = path.stat()
         entries.append(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns}")
     return "files:" + hashlib.sha256("\n".join(entries).encode()).hexdigest()

@@ -294,6 +294,6 @@ def build_onnx_file(alias: str) -> str:
             if onnx.export_seconds is None
             else f"exported in {onnx.export_seconds:.1f} s"
         )
-        return f"LLM alias {alias!r}: ONNX file ({onnx.variant.description}) {done}: {onnx.path}"
+        return f"{alias}: ONNX file ({onnx.variant.description}) {done}: {onnx.path}"
     finally:
         backend.close()

@@ -259,6 +259,9 @@ def test_cache_names_follow_the_folder_contents_and_the_variant(tiny_xlmr, tmp_p
         (folder / "manifest.json").unlink()
 
     assert identity.startswith("files:")
+    (folder / "__pycache__").mkdir()
+    (folder / "__pycache__" / "x.pyc").write_bytes(b"")
+    assert folder_identity(folder) == identity
     assert cache_path(folder, none, tmp_path, pooling="mean") == before
     assert len({before, with_manifest, cache_path(folder, int8, tmp_path, pooling="mean")}) == 3
     assert cache_path(folder, none, tmp_path, pooling="cls") != before
@@ -354,5 +357,5 @@ def test_llm_prepare_exports_the_configured_alias(settings, in_model_dir, onnx_m
     call_command("llm_prepare", "minilm", stdout=out, stderr=StringIO())
 
     assert out.getvalue().splitlines()[-1] == (
-        f"LLM alias 'embed': ONNX file (float32) up to date: {onnx_minilm.onnx.path}"
+        f"embed: ONNX file (float32) up to date: {onnx_minilm.onnx.path}"
     )
