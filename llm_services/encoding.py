@@ -27,18 +27,16 @@ SUPPORTED_MODEL_TYPES = ("bert", "roberta", "xlm-roberta")
 SUPPORTED_POOLING = ("mean", "cls")
 
 
-def unsupported_reason(sentence_model: Any) -> str | None:
-    """Why ``LeanEncoder`` cannot run this SentenceTransformer, or None when it can."""
+def layout_reason(sentence_model: Any) -> str | None:
+    """Why a SentenceTransformer is not a BERT-style encoder with mean or CLS pooling over
+    right-padded tokens (what this module and ``llm_services.onnx_encoding`` run), or None."""
     modules = list(sentence_model)
     names = [type(m).__name__ for m in modules]
     if names not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):
         return f"modules {names}"
-    model = getattr(modules[0], "auto_model", None)
-    config = getattr(model, "config", None)
+    config = getattr(getattr(modules[0], "auto_model", None), "config", None)
     if getattr(config, "model_type", None) not in SUPPORTED_MODEL_TYPES:
         return f"model type {getattr(config, 'model_type', None)!r}"
-    if config.hidden_act != "gelu":
-        return f"activation {config.hidden_act!r}"
     if getattr(config, "position_embedding_type", "absolute") != "absolute":
         return f"position embeddings {config.position_embedding_type!r}"
     if getattr(config, "is_decoder", False):
@@ -48,6 +46,18 @@ def unsupported_reason(sentence_model: Any) -> str | None:
         return f"pooling {pooling.pooling_mode!r}"
     if sentence_model.tokenizer.padding_side != "right":
         return "left padding"
+    return None
+
+
+def unsupported_reason(sentence_model: Any) -> str | None:
+    """Why ``LeanEncoder`` cannot run this SentenceTransformer, or None when it can."""
+    reason = layout_reason(sentence_model)
+    if reason:
+        return reason
+    model = sentence_model[0].auto_model
+    config = model.config
+    if config.hidden_act != "gelu":
+        return f"activation {config.hidden_act!r}"
     if model.dtype not in (torch.float32, torch.bfloat16):
         return f"dtype {model.dtype}"
     if (config.hidden_size // config.num_attention_heads) % 16:

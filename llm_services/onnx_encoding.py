@@ -39,10 +39,10 @@ from typing import Any
 
 import torch
 
+from llm_services.encoding import layout_reason
+
 logger = logging.getLogger("llm_services")
 
-SUPPORTED_MODEL_TYPES = ("bert", "roberta", "xlm-roberta")
-SUPPORTED_POOLING = ("mean", "cls")
 # Bump when the export, optimisation or quantization below changes the file it writes.
 FORMAT_VERSION = 1
 OPSET = 17
@@ -100,23 +100,10 @@ def unsupported_reason(sentence_model: Any) -> str | None:
     The export traces the model's own forward pass, so any activation or attention head
     size works; what is checked is what the graph's inputs and pooling assume.
     """
-    modules = list(sentence_model)
-    names = [type(m).__name__ for m in modules]
-    if names not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):
-        return f"modules {names}"
-    model = getattr(modules[0], "auto_model", None)
-    config = getattr(model, "config", None)
-    if getattr(config, "model_type", None) not in SUPPORTED_MODEL_TYPES:
-        return f"model type {getattr(config, 'model_type', None)!r}"
-    if getattr(config, "position_embedding_type", "absolute") != "absolute":
-        return f"position embeddings {config.position_embedding_type!r}"
-    if getattr(config, "is_decoder", False):
-        return "a decoder"
-    pooling = modules[1]
-    if pooling.pooling_mode not in SUPPORTED_POOLING or not pooling.include_prompt:
-        return f"pooling {pooling.pooling_mode!r}"
-    if sentence_model.tokenizer.padding_side != "right":
-        return "left padding"
+    reason = layout_reason(sentence_model)
+    if reason:
+        return reason
+    model = sentence_model[0].auto_model
     if model.dtype != torch.float32:
         return f"dtype {model.dtype} (the export reads float32 weights)"
     return None
