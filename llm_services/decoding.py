@@ -395,46 +395,90 @@ class Gemma3Decoder:
             for _ in self.layers
         ]
         rope = self._prepare_native(self.rope_tables(total), batch, total)
-        unfinished = torch.ones(batch, dtype=torch.bool)
-        # The rows still decoded (cache, pads and logits hold these, in this order): finished
-        # rows leave the batch, since a step costs about in proportion to its rows.
-        active = torch.arange(batch)
         if streamer is not None:
             streamer.put(ids[:, :width])
         with torch.inference_mode():
             logits = self.forward(ids[:, :width], pads, 0, cache, rope)
-            length = width
-            while length < total:
-                if processors is not None:
-                    # Processors keep state per row of the whole batch: they see all of it.
-                    if len(active) < batch:
-                        everyone = logits.new_empty(batch, logits.shape[1])
-                        everyone[active] = logits
-                        logits = processors(ids[:, :length], everyone)[active]
-                    else:
-                        logits = processors(ids[:, :length], logits)
-                if sample:
-                    picked = torch.multinomial(F.softmax(logits, dim=-1), num_samples=1)[:, 0]
-                else:
-                    picked = logits.argmax(dim=-1)
-                chosen = torch.full((batch,), pad_id, dtype=torch.long)
-                chosen[active] = picked
-                chosen = torch.where(unfinished, chosen, torch.full_like(chosen, pad_id))
-                ids[:, length] = chosen
-                length += 1
-                if streamer is not None:
-                    streamer.put(chosen)
-                if stop is not None:
-                    unfinished &= ~torch.tensor(list(stop(ids[:, :length])), dtype=torch.bool)
-                if not bool(unfinished.any()) or length == total:
-                    break
-                done = int((~unfinished[active]).sum())
-                if done and done >= len(active) // 4:
-                    keep = unfinished[active].nonzero()[:, 0]
-                    active, pads = active[keep], pads[keep]
-                    cache = [(k[keep], v[keep]) for k, v in cache]
+
+            def advance(active: torch.Tensor, keep: torch.Tensor | None, length: int) -> Any:
+                nonlocal pads, cache
+                if keep is not None:
+                    pads, cache = pads[keep], [(k[keep], v[keep]) for k, v in cache]
                 column = length - 1
-                logits = self.forward(ids[active, column:length], pads, column, cache, rope)
+                return self.forward(ids[active, column:length], pads, column, cache, rope)
+
+            length = decode_steps(
+                ids,
+                width,
+                logits,
+                advance,
+                pad_id=pad_id,
+                processors=processors,
+                sample=sample,
+                stop=stop,
+                streamer=streamer,
+            )
         if streamer is not None:
             streamer.end()
         return ids[:, :length]
+
+
+# advance(active rows, the rows kept of the previous active ones or None, length) -> the
+# next-token logits of the active rows, the token at column length - 1 fed.
+Advance = Callable[[torch.Tensor, "torch.Tensor | None", int], torch.Tensor]
+
+
+def decode_steps(
+    ids: torch.Tensor,
+    width: int,
+    logits: torch.Tensor,
+    advance: Advance,
+    *,
+    pad_id: int,
+    processors: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+    sample: bool = False,
+    stop: StopCheck | None = None,
+    streamer: Any = None,
+) -> int:
+    """The steps after prefill, shared by ``Gemma3Decoder`` and ``onnx_decoding.OnnxDecoder``:
+    fill ``ids`` (rows, total), prompts in the columns before ``width``, from the prefill's
+    ``logits``; returns the length filled. ``advance`` runs one step of the caller's model.
+
+    Rows that finish leave the batch once a quarter of the active ones have (a step costs
+    about in proportion to its rows); ``advance`` is told which stay (``keep``) and drops them
+    from its cache. Processors keep state per row of the whole batch, so they see all rows.
+    """
+    batch, total = ids.shape
+    unfinished = torch.ones(batch, dtype=torch.bool)
+    active = torch.arange(batch)
+    length = width
+    while length < total:
+        if processors is not None:
+            if len(active) < batch:
+                everyone = logits.new_zeros(batch, logits.shape[1])
+                everyone[active] = logits
+                logits = processors(ids[:, :length], everyone)[active]
+            else:
+                logits = processors(ids[:, :length], logits)
+        if sample:
+            picked = torch.multinomial(F.softmax(logits, dim=-1), num_samples=1)[:, 0]
+        else:
+            picked = logits.argmax(dim=-1)
+        chosen = torch.full((batch,), pad_id, dtype=torch.long)
+        chosen[active] = picked
+        chosen = torch.where(unfinished, chosen, torch.full_like(chosen, pad_id))
+        ids[:, length] = chosen
+        length += 1
+        if streamer is not None:
+            streamer.put(chosen)
+        if stop is not None:
+            unfinished &= ~torch.tensor(list(stop(ids[:, :length])), dtype=torch.bool)
+        if not bool(unfinished.any()) or length == total:
+            break
+        keep = None
+        done = int((~unfinished[active]).sum())
+        if done and done >= len(active) // 4:
+            keep = unfinished[active].nonzero()[:, 0]
+            active = active[keep]
+        logits = advance(active, keep, length)
+    return length

@@ -502,7 +502,8 @@ class OnnxDecoder:
         """
         import numpy as np
         import torch
-        from torch.nn import functional as F
+
+        from llm_services.decoding import decode_steps
 
         batch = len(prompts)
         # Tokens in each active row's cache after the coming step.
@@ -519,49 +520,34 @@ class OnnxDecoder:
             for _ in range(self.layers)
         ]
         caches = self._caches(arrays)
-        unfinished = torch.ones(batch, dtype=torch.bool)
-        # The rows still decoded (cache, lengths and logits hold these, in this order):
-        # finished rows leave the batch, since a step costs about in proportion to its rows.
-        active = torch.arange(batch)
         if streamer is not None:
             streamer.put(ids[:, :width])
         with torch.inference_mode():
             logits = torch.from_numpy(self._step(caches, packed, lengths, lengths - 1))
-            length = width
-            while length < total:
-                if processors is not None:
-                    # Processors keep state per row of the whole batch: they see all of it.
-                    if len(active) < batch:
-                        everyone = logits.new_zeros(batch, logits.shape[1])
-                        everyone[active] = logits
-                        logits = processors(ids[:, :length], everyone)[active]
-                    else:
-                        logits = processors(ids[:, :length], logits)
-                if sample:
-                    picked = torch.multinomial(F.softmax(logits, dim=-1), num_samples=1)[:, 0]
-                else:
-                    picked = logits.argmax(dim=-1)
-                chosen = torch.full((batch,), pad_id, dtype=torch.long)
-                chosen[active] = picked
-                chosen = torch.where(unfinished, chosen, torch.full_like(chosen, pad_id))
-                ids[:, length] = chosen
-                length += 1
-                if streamer is not None:
-                    streamer.put(chosen)
-                if stop is not None:
-                    unfinished &= ~torch.tensor(list(stop(ids[:, :length])), dtype=torch.bool)
-                if not bool(unfinished.any()) or length == total:
-                    break
-                done = int((~unfinished[active]).sum())
-                if done and done >= len(active) // 4:
-                    keep = unfinished[active].nonzero()[:, 0]
-                    active, lengths = active[keep], lengths[keep.numpy()]
-                    arrays = [(k[keep.numpy()], v[keep.numpy()]) for k, v in arrays]
+
+            def advance(active: Any, keep: Any, length: int) -> Any:
+                nonlocal lengths, arrays, caches
+                if keep is not None:
+                    rows = keep.numpy()
+                    lengths = lengths[rows]
+                    arrays = [(k[rows], v[rows]) for k, v in arrays]
                     caches = self._caches(arrays)
                 lengths = lengths + 1
                 step = ids[active, length - 1 : length].numpy()
                 index = np.zeros(len(active), dtype=np.int64)
-                logits = torch.from_numpy(self._step(caches, step, lengths, index))
+                return torch.from_numpy(self._step(caches, step, lengths, index))
+
+            length = decode_steps(
+                ids,
+                width,
+                logits,
+                advance,
+                pad_id=pad_id,
+                processors=processors,
+                sample=sample,
+                stop=stop,
+                streamer=streamer,
+            )
         if streamer is not None:
             streamer.end()
         return ids[:, :length]
