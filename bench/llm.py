@@ -8,7 +8,8 @@ kernels: ``llm_services.encoding`` / ``llm_services.decoding`` with int8 weights
 "onnxruntime" (``llm_services.onnx_encoding`` with int8 MatMuls / ``llm_services.onnx_decoding``
 with 8-bit weights) and "transformers_fp32" (plain sentence-transformers and transformers
 ``generate`` in float32, the reference of the "2x" targets); ``--json`` reports them under
-``runtimes`` and names what serves each alias in ``served_runtime``.
+``runtimes`` and names what serves each alias in ``served_runtime``. "served_sentence_transformers"
+(the embedder only) is the served dtype on plain sentence-transformers, for reference.
 
     .venv/bin/python bench/llm.py [--quick] [--json] [--threads 2] [--compare-torch-dynamic]
         [--shared-data ../shared/data]
@@ -120,7 +121,10 @@ def variant_config(alias: str, variant: str, threads: int) -> dict[str, Any]:
         # with, or what the runtime needs (ONNX Runtime: float32 in, int8 products).
         options.update(RUNTIME_OPTIONS[variant][alias])
         return config
-    if variant != "served":
+    if variant == "served_sentence_transformers":
+        # The served embedder on the runtime it had before llm_services.encoding.
+        options["encoder"] = "sentence-transformers"
+    elif variant != "served":
         options["dtype"] = "float32"
         if alias == "generate":
             options["quantization"] = "none"
@@ -582,7 +586,8 @@ def main() -> None:
     }
     extra = ["torch_dynamic"] if args.compare_torch_dynamic else []
     for alias in ("embed", "generate"):
-        variants = ["fp32", "served", *RUNTIME_OPTIONS, *extra]
+        reference = ["served_sentence_transformers"] if alias == "embed" else []
+        variants = ["fp32", "served", *RUNTIME_OPTIONS, *reference, *extra]
         speed = run_worker(f"{alias}_speed", ",".join(variants), options, verbose)
         result[alias] = {
             variant: {
