@@ -72,12 +72,17 @@ def variant_for(options: dict[str, Any]) -> str:
     return "int8" if options.get("quantization", "none") == "int8" else "float32"
 
 
-def wanted_by(config: dict[str, Any]) -> bool:
-    """Whether an LLM_MODELS entry (normalised) is a local generator on this engine."""
-    return (
-        config["BACKEND"].rsplit(".", 1)[-1] == "CausalLMGenerator"
-        and config["OPTIONS"].get("decoder") == ENGINE
-    )
+def wanted_by(config: dict[str, Any], source: Path) -> bool:
+    """Whether an LLM_MODELS entry (normalised) of the model folder ``source`` is a local
+    generator that decodes on this engine: by its decoder option, or by what "auto" picks."""
+    if config["BACKEND"].rsplit(".", 1)[-1] != "CausalLMGenerator":
+        return False
+    decoder = config["OPTIONS"].get("decoder", "auto")
+    if decoder == "auto":
+        from llm_services.backends.local_generate import auto_decoder
+
+        decoder = auto_decoder(source)[0]
+    return decoder == ENGINE
 
 
 # Model types this module has built and checked token for token against transformers

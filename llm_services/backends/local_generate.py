@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from llm_services.backends.base import (
@@ -159,11 +160,20 @@ class CausalLMGenerator(LocalBackend):
             self.tokenizer = AutoTokenizer.from_pretrained(
                 str(self.path), local_files_only=True, trust_remote_code=False
             )
+            self.model = None
             if self.decoder_option == "onnxruntime":
                 # No torch weights: the decoder runs the ONNX model built from them.
-                self.model = None
-                self.decoder = self._onnx_decoder(options)
-            else:
+                try:
+                    self.decoder = self._onnx_decoder(options)
+                except LOAD_ERRORS as exc:
+                    if not self.decoder_auto:
+                        raise
+                    # auto promised a fast path, not this engine: transformers serves, and
+                    # runtime / llm_status say why.
+                    logger.warning("LLM alias %s: onnxruntime failed (%s)", alias, exc)
+                    self.decoder_option = "transformers"
+                    self.decoder_note = f"onnxruntime failed: {type(exc).__name__}: {exc}"[:300]
+            if self.decoder_option != "onnxruntime":
                 self.model = AutoModelForCausalLM.from_pretrained(
                     str(self.path),
                     local_files_only=True,
@@ -197,21 +207,10 @@ class CausalLMGenerator(LocalBackend):
         self.context_length: int | None = getattr(text_config, "max_position_embeddings", None)
 
     def _auto_decoder(self) -> tuple[str, str]:
-        """What "auto" decodes this folder with, and why when it is not a fast path."""
-        from llm_services import decoding, onnx_decoding
-
         try:
-            from transformers import AutoConfig
-
-            config = AutoConfig.from_pretrained(str(self.path), local_files_only=True)
+            return auto_decoder(self.path)
         except LOAD_ERRORS as exc:
             raise self.load_error(exc) from exc
-        if config.get_text_config().model_type in decoding.SUPPORTED_MODEL_TYPES:
-            return "native", ""
-        reason = onnx_decoding.unsupported_reason(config)
-        if reason is None:
-            return "onnxruntime", ""
-        return "transformers", f"onnxruntime does not serve it: {reason}"
 
     def _native_kernels(self, options: dict[str, Any]) -> Any:
         self.kernel_note = "off (OPTIONS native_kernels)"
@@ -660,3 +659,20 @@ class CausalLMGenerator(LocalBackend):
         self.__dict__.pop("model", None)
         self.__dict__.pop("decoder", None)
         self.__dict__.pop("tokenizer", None)
+
+
+def auto_decoder(path: Path) -> tuple[str, str]:
+    """What decoder "auto" picks for the model folder ``path``, and why when it is not a fast
+    path: "native" for Gemma 3 text, "onnxruntime" where it serves the model, else
+    "transformers". Reads the folder's config only."""
+    from transformers import AutoConfig
+
+    from llm_services import decoding, onnx_decoding
+
+    config = AutoConfig.from_pretrained(str(path), local_files_only=True)
+    if config.get_text_config().model_type in decoding.SUPPORTED_MODEL_TYPES:
+        return "native", ""
+    reason = onnx_decoding.unsupported_reason(config)
+    if reason is None:
+        return "onnxruntime", ""
+    return "transformers", f"onnxruntime does not serve it: {reason}"

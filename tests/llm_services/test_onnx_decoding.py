@@ -281,7 +281,7 @@ def test_generator_backend_serves_with_onnxruntime(
 
 
 def test_llm_prepare_builds_the_configured_generators_model(
-    built, settings, onnx_models_dir, tiny_gemma3_dir
+    built, settings, onnx_models_dir, tiny_gemma3_dir, tiny_llama_dir
 ):
     """manage.py llm_prepare's hook: the generator with decoder "onnxruntime" gets its model
     (here already built by this session: reported up to date); other aliases are left alone."""
@@ -301,6 +301,11 @@ def test_llm_prepare_builds_the_configured_generators_model(
             "BACKEND": "llm_services.backends.local_generate.CausalLMGenerator",
             "MODEL": str(tiny_gemma3_dir),
         },
+        # decoder "auto" on a Llama decodes on ONNX Runtime: its model is built too.
+        "llama": {
+            "BACKEND": "llm_services.backends.local_generate.CausalLMGenerator",
+            "MODEL": str(tiny_llama_dir),
+        },
         "off": None,
     }
     out = StringIO()
@@ -308,7 +313,10 @@ def test_llm_prepare_builds_the_configured_generators_model(
 
     command._build_onnx_generators(verbosity=1)
 
-    assert out.getvalue().splitlines() == [f"generate: ONNX model (float32) up to date: {folder}"]
+    assert out.getvalue().splitlines() == [
+        f"generate: ONNX model (float32) up to date: {folder}",
+        f"llama: ONNX model (float32) up to date: {built('llama', 'float32')}",
+    ]
 
 
 def test_auto_decodes_gemma_natively_and_other_models_on_onnxruntime(
@@ -348,3 +356,26 @@ def test_an_explicit_decoder_that_cannot_serve_the_model_is_refused(
         "LLM alias 'generate': decoder 'native' cannot run this model: model type 'llama' is "
         "not Gemma 3 text."
     )
+
+
+def test_auto_falls_back_to_transformers_when_the_build_fails(
+    monkeypatch, settings, use_generator, onnx_models_dir, tiny_llama_dir
+):
+    from llm_services import onnx_decoding
+
+    def fail(source, variant):
+        raise onnx_decoding.OnnxBuildError("the builder does not know this model")
+
+    monkeypatch.setattr(onnx_decoding, "build_model", fail)
+    settings.LLM_MODEL_DIR = str(onnx_models_dir)
+
+    generator = use_generator(tiny_llama_dir, native_kernels=False)
+
+    assert generator.model is not None
+    assert generator.runtime == (
+        "transformers generate (onnxruntime failed: OnnxBuildError: the builder does not know "
+        "this model); kernels: off (OPTIONS native_kernels)"
+    )
+    assert generator.generate("a", max_new_tokens=2, temperature=0).completion_tokens == 2
+    with pytest.raises(LLMUnavailable, match="the builder does not know this model"):
+        use_generator(tiny_llama_dir, decoder="onnxruntime")

@@ -197,12 +197,13 @@ class Command(BaseCommand):
             if not isinstance(raw, dict) or "BACKEND" not in raw:
                 continue
             config = normalise_config(raw)
-            if not wanted_by(config):
+            if config["BACKEND"].rsplit(".", 1)[-1] != "CausalLMGenerator":
                 continue
             try:
                 source = resolve_model_path(config["MODEL"], alias=alias)
-            except LLMUnavailable as exc:
-                self.stderr.write(self.style.WARNING(f"{alias}: no ONNX model built: {exc}"))
+            except LLMUnavailable:
+                continue  # not a local folder (a remote model), or reported by the checks
+            if not wanted_by(config, source):
                 continue
             variant = variant_for(config["OPTIONS"])
             try:
