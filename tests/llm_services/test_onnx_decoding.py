@@ -4,8 +4,6 @@ Each tiny model is built into ONNX once per session (a child process running
 onnxruntime-genai's builder, a few seconds each).
 """
 
-from pathlib import Path
-
 import pytest
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
@@ -18,7 +16,7 @@ from llm_services.onnx_decoding import (
     build_model,
     model_path,
 )
-from tests.llm_services.tiny_models import _readable_only, _tiny_tokenizer
+from tests.llm_services.tiny_models import build_tiny_causal_lm
 
 # Lengths 2-13 tokens: longer than the tiny Gemma's sliding window of 4.
 PROMPTS = [
@@ -27,35 +25,6 @@ PROMPTS = [
     "a ceramic coffee mug that keeps drinks warm",
     "trail and road, light and breathable running shoes for everyone",
 ]
-
-
-def build_tiny_llama(path: Path) -> Path:
-    """A tiny Llama whose heads are 16 wide (ONNX Runtime's attention needs multiples of 16;
-    tiny_models' Llama has heads of 8)."""
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    fast = _tiny_tokenizer(None)
-    path.mkdir(parents=True, exist_ok=True)
-    fast.save_pretrained(path)
-    torch.manual_seed(0)
-    config = LlamaConfig(
-        vocab_size=len(fast),
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        num_key_value_heads=1,
-        max_position_embeddings=512,
-        pad_token_id=0,
-        bos_token_id=1,
-        eos_token_id=2,
-        initializer_range=0.5,
-        tie_word_embeddings=False,
-    )
-    model = LlamaForCausalLM(config)
-    _readable_only(model, model.lm_head, fast)
-    model.save_pretrained(path)
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +36,7 @@ def onnx_models_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_llama_dir(tmp_path_factory):
-    return build_tiny_llama(tmp_path_factory.mktemp("models") / "tiny-llama-16")
+    return build_tiny_causal_lm(tmp_path_factory.mktemp("models") / "tiny-llama-16", heads=2)
 
 
 @pytest.fixture(scope="session")

@@ -65,9 +65,13 @@ def _readable_only(model: Any, head: Any, tokenizer: Any) -> None:
         head.weight[unwanted] = 0.0
 
 
-def build_tiny_causal_lm(path: Path, *, chat_template: str | None = None, seed: int = 0) -> Path:
+def build_tiny_causal_lm(
+    path: Path, *, chat_template: str | None = None, seed: int = 0, heads: int = 4
+) -> Path:
     """Write a tiny Llama (hidden 32, 2 layers, ~300-token byte-level BPE) to ``path``.
 
+    ``heads`` query heads (half as many key/value heads): 4 of 8 wide by default; 2 of 16 for
+    ONNX Runtime, whose attention takes head sizes in multiples of 16.
     The folder holds what ``manage.py llm_prepare`` writes for a real model, manifest.json
     included, so it also works as a ``prepared:<folder>`` model.
     """
@@ -84,8 +88,8 @@ def build_tiny_causal_lm(path: Path, *, chat_template: str | None = None, seed: 
         hidden_size=32,
         intermediate_size=64,
         num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
+        num_attention_heads=heads,
+        num_key_value_heads=heads // 2,
         max_position_embeddings=512,
         pad_token_id=0,
         bos_token_id=1,
@@ -98,7 +102,8 @@ def build_tiny_causal_lm(path: Path, *, chat_template: str | None = None, seed: 
     model = LlamaForCausalLM(config)
     _readable_only(model, model.lm_head, fast)
     model.save_pretrained(path)
-    (path / "manifest.json").write_text(json.dumps({"model": "tiny-random-llama", "seed": seed}))
+    manifest = {"model": "tiny-random-llama", "seed": seed, "heads": heads}
+    (path / "manifest.json").write_text(json.dumps(manifest))
     return path
 
 
