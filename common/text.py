@@ -1,0 +1,52 @@
+"""Scripts, language codes and query cleaning: one definition for every app.
+
+The storefront speaks English and Simplified Chinese. Which characters count as Chinese, which
+language codes mean Chinese and how a shopper's raw query is cleaned are decided here, so search,
+the catalog, copywriting and the model layer cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ENGLISH = "en"
+CHINESE = "zh-hans"
+
+# CJK Unified Ideographs with extension A and the compatibility block (NFKC folds most
+# compatibility ideographs already). Kana and Hangul are not Han and are left to word rules.
+HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_CHAR = re.compile(f"[{HAN_CLASS}]")
+HAN_RUN = re.compile(f"[{HAN_CLASS}]+")
+
+# A query longer than this is cut: the interaction log stores 255 characters, and no shopper
+# types more than a sentence or two into a search box.
+MAX_QUERY_CHARS = 200
+
+# Control characters (PostgreSQL refuses NUL), zero-width and bidi controls, lone surrogates and
+# non-characters: invisible in a search box, harmful in an index or a log.
+_INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff\ufff0-\uffff]"
+)
+
+
+def has_han(text: str) -> bool:
+    """Whether ``text`` holds at least one Han character."""
+    return HAN_CHAR.search(text) is not None
+
+
+def is_chinese(language_code: str | None) -> bool:
+    """Whether a Django language code means Chinese ("zh-hans", "zh", "zh-cn", "zh_Hans"...)."""
+    code = (language_code or "").strip().lower().replace("_", "-")
+    return code == "zh" or code.startswith("zh-")
+
+
+def clean_query(raw: object, max_chars: int = MAX_QUERY_CHARS) -> str:
+    """NFKC, invisible characters removed, whitespace collapsed, cut to ``max_chars``."""
+    if not isinstance(raw, str):
+        raw = "" if raw is None else str(raw)
+    # NFKC may lengthen text (ligatures), so cut generously before and exactly after.
+    text = _INVISIBLE.sub(" ", raw[: max_chars * 4])
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub(" ", text)
+    return " ".join(text.split())[:max_chars].strip()

@@ -1,0 +1,42 @@
+"""The shared text helpers: Han detection, Chinese language codes, query cleaning."""
+
+import pytest
+
+from common.text import CHINESE, ENGLISH, clean_query, has_han, is_chinese
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("跑步鞋", True), ("Trail 跑鞋 2", True), ("㐀", True), ("running shoes", False),
+     ("カナ", False)],
+)  # fmt: skip
+def test_has_han(text, expected):
+    assert has_han(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [(CHINESE, True), ("zh", True), ("zh-CN", True), ("zh_Hans", True), (ENGLISH, False),
+     ("", False), (None, False), ("zha", False)],
+)  # fmt: skip
+def test_is_chinese(code, expected):
+    assert is_chinese(code) is expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  red\x00 dress\n\tsize M ", "red dress size M"),
+        ("ｒｕｎｎｉｎｇ　ｓｈｏｅｓ", "running shoes"),
+        ("zero\u200bwidth", "zero width"),
+        (None, ""),
+        (42, "42"),
+        ("x" * 500, "x" * 200),
+    ],
+)
+def test_clean_query(raw, expected):
+    assert clean_query(raw) == expected
+
+
+def test_clean_query_takes_its_own_limit():
+    assert clean_query("abcdef", max_chars=3) == "abc"
