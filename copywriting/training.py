@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from llm_services.training import CollectOptions, Example, register_task
+from shop.catalog.selectors import catalog_name_texts
+from shop.orders.selectors import customer_names
 
 TASK_NAME = "copywriting"
 PROMPT_VERSION = "copywriting-v1"
@@ -195,14 +197,6 @@ def _example(
     )
 
 
-def catalog_words() -> set[str]:
-    """Words of product titles, brands and categories: never scrubbed as a lone name part."""
-    from llm_services.training.pii import words_of
-    from shop.catalog.selectors import catalog_name_texts
-
-    return words_of(catalog_name_texts())
-
-
 def register() -> None:
     register_task(
         TASK_NAME,
@@ -214,5 +208,6 @@ def register() -> None:
         prompt_version=PROMPT_VERSION,
         min_target_chars=MIN_DESCRIPTION_CHARS,
         max_new_tokens=160,
-        protected_words=catalog_words,
+        personal_names=customer_names,
+        protected_texts=catalog_name_texts,
     )

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from llm_services.training import CollectOptions, Example, register_task
+from shop.catalog.selectors import catalog_name_texts
+from shop.orders.selectors import customer_names
 
 TASK_NAME = "search"
 CLICK_WINDOW = timedelta(minutes=10)
@@ -134,14 +136,6 @@ def collect_title_pairs(options: CollectOptions) -> Iterator[Example]:
             return
 
 
-def catalog_words() -> set[str]:
-    """Words of product titles, brands and categories: never scrubbed as a lone name part."""
-    from llm_services.training.pii import words_of
-    from shop.catalog.selectors import catalog_name_texts
-
-    return words_of(catalog_name_texts())
-
-
 def register() -> None:
     register_task(
         TASK_NAME,
@@ -150,5 +144,6 @@ def register() -> None:
         kind="embedder",
         alias="embed",
         description="Search query → clicked product (title → description until clicks exist).",
-        protected_words=catalog_words,
+        personal_names=customer_names,
+        protected_texts=catalog_name_texts,
     )

@@ -70,7 +70,9 @@ class CollectOptions:
 
 Collector = Callable[[CollectOptions], Iterable[Example]]
 PromptBuilder = Callable[[Example], str]
-WordSource = Callable[[], Iterable[str]]
+TextSource = Callable[[], Iterable[str]]
+# Personal names as their parts, e.g. ("Ruby", "Webb") or ("周明轩",).
+NameSource = Callable[[], Iterable[tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,8 @@ class TrainingTask:
     dedupe_targets: bool = False
     max_new_tokens: int = 128
     stop: tuple[str, ...] = ()
-    protected_words: WordSource | None = None
+    personal_names: NameSource | None = None
+    protected_texts: TextSource | None = None
 
 
 class UnknownTask(LookupError):
@@ -120,7 +123,8 @@ def register_task(
     dedupe_targets: bool | None = None,
     max_new_tokens: int = 128,
     stop: Iterable[str] = (),
-    protected_words: WordSource | None = None,
+    personal_names: NameSource | None,
+    protected_texts: TextSource | None = None,
 ) -> TrainingTask:
     """Register a fine-tuning task (call from ``AppConfig.ready()``; no database access).
 
@@ -138,8 +142,11 @@ def register_task(
             copy shared by many products); default on for generators, off for embedders.
         max_new_tokens: the generation budget when evaluating (generators).
         stop: stop strings when evaluating (generators).
-        protected_words: returns words that are never scrubbed as a lone name part (the
-            words of product titles and brands), see ``PIIScrubber``.
+        personal_names: returns the names the PII scrubber replaces with [NAME] (customers'
+            names, read by the app that owns them); required, so that a task says so
+            explicitly when its data holds no personal names (None).
+        protected_texts: returns texts whose words are never scrubbed as a lone name part (the
+            product titles and brands), see ``PIIScrubber``.
 
     Returns:
         The registered task. Registering the same name again replaces it only if it is
@@ -164,7 +171,8 @@ def register_task(
         dedupe_targets=kind == "generator" if dedupe_targets is None else dedupe_targets,
         max_new_tokens=max_new_tokens,
         stop=tuple(stop),
-        protected_words=protected_words,
+        personal_names=personal_names,
+        protected_texts=protected_texts,
     )
     existing = _registry.get(name)
     if existing is not None and existing.collect is not collect:

@@ -10,7 +10,8 @@ Replaced with placeholders:
   street type: "221B Baker Street", "12 Analytical Row, Apt 4") and Chinese ones (optional
   省/市/区/县, a road ending in 路/街/大道/巷/胡同 and a 号 number, "北京市朝阳区建国路88号");
   two or more Chinese administrative levels without a road ("广东省深圳市南山区") too;
-- ``[NAME]``: names from customer records (``customer_names()``): full names in any case, and
+- ``[NAME]``: the names the caller gives (a training task's ``personal_names``, read by the app
+  that owns the customer records): full names in any case, and
   each name part of two or more letters written as stored or capitalised. Chinese names match
   as full names (姓 + 名, either order) and as given names of two or more characters; a lone
   one-character surname is too common a character to remove.
@@ -27,6 +28,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from common.text import HAN_CHAR, HAN_CLASS, HAN_RUN
 
 EMAIL = "[EMAIL]"
 PHONE = "[PHONE]"
@@ -67,7 +70,7 @@ _EN_ADDRESS = re.compile(
 )
 # A character of a Chinese place name: a CJK ideograph that is not a common function word,
 # so "我住在北京市…" scrubs from 北京 on instead of swallowing the words before it.
-_ZH = r"(?:(?![在住于是的到寄送址为我你他她们请和与及从往收发货至])[\u4e00-\u9fff])"
+_ZH = r"(?:(?![在住于是的到寄送址为我你他她们请和与及从往收发货至])[" + HAN_CLASS + "])"
 _ZH_DIVISIONS = rf"(?:{_ZH}{{2,6}}(?:省|自治区))?(?:{_ZH}{{2,6}}市)?(?:{_ZH}{{1,6}}(?:区|县|镇))?"
 _ZH_ADDRESS = re.compile(
     rf"{_ZH_DIVISIONS}{_ZH}{{1,10}}(?:路|街|大道|巷|胡同)\d+号"
@@ -79,13 +82,12 @@ _ZH_REGION = re.compile(
 )
 
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NAME_GAP = re.compile(r"[\s'’.-]+")
 _PLACEHOLDER_GAP = re.compile(rf"{re.escape(NAME)}(?:[\s'’-]+{re.escape(NAME)})+")
 
 
 def _is_cjk(text: str) -> bool:
-    return bool(text) and all("\u4e00" <= char <= "\u9fff" for char in text)
+    return bool(text) and all(HAN_CHAR.fullmatch(char) for char in text)
 
 
 class PIIScrubber:
@@ -117,7 +119,7 @@ class PIIScrubber:
             self._add_name(name)
         protected = set(protected_words)
         self._name_parts -= protected
-        protected_cjk = [word for word in protected if _CJK_RUN.search(word)]
+        protected_cjk = [word for word in protected if HAN_RUN.search(word)]
         self._cjk_names = self._cjk_full | {
             part for part in self._cjk_parts if not any(part in word for word in protected_cjk)
         }
@@ -186,7 +188,7 @@ class PIIScrubber:
         if self._full_names or self._name_parts:
             text = self._scrub_latin_names(text)
         if self._cjk_names:
-            text = _CJK_RUN.sub(lambda m: self._scrub_cjk_run(m.group()), text)
+            text = HAN_RUN.sub(lambda m: self._scrub_cjk_run(m.group()), text)
         return text
 
     def _scrub_latin_names(self, text: str) -> str:
@@ -251,38 +253,10 @@ def _phone_digits_ok(candidate: str) -> bool:
     return _PHONE_DIGITS[0] <= digits <= _PHONE_DIGITS[1]
 
 
-def customer_names() -> list[tuple[str, ...]]:
-    """Names from customer records: users' first/last names and, when ``shop.orders`` is
-    installed, the names on saved addresses and on orders' shipping addresses.
-
-    Read through the app registry, so llm_services imports no shop module.
-    """
-    from django.apps import apps
-    from django.contrib.auth import get_user_model
-
-    names: list[tuple[str, ...]] = []
-    for first, last in get_user_model().objects.values_list("first_name", "last_name").iterator():
-        if first or last:
-            names.append((first, last))
-    if apps.is_installed("shop.orders"):
-        address_model = apps.get_model("orders", "Address")
-        names += [(n,) for n in address_model.objects.values_list("full_name", flat=True) if n]
-        order_model = apps.get_model("orders", "Order")
-        for address in order_model.objects.values_list("shipping_address", flat=True).iterator():
-            if isinstance(address, dict) and address.get("full_name"):
-                names.append((str(address["full_name"]),))
-    return names
-
-
-def scrubber_for_customers(*, protected_words: Iterable[str] = ()) -> PIIScrubber:
-    """A PIIScrubber that knows every customer's name (reads the database)."""
-    return PIIScrubber(customer_names(), protected_words=protected_words)
-
-
 def words_of(texts: Iterable[str]) -> set[str]:
     """The Latin words and CJK runs of ``texts``, as written: protected words for a scrubber."""
     words: set[str] = set()
     for text in texts:
         words.update(_LATIN_WORD.findall(text))
-        words.update(_CJK_RUN.findall(text))
+        words.update(HAN_RUN.findall(text))
     return words

@@ -25,7 +25,7 @@ from llm_services.training.data import (
 )
 from llm_services.training.embedder import EmbedderSettings, finetune_embedder
 from llm_services.training.generator import FineTuneResult, GeneratorSettings, finetune_generator
-from llm_services.training.pii import PIIScrubber, scrubber_for_customers
+from llm_services.training.pii import PIIScrubber, words_of
 from llm_services.training.versions import activate_version, create_version
 
 # What a backend class must offer to be fine-tuned as each kind.
@@ -100,8 +100,8 @@ def run_finetune(
         dry_run: stop after preparing the dataset (nothing trained or stored).
         user: who activates (stored on the activation).
         show_progress: tqdm bars.
-        scrubber: the PII scrubber (default: one that knows the customers' names, and the
-            task's protected words).
+        scrubber: the PII scrubber (default: one that knows the task's personal names and
+            protected texts).
         on_dataset: called with the prepared dataset before training (reporting).
 
     Raises:
@@ -115,8 +115,10 @@ def run_finetune(
     alias = alias or task.alias
     config = alias_config(alias, kind=kind, base_model=base_model)
     if scrubber is None:
-        protected = task.protected_words() if task.protected_words else ()
-        scrubber = scrubber_for_customers(protected_words=protected)
+        scrubber = PIIScrubber(
+            task.personal_names() if task.personal_names else (),
+            protected_words=words_of(task.protected_texts()) if task.protected_texts else (),
+        )
     try:
         dataset = prepare_dataset(
             task,

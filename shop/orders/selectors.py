@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import QuerySet
 
-from .models import Order
+from .models import Address, Order
 
 RECENT_ORDERS_SESSION_KEY = "recent_orders"
 
@@ -30,3 +33,17 @@ def visible_order(
     if order.user_id is not None:
         return order if user is not None and user.pk == order.user_id else None
     return order if number in session.get(RECENT_ORDERS_SESSION_KEY, []) else None
+
+
+def customer_names() -> Iterator[tuple[str, ...]]:
+    """Every personal name the shop holds: users' (first, last), saved addresses' and orders'
+    shipping names, one tuple of name parts each. What training data must never contain."""
+    users = get_user_model().objects.values_list("first_name", "last_name")
+    for first, last in users.iterator():
+        if first or last:
+            yield (first, last)
+    for name in Address.objects.exclude(full_name="").values_list("full_name", flat=True):
+        yield (name,)
+    for address in Order.objects.values_list("shipping_address", flat=True).iterator():
+        if isinstance(address, dict) and address.get("full_name"):
+            yield (str(address["full_name"]),)

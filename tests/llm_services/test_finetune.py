@@ -11,7 +11,9 @@ from llm_services.conf import artifact_folder
 from llm_services.models import ModelVersion
 from llm_services.training import CollectOptions, Example, get_task, register_task
 from llm_services.training.data import clean_examples, split_examples, unregister_task
+from llm_services.training.generator import GeneratorSettings
 from llm_services.training.pii import PIIScrubber
+from llm_services.training.pipeline import run_finetune
 from search.training import collect_click_pairs
 from tests.factories import (
     AttributeFactory,
@@ -39,9 +41,53 @@ def task():
     def collect(options):
         return []
 
-    registered = register_task("test-task", collect, build_prompt=passthrough, min_target_chars=5)
+    registered = register_task(
+        "test-task", collect, build_prompt=passthrough, min_target_chars=5, personal_names=None
+    )
     yield registered
     unregister_task("test-task")
+
+
+def test_the_pipeline_scrubs_the_names_its_task_gives_and_keeps_its_protected_words(
+    settings, tiny_causal_lm_dir
+):
+    """The scrubber is built from the task's own personal_names and protected_texts."""
+    settings.LLM_MODELS = {
+        **settings.LLM_MODELS,
+        "generate": {"BACKEND": GENERATOR_BACKEND, "MODEL": str(tiny_causal_lm_dir)},
+    }
+
+    def collect(options):
+        for number, cap in enumerate(("cap", "hat", "beanie")):
+            yield Example(
+                source={"text": cap},
+                target=f"Ruby Webb and Max Morgan love the Air Max {cap}. Max says hi {number}.",
+                group=cap,
+            )
+
+    register_task(
+        "names-task",
+        collect,
+        build_prompt=passthrough,
+        personal_names=lambda: [("Ruby", "Webb"), ("Max", "Morgan")],
+        protected_texts=lambda: ["Air Max cap"],
+    )
+    try:
+        outcome = run_finetune(
+            kind="generator",
+            task_name="names-task",
+            settings=GeneratorSettings(method="lora", max_steps=1),
+            dry_run=True,
+        )
+    finally:
+        unregister_task("names-task")
+
+    targets = sorted(e.target for e in [*outcome.dataset.train, *outcome.dataset.validation])
+    assert targets == [
+        "[NAME] and [NAME] love the Air Max beanie. Max says hi 2.",
+        "[NAME] and [NAME] love the Air Max cap. Max says hi 0.",
+        "[NAME] and [NAME] love the Air Max hat. Max says hi 1.",
+    ]
 
 
 def test_cleaning_strips_html_scrubs_and_drops_duplicates_and_short_targets(task):

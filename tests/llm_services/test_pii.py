@@ -1,8 +1,6 @@
 import pytest
 
-from llm_services.training.pii import PIIScrubber, customer_names, scrubber_for_customers, words_of
-from tests.factories import UserFactory
-from tests.factories.orders import AddressFactory, OrderFactory
+from llm_services.training.pii import PIIScrubber, words_of
 
 
 @pytest.mark.parametrize(
@@ -114,17 +112,3 @@ def test_scrub_value_walks_nested_structures_and_keeps_keys():
         "attributes": [["Email", "[EMAIL]"]],
         "pages": 440,
     }
-
-
-@pytest.mark.django_db
-def test_customer_names_come_from_users_addresses_and_orders():
-    """Users' first/last names, saved addresses and orders' shipping names are all read."""
-    user = UserFactory(first_name="Ruby", last_name="Webb")
-    AddressFactory(user=user, full_name="Ruby J. Webb")
-    OrderFactory(
-        user=user, status="paid", shipping_address={"full_name": "Theo Walker", "line1": "1 Way"}
-    )
-    UserFactory(username="nameless", first_name="", last_name="")
-
-    assert sorted(customer_names()) == [("Ruby", "Webb"), ("Ruby J. Webb",), ("Theo Walker",)]
-    assert scrubber_for_customers().scrub("Theo Walker and Ruby J. Webb") == "[NAME] and [NAME]"
