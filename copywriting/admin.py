@@ -1,10 +1,12 @@
 """Copywriting in the admin: generate from a product, review drafts, follow batch jobs.
 
-Thin: forms validate, services do the work. The product admin links here
-(``shop/catalog/admin.py``: the "Generate description" / "Generate marketing copy" buttons
-and the batch actions call :func:`start_batch_from_admin`). The "Generate" form queues a
-candidates job on the llm queue and sends the merchant to its status page, which refreshes
-itself until the drafts are stored.
+Thin: forms validate, services do the work. The product admin knows nothing of copywriting:
+this module registers into its extension points (``shop.catalog.admin_hooks``) the
+"Generate description" / "Generate marketing copy" buttons of the product change form
+(``admin/copywriting/product_object_tools.html``) and the batch actions of the product list
+(:func:`draft_copy_en`, :func:`draft_copy_zh`). The "Generate" form queues a candidates job on
+the llm queue and sends the merchant to its status page, which refreshes itself until the
+drafts are stored.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.text import CHINESE, ENGLISH
 from copywriting import conf, selectors, services
 from copywriting.forms import GenerateCopyForm, ReviewDraftForm
 from copywriting.models import Channel, CopyDraft, CopyJob, Field
+from shop.catalog.admin_hooks import product_admin_extensions
+from shop.catalog.models import Product
 
 # How often the status page of a queued or running "Generate" job reloads itself.
 GENERATE_STATUS_REFRESH_SECONDS = 3
@@ -98,8 +103,6 @@ class CopyDraftAdmin(admin.ModelAdmin):
         ]
 
     def generate_view(self, request, product_id: int, field: str):
-        from shop.catalog.models import Product
-
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         if request.method == "POST" and not self.has_change_permission(request):
@@ -148,8 +151,6 @@ class CopyDraftAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/copywriting/generate.html", context)
 
     def generate_status_view(self, request, job_id: int):
-        from shop.catalog.models import Product
-
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         job = get_object_or_404(CopyJob, pk=job_id, kind=CopyJob.Kind.CANDIDATES)
@@ -328,3 +329,21 @@ def start_batch_from_admin(modeladmin, request, queryset, *, language: str) -> N
         ),
         messages.SUCCESS,
     )
+
+
+# -- on the product admin (shop.catalog.admin_hooks) ---------------------------------------------
+
+
+@product_admin_extensions.add_action
+@admin.action(description=_("Draft English descriptions (AI, batch)"), permissions=["change"])
+def draft_copy_en(modeladmin, request, queryset):
+    start_batch_from_admin(modeladmin, request, queryset, language=ENGLISH)
+
+
+@product_admin_extensions.add_action
+@admin.action(description=_("Draft Chinese descriptions (AI, batch)"), permissions=["change"])
+def draft_copy_zh(modeladmin, request, queryset):
+    start_batch_from_admin(modeladmin, request, queryset, language=CHINESE)
+
+
+product_admin_extensions.add_object_tools("admin/copywriting/product_object_tools.html")

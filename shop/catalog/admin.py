@@ -8,7 +8,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import admin_hooks, admin_views, services
 from .cache import invalidate_catalog_cache
 from .models import (
     Attribute,
@@ -151,8 +151,8 @@ class StockFilter(admin.SimpleListFilter):
 class ProductAdmin(InvalidatesCatalogCache, admin.ModelAdmin):
     form = ProductAdminForm
     change_list_template = "admin/catalog/product/change_list.html"
-    # Adds the copywriting buttons ("Generate description", "Generate marketing copy").
-    change_form_template = "admin/copywriting/product_change_form.html"
+    # Includes the object tools other apps register (admin_hooks.ProductAdminExtensions).
+    change_form_template = "admin/catalog/product/change_form.html"
     list_display = ["title", "sku", "category", "brand", "price", "stock", "status", "updated_at"]
     list_filter = ["status", "language", PriceBandFilter, StockFilter, "category", "brand"]
     list_select_related = ["category", "brand"]
@@ -162,7 +162,7 @@ class ProductAdmin(InvalidatesCatalogCache, admin.ModelAdmin):
     autocomplete_fields = ["category", "brand"]
     readonly_fields = ["rating_average", "review_count", "popularity", "created_at", "updated_at"]
     inlines = [ProductTranslationInline, ProductImageInline]
-    actions = ["make_active", "make_draft", "draft_copy_en", "draft_copy_zh"]
+    own_actions = ["make_active", "make_draft"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "sku", "language", "status"]}),
         (_("Placement"), {"fields": ["category", "brand"]}),
@@ -184,9 +184,19 @@ class ProductAdmin(InvalidatesCatalogCache, admin.ModelAdmin):
         ),
     ]
 
-    def get_urls(self):
-        from . import admin_views
+    @property
+    def actions(self):
+        """The catalog's own actions, then those other apps registered (admin_hooks)."""
+        return [*self.own_actions, *admin_hooks.product_admin_extensions.actions.values()]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {
+            "extension_object_tools": list(admin_hooks.product_admin_extensions.object_tools),
+            **(extra_context or {}),
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
         return [
             path(
                 "import/",
@@ -219,16 +229,3 @@ class ProductAdmin(InvalidatesCatalogCache, admin.ModelAdmin):
     @admin.action(description=_("Unpublish selected products (draft)"), permissions=["change"])
     def make_draft(self, request, queryset):
         self._set_status(request, queryset, Product.Status.DRAFT)
-
-    # Copywriting batch: one job on the llm queue per action (copywriting.admin, services).
-    @admin.action(description=_("Draft English descriptions (AI, batch)"), permissions=["change"])
-    def draft_copy_en(self, request, queryset):
-        from copywriting.admin import start_batch_from_admin
-
-        start_batch_from_admin(self, request, queryset, language="en")
-
-    @admin.action(description=_("Draft Chinese descriptions (AI, batch)"), permissions=["change"])
-    def draft_copy_zh(self, request, queryset):
-        from copywriting.admin import start_batch_from_admin
-
-        start_batch_from_admin(self, request, queryset, language="zh-hans")

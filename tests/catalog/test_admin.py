@@ -1,8 +1,11 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
+from django.template import Template
 from django.urls import reverse
 
+from shop.catalog import admin_hooks
 from shop.catalog.models import Product
 from tests.factories import (
     AttributeFactory,
@@ -117,3 +120,62 @@ def test_interaction_log_is_read_only_in_admin(client, merchant):
     """The log can be browsed but not added to or edited by hand."""
     assert client.get(reverse("admin:interactions_interaction_changelist")).status_code == 200
     assert client.get(reverse("admin:interactions_interaction_add")).status_code == 403
+
+
+def action_choices(response) -> dict[str, str]:
+    return {
+        name: str(label) for name, label in response.context["action_form"]["action"].field.choices
+    }
+
+
+@pytest.fixture
+def extensions(monkeypatch):
+    """An empty registry in place of the one the installed apps filled."""
+    registry = admin_hooks.ProductAdminExtensions()
+    monkeypatch.setattr(admin_hooks, "product_admin_extensions", registry)
+    return registry
+
+
+def test_product_admin_works_with_no_extensions_registered(client, merchant, extensions):
+    """Without other apps' registrations the product admin has its own actions and tools only."""
+    product = ProductFactory(status=Product.Status.DRAFT)
+    changelist_url = reverse("admin:catalog_product_changelist")
+
+    choices = action_choices(client.get(changelist_url))
+    page = client.get(reverse("admin:catalog_product_change", args=[product.pk]))
+    add_page = client.get(reverse("admin:catalog_product_add"))
+    client.post(changelist_url, {"action": "make_active", "_selected_action": [product.pk]})
+
+    assert list(choices) == ["", "delete_selected", "make_active", "make_draft"]
+    assert page.status_code == add_page.status_code == 200
+    assert reverse("admin:catalog_product_history", args=[product.pk]) in page.content.decode()
+    product.refresh_from_db()
+    assert product.status == Product.Status.ACTIVE
+
+
+def test_registered_action_and_object_tools_appear_on_the_product_admin(
+    client, merchant, extensions
+):
+    """An app's action joins the changelist's actions and runs; its tools join the form's."""
+    product = ProductFactory()
+
+    @extensions.add_action
+    @admin.action(description="Stamp selected products", permissions=["change"])
+    def stamp_products(modeladmin, request, queryset):
+        modeladmin.message_user(request, f"Stamped {queryset.count()}.")
+
+    extensions.add_object_tools(Template('<li><a href="/stamp/{{ original.pk }}/">Stamp</a></li>'))
+    changelist_url = reverse("admin:catalog_product_changelist")
+
+    choices = action_choices(client.get(changelist_url))
+    response = client.post(
+        changelist_url,
+        {"action": "stamp_products", "_selected_action": [product.pk]},
+        follow=True,
+    )
+    page = client.get(reverse("admin:catalog_product_change", args=[product.pk])).content.decode()
+
+    assert list(choices)[-1] == "stamp_products"
+    assert choices["stamp_products"] == "Stamp selected products"
+    assert "Stamped 1." in [str(m) for m in response.context["messages"]]
+    assert f'<li><a href="/stamp/{product.pk}/">Stamp</a></li>' in page

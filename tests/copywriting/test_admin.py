@@ -36,6 +36,17 @@ def test_product_form_has_the_generate_buttons(client, merchant, make_product, f
     assert "2 copy drafts to review" in page
 
 
+def test_product_changelist_offers_the_batch_actions(client, merchant):
+    """copywriting registers its two batch actions on the product list, after the shop's own."""
+    response = client.get(reverse("admin:catalog_product_changelist"))
+
+    choices = dict(response.context["action_form"]["action"].field.choices)
+
+    assert list(choices)[-2:] == ["draft_copy_en", "draft_copy_zh"]
+    assert choices["draft_copy_en"] == "Draft English descriptions (AI, batch)"
+    assert choices["draft_copy_zh"] == "Draft Chinese descriptions (AI, batch)"
+
+
 GENERATE = {
     "language": "en",
     "channel": "product_page",
