@@ -13,6 +13,9 @@ splits ("1-1/2" → "1", "1/2"; "t-shirt" → "t", "shirt"). A possessive "'s" i
 apostrophes join ("men's" → "men", "don't" → "dont"). Accents are folded ("Lumiève" →
 "lumieve"). Letters are stemmed, numbers are not.
 
+Which characters are Chinese (Han) is :mod:`common.text`'s decision (HAN_CHAR, HAN_RUN); Kana
+and Hangul are treated as ordinary word characters.
+
 Nothing is loaded at import: the stemmer and jieba's dictionary (about half a second) are set
 up on first use, once per process.
 """
@@ -24,6 +27,8 @@ import re
 import threading
 import unicodedata
 from typing import Any
+
+from common.text import HAN_CHAR, HAN_RUN
 
 # Bump whenever analyze() gives different terms for some text: an index built by another
 # version must be rebuilt, or its terms and the queries' stop agreeing.
@@ -53,11 +58,6 @@ CHINESE_STOPWORDS = frozenset(
     """.split()
 )
 
-# CJK Unified Ideographs (with extension A and the compatibility block; NFKC has already folded
-# most compatibility ideographs). Kana and Hangul are treated as ordinary word characters.
-_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
-_CJK_CHAR = re.compile(f"[{_CJK_CLASS}]")
 # ASCII fast path: most titles and queries are plain ASCII, which NFKC leaves unchanged.
 _ASCII_TOKEN = re.compile(r"\d+(?:[./]\d+)+|[a-z0-9]+(?:'[a-z0-9]+)*")
 # General path, run on text with the CJK runs already cut out.
@@ -207,7 +207,7 @@ def analyze(text: str) -> list[str]:
     text = normalize(text)
     terms = []
     position = 0
-    for match in _CJK_RUN.finditer(text):
+    for match in HAN_RUN.finditer(text):
         if match.start() > position:
             _latin_terms(text[position : match.start()], terms)
         terms.extend(_cjk_terms(match.group()))
@@ -238,7 +238,7 @@ def terms_for_highlight(text: str) -> list[str]:
             if surface and surface not in ENGLISH_STOPWORDS:
                 found.setdefault(surface)
 
-    for match in _CJK_RUN.finditer(text):
+    for match in HAN_RUN.finditer(text):
         if match.start() > position:
             latin(text[position : match.start()])
         for word in get_jieba().lcut(match.group()):
@@ -252,7 +252,7 @@ def terms_for_highlight(text: str) -> list[str]:
 
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds at least one Chinese character."""
-    return not text.isascii() and _CJK_CHAR.search(text) is not None
+    return not text.isascii() and HAN_CHAR.search(text) is not None
 
 
 def detect_language(text: str) -> str:
@@ -265,8 +265,8 @@ def detect_language(text: str) -> str:
     if not isinstance(text, str) or text.isascii():
         return "en"
     text = unicodedata.normalize("NFKC", text)
-    cjk = len(_CJK_CHAR.findall(text))
+    cjk = len(HAN_CHAR.findall(text))
     if not cjk:
         return "en"
-    latin_words = len(_LATIN_WORD.findall(_CJK_RUN.sub(" ", text)))
+    latin_words = len(_LATIN_WORD.findall(HAN_RUN.sub(" ", text)))
     return "zh" if cjk >= latin_words else "en"

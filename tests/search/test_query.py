@@ -535,6 +535,17 @@ def test_specific_bad_inputs(vocabulary):
     assert parse_query(12, vocabulary).text == "12"  # type: ignore[arg-type]
 
 
+def test_queries_are_cut_at_the_shared_limit(vocabulary):
+    """The parser cuts where the search box and the API do: common.text's 200 characters."""
+    assert MAX_QUERY_CHARS == 200
+    assert clean_query("a" * 10_000) == "a" * 200
+    assert parse_query("a" * 10_000, vocabulary).text == "a" * 200
+    # Cut before parsing: a price after the 200th character is not read.
+    parsed = parse_query("x" * 195 + " under $50", vocabulary)
+    assert parsed.price_max is None
+    assert parsed.text == "x" * 195 + " unde"
+
+
 def test_random_unicode_never_raises(vocabulary):
     """Random strings over ASCII, Latin, CJK, symbols, controls and surrogates."""
     rng = random.Random(7)
