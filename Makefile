@@ -37,9 +37,10 @@ serve: install  ## Serve without reloading the demo data
 test: install system-deps  ## Run the whole test suite (SQLite unless DATABASE_URL is set)
 	$(PY) -m pytest
 
-lint: install  ## ruff lint + format check, missing migrations
+lint: install  ## ruff lint + format check, import contracts (lint-imports), missing migrations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: install  ## Apply ruff fixes and formatting
