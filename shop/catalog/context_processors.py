@@ -10,10 +10,12 @@ from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
 
+from common.text import CHINESE, ENGLISH
+
 from . import selectors
 from .cache import catalog_version
 
-SHORT_LABELS = {"en": "EN", "zh-hans": "中文"}
+SHORT_LABELS = {ENGLISH: "EN", CHINESE: "中文"}
 
 
 def _language_links(request: HttpRequest) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from common.text import is_chinese
 from shop.catalog.selectors import format_price
 
 from .models import Address, ShippingMethod
@@ -60,7 +61,7 @@ class CheckoutForm(forms.Form):
         else:
             del self.fields["saved_address"]
             del self.fields["save_address"]
-        zh = get_language() == "zh-hans"
+        zh = is_chinese(get_language())
         self.shipping_methods = list(ShippingMethod.objects.filter(is_active=True))
         self.fields["shipping_method"].choices = [
             (m.code, shipping_label(m, zh=zh)) for m in self.shipping_methods

@@ -7,7 +7,7 @@ from django.utils import translation
 from shop.catalog import selectors
 from shop.catalog.cache import invalidate_catalog_cache
 from shop.catalog.models import Attribute, Category, Product
-from shop.catalog.selectors import ListingFilters
+from shop.catalog.selectors import ListingFilters, cards
 from tests.factories import (
     AttributeFactory,
     AttributeOptionFactory,
@@ -296,8 +296,8 @@ def test_sale_price_and_placeholder_tint(small_catalog):
     assert card.image_url == ""
     red = selectors.COLOR_HEX["red"]
     assert card.placeholder == selectors.Placeholder(
-        background=selectors._mix(red, "#ffffff", 0.78),
-        foreground=selectors._mix(red, "#000000", 0.45),
+        background=cards._mix(red, "#ffffff", 0.78),
+        foreground=cards._mix(red, "#000000", 0.45),
         initial="S",
     )
 
@@ -334,19 +334,6 @@ def test_keyword_search_matches_both_languages(small_catalog):
     assert list(selectors.keyword_search("大衣")) == [c.p3]
     assert list(selectors.keyword_search("shirt")) == [c.p2, c.p1]  # the draft is excluded
     assert list(selectors.keyword_search("")) == []
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("  blue\x00 shirt\t ", "blue shirt"),
-        ("x" * 500, "x" * 200),
-        ("", ""),
-    ],
-)
-def test_clean_query(raw, expected):
-    """Control characters become spaces, whitespace collapses, length is capped."""
-    assert selectors.clean_query(raw) == expected
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from django.utils.text import slugify
 
+from common.text import CHINESE, ENGLISH
+
 from ..models import Brand, Category, Product
 from ..services import ProductData, SchemaEntry, clean_attributes, get_attribute_schema
 from .readers import SourceRecord, json_type
@@ -34,7 +36,7 @@ IMAGE_URL_MAX = 500
 MONEY_LIMIT = Decimal("100000000")  # max_digits=10, decimal_places=2
 STOCK_MAX = 2_147_483_647
 STATUSES = tuple(Product.Status.values)
-LANGUAGES = (("en", "en"), ("zh-hans", "zh"))  # language code, column suffix
+LANGUAGES = ((ENGLISH, "en"), (CHINESE, "zh"))  # language code, column suffix
 LIST_SEPARATOR = "|"
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
 _INTEGER = re.compile(r"[+-]?\d+(\.0*)?")
@@ -381,8 +383,8 @@ def _texts(
         fields.errors.append(
             f"missing title: give {fields.label('title_en')} or {fields.label('title_zh')}"
         )
-        return "en", {"title": "", "description": "", "highlights": []}, {}
-    language = "en" if "en" in given else "zh-hans"
+        return ENGLISH, {"title": "", "description": "", "highlights": []}, {}
+    language = ENGLISH if ENGLISH in given else CHINESE
     texts = given.pop(language)
     return language, texts, given
 
