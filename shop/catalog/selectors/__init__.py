@@ -22,10 +22,6 @@ use, so ``from shop.catalog import selectors`` keeps working:
 - ``basic_search``: the ORM keyword search and the shop's own words.
 """
 
-# Transitional: search/forms.py and search/views.py still read clean_query from here until they
-# import it from common.text (being switched in the search split); delete this line then.
-from common.text import clean_query
-
 from .base import (
     FRAGMENT_TIMEOUT,
     PRODUCT_FRAGMENT_TIMEOUT,
@@ -95,7 +91,6 @@ from .listing import (
 )
 
 __all__ = [
-    "clean_query",
     "AttributeInfo",
     "AttributeRow",
     "BrandInfo",
