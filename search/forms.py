@@ -8,10 +8,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from common.text import clean_query
 from search.selectors import SORT_RELEVANCE, SORTS, SearchParams, search_schema
 from shop.catalog import selectors as catalog
 from shop.catalog.forms import ProductFilterForm
-from shop.catalog.selectors import clean_query
 
 MAX_PAGE = 1000
 MAX_PAGE_SIZE = 100

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from common.text import CHINESE, ENGLISH, clean_query
 from search import selectors, services
 from search.forms import SearchForm
 from search.selectors import SearchResult
@@ -17,7 +18,8 @@ from shop.catalog import selectors as catalog
 from shop.catalog.forms import SORT_LABELS
 from shop.interactions import services as interactions
 
-API_LANGUAGES = {"en": "en", "zh": "zh-hans", "zh-hans": "zh-hans"}
+API_LANGUAGES = {ENGLISH: ENGLISH, "zh": CHINESE, CHINESE: CHINESE}
+LANGUAGE_ERROR = f"lang must be {ENGLISH} or {CHINESE}."
 
 
 def _log(request: HttpRequest, result: SearchResult) -> None:
@@ -50,20 +52,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
     params = form.get_params()
     context: dict[str, Any] = {"query": params.query, "form": form}
     if params.query or form.get_filters().is_filtered or params.category_id is not None:
-        result = selectors.search_catalog(params)
+        # Cards link with ?from=search&pos=n, so the product page can log the click.
+        result = selectors.search_catalog(params, card_source="search")
         _log(request, result)
         paginator = Paginator(range(result.total), params.page_size)
         page_obj = paginator.get_page(result.page)
         base = form.canonical_params()
-        cards = catalog.cards_for_ids(
-            result.product_ids,
-            source="search",
-            start_position=(result.page - 1) * params.page_size + 1,
-        )
         explanations = {hit.product_id: hit.explanation for hit in result.hits}
         context.update(
             result=result,
-            products=cards,
+            products=result.cards,
             explanations=explanations,
             page_obj=page_obj,
             page_range=paginator.get_elided_page_range(page_obj.number, on_each_side=2),
@@ -81,7 +79,7 @@ def _relevance_label() -> str:
 
 
 def _api_language(request: HttpRequest) -> str | None:
-    raw = (request.GET.get("lang") or "en").strip().lower()
+    raw = (request.GET.get("lang") or ENGLISH).strip().lower()
     return API_LANGUAGES.get(raw)
 
 
@@ -95,7 +93,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
     sort, page, page_size, lang, exact) → results, facets, total, parsed."""
     language = _api_language(request)
     if language is None:
-        return _error("lang must be en or zh-hans.")
+        return _error(LANGUAGE_ERROR)
     with translation.override(language):
         form = SearchForm(request.GET, strict=True)
         if not form.is_valid():
@@ -105,7 +103,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
         params = form.get_params()
         result = selectors.search_catalog(params)
         _log(request, result)
-        cards = {c.id: c for c in catalog.cards_for_ids(result.product_ids)}
+        cards = {c.id: c for c in result.cards}
         results = []
         for hit in result.hits:
             card = cards.get(hit.product_id)
@@ -170,9 +168,9 @@ def suggest_api(request: HttpRequest) -> JsonResponse:
     """``GET /api/search/suggest?q=…&lang=`` → popular queries, categories and titles."""
     language = _api_language(request)
     if language is None:
-        return _error("lang must be en or zh-hans.")
+        return _error(LANGUAGE_ERROR)
     with translation.override(language):
-        prefix = catalog.clean_query(request.GET.get("q", ""))
+        prefix = clean_query(request.GET.get("q", ""))
         return JsonResponse(
             {"query": prefix, "suggestions": selectors.suggest(prefix)},
             json_dumps_params={"ensure_ascii": False},

@@ -306,3 +306,38 @@ def test_support_questions_list_no_products(client: Any, indexed: Any) -> None:
     assert data["parsed"]["intent"] == "support"
     assert data["results"] == []
     assert data["total"] == 0
+
+
+@pytest.mark.django_db
+def test_the_query_is_cleaned_and_cut_alike_everywhere(client: Any, indexed: Any) -> None:
+    """The search form, the suggest API and the parser all use common.text.clean_query: NFKC,
+    invisible characters out, 200 characters at most."""
+    data = _api(client, q="  ｓｈｏｅ\u200b " + "x" * 10_000).json()
+    suggest = client.get("/api/search/suggest", {"q": "ｒｕｎ\x00" + "y" * 300}).json()
+
+    assert data["query"] == "shoe " + "x" * 195
+    assert data["parsed"]["raw"] == "shoe " + "x" * 195
+    assert suggest["query"] == "run " + "y" * 196
+
+
+@pytest.mark.django_db
+def test_a_search_fetches_its_product_cards_once(
+    client: Any, indexed: Any, monkeypatch: Any
+) -> None:
+    from shop.catalog import selectors as catalog
+
+    fetched: list[list[int]] = []
+    cards_for_ids = catalog.cards_for_ids
+
+    def counting(ids: Any, **options: Any) -> Any:
+        fetched.append(list(ids))
+        return cards_for_ids(ids, **options)
+
+    monkeypatch.setattr(catalog, "cards_for_ids", counting)
+    html = client.get("/en/search/", {"q": "running shoe"}).content.decode()
+    data = _api(client, q="running shoe").json()
+
+    ids = [r["id"] for r in data["results"]]
+    assert fetched == [ids, ids]
+    assert "?from=search&amp;pos=1" in html
+    assert "?from=" not in data["results"][0]["url"]

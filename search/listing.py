@@ -1,0 +1,143 @@
+"""A ranking as a catalog listing: filters, sort and facets over the catalog's facet rows.
+
+The rows of every active product (price, stock, attribute values) are read once and cached
+for a minute; filtering a ranking and counting its facets then needs no query per search.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+
+from shop.catalog import selectors as catalog
+from shop.catalog.cache import cached, versioned_key
+
+PRICE_BUCKETS = ((0, 25), (25, 50), (50, 100), (100, 200), (200, None))
+ROWS_TIMEOUT = 60
+SORT_RELEVANCE = "relevance"
+SORTS = (SORT_RELEVANCE, *catalog.SORT_CHOICES)
+
+
+def search_schema() -> list[catalog.AttributeInfo]:
+    """Every filterable attribute of any category (first definition of a code wins)."""
+    language = catalog.current_language()
+
+    def build() -> list[catalog.AttributeInfo]:
+        seen: dict[str, catalog.AttributeInfo] = {}
+        for node_id in catalog.category_tree().nodes:
+            for info in catalog.category_schema(node_id):
+                if info.is_filter and info.code not in seen:
+                    seen[info.code] = info
+                elif info.is_filter:
+                    merged = {**seen[info.code].options, **info.options}
+                    seen[info.code] = replace(seen[info.code], options=merged)
+        return list(seen.values())
+
+    return cached(versioned_key("search-schema", language), build, catalog.STRUCTURE_TIMEOUT)
+
+
+def catalog_rows() -> tuple[list[catalog.Row], dict[int, int], list[str]]:
+    """Facet rows of every active product, product id → top-level category id, the codes."""
+    codes = [a.code for a in search_schema()]
+    # Hashed: the joined codes of a large catalog exceed memcached's 250-character keys.
+    digest = hashlib.blake2b(",".join(codes).encode(), digest_size=8).hexdigest()
+    key = versioned_key("search-rows", digest)
+    found = cache.get(key)
+    if found is None:
+        from shop.catalog.models import Product
+
+        tree = catalog.category_tree()
+        rows = catalog.listing_rows(list(tree.nodes), codes)
+        roots = {}
+        for pk, category_id in Product.objects.active().values_list("pk", "category_id"):
+            ancestors = tree.ancestors(category_id)
+            roots[pk] = ancestors[0].id if ancestors else category_id
+        found = (rows, roots, codes)
+        cache.set(key, found, ROWS_TIMEOUT)
+    return found
+
+
+def products_in(category_ids: set[int]) -> set[int]:
+    """Active products of these categories (cached like the rows)."""
+    from shop.catalog.models import Product
+
+    joined = ",".join(map(str, sorted(category_ids)))
+    key = versioned_key(
+        "search-category-products", hashlib.blake2b(joined.encode(), digest_size=8).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        found = set(
+            Product.objects.active()
+            .filter(category_id__in=category_ids)
+            .values_list("pk", flat=True)
+        )
+        cache.set(key, found, ROWS_TIMEOUT)
+    return found
+
+
+def filter_ranked(
+    ranked: list[int],
+    filters: catalog.ListingFilters,
+    category_ids: set[int] | None,
+    sort: str,
+) -> tuple[list[int], catalog.ListingResult, list[catalog.Row]]:
+    """The ranked products that pass ``filters`` and lie in ``category_ids``, in ``sort``
+    order (ranking order for relevance); the listing, and the rows before attribute filters."""
+    rows, _roots, codes = catalog_rows()
+    position = {pid: i for i, pid in enumerate(ranked)}
+    wanted = [r for r in rows if r[0] in position]
+    if category_ids is not None:
+        allowed = products_in(category_ids)
+        wanted = [r for r in wanted if r[0] in allowed]
+    listing = catalog.facet_rows(
+        wanted, codes, replace(filters, sort=sort if sort in catalog.SORT_CHOICES else "popular")
+    )
+    ids = listing.product_ids
+    if sort == SORT_RELEVANCE:
+        ids = sorted(ids, key=position.__getitem__)
+    return ids, listing, wanted
+
+
+def category_facet(ids: list[int], selected: int | None) -> list[dict[str, Any]]:
+    """Result counts per top-level category, most first."""
+    _rows, roots, _codes = catalog_rows()
+    tree = catalog.category_tree()
+    counts = Counter(roots.get(pid) for pid in ids)
+    facet = []
+    for root_id, count in counts.most_common():
+        node = tree.nodes.get(root_id) if root_id is not None else None
+        if node is not None:
+            facet.append(
+                {
+                    "slug": node.slug,
+                    "label": node.name,
+                    "count": count,
+                    "selected": selected == node.id,
+                }
+            )
+    return facet
+
+
+def price_facet(rows: list[catalog.Row], filters: catalog.ListingFilters) -> list[dict[str, Any]]:
+    """Result counts per price bucket (rows hold prices in cents)."""
+    facet = []
+    for low, high in PRICE_BUCKETS:
+        count = sum(1 for r in rows if r[2] >= low * 100 and (high is None or r[2] < high * 100))
+        if count:
+            facet.append(
+                {
+                    "min": str(low),
+                    "max": str(high) if high is not None else None,
+                    "label": f"{low}+" if high is None else f"{low}–{high}",
+                    "count": count,
+                    "selected": filters.price_min == Decimal(low)
+                    and (filters.price_max == (Decimal(high) if high else None)),
+                }
+            )
+    return facet

@@ -1,0 +1,293 @@
+"""Retrieval and ranking: the one function that orders products for a query.
+
+:func:`rank_products` is what shoppers are served (the search page and /api/search reach it
+through :func:`search.selectors.search_catalog`, which then filters, sorts and pages its
+result) and what ``eval_search`` measures, over a :class:`ProductSet` it gives. Its steps:
+
+1. prepare the query (:func:`search.retrieval.prepare_query`): the constraints read from it
+   leave the retrieval text, the terms of a spelling correction join its tokens;
+2. embed the text (popular queries' vectors are cached), unless the embedder does not read
+   its language or the index was built by another model: then the ranking is lexical and says
+   why;
+3. BM25 and dense candidates fused by RRF over the whole index, reordered by the learned
+   ranker when there is one;
+4. keep the candidates that match (see :func:`_matches`), keyword matches first.
+
+A question for customer service is not searched. With no shop index at all, a plain database
+keyword match stands in, flagged as degraded.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from llm_services import LLMError, models
+from search.engine import IndexUnavailable, SearchIndex
+from search.query import SUPPORT, ParsedQuery, QueryVocabulary
+from search.retrieval import Candidate, PreparedQuery, Reranker, Retriever, prepare_query
+from search.services import index_holder
+from search.text import detect_language
+from shop.catalog import selectors as catalog
+
+logger = logging.getLogger("search")
+
+MAX_CANDIDATES = 400
+# Products only the embedder found count as matches from its top SEMANTIC_TOP (see _matches).
+SEMANTIC_TOP = 10
+RANKER_CHECK_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class ProductSet:
+    """The products a query is ranked over, with the vocabulary and learned stage that go with
+    them: the shop's (see :func:`shop_products`), or an evaluation folder's.
+
+    Attributes:
+        index: the products' search index.
+        vocabulary: the phrases the query parser knows for them.
+        reranker: the learned stage; None ranks by the fusion alone.
+    """
+
+    index: SearchIndex
+    vocabulary: QueryVocabulary
+    reranker: Reranker | None = None
+
+
+@dataclass
+class Ranking:
+    """What :func:`rank_products` found for one query.
+
+    Attributes:
+        prepared: the query as retrieval used it (parsed constraints, text, tokens).
+        product_ids: matching products, best first (keyword matches, then the embedder's).
+        candidates: the matches' retrieval signals, in the same order (empty without an index).
+        index: the index searched; None when nothing was searched or the index is missing.
+        vector: the query's embedding, when the index can use it.
+        mode: "hybrid", "lexical" (no usable embedding) or "keyword" (no index).
+        degraded: why the ranking is not hybrid, for the page to say; "" when it is.
+    """
+
+    prepared: PreparedQuery
+    product_ids: list[int] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    index: SearchIndex | None = None
+    vector: np.ndarray | None = None
+    mode: str = "hybrid"
+    degraded: str = ""
+
+    @property
+    def parsed(self) -> ParsedQuery:
+        return self.prepared.parsed
+
+    @property
+    def keyword_ids(self) -> set[int]:
+        """The products that hold the query's terms (all of them for a database match)."""
+        if self.index is None:
+            return set(self.product_ids)
+        keys = self.index.keys
+        return {int(keys[c.row]) for c in self.candidates if c.features.get("keyword_match")}
+
+    def nearest(self, limit: int) -> list[int] | None:
+        """The ``limit`` products closest to the query's embedding; None without one."""
+        if self.index is None or self.vector is None:
+            return None
+        found, _scores = self.index.dense_search(self.vector, limit)
+        return [int(self.index.keys[row]) for row in found]
+
+
+# -- the served models -------------------------------------------------------------------------
+
+_vector_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_vector_lock = threading.Lock()
+VECTOR_CACHE_SIZE = 2048
+
+
+def query_vector(text: str) -> tuple[np.ndarray | None, str, str]:
+    """(vector, embedder revision, degraded reason) for a query; popular queries are cached."""
+    try:
+        embedder = models["embed"]
+    except LLMError as exc:
+        return None, "", f"semantic search is unavailable ({exc}); showing keyword matches only"
+    # An embedder declared for some languages only (OPTIONS["languages"]) would return noise
+    # for the others; such queries are answered by keywords alone, and say so.
+    languages = (getattr(embedder, "options", None) or {}).get("languages")
+    if languages and detect_language(text) not in languages:
+        return (
+            None,
+            embedder.revision,
+            f"semantic search does not read this language ({detect_language(text)}); "
+            "showing keyword matches only",
+        )
+    key = (embedder.revision, text)
+    with _vector_lock:
+        vector = _vector_cache.get(key)
+        if vector is not None:
+            _vector_cache.move_to_end(key)
+            return vector, embedder.revision, ""
+    try:
+        vector = embedder.encode([text], kind="query")[0]
+    except LLMError as exc:
+        return None, "", f"semantic search failed ({exc}); showing keyword matches only"
+    with _vector_lock:
+        _vector_cache[key] = vector
+        while len(_vector_cache) > VECTOR_CACHE_SIZE:
+            _vector_cache.popitem(last=False)
+    return vector, embedder.revision, ""
+
+
+_ranker_state: dict[str, Any] = {"checked": 0.0, "name": None, "ranker": None}
+
+
+def active_ranker() -> Any:
+    """The active learned ranker (alias "rerank"), or None; checked every 30 s."""
+    from django.conf import settings
+
+    if not getattr(settings, "SEARCH_LEARNED_RANKER", True):
+        return None
+    now = time.monotonic()
+    if now - _ranker_state["checked"] < RANKER_CHECK_SECONDS:
+        return _ranker_state["ranker"]
+    from llm_services.conf import artifact_folder
+    from llm_services.training.versions import active_version
+    from search.ranker import RANKER_ALIAS, LearnedRanker
+
+    version = active_version(RANKER_ALIAS)
+    name = version.name if version else None
+    if name != _ranker_state["name"]:
+        ranker = None
+        if version is not None:
+            try:
+                ranker = LearnedRanker.load(artifact_folder(version.artifact_path))
+            except (OSError, ValueError) as exc:
+                logger.warning("search ranker %s cannot load: %s", name, exc)
+        _ranker_state.update(name=name, ranker=ranker)
+    _ranker_state["checked"] = now
+    return _ranker_state["ranker"]
+
+
+def reset_caches() -> None:
+    with _vector_lock:
+        _vector_cache.clear()
+    _ranker_state.update(checked=0.0, name=None, ranker=None)
+
+
+def shop_products(vocabulary: QueryVocabulary | None = None) -> ProductSet:
+    """The shop's active products: its current index, catalog vocabulary and active ranker.
+
+    Raises:
+        IndexUnavailable: the shop's index has not been built yet.
+    """
+    return ProductSet(
+        index=index_holder().get(),
+        vocabulary=vocabulary if vocabulary is not None else QueryVocabulary.from_catalog(),
+        reranker=active_ranker(),
+    )
+
+
+# -- ranking -----------------------------------------------------------------------------------
+
+
+def _required_terms(count: int) -> int:
+    """How many of a query's terms a keyword match must hold: all of one or two, else 2/3."""
+    return count if count <= 2 else math.ceil(count * 2 / 3)
+
+
+def _matches(index: SearchIndex, tokens: list[str], candidates: list[Candidate]) -> list[Candidate]:
+    """Candidates that answer the query, keyword matches first.
+
+    A keyword match holds the query's terms (see :func:`_required_terms`); terms the index
+    has never seen (typos, whose corrections are among the tokens) are not counted. Once there
+    are keyword matches, the embedder may add as many products as they number, from its top
+    SEMANTIC_TOP only, listed after them: dense similarity alone cannot decide, it ranks every
+    product, nonsense queries included, and its scale differs from model to model. With no
+    keyword match at all the caller shows the nearest products instead, flagged as such.
+    """
+    terms = {t for t in tokens if t in index.vocabulary}
+    required = _required_terms(len(terms))
+    lexical, semantic = [], []
+    for candidate in candidates:
+        held = 0
+        if terms and candidate.lexical_rank:
+            held = len(terms & set(index.doc_tokens[candidate.row]))
+        candidate.features["coverage"] = round(held / len(terms), 3) if terms else 0.0
+        if terms and held >= required:
+            candidate.features["keyword_match"] = 1.0
+            lexical.append(candidate)
+        elif candidate.dense_rank is not None and candidate.dense_rank <= SEMANTIC_TOP:
+            semantic.append(candidate)
+    if not lexical:
+        return []
+    limit = min(SEMANTIC_TOP, len(lexical))
+    return lexical + [c for c in semantic if c.dense_rank <= limit]
+
+
+def rank_products(
+    query: str, *, understand: bool = True, within: ProductSet | None = None
+) -> Ranking:
+    """The products that match ``query``, best first: what shoppers are served.
+
+    Args:
+        query: the query as the shopper typed it (the search form has cleaned it).
+        understand: read constraints, sort and intent out of the query; False (``exact=1``)
+            searches its words as they are.
+        within: the products to rank; the shop's (:func:`shop_products`) when None. The
+            catalog filters, sort and paging come after this, in ``search_catalog``.
+
+    Never raises on user input: a query with no words left (a browse by filters, "under $50")
+    or a customer-service question gives an empty ranking.
+    """
+    vocabulary = within.vocabulary if within is not None else QueryVocabulary.from_catalog()
+    prepared = prepare_query(query, vocabulary, understand=understand)
+    text = prepared.text
+    # A question for customer service gets the pointer to it, not products that happen to
+    # share its words ("return", "order"); exact=1 searches the words anyway.
+    if not text.strip() or (prepared.parsed.intent == SUPPORT and understand):
+        return Ranking(prepared)
+    products = within
+    if products is None:
+        try:
+            products = shop_products(vocabulary)
+        except IndexUnavailable as exc:
+            found = catalog.keyword_search(text).values_list("pk", flat=True)[:MAX_CANDIDATES]
+            return Ranking(
+                prepared,
+                list(found),
+                mode="keyword",
+                degraded=(
+                    f"the search index is not built yet ({exc}); showing simple keyword matches"
+                ),
+            )
+    index = products.index
+    mode = "hybrid"
+    vector, revision, degraded = query_vector(text)
+    if vector is not None and index.dense_revision != revision:
+        vector = None
+        degraded = (
+            "the search index was built with another embedding model; showing keyword "
+            "matches until it is rebuilt"
+            if index.dense_revision
+            else index.manifest.get("extra", {}).get("degraded_reason")
+            or "the search index has no semantic part; showing keyword matches"
+        )
+    if vector is None:
+        mode = "lexical"
+    retriever = Retriever(index, reranker=products.reranker)
+    candidates = retriever.hybrid(text, prepared.tokens, vector, k=MAX_CANDIDATES)
+    candidates = _matches(index, prepared.tokens, candidates)
+    return Ranking(
+        prepared,
+        [int(index.keys[c.row]) for c in candidates],
+        candidates,
+        index=index,
+        vector=vector,
+        mode=mode,
+        degraded=degraded,
+    )
