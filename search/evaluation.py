@@ -6,6 +6,13 @@ A dataset folder holds ``products.csv`` (``product_uid``, ``product_title``, and
 is run as full retrieval over every product of the folder, in its own evaluation index (never
 the shop's); unjudged products count as not relevant.
 
+Modes: ``hybrid`` is what shoppers are served, the storefront's own
+:func:`search.ranking.rank_products` run over the folder's products (query understanding,
+spelling, fusion, the learned stage, the keyword-match rule); ``lexical`` (BM25 on the query
+as typed) and ``dense`` (its embedding's nearest products) are one-engine baselines beside it.
+The shop's catalog filters, sorts and zero-result fallback come after that ranking and need
+catalog data (prices, categories) a judgments folder does not have.
+
 Metrics (each averaged over the queries that have at least one item meeting its criterion):
 nDCG@10 with gain = relevance − 1, MRR@10 with a hit at relevance ≥ 2.5, Recall@100 with
 relevant = relevance ≥ 2.0.
@@ -28,7 +35,8 @@ import numpy as np
 
 from search.engine import IndexDocument, SearchIndex, build_index, current_version
 from search.query import QueryVocabulary
-from search.retrieval import Retriever, prepare_query
+from search.ranking import ProductSet, rank_products
+from search.retrieval import Reranker, Retriever
 from search.spelling import Speller
 from search.text import analyze
 
@@ -173,8 +181,13 @@ class ModeReport:
     mrr: list[float] = field(default_factory=list)
     recall: list[float] = field(default_factory=list)
     latency_ms: list[float] = field(default_factory=list)
+    # query id → the product uids ranked for it, best first
+    rankings: dict[str, list[int]] = field(default_factory=dict)
 
-    def add(self, ranked: Sequence[int], judged: dict[int, float], latency_ms: float) -> None:
+    def add(
+        self, qid: str, ranked: Sequence[int], judged: dict[int, float], latency_ms: float
+    ) -> None:
+        self.rankings[qid] = list(ranked)
         for values, value in (
             (self.ndcg, ndcg(ranked, judged)),
             (self.mrr, reciprocal_rank(ranked, judged)),
@@ -269,51 +282,87 @@ def sample_queries(dataset: EvalDataset, limit: int | None, seed: int = 0) -> li
     return queries
 
 
+def evaluation_products(
+    dataset: EvalDataset, index: SearchIndex, *, reranker: Reranker | None = None
+) -> ProductSet:
+    """The folder's products as the served ranking takes them: their index, the query grammar
+    with a speller of their words, and the learned stage under evaluation (None: none)."""
+    return ProductSet(index=index, vocabulary=dataset_vocabulary(dataset), reranker=reranker)
+
+
+def ranked_ids(
+    mode: str, text: str, products: ProductSet, *, vector: np.ndarray | None = None
+) -> list[int]:
+    """Product uids for ``text`` in ``mode``, best first.
+
+    "hybrid" is :func:`search.ranking.rank_products` over ``products``, exactly as the shop
+    calls it; "lexical" and "dense" are the baselines (``vector``: the query's embedding).
+    """
+    if mode == "hybrid":
+        return rank_products(text, within=products).product_ids
+    retriever = Retriever(products.index)
+    if mode == "lexical":
+        rows = retriever.search(mode, text=text, tokens=analyze(text), vector=None, k=RECALL_AT)
+    elif mode == "dense":
+        rows = retriever.search(mode, text=text, tokens=[], vector=vector, k=RECALL_AT)
+    else:
+        raise ValueError(f"Unknown search mode {mode!r}.")
+    keys = products.index.keys
+    return [int(keys[row]) for row in rows]
+
+
+def run_queries(
+    dataset: EvalDataset,
+    index: SearchIndex,
+    *,
+    embedder: Any,
+    reranker: Reranker | None = None,
+    query_ids: Sequence[str],
+    modes: Sequence[str] = MODES,
+    on_query: Callable[[], None] | None = None,
+) -> dict[str, ModeReport]:
+    """Run every query in every mode; each mode's latency includes the query's analysis and
+    embedding (the served mode embeds the query it parsed itself, as the shop does)."""
+    reports = {mode: ModeReport() for mode in modes}
+    products = evaluation_products(dataset, index, reranker=reranker)
+    for qid in query_ids:
+        text = dataset.queries[qid]
+        judged = dataset.qrels[qid]
+        vector, embed_ms = None, 0.0
+        if "dense" in modes:
+            started = time.perf_counter()
+            vector = embedder.encode([text], kind="query")[0]
+            embed_ms = (time.perf_counter() - started) * 1000
+        for mode in modes:
+            started = time.perf_counter()
+            ranked = ranked_ids(mode, text, products, vector=vector)
+            latency = (time.perf_counter() - started) * 1000
+            if mode == "dense":
+                latency += embed_ms
+            reports[mode].add(qid, ranked, judged, latency)
+        if on_query is not None:
+            on_query()
+    return reports
+
+
 def run_evaluation(
     dataset: EvalDataset,
     index: SearchIndex,
     *,
     embedder: Any,
-    retriever: Retriever,
+    reranker: Reranker | None = None,
     query_ids: Sequence[str],
     modes: Sequence[str] = MODES,
     on_query: Callable[[], None] | None = None,
 ) -> dict[str, dict[str, float]]:
-    """Run every query in every mode; latency includes analysis and the query's embedding."""
-    reports = {mode: ModeReport() for mode in modes}
-    keys = index.keys
-    vocabulary = dataset_vocabulary(dataset)
-    for qid in query_ids:
-        text = dataset.queries[qid]
-        judged = dataset.qrels[qid]
-        started = time.perf_counter()
-        vector = embedder.encode([text], kind="query")[0]
-        embed_ms = (time.perf_counter() - started) * 1000
-        for mode in modes:
-            started = time.perf_counter()
-            if mode == "hybrid":
-                # What the shop serves: parsed query, spelling expansion, fusion, ranker.
-                prepared = prepare_query(text, vocabulary)
-                hybrid_vector, own_embedding = vector, False
-                if prepared.text != text:
-                    # The shop embeds the parsed text; that embedding is this mode's own.
-                    hybrid_vector = embedder.encode([prepared.text], kind="query")[0]
-                    own_embedding = True
-                rows = retriever.search(
-                    mode,
-                    text=prepared.text,
-                    tokens=prepared.tokens,
-                    vector=hybrid_vector,
-                    k=RECALL_AT,
-                )
-            else:
-                own_embedding = False
-                tokens = analyze(text) if mode == "lexical" else []
-                rows = retriever.search(mode, text=text, tokens=tokens, vector=vector, k=RECALL_AT)
-            latency = (time.perf_counter() - started) * 1000
-            if mode != "lexical" and not own_embedding:
-                latency += embed_ms
-            reports[mode].add([int(keys[r]) for r in rows], judged, latency)
-        if on_query is not None:
-            on_query()
+    """Every mode's metrics and latency over ``query_ids`` (see :func:`run_queries`)."""
+    reports = run_queries(
+        dataset,
+        index,
+        embedder=embedder,
+        reranker=reranker,
+        query_ids=query_ids,
+        modes=modes,
+        on_query=on_query,
+    )
     return {mode: report.summary() for mode, report in reports.items()}

@@ -236,3 +236,45 @@ def test_eval_search_can_use_a_stored_ranker_but_not_on_its_own_training_folder(
     call_command("eval_search", "--dataset", str(dataset_dir), "--ranker", name, stdout=out)
 
     assert f'"version": "{name}"' in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_eval_hybrid_is_the_ranking_shoppers_are_served(
+    dataset_dir: Path, tmp_path: Path
+) -> None:
+    """eval_search's "hybrid" is search.ranking.rank_products over the folder's products, the
+    function the storefront calls, not a copy of its steps."""
+    from llm_services import models
+    from search.evaluation import ensure_index, evaluation_products, run_queries
+    from search.ranking import rank_products
+    from search.retrieval import Retriever, prepare_query
+
+    dataset = read_dataset(dataset_dir)
+    embedder = models["embed"]
+    index, _build = ensure_index(
+        dataset,
+        root=tmp_path / "eval",
+        embedder=embedder,
+        rebuild=False,
+        chunk_size=16,
+        show_progress=False,
+    )
+    query_ids = dataset.judged_queries()
+
+    reports = run_queries(dataset, index, embedder=embedder, query_ids=query_ids)
+
+    products = evaluation_products(dataset, index)
+    served = {q: rank_products(dataset.queries[q], within=products) for q in query_ids}
+    assert reports["hybrid"].rankings == {q: r.product_ids for q, r in served.items()}
+    assert served["1"].mode == "hybrid"
+    # "drill": the served ranking keeps the two keyword matches. The fusion alone, which the
+    # eval used to re-assemble without the shop's keyword-match rule, also lists every product
+    # the embedder found.
+    assert reports["hybrid"].rankings["1"] == [1, 2]
+    prepared = prepare_query("drill", products.vocabulary)
+    vector = embedder.encode([prepared.text], kind="query")[0]
+    fused = Retriever(index).search(
+        "hybrid", text=prepared.text, tokens=prepared.tokens, vector=vector, k=100
+    )
+    assert [int(index.keys[row]) for row in fused][:2] == [1, 2]
+    assert len(fused) == len(PRODUCTS)

@@ -1,9 +1,11 @@
 """``manage.py eval_search --dataset DIR [--train DIR_A] [--json]``: relevance of lexical, dense
 and hybrid search on a folder of judgments (see search.evaluation for the format and metrics).
 
-With ``--train DIR_A``, the learned stage (search.ranker) is first trained from DIR_A's
-judgments within ``--time-budget`` seconds and stored as a model version; the served
-``hybrid`` mode then uses it. Training on the evaluated folder itself is refused.
+``hybrid`` is the storefront's own ranking (search.ranking.rank_products) over the folder's
+products; ``lexical`` and ``dense`` are one-engine baselines. With ``--train DIR_A``, the learned
+stage (search.ranker) is first trained from DIR_A's judgments within ``--time-budget`` seconds
+and stored as a model version; ``hybrid`` then ranks with it (``--ranker`` takes a stored one;
+neither: no learned stage). Training on the evaluated folder itself is refused.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from search.evaluation import (
     run_evaluation,
     sample_queries,
 )
-from search.retrieval import Retriever
 
 DEFAULT_DATASET = settings.BASE_DIR.parent / "shared" / "data" / "search" / "homedepot"
 
@@ -126,7 +127,7 @@ class Command(BaseCommand):
             dataset,
             index,
             embedder=embedder,
-            retriever=Retriever(index, reranker=reranker),
+            reranker=reranker,
             query_ids=query_ids,
             modes=modes,
             on_query=bar.update,
