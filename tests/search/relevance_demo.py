@@ -20,13 +20,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from common.text import CHINESE, ENGLISH
+
 # The catalog the expectations were written against: three rounds of the category cycle
 # (shop.catalog.demo.products.leaf_cycle, 170 products a round), so every subcategory has
 # 3–12 products and the first page of a category query has something to rank.
 DEMO_PRODUCTS = 510
 TOP = 10
-EN = "en"
-ZH = "zh-hans"
+EN = ENGLISH
+ZH = CHINESE
 
 
 @dataclass(frozen=True)
