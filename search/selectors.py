@@ -31,7 +31,7 @@ from search.listing import (
     price_facet,
     search_schema,
 )
-from search.query import ParsedQuery
+from search.query import SUPPORT, ParsedQuery
 from search.ranking import Ranking, rank_products, reset_caches
 from search.retrieval import Candidate
 from search.suggest import popular_queries, suggest
@@ -134,7 +134,7 @@ def _merge_filters(
     attributes = dict(filters.attributes)
     brand_ids = set(filters.brand_ids)
     price_min, price_max = filters.price_min, filters.price_max
-    if params.understand and parsed.intent != "support":
+    if params.understand and parsed.intent != SUPPORT:
         if parsed.category_ids and params.category_id is None:
             category_ids = set()
             for category_id in parsed.category_ids:
