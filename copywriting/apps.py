@@ -1,3 +1,4 @@
+from celery import current_app
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,13 @@ class CopywritingConfig(AppConfig):
     verbose_name = _("Copywriting")
 
     def ready(self) -> None:
-        # Registers the "copywriting" fine-tuning task; no database access, no model loading.
+        # Local import: training.py reads catalog models, which may import only once the app
+        # registry is ready. Registers the "copywriting" fine-tuning task; no database access,
+        # no model loading.
         from copywriting.training import register
 
         register()
+        # Celery discovers task modules in its workers only; the web process and management
+        # commands queue the job task by name (services.RUN_JOB_TASK), so Celery registers
+        # this app's tasks here too (and runs them eagerly where CELERY_TASK_ALWAYS_EAGER).
+        current_app.autodiscover_tasks([self.name], force=True)

@@ -15,163 +15,28 @@ reason. "warning" results inform only.
 - input: instructions found in the product data, missing required attributes, cut fields.
 - output: empty text, the wrong language, instructions echoed back.
 
-Nothing here touches the database; :mod:`copywriting.selectors` builds the vocabulary.
+Nothing here touches the database; :mod:`copywriting.selectors` builds the vocabulary
+(:mod:`copywriting.vocabulary`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
+from common.text import CHINESE, ENGLISH, HAN_CHAR
 from copywriting import conf
 from copywriting.prompts import INJECTION_PATTERNS, ProductFacts
-from copywriting.training import CHINESE
+from copywriting.vocabulary import Term, Vocabulary
 from llm_services.constraints import NUMBER
 
 ERROR, WARNING = "error", "warning"
 FACT_KINDS = ("color", "material", "size", "gender")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-# Common words for colours and materials beyond the catalog's own options, so a draft that
-# turns copper into steel is caught even where the catalog has no option for steel.
-BUILTIN_TERMS: dict[str, tuple[str, ...]] = {
-    "color": (
-        "black",
-        "white",
-        "grey",
-        "gray",
-        "charcoal",
-        "navy",
-        "blue",
-        "teal",
-        "turquoise",
-        "green",
-        "khaki",
-        "beige",
-        "brown",
-        "tan",
-        "red",
-        "maroon",
-        "burgundy",
-        "pink",
-        "lavender",
-        "purple",
-        "violet",
-        "yellow",
-        "mustard",
-        "orange",
-        "magenta",
-        "peach",
-        "黑色",
-        "白色",
-        "灰色",
-        "蓝色",
-        "藏青",
-        "绿色",
-        "红色",
-        "粉色",
-        "紫色",
-        "黄色",
-        "橙色",
-        "棕色",
-        "咖啡色",
-        "卡其色",
-        "米色",
-        "酒红",
-    ),
-    "material": (
-        "cotton",
-        "polyester",
-        "nylon",
-        "spandex",
-        "elastane",
-        "viscose",
-        "rayon",
-        "linen",
-        "wool",
-        "merino",
-        "cashmere",
-        "silk",
-        "satin",
-        "denim",
-        "leather",
-        "suede",
-        "fleece",
-        "velvet",
-        "steel",
-        "stainless steel",
-        "copper",
-        "brass",
-        "aluminium",
-        "aluminum",
-        "titanium",
-        "bamboo",
-        "ceramic",
-        "porcelain",
-        "glass",
-        "plastic",
-        "wood",
-        "oak",
-        "walnut",
-        "纯棉",
-        "棉质",
-        "涤纶",
-        "聚酯纤维",
-        "锦纶",
-        "尼龙",
-        "氨纶",
-        "雪纺",
-        "亚麻",
-        "羊毛",
-        "羊绒",
-        "真丝",
-        "蚕丝",
-        "牛仔",
-        "真皮",
-        "皮革",
-        "不锈钢",
-        "铜",
-        "铝",
-        "陶瓷",
-        "玻璃",
-        "塑料",
-        "实木",
-    ),
-}
-
-
-@dataclass(frozen=True)
-class Term:
-    kind: str
-    text: str
-    code: str = ""
-    value: str = ""
-
-
-@dataclass
-class Vocabulary:
-    """The words the facts check looks for: colour/material/size/gender terms and brands."""
-
-    terms: list[Term] = field(default_factory=list)
-    brands: list[str] = field(default_factory=list)
-
-    @classmethod
-    def with_builtins(cls, terms: Iterable[Term] = (), brands: Iterable[str] = ()) -> Vocabulary:
-        builtin = [Term(kind, text) for kind, texts in BUILTIN_TERMS.items() for text in texts]
-        unique: dict[tuple[str, str, str], Term] = {}
-        for term in [*terms, *builtin]:
-            if term.text.strip():
-                unique.setdefault((term.kind, term.text.casefold(), term.value), term)
-        return cls(
-            terms=sorted(unique.values(), key=lambda t: -len(t.text)),
-            brands=sorted({b for b in brands if len(b.strip()) >= 3}, key=len, reverse=True),
-        )
 
 
 def _is_latin(text: str) -> bool:
-    return not _CJK.search(text)
+    return not HAN_CHAR.search(text)
 
 
 def _pattern(term: str, *, case_sensitive: bool = False) -> re.Pattern[str]:
@@ -351,7 +216,7 @@ def check_length(text: str, *, part: str, language: str) -> list[dict[str, Any]]
 
 def check_bias(text: str, *, part: str, facts: ProductFacts) -> list[dict[str, Any]]:
     results = []
-    language = CHINESE if facts.language == CHINESE else "en"
+    language = CHINESE if facts.language == CHINESE else ENGLISH
     gendered_product = facts.gender in ("men", "women")
     if not gendered_product:
         for term in conf.per_language(conf.get("GENDERED_TERMS"), language) or []:
@@ -422,7 +287,7 @@ def check_output(text: str, *, part: str, language: str) -> list[dict[str, Any]]
         return [_result("output", "The model wrote nothing for this part.", part=part)]
     results = []
     letters = [c for c in text if c.isalpha()]
-    cjk_share = sum(1 for c in letters if _CJK.match(c)) / max(len(letters), 1)
+    cjk_share = sum(1 for c in letters if HAN_CHAR.match(c)) / max(len(letters), 1)
     if language == CHINESE and cjk_share < 0.3:
         results.append(_result("output", "Not written in Chinese.", part=part))
     elif language != CHINESE and cjk_share > 0.1:
@@ -512,7 +377,7 @@ def _trim_text(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[str]]
             removed.append(clause.strip())
         else:
             kept.append(clause.strip())
-    joiner = "" if _CJK.search(text) else " "
+    joiner = "" if HAN_CHAR.search(text) else " "
     result = joiner.join(kept).strip()
     if removed and result and result[-1] in ",;，；、":
         result = result[:-1] + ("。" if joiner == "" else ".")

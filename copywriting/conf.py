@@ -10,6 +10,8 @@ from typing import Any
 
 from django.conf import settings
 
+from common.text import CHINESE, ENGLISH
+
 DEFAULTS: dict[str, Any] = {
     # The llm_services alias that writes copy.
     "MODEL_ALIAS": "generate",
@@ -27,14 +29,14 @@ DEFAULTS: dict[str, Any] = {
     "MAX_HIGHLIGHTS": 6,
     # Per-channel part -> {language: max characters}; "" is every other language.
     "LENGTH_LIMITS": {
-        "description": {"": 1200, "zh-hans": 500},
-        "highlight": {"": 120, "zh-hans": 40},
-        "seo_title": {"": 60, "zh-hans": 30},
-        "meta_description": {"": 160, "zh-hans": 80},
-        "email_subject": {"": 60, "zh-hans": 30},
-        "email_preview": {"": 110, "zh-hans": 55},
-        "social_post": {"": 280, "zh-hans": 140},
-        "banner_slogan": {"": 50, "zh-hans": 20},
+        "description": {"": 1200, CHINESE: 500},
+        "highlight": {"": 120, CHINESE: 40},
+        "seo_title": {"": 60, CHINESE: 30},
+        "meta_description": {"": 160, CHINESE: 80},
+        "email_subject": {"": 60, CHINESE: 30},
+        "email_preview": {"": 110, CHINESE: 55},
+        "social_post": {"": 280, CHINESE: 140},
+        "banner_slogan": {"": 50, CHINESE: 20},
     },
     # Phrases a draft may not contain, grouped by why: matched case-insensitively on word
     # boundaries (English) or as substrings (Chinese).
@@ -74,7 +76,7 @@ DEFAULTS: dict[str, Any] = {
     },
     # Gendered words that a product without a gender attribute (or a unisex one) must not use.
     "GENDERED_TERMS": {
-        "en": [
+        ENGLISH: [
             "men's",
             "mens",
             "women's",
@@ -94,12 +96,12 @@ DEFAULTS: dict[str, Any] = {
             "feminine",
             "masculine",
         ],
-        "zh-hans": ["男士", "女士", "男款", "女款", "男生", "女生", "男人", "女人", "男式", "女式"],
+        CHINESE: ["男士", "女士", "男款", "女款", "男生", "女生", "男人", "女人", "男式", "女式"],
     },
     # Wording that excludes people, flagged everywhere.
     "EXCLUSIONARY_TERMS": {
-        "en": ["normal people", "not for fat", "only for young", "for real men", "like a girl"],
-        "zh-hans": ["胖子", "不适合胖", "真男人"],
+        ENGLISH: ["normal people", "not for fat", "only for young", "for real men", "like a girl"],
+        CHINESE: ["胖子", "不适合胖", "真男人"],
     },
     # Character 5-gram Jaccard similarity at or above which a draft is a near-duplicate of
     # another product's copy.
@@ -117,8 +119,8 @@ DEFAULTS: dict[str, Any] = {
     # both on (docs/benchmarks.md): raw violations AdvertiseGen (zh) 31.7% -> 0% with ROUGE-L
     # 13.69 -> 13.99; Myntra (en) 41.7% -> 1.7% with ROUGE-L 38.2 -> 31.2, because that file's
     # own descriptions state colours and materials their items' data lacks.
-    "GROUNDED_DECODING": ["en", "zh-hans"],
-    "GROUNDED_NUMBERS": ["en", "zh-hans"],
+    "GROUNDED_DECODING": [ENGLISH, CHINESE],
+    "GROUNDED_NUMBERS": [ENGLISH, CHINESE],
     # Mark approved AI text on the storefront as "AI-assisted".
     "MARK_AI_ASSISTED": True,
     # A running batch job whose heartbeat is older than this is shown as stalled.

@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import json
 import random
-import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -28,15 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from copywriting.checks import Term, Vocabulary, check_facts, grounding_violations
-from copywriting.prompts import ProductFacts, build_facts, example_score
-from copywriting.training import CHINESE
+from common.text import CHINESE, ENGLISH, HAN_CHAR
+from copywriting import services
+from copywriting.checks import check_facts, grounding_violations
+from copywriting.prompts import CopyExample, ProductFacts, build_facts, example_score
+from copywriting.vocabulary import Term, Vocabulary
 from llm_services import LLMBadRequest
 from llm_services.training import Example
 from llm_services.training.metrics import generation_scores
 from llm_services.training.text import clean_text
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 TITLE_KEYS = ("productname", "title", "name", "product_name")
 BRAND_KEYS = ("productbrand", "brand")
 TARGET_KEYS = ("description", "summary", "copy", "target")
@@ -83,8 +83,8 @@ def _kind(key: str) -> str | None:
 
 def _language_of(text: str) -> str:
     letters = [c for c in text if c.isalpha()]
-    cjk = sum(1 for c in letters if _CJK.match(c))
-    return CHINESE if letters and cjk / len(letters) > 0.3 else "en"
+    cjk = sum(1 for c in letters if HAN_CHAR.match(c))
+    return CHINESE if letters and cjk / len(letters) > 0.3 else ENGLISH
 
 
 def _item(
@@ -252,9 +252,6 @@ def run_system(
     progress: Callable[[int], None] | None = None,
 ) -> SystemResult:
     """Generate descriptions for ``items`` through the shop's prompts, time them, check them."""
-    from copywriting import services
-    from copywriting.prompts import CopyExample
-
     request = services.CopyRequest(length=length)
     outputs: list[str] = []
     results: list[list[dict[str, Any]]] = []

@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from common.text import CHINESE, ENGLISH, HAN_CLASS, has_han
 from copywriting import conf
-from copywriting.training import CHINESE, PROMPT_VERSION, build_prompt
+from copywriting.training import PROMPT_VERSION, build_prompt
 from llm_services.training import Example
 
 MARKETING_PROMPT_VERSION = "copywriting-marketing-v1"
@@ -43,7 +44,7 @@ ONE_LINE_PARTS = {
 }
 
 _PART_LABELS = {
-    "en": {
+    ENGLISH: {
         "highlights": "Highlights (short bullet points)",
         "seo_title": "SEO title",
         "meta_description": "Meta description",
@@ -69,7 +70,7 @@ _PART_LABELS = {
     },
 }
 _TONE_WORDS = {
-    "en": {
+    ENGLISH: {
         "professional": "professional",
         "friendly": "friendly",
         "luxury": "luxury",
@@ -231,7 +232,7 @@ class CopyExample:
     parts: dict[str, Any]
 
 
-_TITLE_WORD = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]")
+_TITLE_WORD = re.compile(f"[a-z0-9]+|[{HAN_CLASS}]")
 
 
 def example_score(facts: ProductFacts, candidate: ProductFacts) -> float:
@@ -258,7 +259,7 @@ def prompt_version(channel: str) -> str:
 
 
 def _labels(language: str) -> dict[str, str]:
-    return _PART_LABELS[CHINESE] if language == CHINESE else _PART_LABELS["en"]
+    return _PART_LABELS[CHINESE] if language == CHINESE else _PART_LABELS[ENGLISH]
 
 
 def _option_lines(options: dict[str, Any], language: str) -> list[str]:
@@ -267,7 +268,7 @@ def _option_lines(options: dict[str, Any], language: str) -> list[str]:
     lines = []
     tone = options.get("tone") or "professional"
     if tone != "professional":
-        words = _TONE_WORDS[CHINESE] if language == CHINESE else _TONE_WORDS["en"]
+        words = _TONE_WORDS[CHINESE] if language == CHINESE else _TONE_WORDS[ENGLISH]
         lines.append(f"{labels['tone']}{colon}{words.get(tone, 'professional')}")
     audience = clean_value(options.get("audience") or "", limit=80).text
     if audience:
@@ -375,7 +376,7 @@ def tidy_output(text: str, *, part: str, hit_length: bool) -> Any:
             sentences.append(sentence.strip())
     if hit_length and len(sentences) > 1 and not re.search(r"[.!?。！？]$", sentences[-1]):
         sentences = sentences[:-1]  # cut off mid-sentence by the token budget
-    joiner = "" if any(re.search(r"[\u4e00-\u9fff]", s) for s in sentences) else " "
+    joiner = "" if any(has_han(s) for s in sentences) else " "
     return joiner.join(sentences)
 
 

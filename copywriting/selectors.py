@@ -8,11 +8,20 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from common.text import CHINESE
 from copywriting import conf
-from copywriting.checks import Term, Vocabulary
 from copywriting.models import CopyDraft, CopyJob
 from copywriting.prompts import CopyExample, ProductFacts, build_facts, example_score
-from copywriting.training import CHINESE
+from copywriting.vocabulary import Term, Vocabulary
+from shop.catalog.models import (
+    AttributeOption,
+    Brand,
+    Category,
+    CategoryTranslation,
+    Product,
+    ProductTranslation,
+)
+from shop.catalog.services import get_attribute_schema
 
 # Which attribute codes of the catalog carry which kind of fact.
 FACT_ATTRIBUTE_KINDS = {
@@ -42,9 +51,6 @@ def product_facts(
 
     ``schema``: the category's attribute schema, when the caller has it already.
     """
-    from shop.catalog.models import CategoryTranslation
-    from shop.catalog.services import get_attribute_schema
-
     chinese = language == CHINESE
     if schema is None:
         schema = get_attribute_schema(product.category)
@@ -93,8 +99,6 @@ def product_facts(
 
 def catalog_vocabulary() -> Vocabulary:
     """Colour, material, size and gender labels of the catalog's options, and its brands."""
-    from shop.catalog.models import AttributeOption, Brand
-
     terms = []
     options = AttributeOption.objects.filter(
         attribute__code__in=list(FACT_ATTRIBUTE_KINDS)
@@ -124,8 +128,6 @@ def fewshot_examples(
     """
     if limit <= 0:
         return []
-    from shop.catalog.models import Product
-
     candidates: list[tuple[Any, dict[str, Any]]] = []
     approved = (
         CopyDraft.objects.filter(
@@ -161,8 +163,6 @@ def fewshot_examples(
             _title, description, highlights = product_text(other, language)
             if description:
                 candidates.append((other, {"description": description, "highlights": highlights}))
-    from shop.catalog.services import get_attribute_schema
-
     schema = get_attribute_schema(product.category)
     facts = product_facts(product, language, schema=schema)
     scored = [(p, parts, product_facts(p, language, schema=schema)) for p, parts in candidates]
@@ -175,8 +175,6 @@ def other_copy(
     product_id: int | None, *, category_id: int | None, language: str, limit: int
 ) -> list[tuple[str, str]]:
     """(label, text) of other products' published and approved copy, same category first."""
-    from shop.catalog.models import Product, ProductTranslation
-
     pool: list[tuple[str, str]] = []
     sources = Product.objects.exclude(pk=product_id).exclude(description="")
     if category_id is not None:
@@ -236,8 +234,6 @@ def products_for_batch(
 ) -> list[int]:
     """Ids of active products to draft for: a category (and its subcategories), optionally only
     those without a description in ``language``."""
-    from shop.catalog.models import Category, Product
-
     queryset = Product.objects.active()
     if product_ids is not None:
         queryset = queryset.filter(pk__in=list(product_ids))

@@ -1,13 +1,19 @@
-"""Celery tasks of copywriting (routed to the llm queue by CELERY_TASK_ROUTES)."""
+"""Celery tasks of copywriting (routed to the llm queue by CELERY_TASK_ROUTES).
+
+``services.jobs`` queues them by name (``services.RUN_JOB_TASK``), so services never import
+this module.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
+from copywriting import selectors, services
 from llm_services import LLMTimeout
 
 
 @shared_task(
+    name=services.RUN_JOB_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(LLMTimeout,),
@@ -20,7 +26,5 @@ def generate_copy_job_task(job_id: int) -> dict:
     A candidates job fails on an LLM timeout instead of raising it, so only batch jobs are
     retried (see services.run_copy_job).
     """
-    from copywriting import selectors, services
-
     job = services.run_copy_job(job_id)
     return selectors.job_progress(job)

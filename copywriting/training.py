@@ -10,19 +10,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from common.text import CHINESE, ENGLISH
 from llm_services.training import CollectOptions, Example, register_task
+from shop.catalog.models import (
+    Attribute,
+    AttributeOption,
+    CategoryTranslation,
+    Product,
+    ProductTranslation,
+)
 from shop.catalog.selectors import catalog_name_texts
 from shop.orders.selectors import customer_names
 
 TASK_NAME = "copywriting"
 PROMPT_VERSION = "copywriting-v1"
-CHINESE = "zh-hans"
 # Descriptions shorter than this are stubs ("TBC", a single phrase), not copy to learn from.
 # A Chinese character carries about as much as an English word's few letters.
-MIN_DESCRIPTION_CHARS = {"en": 40, CHINESE: 15, "": 40}
+MIN_DESCRIPTION_CHARS = {ENGLISH: 40, CHINESE: 15, "": 40}
 
 _LABELS = {
-    "en": {
+    ENGLISH: {
         "intro": "Write the product description for this product.",
         "title": "Product",
         "brand": "Brand",
@@ -54,7 +61,7 @@ def build_prompt(example: Example) -> str:
     highlights (list of strings). Empty facts are left out. The prompt ends where the
     description starts.
     """
-    labels = _LABELS[CHINESE] if example.language == CHINESE else _LABELS["en"]
+    labels = _LABELS[CHINESE] if example.language == CHINESE else _LABELS[ENGLISH]
     source = example.source
     colon, separator = labels["colon"], labels["separator"]
     lines = [labels["intro"]]
@@ -93,14 +100,6 @@ def collect_copywriting(options: CollectOptions) -> Iterator[Example]:
 
     One product's languages share a group, so they fall on the same side of the split.
     """
-    from shop.catalog.models import (
-        Attribute,
-        AttributeOption,
-        CategoryTranslation,
-        Product,
-        ProductTranslation,
-    )
-
     attributes = {a.code: a for a in Attribute.objects.all()}
     options_by_key = {(o.attribute_id, o.value): o for o in AttributeOption.objects.all()}
     category_zh = dict(

@@ -7,6 +7,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from copywriting import conf
+from copywriting.selectors import ai_assisted_parts, pending_draft_count
+from copywriting.services import generator_state
 
 register = template.Library()
 
@@ -16,8 +18,6 @@ def ai_assisted_mark(product_id: int, language: str, description: str) -> str:
     """A badge when the shown description is approved AI text and the setting is on."""
     if not conf.get("MARK_AI_ASSISTED"):
         return ""
-    from copywriting.selectors import ai_assisted_parts
-
     if not ai_assisted_parts(product_id, language, description):
         return ""
     return format_html(
@@ -30,9 +30,6 @@ def ai_assisted_mark(product_id: int, language: str, description: str) -> str:
 @register.simple_tag
 def copywriting_product_tools(product) -> dict:
     """What the product change form shows: whether the model serves, drafts to review."""
-    from copywriting.selectors import pending_draft_count
-    from copywriting.services import generator_state
-
     serving, detail = generator_state()
     return {
         "copywriting_serving": serving,

@@ -1,5 +1,11 @@
 """Batch jobs: idempotent, resumable, progress on the job; the command and the admin action."""
 
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
@@ -25,6 +31,33 @@ def make_job(product_ids, **options):
         product_ids=list(product_ids),
         total=len(product_ids),
     )
+
+
+def test_services_do_not_import_tasks():
+    """tasks.py imports services, never the other way round: jobs queue the task by name."""
+    for path in Path(services.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                modules = {node.module or ""} | {f"{node.module}.{a.name}" for a in node.names}
+            elif isinstance(node, ast.Import):
+                modules = {a.name for a in node.names}
+            else:
+                continue
+            assert "copywriting.tasks" not in modules, path.name
+    assert generate_copy_job_task.name == services.RUN_JOB_TASK
+
+
+def test_every_process_registers_the_job_task_at_startup():
+    """A web process (one that never imports copywriting.tasks) finds the task by name."""
+    code = (
+        "import django, sys; django.setup(); from celery import current_app; "
+        f"sys.exit(0 if {services.RUN_JOB_TASK!r} in current_app.tasks else 1)"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.test", **os.environ}
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=root)  # noqa: S603 - fixed code
+
+    assert done.returncode == 0
 
 
 @pytest.mark.django_db

@@ -573,7 +573,7 @@ def test_grounded_decoding_bans_ungrounded_terms_in_its_languages(
 
     settings.COPYWRITING_GROUNDED_DECODING = languages
     product = make_product()
-    item = services._prepare_for_product(product, CopyRequest(), finetuned=False)
+    item = services.prepare_for_product(product, CopyRequest(), finetuned=False)
     backend = RecordingBackend()
 
     services.generate_parts(backend, [item])
@@ -593,7 +593,7 @@ def test_grounded_numbers_limit_drafts_to_the_products_numbers(
     """Items in a COPYWRITING_GROUNDED_NUMBERS language may state only their data's numbers."""
     settings.COPYWRITING_GROUNDED_NUMBERS = languages
     product = make_product(title="Crew Tee, 2 pack", highlights=["280 g cotton"])
-    item = services._prepare_for_product(product, CopyRequest(), finetuned=False)
+    item = services.prepare_for_product(product, CopyRequest(), finetuned=False)
     backend = RecordingBackend()
 
     services.generate_parts(backend, [item])

@@ -25,6 +25,10 @@ from copywriting.evaluation import (
     vocabulary_for,
 )
 from copywriting.training import TASK_NAME
+from llm_services.training.data import Dataset, DatasetStats, clean_examples, get_task
+from llm_services.training.generator import GeneratorSettings, finetune_generator
+from llm_services.training.pii import PIIScrubber
+from llm_services.training.pipeline import FinetuneError, alias_config
 
 METRICS = ("bleu4", "rougeL", "chrf", "violation_rate", "items_per_min")
 
@@ -84,11 +88,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="End with one JSON line.")
 
     def handle(self, *args, **options) -> None:
-        from llm_services.training.data import Dataset, DatasetStats, clean_examples, get_task
-        from llm_services.training.generator import GeneratorSettings, finetune_generator
-        from llm_services.training.pii import PIIScrubber
-        from llm_services.training.pipeline import FinetuneError, alias_config
-
         systems = [s.strip() for s in options["systems"].split(",") if s.strip()]
         if not set(systems) <= {"fewshot", "finetuned"} or not systems:
             raise CommandError("--systems takes fewshot and/or finetuned.")

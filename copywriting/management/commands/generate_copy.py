@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from copywriting import selectors, services
 from copywriting.models import Channel, CopyJob, Length, Tone
+from shop.catalog.models import Category
 
 
 class Command(BaseCommand):
@@ -59,8 +60,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        from shop.catalog.models import Category
-
         if options["resume"]:
             try:
                 job = CopyJob.objects.get(pk=options["resume"])

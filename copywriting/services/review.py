@@ -1,0 +1,142 @@
+"""Review: the merchant approves a draft (applied to the product) or rejects it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from copywriting import conf, selectors
+from copywriting.checks import is_flagged, run_checks
+from copywriting.exceptions import ApprovalBlocked
+from copywriting.models import Channel, CopyDraft
+from copywriting.prompts import parse_text, parts_text
+from shop.catalog.cache import invalidate_catalog_cache
+from shop.catalog.models import Product, ProductTranslation
+
+logger = logging.getLogger("copywriting")
+
+
+def _lock_draft(draft_id: int) -> CopyDraft:
+    return CopyDraft.objects.select_for_update().select_related("product").get(pk=draft_id)
+
+
+def _recheck(draft: CopyDraft, parts: dict[str, Any]) -> list[dict[str, Any]]:
+    facts = selectors.product_facts(draft.product, draft.language)
+    others = selectors.other_copy(
+        draft.product_id,
+        category_id=draft.product.category_id,
+        language=draft.language,
+        limit=conf.get("NEAR_DUPLICATE_POOL"),
+    )
+    return run_checks(parts, facts=facts, vocabulary=selectors.catalog_vocabulary(), others=others)
+
+
+def _has_content(parts: dict[str, Any]) -> bool:
+    return any((v if isinstance(v, list) else str(v or "").strip()) for v in parts.values())
+
+
+def _apply(draft: CopyDraft) -> None:
+    CopyDraft.objects.filter(
+        product_id=draft.product_id,
+        channel=draft.channel,
+        language=draft.language,
+        is_applied=True,
+    ).exclude(pk=draft.pk).update(is_applied=False)
+    draft.is_applied = True
+    if draft.channel != Channel.PRODUCT_PAGE:
+        return  # marketing copy lives on the approved draft itself
+    product = draft.product
+    description = str(draft.parts.get("description") or "")
+    highlights = [str(h) for h in draft.parts.get("highlights") or []]
+    if draft.language == product.language:
+        product.description = description
+        if highlights:
+            product.highlights = highlights
+        product.save(update_fields=["description", "highlights", "updated_at"])
+    else:
+        translation = ProductTranslation.objects.filter(
+            product=product, language_code=draft.language
+        ).first()
+        if translation is None:
+            translation = ProductTranslation(
+                product=product, language_code=draft.language, title=product.title
+            )
+        translation.description = description
+        if highlights:
+            translation.highlights = highlights
+        translation.save()
+        # The product page is cached by the product's updated_at.
+        Product.objects.filter(pk=product.pk).update(updated_at=timezone.now())
+    transaction.on_commit(invalidate_catalog_cache)
+
+
+def approve_draft(
+    *, draft_id: int, user: Any, text: str | None = None, override_reason: str = ""
+) -> CopyDraft:
+    """Approve a draft (with the merchant's edits) and apply it to the product.
+
+    Edited text is checked again. A flagged draft needs ``override_reason``, which is stored
+    with the reviewer. The product page copy is written to the product (or its translation);
+    marketing copy stays on the draft, which becomes the channel's applied copy.
+
+    Raises:
+        ApprovalBlocked: already reviewed, empty, or flagged without an override reason.
+    """
+    blocked = ""
+    with transaction.atomic():
+        draft = _lock_draft(draft_id)
+        if draft.status != CopyDraft.Status.DRAFT:
+            raise ApprovalBlocked(f"This draft is already {draft.get_status_display().lower()}.")
+        if text is not None and text.strip() != draft.text.strip():
+            parts = parse_text(draft.channel, text, draft.language)
+            draft.parts = parts
+            draft.text = parts_text(draft.channel, parts, draft.language)
+            draft.checks = _recheck(draft, parts)
+            draft.is_flagged = is_flagged(draft.checks)
+        if not _has_content(draft.parts):
+            raise ApprovalBlocked("The draft is empty; there is nothing to approve.")
+        reason = override_reason.strip()
+        if draft.is_flagged and not reason:
+            problems = "; ".join(c["message"] for c in draft.blocking_checks)
+            blocked = (
+                f"This draft is flagged ({problems}). Fix the text, or give a reason to "
+                "override the checks."
+            )
+            # The re-checked edit is kept (committed), so the merchant sees why it is flagged.
+            draft.save(update_fields=["parts", "text", "checks", "is_flagged", "updated_at"])
+        else:
+            draft.status = CopyDraft.Status.APPROVED
+            draft.reviewer = user if getattr(user, "is_authenticated", False) else None
+            draft.reviewed_at = timezone.now()
+            draft.override_reason = reason if draft.is_flagged else ""
+            _apply(draft)
+            draft.save()
+    if blocked:
+        raise ApprovalBlocked(blocked)
+    logger.info(
+        "copy draft %s approved by %s%s",
+        draft.pk,
+        getattr(user, "pk", None),
+        " with an override" if draft.override_reason else "",
+    )
+    return draft
+
+
+def reject_draft(*, draft_id: int, user: Any) -> CopyDraft:
+    """Reject a draft; it stays stored (and is never applied).
+
+    Raises:
+        ApprovalBlocked: the draft is already reviewed.
+    """
+    with transaction.atomic():
+        draft = _lock_draft(draft_id)
+        if draft.status != CopyDraft.Status.DRAFT:
+            raise ApprovalBlocked(f"This draft is already {draft.get_status_display().lower()}.")
+        draft.status = CopyDraft.Status.REJECTED
+        draft.reviewer = user if getattr(user, "is_authenticated", False) else None
+        draft.reviewed_at = timezone.now()
+        draft.save(update_fields=["status", "reviewer", "reviewed_at", "updated_at"])
+    return draft
