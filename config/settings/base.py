@@ -1,5 +1,7 @@
 """Settings shared by every environment. Everything that varies comes from the environment."""
 
+from pathlib import Path
+
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, env
@@ -9,7 +11,11 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-VAR_DIR = BASE_DIR / "var"
+# Everything a deployment writes at run time (the SQLite database, collected static files,
+# media, converted models, search indexes) lives under one folder; the web and worker processes
+# of one deployment must share it. LLM_MODEL_DIR, SEARCH_INDEX_DIR and MEDIA_ROOT can still
+# point elsewhere one by one.
+VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,7 +73,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -104,10 +110,10 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -164,7 +170,7 @@ LOGGING = {
 
 # Where `manage.py llm_prepare` writes converted model folders (see llm_services). Fine-tuned
 # versions live under it too, so web and worker processes must share it.
-LLM_MODEL_DIR = env.path("LLM_MODEL_DIR", default=str(BASE_DIR / "var" / "models"))
+LLM_MODEL_DIR = env.path("LLM_MODEL_DIR", default=str(VAR_DIR / "models"))
 # An active ModelVersion (manage.py llm_versions / the admin) replaces its alias's model; each
 # process checks for a change at most this often.
 LLM_MODEL_VERSIONS = env.bool("LLM_MODEL_VERSIONS", default=True)
