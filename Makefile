@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_PRODUCTS ?= 2000
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps demo serve test test-fast lint format migrations-check bench clean
+.PHONY: help install system-deps demo serve test test-fast lint format migrations-check bench clean stack stack-smoke
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -46,6 +46,12 @@ lint: install  ## ruff lint + format check, import contracts (lint-imports), mis
 format: install  ## Apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+stack: install  ## Production stack on local PostgreSQL + Redis: prepare once, then honcho runs the Procfile on :$(PORT)
+	PORT=$(PORT) STACK_PRODUCTS=$(DEMO_PRODUCTS) scripts/stack.sh
+
+stack-smoke: install  ## Start the production stack, check a page, a search, a copy job and an index rebuild through it, stop it
+	$(PY) scripts/stack_smoke.py
 
 bench: install system-deps  ## HTTP benchmark on PostgreSQL (see docs/benchmarks.md)
 	$(PY) bench/storefront_http.py
