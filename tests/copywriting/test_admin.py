@@ -1,7 +1,11 @@
 """The merchant's flow in the admin: buttons, generate form, review, approve with override."""
 
+from datetime import timedelta
+
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from copywriting import services
 from copywriting.models import CopyDraft, CopyJob
@@ -395,12 +399,6 @@ def test_staff_without_permission_cannot_review(client, make_product, fake_gener
 
 def test_job_page_shows_progress_and_stalled_state(client, merchant, make_product):
     """A running job without progress for a while reads "stalled (resume it)"."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from copywriting.models import CopyJob
-
     product = make_product()
     job = CopyJob.objects.create(
         field="description",
@@ -421,8 +419,6 @@ def test_job_page_shows_progress_and_stalled_state(client, merchant, make_produc
 
 def test_generating_needs_change_permission(client, make_product, fake_generator):
     """A staff user who may only view drafts cannot post the generate form."""
-    from django.contrib.auth.models import Permission
-
     fake_generator("A navy tee.")
     viewer = UserFactory(username="viewer", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_copydraft"))
@@ -449,8 +445,6 @@ def test_generating_needs_change_permission(client, make_product, fake_generator
 
 def test_status_page_needs_copy_draft_permission(client, make_product):
     """A viewer of drafts may follow a job; staff without copywriting permissions get 403."""
-    from django.contrib.auth.models import Permission
-
     job = services.start_candidates_job(product_id=make_product().pk, request=CopyRequest())
     url = reverse("admin:copywriting_generate_status", args=[job.pk])
     viewer = UserFactory(username="viewer", is_staff=True)

@@ -4,7 +4,7 @@ import pytest
 
 from copywriting import checks
 from copywriting.checks import Term, Vocabulary, run_checks
-from copywriting.prompts import build_facts, clean_value
+from copywriting.prompts import build_facts, clean_value, tidy_output
 
 
 def tee_facts(**overrides):
@@ -239,8 +239,6 @@ def test_trimming_chinese_clauses():
 
 def test_model_output_is_tidied_per_part():
     """One-line parts keep their first non-empty line; echoed labels are no highlights."""
-    from copywriting.prompts import tidy_output
-
     assert tidy_output("\n\nNavy tee\nmore", part="seo_title", hit_length=False) == "Navy tee"
     assert tidy_output(
         "Highlights (short bullet points):\n- Soft\n- Soft\n- Warm",

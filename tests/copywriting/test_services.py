@@ -4,15 +4,16 @@ import pytest
 from django.urls import reverse
 
 from copywriting import services
+from copywriting.checks import ungrounded_terms
 from copywriting.models import CopyDraft, CopyJob
-from copywriting.selectors import product_facts
+from copywriting.selectors import catalog_vocabulary, product_facts
 from copywriting.services import (
     ApprovalBlocked,
     CopyRefused,
     CopyRequest,
     CopywritingUnavailable,
 )
-from llm_services import ContentRejected
+from llm_services import ContentRejected, Generation
 from llm_services.models import ModelVersion
 from shop.catalog.models import ProductTranslation
 from tests.factories import CategoryFactory, UserFactory
@@ -554,8 +555,6 @@ class RecordingBackend:
     def generate_batch(
         self, prompts, *, max_new_tokens, temperature, stop, avoid=None, numbers=None
     ):
-        from llm_services.types import Generation
-
         self.avoid.append(avoid)
         self.numbers.append(numbers)
         return [Generation("A navy tee.", "m", "r", 1, 3, 1.0, "stop") for _ in prompts]
@@ -568,9 +567,6 @@ def test_grounded_decoding_bans_ungrounded_terms_in_its_languages(
     make_product, settings, languages, expected
 ):
     """Only items in a COPYWRITING_GROUNDED_DECODING language get phrases to avoid."""
-    from copywriting.checks import ungrounded_terms
-    from copywriting.selectors import catalog_vocabulary
-
     settings.COPYWRITING_GROUNDED_DECODING = languages
     product = make_product()
     item = services.prepare_for_product(product, CopyRequest(), finetuned=False)
