@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pytest
 
+from search import engine
 from search.engine import (
     CURRENT,
     IndexDocument,
@@ -116,6 +119,27 @@ def test_holder_switches_to_a_new_version_without_restart(tmp_path: Path) -> Non
 
     second = build_index(DOCS[:2], root=tmp_path, embedder=None)
 
+    assert holder.get().version == second.name
+    assert len(holder.get()) == 2
+
+
+def test_holder_reads_current_at_most_once_per_check_interval(tmp_path: Path, monkeypatch) -> None:
+    """A served process notices an index another process published within check_seconds
+    (the production stack's web process and index worker), and reads CURRENT no more often."""
+    now = [100.0]
+    monkeypatch.setattr(
+        engine,
+        "time",
+        SimpleNamespace(monotonic=lambda: now[0], perf_counter=time.perf_counter, time=time.time),
+    )
+    holder = IndexHolder(tmp_path, check_seconds=2.0)
+    first = build_index(DOCS, root=tmp_path, embedder=None)
+    assert holder.get().version == first.name
+
+    second = build_index(DOCS[:2], root=tmp_path, embedder=None)
+    now[0] = 101.9
+    assert holder.get().version == first.name
+    now[0] = 102.0
     assert holder.get().version == second.name
     assert len(holder.get()) == 2
 
