@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "shop.interactions",
     "shop.cart",
     "shop.orders",
+    "demo",
     "llm_services",
     "search",
     "recommend",

@@ -7,7 +7,7 @@ title), and every product in ``skus`` is in the top 10. Products are named by ca
 by SKU, never by database id: demo product ``i`` always gets SKU ``DEMO-<leaf code>-<i+1>``
 and the same content for the default seed, whatever the catalog size.
 
-The expectations were written from the demo content (shop/catalog/demo/), by asking what a
+The expectations were written from the demo content (demo/content/), by asking what a
 shopper typing the query wants, not by copying what the search returns. ``at_least`` is set
 from how many such products the catalog of :data:`DEMO_PRODUCTS` holds, with some slack where
 a neighbouring product would be a fair answer too.
@@ -23,7 +23,7 @@ from typing import Any
 from common.text import CHINESE, ENGLISH
 
 # The catalog the expectations were written against: three rounds of the category cycle
-# (shop.catalog.demo.products.leaf_cycle, 170 products a round), so every subcategory has
+# (demo.products.leaf_cycle, 170 products a round), so every subcategory has
 # 3–12 products and the first page of a category query has something to rank.
 DEMO_PRODUCTS = 510
 TOP = 10

@@ -127,8 +127,8 @@ def demo_index(
     deleted afterwards), and its search index; yields (index folder, facts by product id)."""
     from django.core.cache import cache
 
+    from demo.loader import load_demo_shop
     from search.services import rebuild_shop_index
-    from shop.catalog.demo.loader import load_demo_shop
 
     folder = tmp_path_factory.mktemp("relevance") / "search"
     with django_db_blocker.unblock(), override_settings(SEARCH_INDEX_DIR=folder):

@@ -14,18 +14,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from shop.catalog.demo import loader
-from shop.catalog.demo.customers import DEMO_PASSWORD, build_customers
-from shop.catalog.demo.products import (
-    EN_OPENERS,
-    TEXT_PLACEHOLDERS,
-    build_product,
-    build_products,
-    has_translation,
-    leaf_cycle,
-    sentence_count,
-)
-from shop.catalog.demo.schema import ATTRIBUTES, BRANDS, TOPS
+from demo import loader
+from demo.customers import build_customers
+from demo.products import build_product, build_products, has_translation, leaf_cycle
+from demo.reader import demo_content
+from demo.text import TEXT_PLACEHOLDERS, sentence_count
+from demo.write_history import write_demo_merchant
 from shop.catalog.models import (
     Attribute,
     AttributeOption,
@@ -40,7 +34,10 @@ from shop.catalog.services import clean_attributes, get_attribute_schema
 from shop.interactions.models import Interaction
 from shop.reviews.models import Review
 
-SMALL = {"products": 120, "customers": 8}
+CONTENT = demo_content()
+ATTRIBUTES, BRANDS, TOPS = CONTENT.attributes, CONTENT.brands, CONTENT.tops
+PASSWORD = "demo-test-password"
+SMALL = {"products": 120, "customers": 8, "password": PASSWORD, "not_production": True}
 COLOR_BY_LABEL = {o.label.title(): o.value for o in ATTRIBUTES["color"].options}
 NOW = datetime(2025, 3, 1, tzinfo=UTC)
 
@@ -243,7 +240,7 @@ def test_product_content_depends_only_on_index_and_seed():
 
 def _opener_patterns() -> list[re.Pattern]:
     patterns = []
-    for template in EN_OPENERS:
+    for template in CONTENT.copy.openers.en:
         regex = re.escape(template[0].upper() + template[1:])
         regex = re.sub(r"\\\{\w+\\\}", ".+?", regex)
         patterns.append(re.compile(f"^{regex}$"))
@@ -365,7 +362,7 @@ def test_content_is_internally_consistent():
 
 @pytest.mark.django_db
 def test_customers_get_coherent_reviews_and_history():
-    """Demo customers have names in English or Chinese, the documented password, reviews in
+    """Demo customers have names in English or Chinese, the password given, reviews in
     their own language (verified exactly when they bought the product) and all five kinds of
     interactions; product ratings and popularity are refreshed from them."""
     output = load()
@@ -377,8 +374,9 @@ def test_customers_get_coherent_reviews_and_history():
     assert all(u.first_name and u.last_name for u in users)
     assert users.filter(last_name__regex=r"^[\u4e00-\u9fff]").exists()
     assert users.filter(last_name__regex=r"^[A-Za-z]").exists()
-    assert users.first().check_password(DEMO_PASSWORD)
-    assert DEMO_PASSWORD in output
+    assert users.first().check_password(PASSWORD)
+    assert "all with the password given by --password." in output
+    assert PASSWORD not in output
 
     kinds = Counter(Interaction.objects.values_list("kind", flat=True))
     assert set(kinds) == {"view", "search", "click", "add_to_cart", "purchase"}
@@ -457,12 +455,11 @@ def test_bad_options_are_refused_before_writing(options, message):
 
 @pytest.mark.django_db
 def test_demo_merchant_can_use_the_admin_after_reruns():
-    """The demo's published admin account exists once, is a superuser, and logs in."""
-    from shop.catalog.demo.customers import DEMO_MERCHANT_PASSWORD
-    from shop.catalog.demo.loader import write_demo_merchant
-
-    first = write_demo_merchant()
-    assert write_demo_merchant() == first
+    """The demo's admin account exists once, is a superuser, and logs in with the password of
+    the latest run."""
+    first = write_demo_merchant("first-password")
+    assert write_demo_merchant("second-password") == first
     merchant = get_user_model().objects.get(username="merchant")
     assert (merchant.is_staff, merchant.is_superuser) == (True, True)
-    assert merchant.check_password(DEMO_MERCHANT_PASSWORD)
+    assert merchant.check_password("second-password")
+    assert not merchant.check_password("first-password")

@@ -5,7 +5,8 @@ Each customer favours a few categories, brands and a price band. Their sessions 
 by position, category and recommendation lists they browse, products they view, add to the cart
 and buy. Reviews come mostly from purchases (verified) and rate products by their hidden quality,
 so ratings, popularity and co-purchase patterns are coherent enough to train on. Everything is
-a pure function of the seed, the product catalog and ``now``.
+a pure function of the seed, the product catalog and ``now``; the names and review words come
+from ``demo/content/customers.yaml``.
 """
 
 from __future__ import annotations
@@ -17,37 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .products import ProductSpec, lower_noun
-from .schema import ATTRIBUTES, BRANDS, TOPS
-from .spec import Bilingual, Kind, Leaf, Top, pairs
+from common.text import CHINESE, ENGLISH
+
+from .products import ProductSpec
+from .reader import demo_content
+from .spec import Bilingual, Kind, Leaf, Top
+from .text import lower_noun
 
 DEMO_USERNAME_PREFIX = "demo_customer_"
-# Published in the README and printed by the command; demo accounts only.
-DEMO_PASSWORD = "demo-password-123"  # noqa: S105
-# The demo's admin account; a published password, so only ever for the demo shop.
+# The demo's admin account (a superuser, so the admin can be tried at once).
 DEMO_MERCHANT_USERNAME = "merchant"
-DEMO_MERCHANT_PASSWORD = "merchant-demo-123"  # noqa: S105
 HISTORY_DAYS = 90
-
-EN_FIRST_NAMES = (
-    "Emma", "Oliver", "Amelia", "Jack", "Sophie", "Harry", "Grace", "Leo", "Chloe", "Noah",
-    "Isla", "Ethan", "Maya", "Lucas", "Hannah", "Owen", "Zoe", "Samuel", "Ruby", "Daniel",
-    "Alice", "Finn", "Nora", "Adam", "Lily", "Theo", "Eva", "Max", "Clara", "Ben",
-)  # fmt: skip
-EN_LAST_NAMES = (
-    "Walker", "Bennett", "Hughes", "Foster", "Carter", "Morgan", "Reid", "Palmer", "Ellis",
-    "Hayes", "Porter", "Sutton", "Barnes", "Fletcher", "Lowe", "Marsh", "Quinn", "Shaw", "Webb",
-    "Doyle", "Nash", "Rowe", "Lambert", "Fraser", "Holt",
-)  # fmt: skip
-ZH_FAMILY_NAMES = (
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
-    "郭", "何", "林", "罗", "高", "梁", "郑", "宋", "谢", "唐", "许", "韩", "冯", "邓", "曹",
-)  # fmt: skip
-ZH_GIVEN_NAMES = (
-    "雨萱", "子轩", "浩然", "欣怡", "梓涵", "宇航", "思远", "佳怡", "一诺", "俊杰", "诗涵",
-    "明轩", "婉清", "嘉怡", "志强", "晓雯", "天佑", "若曦", "文博", "静怡", "晨阳", "可馨",
-    "泽宇", "雅琪", "昊天", "心怡", "博文", "梦瑶", "家豪", "语桐",
-)  # fmt: skip
 
 # Attributes people put in a query ("waterproof hiking boots", "黑色跑鞋"); sizes, care
 # instructions and the like they filter by instead.
@@ -59,15 +40,6 @@ SEARCHED_ATTRIBUTES = frozenset(
         "hair_type", "movement",
     }
 )  # fmt: skip
-
-ZERO_RESULT_QUERIES = pairs(
-    "drone || 无人机",
-    "gaming laptop || 游戏本",
-    "electric scooter || 电动滑板车",
-    "wedding dress || 婚纱",
-    "espresso machine || 意式咖啡机",
-    "ski boots || 滑雪靴",
-)
 
 
 @dataclass(frozen=True)
@@ -125,9 +97,11 @@ def username_for(number: int) -> str:
 
 def build_customers(*, count: int, seed: int) -> list[CustomerSpec]:
     """Customers 1..count; each depends only on its number and the seed."""
-    leaves_by_top = {top.slug: [leaf.slug for leaf in top.leaves] for top in TOPS}
+    content = demo_content()
+    words = content.customers
+    leaves_by_top = {top.slug: [leaf.slug for leaf in top.leaves] for top in content.tops}
     brands_by_top: dict[str, list[str]] = defaultdict(list)
-    for brand in BRANDS:
+    for brand in content.brands:
         for slug in brand.categories:
             brands_by_top[slug].append(brand.slug)
     customers = []
@@ -135,12 +109,12 @@ def build_customers(*, count: int, seed: int) -> list[CustomerSpec]:
         rng = random.Random(f"demo-shop:{seed}:customer:{number}")
         chinese_name = rng.random() < 0.5
         if chinese_name:
-            first, last = rng.choice(ZH_GIVEN_NAMES), rng.choice(ZH_FAMILY_NAMES)
-            language = "zh-hans" if rng.random() < 0.85 else "en"
+            first, last = rng.choice(words.zh_given_names), rng.choice(words.zh_family_names)
+            language = CHINESE if rng.random() < 0.85 else ENGLISH
         else:
-            first, last = rng.choice(EN_FIRST_NAMES), rng.choice(EN_LAST_NAMES)
-            language = "en" if rng.random() < 0.92 else "zh-hans"
-        tops = rng.sample([top.slug for top in TOPS], rng.choice((2, 2, 3)))
+            first, last = rng.choice(words.en_first_names), rng.choice(words.en_last_names)
+            language = ENGLISH if rng.random() < 0.92 else CHINESE
+        tops = rng.sample([top.slug for top in content.tops], rng.choice((2, 2, 3)))
         leaves = [leaf for top in tops for leaf in leaves_by_top[top]]
         favourite_leaves = rng.sample(leaves, min(len(leaves), rng.randint(2, 4)))
         brand_pool = sorted({b for top in tops for b in brands_by_top[top]})
@@ -178,10 +152,11 @@ class _CatalogIndex:
 
 
 def _index(products: list[ProductSpec]) -> _CatalogIndex:
-    tops = {top.slug: top for top in TOPS}
-    leaves = {leaf.slug: leaf for top in TOPS for leaf in top.leaves}
+    all_tops = demo_content().tops
+    tops = {top.slug: top for top in all_tops}
+    leaves = {leaf.slug: leaf for top in all_tops for leaf in top.leaves}
     kinds = {(leaf.slug, kind.key): kind for leaf in leaves.values() for kind in leaf.kinds}
-    leaf_top = {leaf.slug: top.slug for top in TOPS for leaf in top.leaves}
+    leaf_top = {leaf.slug: top.slug for top in all_tops for leaf in top.leaves}
     by_leaf: dict[str, list[ProductSpec]] = defaultdict(list)
     for product in products:
         if product.status == "active":
@@ -222,7 +197,7 @@ def _query(
     rng: random.Random, customer: CustomerSpec, leaf_slug: str, catalog: _CatalogIndex
 ) -> tuple[str, list[ProductSpec]]:
     """A query a customer might type for a leaf, and the active products it matches."""
-    zh = customer.language == "zh-hans" and rng.random() < 0.85
+    zh = customer.language == CHINESE and rng.random() < 0.85
     leaf = catalog.leaves[leaf_slug]
     candidates = catalog.by_leaf.get(leaf_slug, [])
     kind = rng.choice(leaf.kinds)
@@ -238,8 +213,9 @@ def _query(
     if shape < 0.8:
         # an attribute the product has, e.g. "waterproof hiking boots" / "黑色跑鞋"
         labels = {}
+        attributes = demo_content().attributes
         for code in SEARCHED_ATTRIBUTES & set(sample.attributes):
-            option = ATTRIBUTES[code].option(str(sample.attributes[code]))
+            option = attributes[code].option(str(sample.attributes[code]))
             label = option.label_zh if zh else option.label.lower()
             # "black tea black teas": the noun already says it
             if label not in noun and not set(label.split()) & set(noun.split()):
@@ -249,7 +225,7 @@ def _query(
             label = labels[code]
             matches = [p for p in of_kind if p.attributes.get(code) == sample.attributes[code]]
             return (f"{label}{noun}" if zh else f"{label} {noun}"), matches
-    brand = next(b for b in BRANDS if b.slug == sample.brand_slug)
+    brand = next(b for b in demo_content().brands if b.slug == sample.brand_slug)
     brand_name = brand.name_zh or brand.name if zh else brand.name.lower()
     matches = [p for p in of_kind if p.brand_slug == sample.brand_slug]
     return (f"{brand_name} {noun}"), matches
@@ -358,8 +334,8 @@ def _customer_history(
                 leaf_slug = rng.choice(stocked_leaves)
             if rng.random() < 0.55:
                 if rng.random() < 0.05:
-                    miss = rng.choice(ZERO_RESULT_QUERIES)
-                    query = miss.zh if language == "zh-hans" else miss.en
+                    miss = rng.choice(demo_content().customers.zero_result_queries)
+                    query = miss.zh if language == CHINESE else miss.en
                     emit("search", query=query, result_count=0)
                 query, results = _query(rng, customer, leaf_slug, catalog)
                 emit("search", query=query, result_count=len(results))
@@ -424,50 +400,6 @@ def _click_through(
 
 # --- reviews ---------------------------------------------------------------------------------
 
-REVIEW_TITLES = {
-    5: pairs(
-        "Love it || 非常满意",
-        "Exactly what I wanted || 正是我想要的",
-        "Worth every penny || 物超所值",
-        "Brilliant || 太棒了",
-        "Better than expected || 超出预期",
-    ),
-    4: pairs(
-        "Really good || 挺好的",
-        "Very happy with it || 整体满意",
-        "Solid choice || 值得购买",
-        "Great, with one small niggle || 小瑕疵，但总体不错",
-        "Would buy again || 会回购",
-    ),
-    3: pairs(
-        "It's okay || 一般般",
-        "Decent but not amazing || 中规中矩",
-        "Mixed feelings || 喜忧参半",
-        "Does the job || 还行吧",
-    ),
-    2: pairs("Disappointed || 有点失望", "Not great || 不太满意", "Expected more || 期望更高"),
-    1: pairs("Would not recommend || 不推荐", "Returned it || 已退货", "Poor quality || 质量太差"),
-}
-REVIEW_OPENINGS = {
-    "high": pairs(
-        "Arrived quickly and looks even better in person. || 发货很快，实物比图片还好看。",
-        "I've used it for a few weeks now and it's held up well. || 用了几周了，状态一直很好。",
-        "Great value for the price. || 这个价格买到很值。",
-        "Second one I've bought, which says it all. || 已经是第二次买了，说明一切。",
-    ),
-    "mid": pairs(
-        "It's fine for the price, but I expected a bit more. || 这个价位还行，但我期待更多一点。",
-        "Some things I like, some I don't. || 有满意的地方，也有不满意的地方。",
-        "Not bad overall. || 总体来说还不错。",
-    ),
-    "low": pairs(
-        "Unfortunately it didn't live up to the description. || 可惜和描述的不太一样。",
-        "I sent it back after a week. || 用了一周就退了。",
-        "Not worth the money in my opinion. || 个人觉得不值这个价。",
-    ),
-}
-REVIEW_CONTEXT = pairs("Bought it with {scene} in mind. || 当初是为了{scene}买的。")
-
 
 def _reviews(
     rng: random.Random,
@@ -510,12 +442,13 @@ def _review(
     if product.brand_slug in customer.favourite_brands:
         score += 0.3
     rating = max(1, min(5, round(score)))
-    zh = customer.language == "zh-hans"
+    zh = customer.language == CHINESE
     pick = (lambda b: b.zh) if zh else (lambda b: b.en)
     top = catalog.tops[product.top_slug]
     leaf = catalog.leaves[product.category_slug]
     band = "high" if rating >= 4 else "mid" if rating == 3 else "low"
-    sentences = [pick(rng.choice(REVIEW_OPENINGS[band]))]
+    words = demo_content().customers
+    sentences = [pick(rng.choice(words.review_openings[band]))]
     remarks: list[Bilingual] = []
     if rating >= 3 and top.praise:
         remarks.append(rng.choice(top.praise))
@@ -524,12 +457,12 @@ def _review(
     sentences += [pick(r) for r in remarks]
     if rng.random() < 0.5:
         scene = rng.choice(leaf.scenes)
-        sentences.insert(rng.randint(0, 1), pick(REVIEW_CONTEXT[0]).format(scene=pick(scene)))
+        sentences.insert(rng.randint(0, 1), pick(words.review_context).format(scene=pick(scene)))
     return ReviewSpec(
         customer=customer.number,
         product_index=product.index,
         rating=rating,
-        title=pick(rng.choice(REVIEW_TITLES[rating])),
+        title=pick(rng.choice(words.review_titles[rating])),
         text=("" if zh else " ").join(sentences),
         language=customer.language,
         verified_purchase=verified,

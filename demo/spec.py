@@ -1,13 +1,8 @@
-"""The little vocabulary the demo content is written in.
+"""The vocabulary the demo content is described in: plain frozen dataclasses.
 
-Content modules describe categories, product kinds and bilingual phrases as plain frozen
-dataclasses; nothing here touches the database. Phrases are written as compact strings so the
-content reads like copy rather than code:
-
-* ``pair("English || 中文")`` is one phrase in both languages.
-* ``feat("[waterproof=waterproof] Highlight | Sentence. || 要点 | 句子。")`` is a selling point:
-  a short highlight bullet plus a full sentence, in English and Chinese, optionally only for
-  products whose attributes match the bracketed condition (``code=value,value; code2=value``).
+``demo/content/*.yaml`` holds the words; ``demo.reader`` turns those files into these objects,
+and ``demo.products`` and ``demo.customers`` generate the shop from them. Nothing here touches
+the database or the files.
 """
 
 from __future__ import annotations
@@ -38,6 +33,9 @@ class Condition:
 
 @dataclass(frozen=True)
 class Feature:
+    """A selling point: a short highlight bullet plus a full sentence, used only for products
+    whose attributes meet ``when``."""
+
     highlight: Bilingual
     sentence: Bilingual
     when: Condition = Condition()
@@ -78,7 +76,8 @@ class SchemaItem:
     filterable: bool = True
 
 
-# attribute code -> allowed option values (repeats weight them) or a NumberRange
+# attribute code -> allowed option values (repeats weight them), a NumberRange, a DependsOn,
+# or None when the attribute does not apply
 Constraints = dict[str, Any]
 
 
@@ -147,61 +146,42 @@ class Top:
     attrs: Constraints = field(default_factory=dict)
 
 
-def pair(spec: str) -> Bilingual:
-    en, zh = (part.strip() for part in spec.split("||"))
-    return Bilingual(en, zh)
+@dataclass(frozen=True)
+class OptionSpec:
+    value: str
+    label: str
+    label_zh: str
 
 
-def pairs(*specs: str) -> tuple[Bilingual, ...]:
-    return tuple(pair(spec) for spec in specs)
+@dataclass(frozen=True)
+class AttributeSpec:
+    code: str
+    name: str
+    name_zh: str
+    kind: str = "choice"
+    unit: str = ""
+    options: tuple[OptionSpec, ...] = ()
+    # Colours and materials read naturally in lower case inside English sentences.
+    lower_in_text: bool = False
+
+    def option(self, value: str) -> OptionSpec:
+        for option in self.options:
+            if option.value == value:
+                return option
+        raise KeyError(f"{self.code} has no option {value!r}")
 
 
-def words(*specs: str) -> tuple[Bilingual, ...]:
-    """Model-name words; a word without ``||`` keeps its English form in Chinese titles."""
-    return tuple(pair(spec) if "||" in spec else Bilingual(spec, spec) for spec in specs)
+@dataclass(frozen=True)
+class BrandSpec:
+    slug: str
+    name: str
+    name_zh: str
+    # top-level category slugs the brand sells in
+    categories: tuple[str, ...]
 
 
-def _split_condition(spec: str) -> tuple[Condition, str]:
-    spec = spec.strip()
-    if not spec.startswith("["):
-        return Condition(), spec
-    end = spec.index("]")
-    rules = []
-    for rule in spec[1:end].split(";"):
-        code, values = rule.split("=")
-        rules.append((code.strip(), frozenset(v.strip() for v in values.split(","))))
-    return Condition(tuple(rules)), spec[end + 1 :].strip()
-
-
-def feat(spec: str) -> Feature:
-    condition, rest = _split_condition(spec)
-    en, zh = rest.split("||")
-    en_highlight, en_sentence = (part.strip() for part in en.split(" | "))
-    zh_highlight, zh_sentence = (part.strip() for part in zh.split(" | "))
-    return Feature(
-        highlight=Bilingual(en_highlight, zh_highlight),
-        sentence=Bilingual(en_sentence, zh_sentence),
-        when=condition,
-    )
-
-
-def feats(*specs: str) -> tuple[Feature, ...]:
-    return tuple(feat(spec) for spec in specs)
-
-
-def quals(*specs: str) -> tuple[Qualifier, ...]:
-    result = []
-    for spec in specs:
-        condition, rest = _split_condition(spec)
-        result.append(Qualifier(pair(rest), condition))
-    return tuple(result)
-
-
-def schema(*specs: str) -> tuple[SchemaItem, ...]:
-    """``"color!"`` is required, ``"weight~"`` is not shown as a filter."""
-    return tuple(
-        SchemaItem(code=s.rstrip("!~"), required="!" in s, filterable="~" not in s) for s in specs
-    )
+def brand_slug(name: str) -> str:
+    return name.lower().replace("&", "and").replace(" ", "-").replace("'", "")
 
 
 def pluralize(noun: str) -> str:
