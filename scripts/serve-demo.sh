@@ -13,4 +13,5 @@ if ! "$PY" scripts/wait_ready.py "http://127.0.0.1:$PORT" --pid "$server"; then
   exit 1
 fi
 echo "Serving the demo shop on http://127.0.0.1:$PORT/  (admin: /en/admin/, see README)"
+echo "Demo sign-in (merchant, demo_customer_01 …): the passwords are in ${VAR_DIR:-var}/demo-accounts.txt"
 wait "$server"
