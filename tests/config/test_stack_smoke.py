@@ -99,3 +99,12 @@ def test_log_tail_keeps_the_last_lines(tmp_path):
 
     assert smoke.tail(log, 3) == "line 97\nline 98\nline 99"
     assert smoke.tail(tmp_path / "missing.log") == f"({tmp_path / 'missing.log'} cannot be read)"
+
+
+def test_the_new_title_word_is_kept_whole_by_the_search_analyzer():
+    from search.text import analyze
+
+    for word in (smoke.new_word() for _ in range(50)):
+        assert len(word) == 11
+        assert word.startswith("zorb")
+        assert analyze(word) == [word]
