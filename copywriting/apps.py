@@ -2,6 +2,8 @@ from celery import current_app
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from shop.catalog.slots import register_slot
+
 
 class CopywritingConfig(AppConfig):
     name = "copywriting"
@@ -15,6 +17,7 @@ class CopywritingConfig(AppConfig):
         from copywriting.training import register
 
         register()
+        register_slot("product_description_after", "copywriting/_ai_assisted_slot.html")
         # Celery discovers task modules in its workers only; the web process and management
         # commands queue the job task by name (services.RUN_JOB_TASK), so Celery registers
         # this app's tasks here too (and runs them eagerly where CELERY_TASK_ALWAYS_EAGER).

@@ -1,0 +1,39 @@
+"""Template slots: places on the shop's pages that higher apps fill without shop knowing them.
+
+The shop's templates write ``{% slot "product_description_after" %}``; an app registers a
+template for that slot from its ``AppConfig.ready()``::
+
+    register_slot("product_description_after", "copywriting/_ai_assisted_slot.html")
+
+and the tag renders every registered template with the page's context (plus any keyword
+arguments the tag passes). A slot nobody fills renders nothing, so the shop works with any of
+the higher apps removed.
+
+Slots offered today:
+
+- ``product_description_after``: under the product page's description (``product``, ``card``).
+- ``product_card_after``: at the end of each card of a product grid (``card``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+_slots: defaultdict[str, list[str]] = defaultdict(list)
+
+
+def register_slot(name: str, template_name: str) -> None:
+    """Render ``template_name`` in slot ``name`` (registering it twice keeps one)."""
+    if template_name not in _slots[name]:
+        _slots[name].append(template_name)
+
+
+def unregister_slot(name: str, template_name: str) -> None:
+    """Remove a registration (tests)."""
+    if template_name in _slots.get(name, []):
+        _slots[name].remove(template_name)
+
+
+def slot_templates(name: str) -> tuple[str, ...]:
+    """The templates registered for ``name``, in registration order."""
+    return tuple(_slots.get(name, ()))
