@@ -135,7 +135,7 @@ def variant_config(alias: str, variant: str, threads: int) -> dict[str, Any]:
 
 
 def load_backend(alias: str, variant: str, threads: int) -> tuple[Any, float]:
-    from llm_services.handler import ModelHandler
+    from llm_services import ModelHandler
 
     began = time.perf_counter()
     backend = ModelHandler(settings={alias: variant_config(alias, variant, threads)})[alias]

@@ -13,7 +13,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from llm_services.health import alias_health
+from llm_services import alias_health
 
 
 def _database() -> dict[str, str]:

@@ -29,7 +29,7 @@ from common.text import CHINESE, ENGLISH, HAN_CHAR
 from copywriting import conf
 from copywriting.prompts import INJECTION_PATTERNS, ProductFacts
 from copywriting.vocabulary import Term, Vocabulary
-from llm_services.constraints import NUMBER
+from llm_services import NUMBER
 
 ERROR, WARNING = "error", "warning"
 FACT_KINDS = ("color", "material", "size", "gender")

@@ -32,10 +32,8 @@ from copywriting import services
 from copywriting.checks import check_facts, grounding_violations
 from copywriting.prompts import CopyExample, ProductFacts, build_facts, example_score
 from copywriting.vocabulary import Term, Vocabulary
-from llm_services import LLMBadRequest
-from llm_services.training import Example
-from llm_services.training.metrics import generation_scores
-from llm_services.training.text import clean_text
+from llm_services import Generator, LLMBadRequest
+from llm_services.training import Example, clean_text, generation_scores
 
 TITLE_KEYS = ("productname", "title", "name", "product_name")
 BRAND_KEYS = ("productbrand", "brand")
@@ -241,7 +239,7 @@ class SystemResult:
 
 def run_system(
     name: str,
-    backend: Any,
+    backend: Generator,
     items: Sequence[EvalItem],
     *,
     examples_for: Callable[[EvalItem], list[EvalItem]],

@@ -257,7 +257,7 @@ def _read_active_versions() -> dict[str, ActiveVersion] | None:
         _active.report_once(
             "async",
             "llm_services: model versions looked up from async code; keeping the last known "
-            "state. Use the models handler from sync code (or sync_to_async).",
+            "state. Use the llm handler from sync code (or sync_to_async).",
         )
         return None
     _active.reported.discard("db")

@@ -37,7 +37,7 @@ class ContentRejected(LLMError):
 
 
 class UnknownAlias(LLMError, KeyError):
-    """``models[alias]`` for an alias that LLM_MODELS does not configure (or sets to None)."""
+    """``llm[alias]`` for an alias that LLM_MODELS does not configure (or sets to None)."""
 
     def __init__(self, alias: str, known: list[str], *, disabled: bool = False) -> None:
         self.alias = alias

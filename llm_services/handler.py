@@ -1,4 +1,4 @@
-"""``models``: the process-wide registry of model backends, built lazily from LLM_MODELS.
+"""``llm``: the process-wide registry of model backends, built lazily from LLM_MODELS.
 
 The shape of django.utils.connection.BaseConnectionHandler, with one difference: one backend
 instance per *process*, shared by every thread, because the weights are large.
@@ -30,7 +30,7 @@ from llm_services.metering import meter
 
 
 class ModelHandler:
-    """Lazy access to the configured model backends: ``models["embed"].encode([...])``.
+    """Lazy access to the configured model backends: ``llm["embed"].encode([...])``.
 
     Nothing is imported or loaded until an alias is first used; concurrent first uses of an
     alias build exactly one backend. While a fine-tuned ModelVersion of an alias is active, the
@@ -178,7 +178,7 @@ class ModelHandler:
             backend.close()
 
 
-models = ModelHandler()
+llm = ModelHandler()
 
 
 @receiver(setting_changed)
@@ -186,15 +186,15 @@ def _reset_models(*, setting: str, **kwargs: Any) -> None:
     if setting in (VERSIONS_SETTING, "LLM_MODEL_DIR"):
         invalidate_active_versions()
     if setting == SETTING_NAME:
-        models.reset(keep_unchanged=True)
+        llm.reset(keep_unchanged=True)
     elif setting == "LLM_MODEL_DIR":
         # Only prepared:<folder> models live under LLM_MODEL_DIR; the others stay loaded.
         try:
-            configs = models.settings
+            configs = llm.settings
         except ImproperlyConfigured:
-            models.reset()
+            llm.reset()
             return
-        models.forget(
+        llm.forget(
             alias
             for alias, config in configs.items()
             if isinstance(config, dict) and str(config.get("MODEL", "")).startswith(PREPARED_PREFIX)

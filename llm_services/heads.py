@@ -4,7 +4,7 @@ No classifier model ships with its weights (see MODELS.md); a linear head on the
 the cheap substitute. Train it with ``train_logistic_head``, save it as .npz, serve it with
 ``EmbeddingClassifier``::
 
-    head = train_logistic_head(models["embed"].encode(texts, kind="query"), y, labels)
+    head = train_logistic_head(llm["embed"].encode(texts, kind="query"), y, labels)
     head.save(path)
     EmbeddingClassifier("embed", path).predict(["fast delivery, great quality"])
 """
@@ -177,9 +177,9 @@ class EmbeddingClassifier:
         return self.head.labels
 
     def _embedder(self) -> Embedder:
-        from llm_services import models
+        from llm_services import llm
 
-        embedder = models[self.embed_alias]
+        embedder = llm[self.embed_alias]
         head = self.head
         if embedder.dim != head.dim:
             raise LLMUnavailable(

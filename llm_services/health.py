@@ -9,7 +9,7 @@ from django.utils.module_loading import import_string
 
 from llm_services.conf import get_model_settings, normalise_config, resolve_model_path
 from llm_services.exceptions import LLMUnavailable
-from llm_services.handler import models
+from llm_services.handler import llm
 
 State = Literal["loaded", "ready", "remote", "missing", "error", "disabled"]
 # States in which a feature using the alias works; anything else means it runs degraded.
@@ -31,14 +31,14 @@ class AliasHealth:
 
 
 def alias_health() -> list[AliasHealth]:
-    loaded = {getattr(b, "alias", None) for b in models.all(initialized_only=True)}
+    loaded = {getattr(b, "alias", None) for b in llm.all(initialized_only=True)}
     report = []
     for alias, raw in get_model_settings().items():
         if raw is None:
             report.append(AliasHealth(alias, "disabled", "switched off in LLM_MODELS"))
             continue
-        if alias in models.failures:
-            report.append(AliasHealth(alias, "error", models.failures[alias]))
+        if alias in llm.failures:
+            report.append(AliasHealth(alias, "error", llm.failures[alias]))
             continue
         if alias in loaded:
             report.append(AliasHealth(alias, "loaded"))

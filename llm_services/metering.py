@@ -95,11 +95,11 @@ class Meter:
 
     def snapshot(self) -> dict[str, Any]:
         """This process: its usage per alias, the aliases it has loaded and its peak RSS."""
-        from llm_services.handler import models
+        from llm_services.handler import llm
 
         with self._lock:
             aliases = {alias: stats.summary() for alias, stats in self._stats.items()}
-        loaded = models.all(initialized_only=True)
+        loaded = llm.all(initialized_only=True)
         return {
             "process": process_key(),
             "time": time.time(),

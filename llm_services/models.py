@@ -2,7 +2,7 @@
 
 A ModelVersion is a model folder written by ``manage.py finetune`` under
 ``LLM_MODEL_DIR/versions/``. At most one version per alias is active; while one is, the
-``models`` handler serves its folder instead of the alias's configured MODEL (see
+``llm`` handler serves its folder instead of the alias's configured MODEL (see
 ``llm_services.conf.active_model_override``). Writes go through
 ``llm_services.training.versions``.
 """

@@ -1,6 +1,6 @@
 """Load and exercise the configured models before a process serves its first request.
 
-A model loads on first use (``llm_services.models``); a web or worker process calls
+A model loads on first use (``llm_services.llm``); a web or worker process calls
 ``warm_models`` when it starts (``config.readiness``) so that no shopper's request pays for the
 load, the native kernels' build or the first forward pass's allocations. Each local alias gets
 one tiny call of the kind it serves; remote aliases are not called (that would spend a paid
@@ -15,7 +15,7 @@ from typing import Any
 
 from llm_services.conf import get_model_settings
 from llm_services.exceptions import LLMError
-from llm_services.handler import models
+from llm_services.handler import llm
 
 logger = logging.getLogger("llm_services")
 
@@ -27,16 +27,16 @@ def warm_models(aliases: list[str] | None = None) -> dict[str, Any]:
 
     Returns ``{"ok": every alias warm or remote, "aliases": [{alias, state, seconds, detail}]}``
     with state "warm", "remote" (not called) or "error". Never raises for a model that cannot
-    load: the failure is reported (and kept in ``models.failures`` for /healthz), since a
+    load: the failure is reported (and kept in ``llm.failures`` for /healthz), since a
     process whose generator is missing still sells.
     """
     report = []
-    for alias in aliases if aliases is not None else list(models):
+    for alias in aliases if aliases is not None else list(llm):
         started = time.monotonic()
         if get_model_settings().get(alias) is None:
             continue
         try:
-            backend = models[alias]
+            backend = llm[alias]
             if getattr(backend, "is_local", False):
                 _exercise(backend)
                 state, detail = "warm", getattr(backend, "runtime", "")

@@ -292,19 +292,19 @@ def train_ranker_from_folder(
 def _store(model: Any, info: dict[str, Any]) -> str:
     import joblib
 
-    from llm_services.training.artifacts import (
+    from llm_services.training import (
         building_folder,
+        create_version,
         new_version_name,
         stored_path,
+        versions_dir,
         write_manifest,
     )
-    from llm_services.training.versions import create_version
 
     name = new_version_name(RANKER_ALIAS)
     with building_folder(name) as folder:
         joblib.dump(model, folder / MODEL_FILE)
         write_manifest(folder, {"name": name, "features": list(FEATURES), **info})
-    from llm_services.training.artifacts import versions_dir
 
     create_version(
         alias=RANKER_ALIAS,

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from llm_services import LLMError, models
+from llm_services import LLMError, llm
 from search.engine import IndexUnavailable, SearchIndex
 from search.query import SUPPORT, ParsedQuery, QueryVocabulary
 from search.retrieval import Candidate, PreparedQuery, Reranker, Retriever, prepare_query
@@ -113,7 +113,7 @@ VECTOR_CACHE_SIZE = 2048
 def query_vector(text: str) -> tuple[np.ndarray | None, str, str]:
     """(vector, embedder revision, degraded reason) for a query; popular queries are cached."""
     try:
-        embedder = models["embed"]
+        embedder = llm["embed"]
     except LLMError as exc:
         return None, "", f"semantic search is unavailable ({exc}); showing keyword matches only"
     # An embedder declared for some languages only (OPTIONS["languages"]) would return noise
@@ -155,8 +155,8 @@ def active_ranker() -> Any:
     now = time.monotonic()
     if now - _ranker_state["checked"] < RANKER_CHECK_SECONDS:
         return _ranker_state["ranker"]
-    from llm_services.conf import artifact_folder
-    from llm_services.training.versions import active_version
+    from llm_services import artifact_folder
+    from llm_services.training import active_version
     from search.ranker import RANKER_ALIAS, LearnedRanker
 
     version = active_version(RANKER_ALIAS)

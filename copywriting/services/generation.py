@@ -37,10 +37,16 @@ from copywriting.prompts import (
     tidy_output,
 )
 from copywriting.vocabulary import Vocabulary
-from llm_services import Generation, LLMBadRequest, LLMUnavailable, UnknownAlias
-from llm_services.conf import active_versions
-from llm_services.handler import models
-from llm_services.health import alias_health
+from llm_services import (
+    Generation,
+    Generator,
+    LLMBadRequest,
+    LLMUnavailable,
+    UnknownAlias,
+    active_versions,
+    alias_health,
+    llm,
+)
 from llm_services.models import ModelVersion
 
 
@@ -123,8 +129,8 @@ class PreparedCopy:
 @dataclass(frozen=True)
 class GeneratorInfo:
     alias: str
-    backend: Any
-    version: Any  # llm_services ModelVersion of a fine-tuned copywriting model, or None
+    backend: Generator
+    version: ModelVersion | None  # a fine-tuned copywriting model's version, if one serves
 
 
 def generator_state() -> tuple[bool, str]:
@@ -156,7 +162,7 @@ def get_generator() -> GeneratorInfo:
     """
     alias = conf.get("MODEL_ALIAS")
     try:
-        backend = models[alias]
+        backend = llm[alias]
     except UnknownAlias as exc:
         raise CopywritingUnavailable(f"Copywriting is disabled: {exc}") from exc
     except (LLMUnavailable, ImproperlyConfigured) as exc:
@@ -227,7 +233,7 @@ class GeneratedParts:
 
 
 def generate_parts(
-    backend: Any,
+    backend: Generator,
     items: Sequence[PreparedCopy],
     *,
     temperature: float = 0.0,

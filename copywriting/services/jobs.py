@@ -16,7 +16,7 @@ from copywriting import conf, selectors
 from copywriting.exceptions import CopyRefused, CopywritingError, CopywritingUnavailable
 from copywriting.models import CopyDraft, CopyJob
 from copywriting.vocabulary import Vocabulary
-from llm_services import LLMBadRequest, LLMError, LLMTimeout, LLMUnavailable
+from llm_services import Generator, LLMBadRequest, LLMError, LLMTimeout, LLMUnavailable
 from shop.catalog.models import Product
 
 from .generation import (
@@ -239,7 +239,7 @@ def _run_candidates_job(job: CopyJob, *, on_progress: ProgressCallback | None) -
 
 
 def _generate_chunk(
-    backend: Any, items: Sequence[PreparedCopy], vocabulary: Vocabulary
+    backend: Generator, items: Sequence[PreparedCopy], vocabulary: Vocabulary
 ) -> tuple[list[tuple[PreparedCopy, GeneratedParts]], int]:
     """Greedy generation for a chunk; a prompt that does not fit is refused on its own."""
     if not items:

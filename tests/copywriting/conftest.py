@@ -72,13 +72,13 @@ def make_product(fashion):
 @pytest.fixture
 def fake_generator(settings):
     """Point the copywriting alias at the fake generator answering ``reply``."""
-    from llm_services import models
+    from llm_services import llm
 
     def use(reply: str):
         settings.LLM_MODELS = {
             **settings.LLM_MODELS,
             "generate": {"BACKEND": FAKE_BACKEND, "MODEL": "fake", "OPTIONS": {"reply": reply}},
         }
-        return models["generate"]
+        return llm["generate"]
 
     return use

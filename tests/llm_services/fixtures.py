@@ -1,4 +1,4 @@
-"""Fixtures for tests that need real (small) models behind the `models` handler.
+"""Fixtures for tests that need real (small) models behind the `llm` handler.
 
 Other apps' tests can use them too once the root conftest lists this module in
 ``pytest_plugins``; tests/llm_services/conftest.py imports them for this directory.
@@ -45,7 +45,7 @@ def tiny_chat_lm_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def use_generator(settings: Any) -> Callable[..., Any]:
     """Point "generate" at a model folder (with OPTIONS) and return the built backend."""
-    from llm_services import models
+    from llm_services import llm
 
     def use(path: Path, **options: Any) -> Any:
         settings.LLM_MODELS = {
@@ -57,7 +57,7 @@ def use_generator(settings: Any) -> Callable[..., Any]:
                 "OPTIONS": options,
             },
         }
-        return models["generate"]
+        return llm["generate"]
 
     return use
 
@@ -74,9 +74,9 @@ def tiny_chat_generator(use_generator: Callable[..., Any], tiny_chat_lm_dir: Pat
 
 @pytest.fixture
 def embedder() -> Any:
-    from llm_services import models
+    from llm_services import llm
 
-    return models["embed"]
+    return llm["embed"]
 
 
 @pytest.fixture(scope="session")

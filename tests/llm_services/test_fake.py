@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from llm_services import LLMBadRequest, models
+from llm_services import LLMBadRequest, llm
 from llm_services.backends.fake import FakeEmbedder, FakeGenerator
 
 
@@ -15,7 +15,7 @@ def fakes(settings):
         },
         "fake_generate": {"BACKEND": "llm_services.backends.fake.FakeGenerator"},
     }
-    return models["fake_embed"], models["fake_generate"]
+    return llm["fake_embed"], llm["fake_generate"]
 
 
 def test_fake_embedder_is_deterministic_and_word_based(fakes):
@@ -79,8 +79,8 @@ def test_fake_generator_fixed_reply_and_batch(settings):
         },
     }
 
-    results = models["fake_generate"].generate_batch(["a", "b"], max_new_tokens=8)
+    results = llm["fake_generate"].generate_batch(["a", "b"], max_new_tokens=8)
 
     assert [g.text for g in results] == ["A fine product.", "A fine product."]
     with pytest.raises(LLMBadRequest):
-        models["fake_generate"].generate("a", max_new_tokens=0)
+        llm["fake_generate"].generate("a", max_new_tokens=0)

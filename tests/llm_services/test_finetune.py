@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from copywriting.training import build_prompt, collect_copywriting
-from llm_services import models
+from llm_services import llm
 from llm_services.conf import artifact_folder
 from llm_services.models import ModelVersion
 from llm_services.training import CollectOptions, Example, get_task, register_task
@@ -274,7 +274,7 @@ def test_finetune_generator_end_to_end(catalog, versions_on, tiny_causal_lm_dir,
     UserFactory(first_name="Harbor", last_name="Webb")  # a name that is also a brand word
     catalog[0].description += " Questions? Mail help@harbor.example."
     catalog[0].save()
-    assert models["generate"].path == tiny_causal_lm_dir
+    assert llm["generate"].path == tiny_causal_lm_dir
 
     call_command(
         "finetune",
@@ -323,13 +323,13 @@ def test_finetune_generator_end_to_end(catalog, versions_on, tiny_causal_lm_dir,
     assert "help@harbor.example" not in json.dumps(version.training)
     assert "Harbor" in json.dumps(version.metrics["samples"])  # brand words are protected
 
-    served = models["generate"]
+    served = llm["generate"]
     assert served.path == folder
     assert served.revision == version.revision
     assert served.generate("Product: Harbor", max_new_tokens=3).revision == version.revision
 
     call_command("llm_versions", "rollback", "generate", verbosity=0)
-    assert models["generate"].path == tiny_causal_lm_dir
+    assert llm["generate"].path == tiny_causal_lm_dir
     output = capsys.readouterr().out
     assert f"Stored model version {version.pk} {version.name} (active)" in output
 
@@ -401,8 +401,8 @@ def test_finetune_embedder_end_to_end(catalog, versions_on, embedder):
         assert set(version.metrics[phase]) == {"recall@10", "mrr@10", "queries", "corpus"}
         assert version.metrics[phase]["queries"] == 2
         assert version.metrics[phase]["corpus"] == 6
-    assert models["embed"].path == artifact_folder(version.artifact_path)
-    assert models["embed"].encode(["warm scarf"], kind="query").shape == (1, 384)
+    assert llm["embed"].path == artifact_folder(version.artifact_path)
+    assert llm["embed"].encode(["warm scarf"], kind="query").shape == (1, 384)
 
 
 def test_unknown_task_and_remote_alias_are_clear_errors(db, settings):

@@ -15,7 +15,7 @@ from llm_services import (
     LLMUnavailable,
     ModelHandler,
     UnknownAlias,
-    models,
+    llm,
 )
 from llm_services.backends.fake import FakeEmbedder, FakeGenerator
 
@@ -150,7 +150,7 @@ def test_close_all_closes_and_forgets_every_backend():
 def test_setting_override_rebuilds_only_changed_aliases(settings):
     """Changing LLM_MODELS rebuilds the aliases whose configuration changed, and only those."""
     settings.LLM_MODELS = {**settings.LLM_MODELS, **fake_settings(a=FAKE_EMBEDDER, b=FAKE_EMBEDDER)}
-    a, b = models["a"], models["b"]
+    a, b = llm["a"], llm["b"]
     assert b.dim == 8
 
     settings.LLM_MODELS = {
@@ -158,22 +158,22 @@ def test_setting_override_rebuilds_only_changed_aliases(settings):
         "b": {"BACKEND": FAKE_EMBEDDER, "OPTIONS": {"dim": 16}},
     }
 
-    assert models["a"] is a
-    assert models["b"] is not b
-    assert models["b"].dim == 16
+    assert llm["a"] is a
+    assert llm["b"] is not b
+    assert llm["b"].dim == 16
 
 
 def test_setting_override_removing_an_alias_forgets_it(settings):
     """An alias removed from LLM_MODELS is closed and becomes unknown."""
     settings.LLM_MODELS = {**settings.LLM_MODELS, **fake_settings(extra=FAKE_EMBEDDER)}
-    extra = models["extra"]
-    assert extra in models.all(initialized_only=True)
+    extra = llm["extra"]
+    assert extra in llm.all(initialized_only=True)
 
     settings.LLM_MODELS = {k: v for k, v in settings.LLM_MODELS.items() if k != "extra"}
 
-    assert extra not in models.all(initialized_only=True)
+    assert extra not in llm.all(initialized_only=True)
     with pytest.raises(UnknownAlias):
-        models["extra"]
+        llm["extra"]
 
 
 def test_model_dir_change_rebuilds_only_prepared_models(settings, tmp_path):
@@ -183,12 +183,12 @@ def test_model_dir_change_rebuilds_only_prepared_models(settings, tmp_path):
         "prepared": {"BACKEND": FAKE_EMBEDDER, "MODEL": "prepared:folder"},
         "remote": {"BACKEND": FAKE_EMBEDDER, "MODEL": "remote-model"},
     }
-    prepared, remote = models["prepared"], models["remote"]
+    prepared, remote = llm["prepared"], llm["remote"]
 
     settings.LLM_MODEL_DIR = tmp_path
 
-    assert models["remote"] is remote
-    assert models["prepared"] is not prepared
+    assert llm["remote"] is remote
+    assert llm["prepared"] is not prepared
 
 
 def test_exceptions_split_into_retryable_and_terminal():
@@ -207,12 +207,12 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 import django
 django.setup()
 import llm_services
-from llm_services import models
+from llm_services import llm
 from django.core import checks
 errors = checks.run_checks()
 heavy = sorted(m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules)
 ours = [e.id for e in errors if e.id.startswith("llm_services")]
-print(heavy, models.all(initialized_only=True), ours)
+print(heavy, llm.all(initialized_only=True), ours)
 """
 
 

@@ -5,7 +5,7 @@ import torch
 from tokenizers import Tokenizer
 from transformers import AutoModelForCausalLM
 
-from llm_services import Generation, LLMBadRequest, LLMUnavailable, models
+from llm_services import Generation, LLMBadRequest, LLMUnavailable, llm
 
 PROMPT = "running shoes"
 MESSAGES = [
@@ -240,7 +240,7 @@ def test_bad_requests_are_refused_before_generating(tiny_generator, prompt, opti
 
 def test_the_generate_alias_is_the_tiny_model(tiny_generator):
     """The fixture serves the tiny model through the handler like any alias."""
-    assert models["generate"] is tiny_generator
+    assert llm["generate"] is tiny_generator
 
 
 def test_unknown_prompt_style_is_refused(use_generator, tiny_causal_lm_dir):

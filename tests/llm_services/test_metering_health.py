@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from llm_services import LLMUnavailable, models
+from llm_services import LLMUnavailable, llm
 from llm_services.cpu import describe as describe_cpu
 from llm_services.metering import Meter, meter, published_snapshots
 
@@ -21,8 +21,8 @@ def fake_models(settings):
     }
     meter.reset()
     yield
-    models.close_all()
-    models.failures.clear()
+    llm.close_all()
+    llm.failures.clear()
     meter.reset()
 
 
@@ -48,8 +48,8 @@ def test_every_generation_is_metered_without_a_database_write(
 ):
     """Generating records usage in memory and shares it through the cache, not the database."""
     with django_assert_num_queries(0):
-        models["generate"].generate("hello there", max_new_tokens=8)
-        models["generate"].generate("again", max_new_tokens=8)
+        llm["generate"].generate("hello there", max_new_tokens=8)
+        llm["generate"].generate("again", max_new_tokens=8)
     stats = meter.snapshot()["aliases"]["generate"]
     assert (stats["calls"], stats["revision"]) == (2, "fake-2")
     assert [s["aliases"]["generate"]["calls"] for s in published_snapshots()] == [1]
@@ -97,17 +97,17 @@ def test_a_model_that_fails_to_load_is_reported_as_error(client, settings, tmp_p
     }
     try:
         with pytest.raises(LLMUnavailable):
-            models["generate"]
+            llm["generate"]
         body = client.get(reverse("healthz")).json()
         assert (body["status"], body["models"][0]["state"]) == ("degraded", "error")
         assert meter.snapshot()["aliases"]["generate"]["errors"] == 1
     finally:
-        models.failures.clear()
+        llm.failures.clear()
         meter.reset()
 
 
 def test_llm_status_lists_aliases_state_and_usage(fake_models):
-    models["embed"].encode(["a", "b", "c"], kind="document")
+    llm["embed"].encode(["a", "b", "c"], kind="document")
     out = StringIO()
     call_command("llm_status", "--json", stdout=out)
     report = json.loads(out.getvalue())

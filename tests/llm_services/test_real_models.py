@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from config.settings import base as base_settings
-from llm_services import models
+from llm_services import llm
 from llm_services.conf import model_dir
 from tests.utils import skip_unless_available
 
@@ -31,7 +31,7 @@ def use_prepared(test_settings, alias):
         required_by="REQUIRE_REAL_MODELS",
     )
     test_settings.LLM_MODELS = {**test_settings.LLM_MODELS, alias: REAL_MODELS[alias]}
-    return models[alias]
+    return llm[alias]
 
 
 def test_e5_matches_english_queries_to_chinese_products(settings):

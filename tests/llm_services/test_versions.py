@@ -6,7 +6,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.urls import reverse
 
 import llm_services
-from llm_services import ModelHandler, models
+from llm_services import ModelHandler, llm
 from llm_services.backends.base import Backend
 from llm_services.conf import active_versions
 from llm_services.models import ModelActivation, ModelVersion
@@ -79,9 +79,10 @@ def active_names(alias="generate"):
     )
 
 
-def test_the_package_attribute_is_the_handler_not_the_models_module():
-    """llm_services/models.py must not hide the handler: `from llm_services import models`."""
-    assert isinstance(llm_services.models, ModelHandler)
+def test_the_handler_and_the_django_models_module_have_their_own_names():
+    """`llm` is the handler and `llm_services.models` stays Django's models module."""
+    assert isinstance(llm_services.llm, ModelHandler)
+    assert llm_services.models.ModelVersion is ModelVersion
 
 
 @pytest.mark.django_db
@@ -89,13 +90,13 @@ def test_activation_switches_the_served_folder_and_records_who(versions_on):
     """The alias serves the active version's folder and revision; the activation is logged."""
     user = UserFactory()
     first, second = make_version("generate-a"), make_version("generate-b")
-    assert models["generate"].model == BASE_MODEL
+    assert llm["generate"].model == BASE_MODEL
 
     activate_version(first.pk, user=user)
     activate_version(second.pk)
 
     assert active_names() == ["generate-b"]
-    served = models["generate"]
+    served = llm["generate"]
     assert served.model == str(versions_on.LLM_MODEL_DIR / "versions" / "generate-b")
     assert served.revision == "base-1+generate-b"
     assert list(ModelActivation.objects.values_list("version__name", "activated_by")) == [
@@ -150,7 +151,7 @@ def test_rollback_walks_back_through_the_activations(versions_on):
     assert rollback("generate") is None
 
     assert active_names() == []
-    assert models["generate"].model == BASE_MODEL
+    assert llm["generate"].model == BASE_MODEL
     with pytest.raises(VersionError, match="'generate' has no active version"):
         rollback("generate")
     assert ModelActivation.objects.filter(rolled_back_at__isnull=True).count() == 0
@@ -179,11 +180,11 @@ def test_other_processes_see_an_activation_after_the_check_interval(versions_on,
     ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
     clock[0] += 4.9
     assert active_versions() == {}
-    assert models["generate"].model == BASE_MODEL
+    assert llm["generate"].model == BASE_MODEL
 
     clock[0] += 0.2
     assert active_versions()["generate"].name == "generate-a"
-    assert models["generate"].revision == "base-1+generate-a"
+    assert llm["generate"].revision == "base-1+generate-a"
 
 
 @pytest.mark.django_db
@@ -192,12 +193,12 @@ def test_an_activation_in_this_process_is_seen_on_commit(
 ):
     versions_on.LLM_VERSION_CHECK_SECONDS = 3600
     version = make_version("generate-a")
-    assert models["generate"].model == BASE_MODEL
+    assert llm["generate"].model == BASE_MODEL
 
     with django_capture_on_commit_callbacks(execute=True):
         activate_version(version.pk)
 
-    assert models["generate"].revision == "base-1+generate-a"
+    assert llm["generate"].revision == "base-1+generate-a"
 
 
 @pytest.mark.django_db
@@ -207,9 +208,9 @@ def test_a_version_of_another_base_model_is_not_served(versions_on, caplog):
     activate_version(version.pk)
 
     with caplog.at_level(logging.WARNING, logger="llm_services"):
-        assert models["generate"].model == BASE_MODEL
-        models.forget(["generate"])
-        assert models["generate"].model == BASE_MODEL
+        assert llm["generate"].model == BASE_MODEL
+        llm.forget(["generate"])
+        assert llm["generate"].model == BASE_MODEL
 
     assert [r.getMessage() for r in caplog.records] == [
         "llm_services: active version generate-old of alias 'generate' was trained from "
@@ -224,7 +225,7 @@ def test_remote_backends_ignore_versions(versions_on):
     version = make_version("remote-a", alias="remote", base_model="m")
     activate_version(version.pk)
 
-    assert models["remote"].model == "m"
+    assert llm["remote"].model == "m"
 
 
 @pytest.mark.django_db
@@ -238,7 +239,7 @@ def test_a_missing_table_serves_the_configured_model_and_logs_once(
 
     monkeypatch.setattr(ModelVersion.objects, "filter", broken)
     with caplog.at_level(logging.WARNING, logger="llm_services"):
-        assert models["generate"].model == BASE_MODEL
+        assert llm["generate"].model == BASE_MODEL
         assert active_versions() == {}
 
     assert [r.getMessage() for r in caplog.records] == [
@@ -253,7 +254,7 @@ def test_no_lookup_when_versions_are_off(settings, django_assert_num_queries):
     settings.LLM_MODELS = {"generate": {"BACKEND": RECORDING, "MODEL": BASE_MODEL}}
     settings.LLM_MODEL_VERSIONS = False
 
-    assert models["generate"].model == BASE_MODEL
+    assert llm["generate"].model == BASE_MODEL
     assert active_versions() == {}
 
 

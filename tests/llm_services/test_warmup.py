@@ -1,6 +1,6 @@
 import pytest
 
-from llm_services import models
+from llm_services import llm
 from llm_services.metering import meter
 from llm_services.warmup import warm_models
 
@@ -10,7 +10,7 @@ def fresh_meter():
     meter.reset()
     yield meter
     meter.reset()
-    models.failures.clear()
+    llm.failures.clear()
 
 
 def spy(monkeypatch, backend, name):
@@ -73,7 +73,7 @@ def test_a_model_that_cannot_load_is_reported_not_raised(settings, tmp_path, fre
     assert report["ok"] is False
     assert [(a["alias"], a["state"]) for a in report["aliases"]] == [("generate", "error")]
     assert "llm_prepare" in report["aliases"][0]["detail"]
-    assert "generate" in models.failures
+    assert "generate" in llm.failures
 
 
 def test_remote_models_are_not_called_at_start(settings, fresh_meter):

@@ -244,13 +244,13 @@ def test_the_eval_hybrid_is_the_ranking_shoppers_are_served(
 ) -> None:
     """eval_search's "hybrid" is search.ranking.rank_products over the folder's products, the
     function the storefront calls, not a copy of its steps."""
-    from llm_services import models
+    from llm_services import llm
     from search.evaluation import ensure_index, evaluation_products, run_queries
     from search.ranking import rank_products
     from search.retrieval import Retriever, prepare_query
 
     dataset = read_dataset(dataset_dir)
-    embedder = models["embed"]
+    embedder = llm["embed"]
     index, _build = ensure_index(
         dataset,
         root=tmp_path / "eval",

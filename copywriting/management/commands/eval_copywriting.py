@@ -25,10 +25,17 @@ from copywriting.evaluation import (
     vocabulary_for,
 )
 from copywriting.training import TASK_NAME
-from llm_services.training.data import Dataset, DatasetStats, clean_examples, get_task
-from llm_services.training.generator import GeneratorSettings, finetune_generator
-from llm_services.training.pii import PIIScrubber
-from llm_services.training.pipeline import FinetuneError, alias_config
+from llm_services.training import (
+    Dataset,
+    DatasetStats,
+    FinetuneError,
+    GeneratorSettings,
+    PIIScrubber,
+    alias_config,
+    clean_examples,
+    finetune_generator,
+    get_task,
+)
 
 METRICS = ("bleu4", "rougeL", "chrf", "violation_rate", "items_per_min")
 

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 
 from llm_services.conf import active_versions, get_model_settings, normalise_config
 from llm_services.cpu import describe as describe_cpu
-from llm_services.handler import models
+from llm_services.handler import llm
 from llm_services.health import alias_health
 from llm_services.metering import meter, published_snapshots
 
@@ -97,7 +97,7 @@ class Command(BaseCommand):
             before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             started = time.perf_counter()
             try:
-                models[health.alias]
+                llm[health.alias]
             except Exception as exc:  # noqa: BLE001 - report every failure, then go on
                 results[health.alias] = f"failed: {exc}"
                 continue

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from llm_services import LLMError, models
+from llm_services import LLMError, llm
 from search.evaluation import (
     MODES,
     DatasetError,
@@ -82,7 +82,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         progress = options["verbosity"] >= 1 and not options["json"]
         try:
-            embedder = models["embed"]
+            embedder = llm["embed"]
         except LLMError as exc:
             raise CommandError(f"The embed model cannot load: {exc}") from exc
 
@@ -138,7 +138,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(results))
 
     def _stored_ranker(self, name: str, dataset: Any) -> tuple[Any, dict[str, Any]]:
-        from llm_services.conf import artifact_folder
+        from llm_services import artifact_folder
         from llm_services.models import ModelVersion
         from search.ranker import RANKER_ALIAS, LearnedRanker
 

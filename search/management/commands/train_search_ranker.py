@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from llm_services import LLMError, models
+from llm_services import LLMError, llm
 from search.evaluation import DatasetError, read_dataset
 
 
@@ -27,14 +27,14 @@ class Command(BaseCommand):
         parser.add_argument("--activate", action="store_true", help="Serve it in the shop.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from llm_services.training.versions import VersionError, activate_version
+        from llm_services.training import VersionError, activate_version
         from search.ranker import train_ranker_from_folder
 
         if options["time_budget"] <= 0:
             raise CommandError("--time-budget must be positive.")
         try:
             dataset = read_dataset(options["dataset"])
-            embedder = models["embed"]
+            embedder = llm["embed"]
         except DatasetError as exc:
             raise CommandError(str(exc)) from exc
         except LLMError as exc:
