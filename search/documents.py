@@ -11,14 +11,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from search.engine import IndexDocument
+from shop.catalog.models import (
+    Attribute,
+    AttributeOption,
+    Brand,
+    Category,
+    CategoryTranslation,
+    Product,
+    ProductTranslation,
+)
 
 DESCRIPTION_CHARS = 400
 DENSE_DESCRIPTION_CHARS = 200
 
 
 def _label_maps() -> tuple[dict[tuple[str, str], tuple[str, str]], dict[str, tuple[str, str]]]:
-    from shop.catalog.models import Attribute, AttributeOption
-
     options = {
         (code, value): (label, label_zh)
         for code, value, label, label_zh in AttributeOption.objects.values_list(
@@ -34,7 +41,6 @@ def _label_maps() -> tuple[dict[tuple[str, str], tuple[str, str]], dict[str, tup
 
 def _category_paths() -> dict[int, tuple[list[str], str]]:
     """category id -> (names of it and its ancestors in every language, its own English name)."""
-    from shop.catalog.models import Category, CategoryTranslation
 
     categories = {c.pk: c for c in Category.objects.all()}
     translated: dict[int, list[str]] = {}
@@ -81,7 +87,6 @@ def _attribute_words(
 
 def catalog_documents(*, chunk_size: int = 1000) -> Iterator[IndexDocument]:
     """One IndexDocument per active product, read ``chunk_size`` products at a time."""
-    from shop.catalog.models import Brand, Product, ProductTranslation
 
     options, names = _label_maps()
     paths = _category_paths()

@@ -16,6 +16,7 @@ from django.core.cache import cache
 
 from shop.catalog import selectors as catalog
 from shop.catalog.cache import cached, versioned_key
+from shop.catalog.models import Product
 
 PRICE_BUCKETS = ((0, 25), (25, 50), (50, 100), (100, 200), (200, None))
 ROWS_TIMEOUT = 60
@@ -49,8 +50,6 @@ def catalog_rows() -> tuple[list[catalog.Row], dict[int, int], list[str]]:
     key = versioned_key("search-rows", digest)
     found = cache.get(key)
     if found is None:
-        from shop.catalog.models import Product
-
         tree = catalog.category_tree()
         rows = catalog.listing_rows(list(tree.nodes), codes)
         roots = {}
@@ -64,7 +63,6 @@ def catalog_rows() -> tuple[list[catalog.Row], dict[int, int], list[str]]:
 
 def products_in(category_ids: set[int]) -> set[int]:
     """Active products of these categories (cached like the rows)."""
-    from shop.catalog.models import Product
 
     joined = ",".join(map(str, sorted(category_ids)))
     key = versioned_key(

@@ -18,9 +18,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from llm_services import LLMError, models
+from llm_services import LLMError, llm
+from search.documents import catalog_documents
 from search.engine import IndexHolder, IndexUnavailable, SearchIndex, build_index
 from search.models import SearchLog
+from shop.catalog.cache import catalog_version
 
 logger = logging.getLogger("search")
 
@@ -77,14 +79,12 @@ def rebuild_shop_index(
     When the embed model cannot load, a lexical-only index is built and the report (and the
     manifest, which search reads to say it is degraded) carry the reason.
     """
-    from search.documents import catalog_documents
-    from shop.catalog.cache import catalog_version
 
     version_at_start = catalog_version()
     documents = list(catalog_documents(chunk_size=max(chunk_size, 100)))
     degraded = ""
     try:
-        embedder = models["embed"]
+        embedder = llm["embed"]
     except LLMError as exc:
         embedder, degraded = None, f"embed model unavailable: {exc}"
         logger.warning("search index built lexical-only: %s", exc)
@@ -136,7 +136,6 @@ def _unchanged(previous: SearchIndex, documents: list[Any], embedder: Any) -> bo
 
 def index_is_stale() -> bool:
     """Whether the catalog changed since the current index was built (or none exists)."""
-    from shop.catalog.cache import catalog_version
 
     if cache.get(APPLIED_VERSION_KEY) != catalog_version():
         return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 
+from search.models import SearchLog
 from shop.catalog import selectors as catalog
 from shop.catalog.cache import cached, versioned_key
 
@@ -32,8 +33,6 @@ def popular_queries(*, limit: int = 200) -> list[tuple[str, int]]:
 
     from django.db.models import Count
     from django.utils import timezone
-
-    from search.models import SearchLog
 
     key = "search:popular-queries"
     found = cache.get(key)

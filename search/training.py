@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from llm_services.training import CollectOptions, Example, register_task
+from shop.catalog.models import Product, ProductTranslation
 from shop.catalog.selectors import catalog_name_texts
+from shop.interactions.models import Interaction
 from shop.orders.selectors import customer_names
 
 TASK_NAME = "search"
@@ -35,8 +37,6 @@ def document_text(title: str, description: str) -> str:
 
 
 def _product_texts(product_ids: set[int]) -> dict[tuple[int, str], tuple[str, str]]:
-    from shop.catalog.models import Product, ProductTranslation
-
     texts: dict[tuple[int, str], tuple[str, str]] = {}
     for pk, language, title, description in Product.objects.filter(pk__in=product_ids).values_list(
         "pk", "language", "title", "description"
@@ -52,7 +52,6 @@ def _product_texts(product_ids: set[int]) -> dict[tuple[int, str], tuple[str, st
 
 def collect_click_pairs(options: CollectOptions) -> Iterator[Example]:
     """(query, clicked product) pairs from the interaction log; see the module docstring."""
-    from shop.interactions.models import Interaction
 
     events = (
         Interaction.objects.filter(kind__in=[Interaction.Kind.SEARCH, Interaction.Kind.CLICK])
@@ -104,7 +103,6 @@ def collect_click_pairs(options: CollectOptions) -> Iterator[Example]:
 
 def collect_title_pairs(options: CollectOptions) -> Iterator[Example]:
     """Title → description pairs of active products (source language and translations)."""
-    from shop.catalog.models import Product, ProductTranslation
 
     rows = [
         (pk, language, title, description)

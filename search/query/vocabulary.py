@@ -10,6 +10,17 @@ from typing import NamedTuple
 
 from search.spelling import Speller
 from search.text import fold_accents, has_cjk
+from shop.catalog.cache import cached, versioned_key
+from shop.catalog.models import (
+    Attribute,
+    AttributeOption,
+    Brand,
+    Category,
+    CategoryAttribute,
+    CategoryTranslation,
+    Product,
+    ProductTranslation,
+)
 
 # Attribute codes whose options are recognised in queries. Codes with generic option labels
 # ("light", "all", "fine", "yes") are left out: a word like "light" is more often part of
@@ -309,7 +320,6 @@ class QueryVocabulary:
         With ``spelling``, the speller learns the words of those names and of active
         products' titles (source and translations).
         """
-        from shop.catalog.cache import cached, versioned_key
 
         codes = tuple(sorted(set(attribute_codes)))
         return cached(
@@ -320,16 +330,6 @@ class QueryVocabulary:
 
 
 def _vocabulary_from_catalog(codes: tuple[str, ...], spelling: bool) -> QueryVocabulary:
-    from shop.catalog.models import (
-        Attribute,
-        AttributeOption,
-        Brand,
-        Category,
-        CategoryAttribute,
-        CategoryTranslation,
-        Product,
-        ProductTranslation,
-    )
 
     names: dict[int, list[str]] = {}
     parents: dict[int, int | None] = {}

@@ -24,6 +24,8 @@ from django.db import DatabaseError, close_old_connections, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from shop.catalog.models import Product
+
 from .models import Interaction
 
 logger = logging.getLogger(__name__)
@@ -174,7 +176,6 @@ def refresh_product_popularity(*, days: int = 30, now: datetime | None = None) -
     Returns:
         The number of products whose score changed.
     """
-    from shop.catalog.models import Product
 
     if days <= 0:
         raise ValueError("days must be positive")
