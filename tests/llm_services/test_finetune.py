@@ -29,6 +29,9 @@ from tests.factories import (
 from tests.llm_services.fixtures import GENERATOR_BACKEND, TINY_REVISION
 
 COLORS = [("red", "Red", "红色"), ("blue", "Blue", "蓝色"), ("green", "Green", "绿色")]
+# A time budget no machine reaches: tests that count steps must not depend on the CPU's speed
+# (an emulated AVX2 CPU took 900 s, the default, for two steps of MiniLM).
+UNLIMITED = 1e9
 NOUNS = ["jacket", "scarf", "beanie", "glove", "vest", "sock"]
 
 
@@ -282,6 +285,7 @@ def test_finetune_generator_end_to_end(catalog, versions_on, tiny_causal_lm_dir,
         task="copywriting",
         method="lora",
         max_steps=4,
+        time_budget=UNLIMITED,  # the step count is asserted, whatever the CPU's speed
         batch_size=2,
         learning_rate=1e-2,
         max_length=512,
@@ -386,6 +390,7 @@ def test_finetune_embedder_end_to_end(catalog, versions_on, embedder):
         "embedder",
         task="search",
         max_steps=3,
+        time_budget=UNLIMITED,
         batch_size=4,
         validation_fraction=0.35,
         activate=True,
