@@ -10,9 +10,10 @@ from typing import Any
 
 from django.utils import translation
 
+from common.text import CHINESE, ENGLISH
 from search.selectors import SearchParams, search_catalog
 
-WARM_QUERIES = (("en", "running shoes"), ("zh-hans", "跑步鞋"))
+WARM_QUERIES = ((ENGLISH, "running shoes"), (CHINESE, "跑步鞋"))
 
 
 def warm_search() -> dict[str, Any]:

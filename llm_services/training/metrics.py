@@ -23,6 +23,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from common.text import HAN_CLASS
+
 BLEU_ORDER = 4
 CHRF_ORDER = 6
 CHRF_BETA = 2.0
@@ -36,7 +38,7 @@ _CJK_RANGES = (
     "\u3300-\u33ff\U00020000-\U0002a6d6\U0002f800-\U0002fa1d"
 )
 _CJK_CHAR = re.compile(f"([{_CJK_RANGES}])")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
 # mteval-v13a: punctuation and symbols become tokens; periods and commas too unless they sit
 # between digits; a dash after a digit is split off.
 _V13A_RULES = (
@@ -45,7 +47,7 @@ _V13A_RULES = (
     (re.compile(r"([\.,])([^0-9])"), r" \1 \2"),
     (re.compile(r"([0-9])(-)"), r"\1 \2 "),
 )
-_ROUGE_TOKEN = re.compile(r"[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_ROUGE_TOKEN = re.compile(f"[a-z0-9]+|[{HAN_CLASS}]")
 
 
 def is_chinese(language: str) -> bool:
