@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_PRODUCTS ?= 2000
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps demo serve test test-fast lint format migrations-check bench clean stack stack-smoke
+.PHONY: help install system-deps demo serve test lint format bench clean stack stack-smoke
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
