@@ -12,12 +12,18 @@ app.conf.task_queues = (Queue("default"), Queue("index"), Queue("llm"))
 app.autodiscover_tasks()
 
 
+def worker_role() -> str:
+    """ "worker:<queues>": the warm-up of a worker is that of the queues it consumes (-Q)."""
+    queues = sorted(app.amqp.queues.consume_from or app.amqp.queues)
+    return "worker:" + ",".join(queues)
+
+
 @worker_process_init.connect
 def _warm_pool_process(**kwargs) -> None:
     """Each prefork child loads the models its tasks use before taking one."""
     from config.readiness import start
 
-    start("worker")
+    start(worker_role())
 
 
 @worker_init.connect
@@ -29,4 +35,4 @@ def _warm_single_process(sender=None, **kwargs) -> None:
         return
     from config.readiness import start
 
-    start("worker")
+    start(worker_role())

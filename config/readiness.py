@@ -4,8 +4,9 @@ Models load on first use and the search index on the first search; without this,
 shopper after a start waited 15.9 s. ``start(role)`` runs the warmers that
 ``SERVING_WARMUP[role]`` names (dotted paths) in a background thread: the web process ("web",
 from config/wsgi.py, so runserver and each gunicorn worker) and each Celery worker process
-("worker", from config/celery.py). A forked child (gunicorn ``--preload``, Celery prefork)
-runs its own warm-up, since the parent's thread does not survive ``fork``.
+("worker:<queues>", from config/celery.py: a worker warms what its queues' tasks use, see
+``warmup_steps``). A forked child (gunicorn ``--preload``, Celery prefork) runs its own
+warm-up, since the parent's thread does not survive ``fork``.
 
 ``/readyz`` (no language prefix) answers 503 while this process warms, and 200 after: status
 "ready", or "degraded" when a warmer failed or reported a fallback (a model that could not
@@ -29,6 +30,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger("config.readiness")
+
+
+def warmup_steps(role: str) -> list[str]:
+    """The warmers of ``role``: SERVING_WARMUP[role], or for "worker:<q1>,<q2>" (a Celery
+    worker consuming those queues) those of "worker:<q1>" then "worker:<q2>", each once."""
+    configured = settings.SERVING_WARMUP
+    if role in configured or not role.startswith("worker:"):
+        return list(configured.get(role, ()))
+    steps: list[str] = []
+    for queue in role.removeprefix("worker:").split(","):
+        steps += [s for s in configured.get(f"worker:{queue}", ()) if s not in steps]
+    return steps
 
 
 class Readiness:
@@ -57,7 +70,7 @@ class Readiness:
     def _run(self, role: str) -> None:
         started = time.monotonic()
         degraded = False
-        for path in settings.SERVING_WARMUP.get(role, ()):
+        for path in warmup_steps(role):
             step_started = time.monotonic()
             try:
                 result = dict(import_string(path)())

@@ -50,6 +50,16 @@ def warm_models(aliases: list[str] | None = None) -> dict[str, Any]:
     return {"ok": all(a["state"] != "error" for a in report), "aliases": report}
 
 
+def warm_embedder() -> dict[str, Any]:
+    """``warm_models`` for the "embed" alias only (index rebuilds, training)."""
+    return warm_models(["embed"])
+
+
+def warm_generator() -> dict[str, Any]:
+    """``warm_models`` for the "generate" alias only (copy jobs)."""
+    return warm_models(["generate"])
+
+
 def _exercise(backend: object) -> None:
     """One call of each kind the backend serves, in both shop languages."""
     if hasattr(backend, "encode"):

@@ -180,9 +180,13 @@ LLM_VERSION_CHECK_SECONDS = env.float("LLM_VERSION_CHECK_SECONDS", default=5.0)
 # Warm start (config/readiness.py): what a web process ("web") and a Celery worker process
 # ("worker") load and exercise when they start, before /readyz answers 200.
 SERVING_WARMUP_ON_START = env.bool("SERVING_WARMUP_ON_START", default=True)
+# A Celery worker consuming queues q1,q2 runs the steps of "worker:q1" and "worker:q2": index
+# rebuilds embed, copy jobs generate, the default queue's tasks use no model.
 SERVING_WARMUP = {
     "web": ["llm_services.warmup.warm_models", "search.warmup.warm_search"],
-    "worker": ["llm_services.warmup.warm_models"],
+    "worker:default": [],
+    "worker:index": ["llm_services.warmup.warm_embedder"],
+    "worker:llm": ["llm_services.warmup.warm_generator"],
 }
 
 # Models behind llm_services, in the shape of CACHES (see llm_services/conf.py): alias ->

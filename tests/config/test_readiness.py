@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from config import readiness as readiness_module
-from config.readiness import Readiness
+from config.readiness import Readiness, warmup_steps
 
 RELEASE = threading.Event()
 
@@ -122,3 +122,31 @@ def test_a_forked_child_runs_its_own_warm_up(settings, process):
 
 def test_readyz_only_answers_get(client):
     assert client.post("/readyz").status_code == 405
+
+
+def test_a_worker_warms_the_steps_of_each_queue_it_consumes_once(settings):
+    settings.SERVING_WARMUP = {
+        "web": ["w.web"],
+        "worker:default": [],
+        "worker:index": ["w.embed"],
+        "worker:llm": ["w.generate", "w.embed"],
+    }
+
+    assert warmup_steps("worker:default,index") == ["w.embed"]
+    assert warmup_steps("worker:index,llm") == ["w.embed", "w.generate"]
+    assert warmup_steps("worker:default") == []
+    assert warmup_steps("worker:other") == []
+    assert warmup_steps("web") == ["w.web"]
+
+
+def test_the_worker_role_names_the_queues_it_consumes():
+    from config.celery import app, worker_role
+
+    queues = app.amqp.queues
+    everything = list(queues)
+    assert worker_role() == "worker:default,index,llm"
+    queues.select(["llm", "index"])  # what `celery worker -Q llm,index` does
+    try:
+        assert worker_role() == "worker:index,llm"
+    finally:
+        queues.select(everything)
