@@ -22,6 +22,9 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
+from search.engine import IndexUnavailable
 from search.listing import (
     SORT_RELEVANCE,
     SORTS,
@@ -34,6 +37,7 @@ from search.listing import (
 from search.query import SUPPORT, ParsedQuery
 from search.ranking import Ranking, rank_products, reset_caches
 from search.retrieval import Candidate
+from search.services import index_holder
 from search.suggest import popular_queries, suggest
 from search.text import stem, terms_for_highlight
 from shop.catalog import selectors as catalog
@@ -44,7 +48,9 @@ __all__ = [
     "SearchHit",
     "SearchParams",
     "SearchResult",
+    "ProductVectors",
     "popular_queries",
+    "product_vectors",
     "reset_caches",
     "search_catalog",
     "search_schema",
@@ -52,6 +58,37 @@ __all__ = [
 ]
 
 NEAREST_LIMIT = 24
+
+
+@dataclass(frozen=True)
+class ProductVectors:
+    """The published index's product text vectors (rows L2-normalised, one per product)."""
+
+    product_ids: Any  # np.ndarray of int64, row -> product id
+    vectors: Any  # np.ndarray (rows, dim) float32
+    revision: str
+    index_version: str
+
+
+def product_vectors() -> ProductVectors | None:
+    """The e5 vectors of the shop's current search index, or None (no index, or keyword-only).
+
+    One product-vector store for the whole shop: other apps (recommendations) read the
+    vectors search embedded instead of embedding the catalog again. The e5 embedder is
+    multilingual, so the vectors compare products across languages.
+    """
+    try:
+        index = index_holder().get()
+    except IndexUnavailable:
+        return None
+    if index.vectors is None or not len(index.keys):
+        return None
+    return ProductVectors(
+        product_ids=np.asarray(index.keys, dtype=np.int64),
+        vectors=index.vectors,
+        revision=index.dense_revision or "",
+        index_version=index.version,
+    )
 
 
 @dataclass(frozen=True)

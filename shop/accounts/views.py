@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from shop.cart.services import merge_session_cart
+from shop.interactions.services import attach_session_to_user
 
 from .forms import SignupForm
 
@@ -36,8 +37,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST) if request.method == "POST" else SignupForm()
     if form.is_bound and form.is_valid():
         user = form.save()
+        anonymous_session = request.session.session_key or ""
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         merge_session_cart(session=request.session, user=user)
+        attach_session_to_user(session_key=anonymous_session, user_id=user.pk)
         messages.success(request, _("Welcome! Your account has been created."))
         return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
@@ -48,7 +51,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
+        # login() rotates the session key: keep the old one to hand its browsing to the user.
+        anonymous_session = self.request.session.session_key or ""
         response = super().form_valid(form)
         # login() keeps the session data, so the visitor's cart is still there to merge.
         merge_session_cart(session=self.request.session, user=form.get_user())
+        attach_session_to_user(session_key=anonymous_session, user_id=form.get_user().pk)
         return response

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, transaction
+from django.db import DatabaseError, close_old_connections, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -82,18 +82,35 @@ def record(**kwargs: Any) -> Interaction:
     Returns the event, saved in ``immediate`` mode and queued in ``buffered`` mode.
     """
     event = build_interaction(**kwargs)
-    if _config()["MODE"] == "immediate":
-        event.save()
-    else:
-        writer.add(event)
+    log_row(event)
     return event
 
 
-def write_batch(events: Iterable[Interaction], *, batch_size: int = 500) -> int:
-    """Write events in one transaction; returns how many were written."""
+def log_row(row: models.Model) -> None:
+    """Write a log row the way interactions are written: now, or through the buffer.
+
+    For interactions and for other apps' append-only logs (e.g. recommendation impressions),
+    which then cost a page view a list append too.
+    """
+    if _config()["MODE"] == "immediate":
+        row.save()
+    else:
+        writer.add(row)
+
+
+def write_batch(events: Iterable[models.Model], *, batch_size: int = 500) -> int:
+    """Write events in one transaction; returns how many were written.
+
+    The events are interactions, or rows of another log model an app buffers through
+    :data:`writer` (e.g. recommendation impressions); each model gets one ``bulk_create``.
+    """
     events = list(events)
+    by_model: dict[type[models.Model], list[models.Model]] = defaultdict(list)
+    for event in events:
+        by_model[type(event)].append(event)
     with transaction.atomic():
-        Interaction.objects.bulk_create(events, batch_size=batch_size)
+        for model, rows in by_model.items():
+            model.objects.bulk_create(rows, batch_size=batch_size)
     return len(events)
 
 
@@ -107,7 +124,7 @@ class BufferedWriter:
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
 
-    def add(self, event: Interaction) -> None:
+    def add(self, event: models.Model) -> None:
         with self._lock:
             self._events.append(event)
             pending = len(self._events)
@@ -118,6 +135,34 @@ class BufferedWriter:
     def pending(self) -> int:
         with self._lock:
             return len(self._events)
+
+    def pending_interactions(self, *, user_id: int | None, session_key: str) -> list[Interaction]:
+        """This process's unwritten interactions of one visitor (user, or else session)."""
+        with self._lock:
+            events = list(self._events)
+        return [
+            e
+            for e in events
+            if isinstance(e, Interaction)
+            and (
+                (user_id is not None and e.user_id == user_id)
+                or (session_key and e.session_key == session_key)
+            )
+        ]
+
+    def attach_session(self, *, session_key: str, user_id: int) -> int:
+        """Give the buffered anonymous events of ``session_key`` to ``user_id``."""
+        changed = 0
+        with self._lock:
+            for event in self._events:
+                if (
+                    isinstance(event, Interaction)
+                    and event.session_key == session_key
+                    and event.user_id is None
+                ):
+                    event.user_id = user_id
+                    changed += 1
+        return changed
 
     def flush(self) -> int:
         """Write everything buffered so far; events survive a failed write for the next try."""
@@ -156,6 +201,25 @@ class BufferedWriter:
 
 writer = BufferedWriter()
 atexit.register(writer.flush)
+
+
+def attach_session_to_user(*, session_key: str, user_id: int) -> int:
+    """Make a visitor's anonymous events (by session key) the customer's who just logged in.
+
+    Called by the login views with the session key from before login (login rotates it), so
+    what a visitor browsed before signing in counts for their recommendations. Events still in
+    this process's buffer are attached too.
+
+    Returns:
+        How many events were attached.
+    """
+    if not session_key:
+        return 0
+    buffered = writer.attach_session(session_key=session_key, user_id=user_id)
+    stored = Interaction.objects.filter(session_key=session_key, user__isnull=True).update(
+        user_id=user_id
+    )
+    return buffered + stored
 
 
 # Weights for the popularity score: a purchase says much more than a view.
