@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from config.health import healthz
 from config.readiness import readyz
+from recommend.urls import api_urlpatterns as recommend_api
 from search.urls import api_urlpatterns as search_api
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     *search_api,
+    *recommend_api,
 ]
 
 # The language is part of the URL (/en/…, /zh-hans/…) so each language version is its own

@@ -6,3 +6,11 @@ class RecommendConfig(AppConfig):
     name = "recommend"
     label = "recommend"
     verbose_name = _("Recommendations")
+
+    def ready(self) -> None:
+        from shop.catalog.slots import register_slot
+
+        register_slot("home_recommendations", "recommend/_home.html")
+        register_slot("product_recommendations", "recommend/_product.html")
+        register_slot("cart_recommendations", "recommend/_cart.html")
+        register_slot("search_results_after", "recommend/_search.html")

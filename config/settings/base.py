@@ -149,6 +149,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "options": {"expires": 60},
     },
+    # Recommendations: a new version from the log every six hours (queue "index").
+    "train-recommender": {
+        "task": "recommend.tasks.train_recommender_task",
+        "schedule": 6 * 3600,
+        "options": {"expires": 6 * 3600},
+    },
 }
 
 # Interaction log: page views append to an in-process buffer that a background thread writes

@@ -1,0 +1,424 @@
+"""Read side of recommendations: one function serves every surface, page and API alike.
+
+A request reads the visitor's latest events (stored and still buffered, so a view counts at
+once), gathers candidates from the active version's precomputed neighbour lists of the
+products in play (the page's product, the cart, the visitor's recent products) and from
+trending, scores the visitor's history with the served model where it is personal, then
+applies the shop's rules: only active, in-stock products the visitor has not bought, merchant
+exclusions never and pins first, one category not crowding the list (MMR-style), and every
+text in the visitor's language with an explanation true to the source that put it there.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from django.db.models import Q
+from django.utils import translation
+
+from recommend import explain
+from recommend.artifacts import ServedRecommender, active_recommender
+from recommend.conf import setting
+from recommend.models import RecommendationRule, Surface
+from shop.catalog import selectors as catalog
+from shop.catalog.models import Product
+from shop.interactions import selectors as interaction_log
+
+SURFACES = tuple(Surface.values)
+# Per surface: the neighbour sources read for each anchor product, with their weight.
+SOURCE_WEIGHTS: dict[str, tuple[tuple[str, float], ...]] = {
+    Surface.HOME: (
+        (explain.TRANSITIONS, 1.0),
+        (explain.ITEM_KNN, 1.0),
+        (explain.BOUGHT, 0.8),
+        (explain.CONTENT, 0.5),
+    ),
+    Surface.PRODUCT: ((explain.CONTENT, 1.0),),
+    Surface.BOUGHT_TOGETHER: ((explain.BOUGHT, 1.0),),
+    Surface.CART: (
+        (explain.BOUGHT, 1.0),
+        (explain.ITEM_KNN, 0.7),
+        (explain.TRANSITIONS, 0.5),
+        (explain.CONTENT, 0.3),
+    ),
+    Surface.SEARCH: ((explain.ITEM_KNN, 1.0), (explain.BOUGHT, 0.8), (explain.CONTENT, 0.6)),
+}
+# Surfaces that fill up with trending products when the personal candidates run out.
+TRENDING_FILL = {Surface.HOME, Surface.PRODUCT, Surface.CART, Surface.SEARCH}
+# History anchors count this much less per step back in time.
+HISTORY_DECAY = 0.75
+HISTORY_ANCHORS = 5
+# How many of the served model's own best items join the candidates on personal surfaces.
+MODEL_CANDIDATES = 60
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendedItem:
+    product_id: int
+    card: catalog.ProductCard
+    reason: str
+    source: str
+    score: float
+
+
+@dataclass(frozen=True)
+class RecommendationList:
+    surface: str
+    items: list[RecommendedItem]
+    model_version: str
+    degraded: str = ""
+
+
+@dataclass
+class _Candidate:
+    score: float = 0.0
+    source: str = ""
+    anchor: int | None = None  # product id of the product that led here
+    best: float = -1.0  # the strongest single contribution, whose source and anchor win
+    from_history: bool = False
+
+
+@dataclass
+class _Request:
+    surface: str
+    limit: int
+    product_id: int | None
+    cart_ids: tuple[int, ...]
+    anchor_ids: tuple[int, ...]
+    history: list[int]  # product ids, oldest first, each once
+    purchased: set[int]
+    candidates: dict[int, _Candidate] = field(default_factory=dict)
+
+    def add(
+        self, product_id: int, score: float, source: str, anchor: int | None, from_history: bool
+    ) -> None:
+        found = self.candidates.setdefault(product_id, _Candidate())
+        found.score += score
+        if score > found.best:
+            found.best, found.source, found.anchor = score, source, anchor
+            found.from_history = from_history
+
+
+def _visitor_history(user_id: int | None, session_key: str) -> list[int]:
+    events = interaction_log.recent_events(
+        user_id=user_id,
+        session_key=session_key,
+        days=int(setting("HISTORY_DAYS")),
+        limit=int(setting("HISTORY_ITEMS")) * 3,
+    )
+    ordered: dict[int, None] = {}
+    for event in events:
+        if event.product_id is None:
+            continue
+        ordered.pop(event.product_id, None)
+        ordered[event.product_id] = None
+    return list(ordered)[-int(setting("HISTORY_ITEMS")) :]
+
+
+def _from_neighbours(
+    request: _Request, served: ServedRecommender, anchors: Iterable[tuple[int, float, bool]]
+) -> None:
+    for anchor_id, weight, from_history in anchors:
+        item = served.index_of.get(anchor_id)
+        if item is None:
+            continue
+        for source, source_weight in SOURCE_WEIGHTS[request.surface]:
+            found = served.neighbours_of(item, source)
+            if not found:
+                continue
+            top = found[0][1] or 1.0
+            for neighbour, value in found:
+                request.add(
+                    int(served.product_ids[neighbour]),
+                    weight * source_weight * value / top,
+                    source,
+                    anchor_id,
+                    from_history,
+                )
+
+
+def _from_model(request: _Request, served: ServedRecommender) -> None:
+    """The served model's scores of the visitor's history (home): it ranks the candidates."""
+    model = served.served_model()
+    history = [served.index_of[p] for p in request.history if p in served.index_of]
+    if model is None or not history:
+        return
+    array = np.array(history, dtype=np.int64)
+    sources = None
+    if hasattr(model, "score_with_sources"):
+        scores, sources = model.score_with_sources([array])
+        scores, sources = np.asarray(scores)[0], np.asarray(sources)[0]
+    else:
+        scores = np.asarray(model.score([array]))[0]
+    scores = scores.astype(np.float32, copy=True)
+    scores[array] = -np.inf
+    k = min(MODEL_CANDIDATES, len(scores) - 1)
+    if k <= 0:
+        return
+    top = np.argpartition(-scores, k)[:k]
+    best = float(np.max(scores[top])) or 1.0
+    last = request.history[-1]
+    for item in top.tolist():
+        if not np.isfinite(scores[item]) or scores[item] <= 0:
+            continue
+        product_id = int(served.product_ids[item])
+        found = request.candidates.get(product_id)
+        source = str(sources[item]) if sources is not None else served.served_name
+        if source == "served":
+            source = explain.SASREC
+        # The model's score leads; the neighbour lists only say which product to name.
+        value = 2.0 * float(scores[item]) / best
+        if found is None or found.source != source:
+            request.add(product_id, value, source, last, True)
+        else:
+            found.score += value
+
+
+def _from_trending(
+    request: _Request, served: ServedRecommender | None, category_id: int | None
+) -> None:
+    want = request.limit * 4
+    if served is None:
+        products = Product.objects.active().filter(stock__gt=0)
+        if category_id is not None:
+            products = products.filter(category_id=category_id)
+        ids = list(products.order_by("-popularity", "-id").values_list("id", flat=True)[:want])
+        scores = [0.1 * (len(ids) - i) / max(len(ids), 1) for i in range(len(ids))]
+    else:
+        order = served.trending_order
+        if category_id is not None:
+            order = order[served.category_ids[order] == category_id]
+        order = order[:want]
+        ids = [int(served.product_ids[i]) for i in order]
+        top = float(served.trend[order[0]]) if len(order) else 0.0
+        # Trending fills after the personal candidates: a tenth of their scale.
+        scores = [0.1 * float(served.trend[i]) / top if top else 0.0 for i in order]
+    for product_id, value in zip(ids, scores, strict=True):
+        request.add(product_id, value, explain.POPULARITY, None, False)
+
+
+def _rules(surface: str, anchors: Sequence[int]) -> tuple[list[int], set[int]]:
+    rows = (
+        RecommendationRule.objects.filter(is_active=True)
+        .filter(Q(surface="") | Q(surface=surface))
+        .filter(Q(scope_product__isnull=True) | Q(scope_product_id__in=list(anchors)))
+        .order_by("position", "id")
+        .values_list("action", "product_id")
+    )
+    pins, excluded = [], set()
+    for action, product_id in rows:
+        if action == RecommendationRule.Action.EXCLUDE:
+            excluded.add(product_id)
+        elif product_id not in pins:
+            pins.append(product_id)
+    return [p for p in pins if p not in excluded], excluded
+
+
+def _eligible(product_ids: Iterable[int]) -> dict[int, int]:
+    """product id -> category id, for the active, in-stock products among ``product_ids``."""
+    return dict(
+        Product.objects.active()
+        .filter(pk__in=list(product_ids), stock__gt=0)
+        .values_list("id", "category_id")
+    )
+
+
+def _diversify(
+    ranked: list[tuple[int, float]], categories: dict[int, int], limit: int
+) -> list[tuple[int, float]]:
+    """Greedy MMR over categories: each item already picked from a category costs the next."""
+    penalty = float(setting("DIVERSITY"))
+    top = ranked[0][1] if ranked and ranked[0][1] > 0 else 1.0
+    pool = [(pid, score / top) for pid, score in ranked]
+    picked: list[tuple[int, float]] = []
+    per_category: Counter[int] = Counter()
+    while pool and len(picked) < limit:
+        best = max(
+            range(len(pool)),
+            key=lambda i: (pool[i][1] - penalty * per_category[categories[pool[i][0]]], -i),
+        )
+        product_id, score = pool.pop(best)
+        picked.append((product_id, score))
+        per_category[categories[product_id]] += 1
+    return picked
+
+
+def _titles(product_ids: Iterable[int], language: str) -> dict[int, str]:
+    ids = list(set(product_ids))
+    if not ids:
+        return {}
+    products = list(Product.objects.filter(pk__in=ids).only("id", "title", "language"))
+    catalog.attach_translations(products, language)
+    return {p.pk: catalog.local_text(p, language, full=False).title for p in products}
+
+
+def _anchors(request: _Request) -> list[tuple[int, float, bool]]:
+    anchors: list[tuple[int, float, bool]] = []
+    if request.product_id is not None:
+        anchors.append((request.product_id, 1.0, False))
+    for i, pid in enumerate(request.cart_ids):
+        anchors.append((pid, 1.0 * HISTORY_DECAY ** (i / 2), False))
+    for i, pid in enumerate(request.anchor_ids):
+        anchors.append((pid, 1.0 * HISTORY_DECAY**i, False))
+    if request.surface in {Surface.HOME, Surface.CART, Surface.SEARCH}:
+        # Explicit anchors (cart, results) lead; the visitor's history follows.
+        scale = 0.5 if anchors else 1.0
+        recent = request.history[-HISTORY_ANCHORS:][::-1]
+        anchors += [(pid, scale * HISTORY_DECAY**i, True) for i, pid in enumerate(recent)]
+    return anchors
+
+
+def recommendations(
+    surface: str,
+    *,
+    user: Any = None,
+    session_key: str = "",
+    product_id: int | None = None,
+    cart_product_ids: Sequence[int] = (),
+    anchor_product_ids: Sequence[int] = (),
+    language: str | None = None,
+    limit: int | None = None,
+) -> RecommendationList:
+    """The recommendation list for one surface and visitor.
+
+    Args:
+        surface: one of :data:`SURFACES` (home, product, bought_together, cart, search).
+        user: the request's user (anonymous users count by ``session_key``).
+        session_key: the browser session, whose events count until the visitor logs in.
+        product_id: the product page's product (product, bought_together).
+        cart_product_ids: the cart's products (cart); never recommended back.
+        anchor_product_ids: other products in play, e.g. the first search results (search).
+        language: the language of every text (the active one when None).
+        limit: how many items (``RECOMMEND_DEFAULT_LIMIT`` when None).
+
+    Raises:
+        ValueError: an unknown surface, or a product surface without a product.
+    """
+    if surface not in SURFACES:
+        raise ValueError(f"Unknown surface {surface!r}; expected one of {', '.join(SURFACES)}.")
+    if surface in {Surface.PRODUCT, Surface.BOUGHT_TOGETHER} and product_id is None:
+        raise ValueError(f"Surface {surface!r} needs a product.")
+    limit = int(limit or setting("DEFAULT_LIMIT"))
+    language = language or catalog.current_language()
+    with translation.override(language):
+        return _recommend(
+            surface,
+            user=user,
+            session_key=session_key,
+            product_id=product_id,
+            cart_ids=tuple(int(p) for p in cart_product_ids),
+            anchor_ids=tuple(int(p) for p in anchor_product_ids),
+            language=language,
+            limit=limit,
+        )
+
+
+def _recommend(
+    surface: str,
+    *,
+    user: Any,
+    session_key: str,
+    product_id: int | None,
+    cart_ids: tuple[int, ...],
+    anchor_ids: tuple[int, ...],
+    language: str,
+    limit: int,
+) -> RecommendationList:
+    served = active_recommender()
+    user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+    request = _Request(
+        surface=surface,
+        limit=limit,
+        product_id=product_id,
+        cart_ids=cart_ids,
+        anchor_ids=anchor_ids,
+        history=_visitor_history(user_id, session_key),
+        purchased=interaction_log.purchased_product_ids(user_id=user_id, session_key=session_key),
+    )
+    degraded = ""
+    if served is None:
+        degraded = "No trained recommender yet: popular products only."
+    else:
+        degraded = served.degraded
+        _from_neighbours(request, served, _anchors(request))
+        if surface == Surface.HOME:
+            _from_model(request, served)
+    if surface in TRENDING_FILL:
+        category_id = None
+        if surface == Surface.PRODUCT and product_id is not None:
+            category_id = (
+                Product.objects.filter(pk=product_id).values_list("category_id", flat=True).first()
+            )
+        _from_trending(request, served, category_id)
+
+    in_play = {product_id, *cart_ids, *anchor_ids} - {None}
+    if surface in {Surface.HOME, Surface.SEARCH}:
+        in_play |= set(request.history)
+    pins, excluded = _rules(surface, [p for p in (product_id, *cart_ids) if p is not None])
+    unwanted = in_play | request.purchased | excluded
+    ranked = sorted(
+        ((pid, c.score) for pid, c in request.candidates.items() if pid not in unwanted),
+        key=lambda pair: (-pair[1], pair[0]),
+    )[: limit * 6]
+    pins = [p for p in pins if p not in in_play and p not in request.purchased]
+    categories = _eligible([pid for pid, _ in ranked] + pins)
+    pinned = [p for p in pins if p in categories][:limit]
+    ranked = [(pid, s) for pid, s in ranked if pid in categories and pid not in pinned]
+    chosen = [(pid, 1.0) for pid in pinned] + _diversify(ranked, categories, limit - len(pinned))
+
+    ids = [pid for pid, _ in chosen]
+    cards = {c.id: c for c in catalog.cards_for_ids(ids)}
+    names = {
+        request.candidates[pid].anchor
+        for pid in ids
+        if pid in request.candidates and pid not in pinned
+    }
+    titles = _titles([a for a in names if a is not None], language)
+    tree = catalog.category_tree()
+    items = []
+    for pid, score in chosen:
+        card = cards.get(pid)
+        if card is None:
+            continue
+        if pid in pinned:
+            source, reason = explain.PINNED, explain.reason_for(explain.PINNED)
+        else:
+            found = request.candidates[pid]
+            node = tree.nodes.get(card.category_id)
+            source = found.source
+            reason = explain.reason_for(
+                source,
+                anchor_title=titles.get(found.anchor, "") if found.anchor else "",
+                category_name=node.name if node else "",
+                from_history=found.from_history,
+            )
+        items.append(
+            RecommendedItem(
+                product_id=pid, card=card, reason=reason, source=source, score=round(score, 4)
+            )
+        )
+    # Cards link with their position among the items actually shown.
+    items = [
+        RecommendedItem(
+            product_id=item.product_id,
+            card=_with_position(item.card, surface, position),
+            reason=item.reason,
+            source=item.source,
+            score=item.score,
+        )
+        for position, item in enumerate(items, start=1)
+    ]
+    return RecommendationList(
+        surface=surface,
+        items=items,
+        model_version=served.name if served is not None else "",
+        degraded=degraded,
+    )
+
+
+def _with_position(card: catalog.ProductCard, surface: str, position: int) -> catalog.ProductCard:
+    return replace(card, link=f"{card.url}?from=rec-{surface}&pos={position}")

@@ -1,0 +1,260 @@
+"""Writes of the recommend app: training a version, logging impressions and clicks.
+
+``train_recommender`` reads the shop's signals, fits every model of ``recommend.algorithms``
+and the blend, measures them offline (leave-one-out on the shop's own visitors), stores ONE
+versioned folder as a ``ModelVersion`` (alias ``RECOMMEND_ALIAS``) with the figures, and
+activates it when it is good enough. Serving processes pick the new version up within
+``RECOMMEND_CHECK_SECONDS`` (``recommend.artifacts.active_recommender``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from recommend import training
+from recommend.artifacts import reset_active_recommender, write_artifact
+from recommend.conf import setting
+from recommend.models import RecommendationImpression, Surface
+from recommend.signals_data import collect_signals
+from shop.interactions import services as interactions
+
+logger = logging.getLogger(__name__)
+
+CLICK_SOURCE_PREFIX = "rec-"
+
+
+@dataclass(frozen=True)
+class TrainingReport:
+    version: str
+    activated: bool
+    reason: str
+    degraded: str
+    items: int
+    visitors: int
+    events: int
+    models: list[str]
+    metrics: dict[str, dict[str, Any]]
+    seconds: float
+
+
+def _fingerprint(sequences: Sequence[np.ndarray], product_ids: np.ndarray) -> str:
+    digest = hashlib.sha256(product_ids.tobytes())
+    for sequence in sequences:
+        digest.update(np.asarray(sequence, dtype=np.int64).tobytes())
+        digest.update(b"|")
+    return digest.hexdigest()
+
+
+def _should_activate(metrics: dict[str, dict[str, Any]], current: Any) -> tuple[bool, str]:
+    served = metrics.get("served")
+    if served is None:
+        return True, "no visitor has enough history to measure; activated as the fallback"
+    popularity = metrics.get("popularity", {}).get("hr@10", 0.0)
+    if served["hr@10"] < popularity:
+        return False, f"served HR@10 {served['hr@10']} is below popularity's {popularity}"
+    if current is not None:
+        previous = (current.metrics or {}).get("after", {}).get("served", {}).get("hr@10")
+        ratio = float(setting("ACTIVATE_MIN_RATIO"))
+        if previous and served["hr@10"] < ratio * previous:
+            return False, (
+                f"served HR@10 {served['hr@10']} is below {ratio} x the active version's {previous}"
+            )
+    return True, "served HR@10 at least popularity's and the active version's"
+
+
+def train_recommender(
+    *,
+    time_budget: float | None = None,
+    chunk_size: int = 5000,
+    activate: bool = True,
+    evaluate: bool = True,
+    on_step: Callable[[str], None] | None = None,
+) -> TrainingReport:
+    """Fit, measure, store and (when good) activate a new recommender version.
+
+    Args:
+        time_budget: seconds the sequential transformer may train (each of its two fits);
+            the other models take seconds. ``RECOMMEND_TIME_BUDGET`` when None.
+        chunk_size: interaction rows read per database round trip.
+        activate: activate the version when its figures are good enough.
+        evaluate: compute the leave-one-out figures (a second fit without the test items).
+        on_step: called with a step's name as it finishes (progress bars).
+
+    Returns:
+        What was stored and why it was (or was not) activated.
+
+    Raises:
+        ValueError: the catalog has no active product.
+    """
+    from llm_services.training import (
+        active_version,
+        building_folder,
+        create_version,
+        new_version_name,
+        stored_path,
+        versions_dir,
+        write_manifest,
+    )
+
+    started = time.perf_counter()
+    budget = float(setting("TIME_BUDGET") if time_budget is None else time_budget)
+    signals = collect_signals(chunk_size=chunk_size)
+    if signals.n_items == 0:
+        raise ValueError("The catalog has no active product to recommend.")
+    step = on_step or (lambda _name: None)
+    step("signals")
+    data = signals.data
+    degraded = ""
+    if not signals.visitors:
+        degraded = "No interaction history yet: trending and similar products only."
+    elif data.item_vectors is None:
+        degraded = "No search index with product vectors: no content similarity."
+
+    metrics: dict[str, dict[str, Any]] = {}
+    if evaluate:
+        metrics = training.offline_metrics(
+            data, baskets=signals.purchase_baskets, time_budget=budget / 2
+        )
+        step("evaluation")
+    models, served, served_name, seconds, skipped = training.fit_models(
+        data, baskets=signals.purchase_baskets, time_budget=budget / 2, on_step=step
+    )
+    k = int(setting("NEIGHBOURS"))
+    neighbours = training.neighbour_tables(models, signals.n_items, k)
+    step("neighbours")
+    trend = models["popularity"].trend if "popularity" in models else np.zeros(signals.n_items)
+
+    alias = setting("ALIAS")
+    name = new_version_name(alias)
+    info = {
+        "name": name,
+        "items": signals.n_items,
+        "visitors": signals.visitors,
+        "events": signals.events,
+        "baskets": len(signals.purchase_baskets),
+        "vector_revision": signals.vector_revision,
+        "models": sorted(models),
+        "served_model": served_name,
+        "skipped": skipped,
+        "neighbour_sources": sorted(neighbours),
+        "fit_seconds": seconds,
+        "time_budget": budget,
+        "degraded": degraded,
+        "metrics": metrics,
+    }
+    with building_folder(name) as folder:
+        write_artifact(
+            folder,
+            product_ids=signals.product_ids,
+            category_ids=signals.category_ids,
+            trend=np.asarray(trend, dtype=np.float32),
+            neighbours=neighbours,
+        )
+        training.save_models(models, served, served_name, folder)
+        write_manifest(folder, info)
+    seconds_total = round(time.perf_counter() - started, 1)
+    info["seconds"] = seconds_total
+
+    current = active_version(alias)
+    should, reason = _should_activate(metrics, current)
+    with transaction.atomic():
+        version = create_version(
+            alias=alias,
+            name=name,
+            kind="ranker",
+            task="recommend",
+            method=served_name,
+            base_model="recommend.algorithms",
+            base_revision=signals.vector_revision,
+            artifact_path=stored_path(versions_dir() / name),
+            training_data_hash=_fingerprint(data.sequences, signals.product_ids),
+            metrics={"after": metrics},
+            training=info,
+        )
+    activated = False
+    if activate and should:
+        from llm_services.training import activate_version
+
+        activate_version(version.pk)
+        reset_active_recommender()
+        activated = True
+    return TrainingReport(
+        version=name,
+        activated=activated,
+        reason=reason if activate else "not asked to activate",
+        degraded=degraded,
+        items=signals.n_items,
+        visitors=signals.visitors,
+        events=signals.events,
+        models=sorted(models) + ([served_name] if served_name == "served" else []),
+        metrics=metrics,
+        seconds=seconds_total,
+    )
+
+
+def report_as_dict(report: TrainingReport) -> dict[str, Any]:
+    return asdict(report)
+
+
+def record_impression(
+    *,
+    surface: str,
+    product_ids: Sequence[int],
+    request: HttpRequest | None,
+    language: str,
+    model_version: str,
+) -> None:
+    """Log one shown list (one row per list) through the interaction log's buffered writer."""
+    if not product_ids or surface not in Surface.values:
+        return
+    user_id, session_key = None, ""
+    if request is not None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            user_id = user.pk
+        if hasattr(request, "session"):
+            session_key = request.session.session_key or ""
+    row = RecommendationImpression(
+        surface=surface,
+        product_ids=[int(p) for p in product_ids],
+        user_id=user_id,
+        session_key=session_key,
+        language=language,
+        model_version=model_version or "",
+        created_at=timezone.now(),
+    )
+    interactions.log_row(row)
+
+
+def record_recommendation_click(request: HttpRequest, *, product_id: int) -> bool:
+    """Log the click that led to a product page from a recommendation list.
+
+    Recommendation cards link with ``?from=rec-<surface>&pos=<n>``; the shop's own click
+    parser knows only its own lists, so the product page's recommendation slot logs these.
+
+    Returns:
+        Whether a click was logged.
+    """
+    source = request.GET.get("from", "")
+    raw_position = request.GET.get("pos", "")
+    if not source.startswith(CLICK_SOURCE_PREFIX) or source[4:] not in Surface.values:
+        return False
+    if not raw_position.isascii() or not raw_position.isdigit():
+        return False
+    position = int(raw_position)
+    if not 1 <= position <= int(setting("MAX_LIMIT")):
+        return False
+    interactions.record(
+        kind="click", request=request, product_id=product_id, source=source, position=position
+    )
+    return True

@@ -1,0 +1,259 @@
+"""Fitting the recommenders on the shop's signals and measuring them (no Django writes here).
+
+Each model of ``recommend.algorithms`` that has landed is fitted on the whole log for serving,
+and once more without each visitor's last item for the offline figures (leave-one-out: the
+last item is the test, full ranking over every product, the visitor's history excluded). Per
+product, the neighbours of each source are precomputed here, so a request reads short lists
+instead of scoring the catalog.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from recommend.algorithms.base import TrainData, top_k
+
+logger = logging.getLogger(__name__)
+
+# Model name -> module; the class is the one whose ``name`` matches (see _model_class).
+MODEL_MODULES = {
+    "popularity": "recommend.algorithms.popularity",
+    "item_knn": "recommend.algorithms.item_knn",
+    "transitions": "recommend.algorithms.transitions",
+    "content": "recommend.algorithms.content",
+    "sasrec": "recommend.algorithms.sasrec",
+}
+BLEND_MODULE = "recommend.algorithms.blend"
+# The neighbour lists a request reads, per source; "bought" is item co-occurrence fitted on
+# purchase and cart baskets only ("frequently bought together").
+NEIGHBOUR_SOURCES = ("item_knn", "transitions", "content", "bought")
+METRIC_K = 10
+# Visitors the offline figures are computed on (a sample above this, for time).
+MAX_EVALUATED = 5000
+
+
+def _model_class(module_name: str, name: str) -> type | None:
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    for value in vars(module).values():
+        if (
+            isinstance(value, type)
+            and getattr(value, "name", None) == name
+            and hasattr(value, "fit")
+        ):
+            return value
+    return None
+
+
+def available_models() -> dict[str, type]:
+    """The algorithm classes present in this checkout, by name."""
+    found = {}
+    for name, module in MODEL_MODULES.items():
+        cls = _model_class(module, name)
+        if cls is not None:
+            found[name] = cls
+    return found
+
+
+def blend_class() -> type | None:
+    try:
+        module = importlib.import_module(BLEND_MODULE)
+    except ImportError:
+        return None
+    return getattr(module, "BlendRecommender", None)
+
+
+@dataclass
+class FitResult:
+    models: dict[str, Any]
+    served: Any
+    served_name: str
+    neighbours: dict[str, tuple[np.ndarray, np.ndarray]]
+    metrics: dict[str, dict[str, float]]
+    seconds: dict[str, float] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def _instantiate(name: str, cls: type, time_budget: float) -> Any:
+    if name == "sasrec":
+        return cls(time_budget=time_budget)
+    return cls()
+
+
+def fit_models(
+    data: TrainData,
+    *,
+    baskets: Sequence[np.ndarray],
+    time_budget: float,
+    on_step: Callable[[str], None] | None = None,
+) -> tuple[dict[str, Any], Any, str, dict[str, float], dict[str, str]]:
+    """Fit every available model (and the blend) on ``data``.
+
+    Returns:
+        (models by name, the served model, its name, seconds per model, skipped models with
+        the reason).
+    """
+    has_history = any(len(s) for s in data.sequences)
+    models: dict[str, Any] = {}
+    seconds: dict[str, float] = {}
+    skipped: dict[str, str] = {}
+    for name, cls in available_models().items():
+        if name == "content" and data.item_vectors is None:
+            skipped[name] = "no product vectors (build the search index)"
+            continue
+        if name in {"item_knn", "transitions", "sasrec"} and not has_history:
+            skipped[name] = "no interaction history yet"
+            continue
+        if name == "sasrec" and time_budget <= 0:
+            skipped[name] = "no time budget"
+            continue
+        started = time.perf_counter()
+        model = _instantiate(name, cls, time_budget)
+        model.fit(data)
+        models[name] = model
+        seconds[name] = round(time.perf_counter() - started, 2)
+        if on_step:
+            on_step(name)
+    if baskets and "item_knn" in models:
+        # Baskets are unordered: every pair in one basket co-occurs.
+        started = time.perf_counter()
+        bought = type(models["item_knn"])(window=max(len(b) for b in baskets), last=3)
+        bought.fit(TrainData(sequences=list(baskets), n_items=data.n_items))
+        models["bought"] = bought
+        seconds["bought"] = round(time.perf_counter() - started, 2)
+    served, served_name = _served(models, data, seconds, skipped)
+    if on_step:
+        on_step("served")
+    return models, served, served_name, seconds, skipped
+
+
+def _served(
+    models: dict[str, Any], data: TrainData, seconds: dict[str, float], skipped: dict[str, str]
+) -> tuple[Any, str]:
+    blend = blend_class()
+    parts = {k: v for k, v in models.items() if k != "bought"}
+    if blend is not None and len(parts) > 1:
+        started = time.perf_counter()
+        try:
+            model = blend(parts)
+            model.fit(data)
+        except (TypeError, ValueError) as exc:
+            skipped["blend"] = f"could not fit: {exc}"
+        else:
+            seconds["served"] = round(time.perf_counter() - started, 2)
+            return model, "served"
+    elif blend is None:
+        skipped["blend"] = "recommend.algorithms.blend is not there yet"
+    for name in ("item_knn", "transitions", "content", "popularity"):
+        if name in parts:
+            return parts[name], name
+    raise ValueError("No recommender could be fitted: the catalog has no active product.")
+
+
+def neighbour_table(
+    model: Any, n_items: int, k: int, chunk: int = 256
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's k best neighbours by the model's score of a one-item history.
+
+    Returns:
+        (indices, scores), both (n_items, k); -1 and 0 where an item has fewer neighbours.
+    """
+    k = min(k, max(n_items - 1, 0))
+    indices = np.full((n_items, k), -1, dtype=np.int32)
+    scores = np.zeros((n_items, k), dtype=np.float32)
+    if k == 0:
+        return indices, scores
+    for start in range(0, n_items, chunk):
+        items = np.arange(start, min(start + chunk, n_items))
+        block = np.asarray(model.score([np.array([i]) for i in items]), dtype=np.float32)
+        block[np.arange(len(items)), items] = -np.inf
+        part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        values = np.take_along_axis(block, part, axis=1)
+        order = np.argsort(-values, axis=1, kind="stable")
+        part = np.take_along_axis(part, order, axis=1)
+        values = np.take_along_axis(values, order, axis=1)
+        keep = np.isfinite(values) & (values > 0)
+        indices[start : start + len(items)] = np.where(keep, part, -1)
+        scores[start : start + len(items)] = np.where(keep, values, 0.0)
+    return indices, scores
+
+
+def neighbour_tables(
+    models: dict[str, Any], n_items: int, k: int
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    return {
+        source: neighbour_table(models[source], n_items, k)
+        for source in NEIGHBOUR_SOURCES
+        if source in models
+    }
+
+
+def leave_one_out(data: TrainData) -> tuple[TrainData, list[np.ndarray], np.ndarray]:
+    """(training data without each evaluated visitor's last item, their histories, targets)."""
+    rng = np.random.default_rng(0)
+    evaluated = [i for i, s in enumerate(data.sequences) if len(s) >= 3]
+    if len(evaluated) > MAX_EVALUATED:
+        evaluated = sorted(rng.choice(evaluated, MAX_EVALUATED, replace=False).tolist())
+    chosen = set(evaluated)
+    truncated = [s[:-1] if i in chosen else s for i, s in enumerate(data.sequences)]
+    histories = [data.sequences[i][:-1] for i in evaluated]
+    targets = np.array([data.sequences[i][-1] for i in evaluated], dtype=np.int64)
+    return data.with_sequences(truncated), histories, targets
+
+
+def hit_figures(model: Any, histories: list[np.ndarray], targets: np.ndarray) -> dict[str, float]:
+    """HR@10 and NDCG@10 over all items, each visitor's history excluded."""
+    if not len(targets):
+        return {"hr@10": 0.0, "ndcg@10": 0.0, "users": 0}
+    hits, gains = 0, 0.0
+    for start in range(0, len(histories), 256):
+        block = model.score(histories[start : start + 256])
+        for row, history in enumerate(histories[start : start + 256]):
+            ranked = top_k(block[row], METRIC_K, exclude=history).tolist()
+            target = int(targets[start + row])
+            if target in ranked:
+                hits += 1
+                gains += 1.0 / np.log2(ranked.index(target) + 2)
+    n = len(targets)
+    return {"hr@10": round(hits / n, 4), "ndcg@10": round(float(gains) / n, 4), "users": n}
+
+
+def offline_metrics(
+    data: TrainData, *, baskets: Sequence[np.ndarray], time_budget: float
+) -> dict[str, dict[str, float]]:
+    """Leave-one-out figures of every model and the served one, fitted without the test items."""
+    train, histories, targets = leave_one_out(data)
+    if not len(targets):
+        return {}
+    models, served, served_name, _seconds, _skipped = fit_models(
+        train, baskets=baskets, time_budget=time_budget
+    )
+    figures = {
+        name: hit_figures(model, histories, targets)
+        for name, model in models.items()
+        if name != "bought"
+    }
+    figures["served"] = hit_figures(served, histories, targets)
+    figures["served"]["model"] = served_name
+    return figures
+
+
+def save_models(models: dict[str, Any], served: Any, served_name: str, folder: Path) -> list[str]:
+    saved = []
+    for name, model in models.items():
+        model.save(folder / "models" / name)
+        saved.append(name)
+    if served_name == "served":
+        served.save(folder / "models" / "served")
+        saved.append("served")
+    return saved
