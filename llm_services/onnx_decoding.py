@@ -46,6 +46,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from llm_services.build_cache import prune_older_builds
+
 logger = logging.getLogger("llm_services")
 
 ENGINE = "onnxruntime"
@@ -211,6 +213,7 @@ def _build_locked(source: Path, target: Path, variant: str) -> float:
         shutil.rmtree(work, ignore_errors=True)
     seconds = time.perf_counter() - began
     logger.info("Built ONNX model %s (%s) in %.1f s: %s", source.name, variant, seconds, target)
+    prune_older_builds(target)
     return seconds
 
 

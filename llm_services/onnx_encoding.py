@@ -39,6 +39,7 @@ from typing import Any
 
 import torch
 
+from llm_services.build_cache import prune_older_builds
 from llm_services.encoding import layout_reason
 
 logger = logging.getLogger("llm_services")
@@ -316,6 +317,7 @@ def ensure_onnx_file(
             os.replace(temporary, path)
         finally:
             temporary.unlink(missing_ok=True)
+        prune_older_builds(path)
         seconds = time.perf_counter() - started
     logger.info(
         "ONNX export of %s (%s) in %.1f s -> %s; fused %s",
