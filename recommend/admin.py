@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from recommend import reports
+from recommend import reports, services
 from recommend.models import RecommendationImpression, RecommendationRule
 
 REPORT_DAYS = 30
@@ -21,6 +21,22 @@ class RecommendationRuleAdmin(admin.ModelAdmin):
     list_editable = ("position", "is_active")
     raw_id_fields = ("product", "scope_product")
     search_fields = ("product__title", "product__sku", "note")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.rules_changed()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        services.rules_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        services.rules_changed()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        services.rules_changed()
 
 
 @admin.register(RecommendationImpression)

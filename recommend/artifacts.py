@@ -3,8 +3,8 @@
 A version folder holds ``items.npz`` (item -> product, category), ``neighbours.npz`` (each
 source's precomputed neighbour lists), ``trend.npy`` (time-decayed popularity), the fitted
 models under ``models/`` and the manifest. Serving processes read the active version's name
-at most every ``RECOMMEND_CHECK_SECONDS`` and load a newer one without a restart (as search's
-learned ranker does).
+at most every ``LLM_VERSION_CHECK_SECONDS`` and load a newer one without a restart (as the llm
+aliases do).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from llm_services import active_versions
 from recommend.conf import setting
 from recommend.training import BLEND_MODULE, MODEL_MODULES, _model_class, blend_class
 
@@ -124,39 +124,38 @@ def write_artifact(
     np.savez(folder / "neighbours.npz", **tables)
 
 
-_state: dict[str, Any] = {"checked": 0.0, "name": None, "served": None}
+_state: dict[str, Any] = {"name": None, "served": None}
 _state_lock = threading.Lock()
 
 
 def active_recommender() -> ServedRecommender | None:
-    """The active version (alias ``RECOMMEND_ALIAS``), or None; rechecked every few seconds."""
-    now = time.monotonic()
-    if now - _state["checked"] < float(setting("CHECK_SECONDS")):
-        return _state["served"]
-    from llm_services import artifact_folder
-    from llm_services.training import active_version
+    """The active version (alias ``RECOMMEND_ALIAS``), or None.
 
-    version = active_version(setting("ALIAS"))
-    name = version.name if version else None
+    Which version is active comes from ``llm_services.active_versions()``, the lookup the model
+    handler already makes at most every ``LLM_VERSION_CHECK_SECONDS``: a version activated by
+    another process (the Celery worker that trained it) is served within seconds, without a
+    restart, and a page costs no query of its own for it.
+    """
+    active = active_versions().get(setting("ALIAS"))
+    name = active.name if active else None
+    if name == _state["name"]:
+        return _state["served"]
     with _state_lock:
         if name != _state["name"]:
             served = None
-            if version is not None:
+            if active is not None:
                 try:
-                    served = ServedRecommender.load(
-                        artifact_folder(version.artifact_path), name=version.name
-                    )
+                    served = ServedRecommender.load(Path(active.model), name=active.name)
                 except (OSError, ValueError, KeyError) as exc:
                     logger.warning("recommender %s cannot load: %s", name, exc)
             _state.update(name=name, served=served)
-        _state["checked"] = now
     return _state["served"]
 
 
 def reset_active_recommender() -> None:
-    """Forget the loaded version (tests, and the process that just activated a new one)."""
+    """Forget the loaded version (tests); the next request loads the active one."""
     with _state_lock:
-        _state.update(checked=0.0, name=None, served=None)
+        _state.update(name=None, served=None)
 
 
 __all__ = [

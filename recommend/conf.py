@@ -12,8 +12,6 @@ from django.conf import settings
 DEFAULTS: dict[str, Any] = {
     # The ModelVersion alias the trained recommender is stored under.
     "ALIAS": "recommend",
-    # How often a serving process looks for a newer active version (seconds).
-    "CHECK_SECONDS": 5.0,
     # How much each kind of event says about a visitor's taste.
     "EVENT_WEIGHTS": {"view": 1.0, "click": 1.0, "add_to_cart": 3.0, "purchase": 5.0},
     # Days of the interaction log a training reads.

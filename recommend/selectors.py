@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from django.db.models import Q
+from django.core.cache import cache
 from django.utils import translation
 
 from recommend import explain
@@ -47,6 +47,8 @@ SOURCE_WEIGHTS: dict[str, tuple[tuple[str, float], ...]] = {
     ),
     Surface.SEARCH: ((explain.ITEM_KNN, 1.0), (explain.BOUGHT, 0.8), (explain.CONTENT, 0.6)),
 }
+# Surfaces where the visitor's own recent products are anchors too.
+PERSONAL_SURFACES = {Surface.HOME, Surface.CART, Surface.SEARCH}
 # Surfaces that fill up with trending products when the personal candidates run out.
 TRENDING_FILL = {Surface.HOME, Surface.PRODUCT, Surface.CART, Surface.SEARCH}
 # History anchors count this much less per step back in time.
@@ -201,30 +203,35 @@ def _from_trending(
         request.add(product_id, value, explain.POPULARITY, None, False)
 
 
+RULES_CACHE_KEY = "recommend:rules"
+RULES_TIMEOUT = 60
+
+
+def active_rules() -> list[tuple[str, int, str, int | None]]:
+    """(action, product id, surface, scope product id) of every active merchant rule, cached
+    (``recommend.services.rules_changed`` drops the cache when the admin saves a rule)."""
+    rules = cache.get(RULES_CACHE_KEY)
+    if rules is None:
+        rules = list(
+            RecommendationRule.objects.filter(is_active=True)
+            .order_by("position", "id")
+            .values_list("action", "product_id", "surface", "scope_product_id")
+        )
+        cache.set(RULES_CACHE_KEY, rules, RULES_TIMEOUT)
+    return rules
+
+
 def _rules(surface: str, anchors: Sequence[int]) -> tuple[list[int], set[int]]:
-    rows = (
-        RecommendationRule.objects.filter(is_active=True)
-        .filter(Q(surface="") | Q(surface=surface))
-        .filter(Q(scope_product__isnull=True) | Q(scope_product_id__in=list(anchors)))
-        .order_by("position", "id")
-        .values_list("action", "product_id")
-    )
-    pins, excluded = [], set()
-    for action, product_id in rows:
+    pins: list[int] = []
+    excluded: set[int] = set()
+    for action, product_id, rule_surface, scope in active_rules():
+        if rule_surface not in ("", surface) or (scope is not None and scope not in anchors):
+            continue
         if action == RecommendationRule.Action.EXCLUDE:
             excluded.add(product_id)
         elif product_id not in pins:
             pins.append(product_id)
     return [p for p in pins if p not in excluded], excluded
-
-
-def _eligible(product_ids: Iterable[int]) -> dict[int, int]:
-    """product id -> category id, for the active, in-stock products among ``product_ids``."""
-    return dict(
-        Product.objects.active()
-        .filter(pk__in=list(product_ids), stock__gt=0)
-        .values_list("id", "category_id")
-    )
 
 
 def _diversify(
@@ -247,15 +254,6 @@ def _diversify(
     return picked
 
 
-def _titles(product_ids: Iterable[int], language: str) -> dict[int, str]:
-    ids = list(set(product_ids))
-    if not ids:
-        return {}
-    products = list(Product.objects.filter(pk__in=ids).only("id", "title", "language"))
-    catalog.attach_translations(products, language)
-    return {p.pk: catalog.local_text(p, language, full=False).title for p in products}
-
-
 def _anchors(request: _Request) -> list[tuple[int, float, bool]]:
     anchors: list[tuple[int, float, bool]] = []
     if request.product_id is not None:
@@ -264,7 +262,7 @@ def _anchors(request: _Request) -> list[tuple[int, float, bool]]:
         anchors.append((pid, 1.0 * HISTORY_DECAY ** (i / 2), False))
     for i, pid in enumerate(request.anchor_ids):
         anchors.append((pid, 1.0 * HISTORY_DECAY**i, False))
-    if request.surface in {Surface.HOME, Surface.CART, Surface.SEARCH}:
+    if request.surface in PERSONAL_SURFACES:
         # Explicit anchors (cart, results) lead; the visitor's history follows.
         scale = 0.5 if anchors else 1.0
         recent = request.history[-HISTORY_ANCHORS:][::-1]
@@ -272,8 +270,21 @@ def _anchors(request: _Request) -> list[tuple[int, float, bool]]:
     return anchors
 
 
-def recommendations(
-    surface: str,
+def recommendations(surface: str, **options: Any) -> RecommendationList:
+    """The recommendation list for one surface and visitor.
+
+    Args:
+        surface: one of :data:`SURFACES` (home, product, bought_together, cart, search).
+        **options: see :func:`recommendation_lists`.
+
+    Raises:
+        ValueError: an unknown surface, or a product surface without a product.
+    """
+    return recommendation_lists((surface,), **options)[surface]
+
+
+def recommendation_lists(
+    surfaces: Sequence[str],
     *,
     user: Any = None,
     session_key: str = "",
@@ -282,143 +293,146 @@ def recommendations(
     anchor_product_ids: Sequence[int] = (),
     language: str | None = None,
     limit: int | None = None,
-) -> RecommendationList:
-    """The recommendation list for one surface and visitor.
+    limits: dict[str, int] | None = None,
+) -> dict[str, RecommendationList]:
+    """Several surfaces' lists for one page and visitor (the product page shows two), sharing
+    the visitor's events, the rules and one fetch of the product cards.
 
     Args:
-        surface: one of :data:`SURFACES` (home, product, bought_together, cart, search).
+        surfaces: each one of :data:`SURFACES`.
         user: the request's user (anonymous users count by ``session_key``).
         session_key: the browser session, whose events count until the visitor logs in.
         product_id: the product page's product (product, bought_together).
         cart_product_ids: the cart's products (cart); never recommended back.
         anchor_product_ids: other products in play, e.g. the first search results (search).
         language: the language of every text (the active one when None).
-        limit: how many items (``RECOMMEND_DEFAULT_LIMIT`` when None).
+        limit: how many items per list (``RECOMMEND_DEFAULT_LIMIT`` when None);
+            ``limits`` overrides it per surface.
 
     Raises:
         ValueError: an unknown surface, or a product surface without a product.
     """
-    if surface not in SURFACES:
-        raise ValueError(f"Unknown surface {surface!r}; expected one of {', '.join(SURFACES)}.")
-    if surface in {Surface.PRODUCT, Surface.BOUGHT_TOGETHER} and product_id is None:
-        raise ValueError(f"Surface {surface!r} needs a product.")
-    limit = int(limit or setting("DEFAULT_LIMIT"))
+    for surface in surfaces:
+        if surface not in SURFACES:
+            raise ValueError(f"Unknown surface {surface!r}; expected one of {', '.join(SURFACES)}.")
+        if surface in {Surface.PRODUCT, Surface.BOUGHT_TOGETHER} and product_id is None:
+            raise ValueError(f"Surface {surface!r} needs a product.")
+    default_limit = int(limit or setting("DEFAULT_LIMIT"))
     language = language or catalog.current_language()
-    with translation.override(language):
-        return _recommend(
-            surface,
-            user=user,
-            session_key=session_key,
-            product_id=product_id,
-            cart_ids=tuple(int(p) for p in cart_product_ids),
-            anchor_ids=tuple(int(p) for p in anchor_product_ids),
-            language=language,
-            limit=limit,
-        )
-
-
-def _recommend(
-    surface: str,
-    *,
-    user: Any,
-    session_key: str,
-    product_id: int | None,
-    cart_ids: tuple[int, ...],
-    anchor_ids: tuple[int, ...],
-    language: str,
-    limit: int,
-) -> RecommendationList:
     served = active_recommender()
     user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
-    request = _Request(
-        surface=surface,
-        limit=limit,
-        product_id=product_id,
-        cart_ids=cart_ids,
-        anchor_ids=anchor_ids,
-        history=_visitor_history(user_id, session_key),
-        purchased=interaction_log.purchased_product_ids(user_id=user_id, session_key=session_key),
-    )
-    degraded = ""
-    if served is None:
-        degraded = "No trained recommender yet: popular products only."
-    else:
-        degraded = served.degraded
+    personal = any(s in PERSONAL_SURFACES for s in surfaces)
+    history = _visitor_history(user_id, session_key) if personal else []
+    purchased = interaction_log.purchased_product_ids(user_id=user_id, session_key=session_key)
+    cart_ids = tuple(int(p) for p in cart_product_ids)
+    with translation.override(language):
+        plans = []
+        for surface in surfaces:
+            request = _Request(
+                surface=surface,
+                limit=int((limits or {}).get(surface) or default_limit),
+                product_id=product_id,
+                cart_ids=cart_ids,
+                anchor_ids=tuple(int(p) for p in anchor_product_ids),
+                history=history,
+                purchased=purchased,
+            )
+            plans.append((request, _ranked(request, served)))
+        wanted = {pid for _request, (ranked, pins) in plans for pid, _ in ranked} | {
+            pid for _request, (ranked, pins) in plans for pid in pins
+        }
+        anchors = {
+            c.anchor
+            for request, _plan in plans
+            for c in request.candidates.values()
+            if c.anchor is not None
+        }
+        cards = {c.id: c for c in catalog.cards_for_ids(sorted(wanted | anchors))}
+        return {
+            request.surface: _finish(request, ranked, pins, cards, served)
+            for request, (ranked, pins) in plans
+        }
+
+
+def _ranked(
+    request: _Request, served: ServedRecommender | None
+) -> tuple[list[tuple[int, float]], list[int]]:
+    """The surface's candidates, best first, without what must never be shown; and the pins."""
+    surface = request.surface
+    if served is not None:
         _from_neighbours(request, served, _anchors(request))
         if surface == Surface.HOME:
             _from_model(request, served)
     if surface in TRENDING_FILL:
         category_id = None
-        if surface == Surface.PRODUCT and product_id is not None:
-            category_id = (
-                Product.objects.filter(pk=product_id).values_list("category_id", flat=True).first()
-            )
+        if surface == Surface.PRODUCT and request.product_id is not None:
+            category_id = _category_of(request.product_id, served)
         _from_trending(request, served, category_id)
-
-    in_play = {product_id, *cart_ids, *anchor_ids} - {None}
+    in_play = {request.product_id, *request.cart_ids, *request.anchor_ids} - {None}
     if surface in {Surface.HOME, Surface.SEARCH}:
         in_play |= set(request.history)
-    pins, excluded = _rules(surface, [p for p in (product_id, *cart_ids) if p is not None])
+    pins, excluded = _rules(
+        surface, [p for p in (request.product_id, *request.cart_ids) if p is not None]
+    )
     unwanted = in_play | request.purchased | excluded
     ranked = sorted(
         ((pid, c.score) for pid, c in request.candidates.items() if pid not in unwanted),
         key=lambda pair: (-pair[1], pair[0]),
-    )[: limit * 6]
+    )[: request.limit * 6]
     pins = [p for p in pins if p not in in_play and p not in request.purchased]
-    categories = _eligible([pid for pid, _ in ranked] + pins)
-    pinned = [p for p in pins if p in categories][:limit]
-    ranked = [(pid, s) for pid, s in ranked if pid in categories and pid not in pinned]
-    chosen = [(pid, 1.0) for pid in pinned] + _diversify(ranked, categories, limit - len(pinned))
+    return ranked, pins
 
-    ids = [pid for pid, _ in chosen]
-    cards = {c.id: c for c in catalog.cards_for_ids(ids)}
-    names = {
-        request.candidates[pid].anchor
-        for pid in ids
-        if pid in request.candidates and pid not in pinned
-    }
-    titles = _titles([a for a in names if a is not None], language)
+
+def _category_of(product_id: int, served: ServedRecommender | None) -> int | None:
+    if served is not None and product_id in served.index_of:
+        return int(served.category_ids[served.index_of[product_id]])
+    return Product.objects.filter(pk=product_id).values_list("category_id", flat=True).first()
+
+
+def _finish(
+    request: _Request,
+    ranked: list[tuple[int, float]],
+    pins: list[int],
+    cards: dict[int, catalog.ProductCard],
+    served: ServedRecommender | None,
+) -> RecommendationList:
+    # Cards exist for active products only; in stock is the card's own flag.
+    sellable = {pid: card.category_id for pid, card in cards.items() if card.in_stock}
+    pinned = [p for p in pins if p in sellable][: request.limit]
+    ranked = [(pid, s) for pid, s in ranked if pid in sellable and pid not in pinned]
+    chosen = [(pid, 1.0) for pid in pinned] + _diversify(
+        ranked, sellable, request.limit - len(pinned)
+    )
     tree = catalog.category_tree()
     items = []
-    for pid, score in chosen:
-        card = cards.get(pid)
-        if card is None:
-            continue
+    for position, (pid, score) in enumerate(chosen, start=1):
+        card = cards[pid]
         if pid in pinned:
             source, reason = explain.PINNED, explain.reason_for(explain.PINNED)
         else:
             found = request.candidates[pid]
             node = tree.nodes.get(card.category_id)
+            anchor = cards.get(found.anchor) if found.anchor is not None else None
             source = found.source
             reason = explain.reason_for(
                 source,
-                anchor_title=titles.get(found.anchor, "") if found.anchor else "",
+                anchor_title=anchor.title if anchor else "",
                 category_name=node.name if node else "",
                 from_history=found.from_history,
             )
         items.append(
             RecommendedItem(
-                product_id=pid, card=card, reason=reason, source=source, score=round(score, 4)
+                product_id=pid,
+                card=replace(card, link=f"{card.url}?from=rec-{request.surface}&pos={position}"),
+                reason=reason,
+                source=source,
+                score=round(score, 4),
             )
         )
-    # Cards link with their position among the items actually shown.
-    items = [
-        RecommendedItem(
-            product_id=item.product_id,
-            card=_with_position(item.card, surface, position),
-            reason=item.reason,
-            source=item.source,
-            score=item.score,
-        )
-        for position, item in enumerate(items, start=1)
-    ]
+    degraded = "No trained recommender yet: popular products only."
     return RecommendationList(
-        surface=surface,
+        surface=request.surface,
         items=items,
         model_version=served.name if served is not None else "",
-        degraded=degraded,
+        degraded=served.degraded if served is not None else degraded,
     )
-
-
-def _with_position(card: catalog.ProductCard, surface: str, position: int) -> catalog.ProductCard:
-    return replace(card, link=f"{card.url}?from=rec-{surface}&pos={position}")

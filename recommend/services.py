@@ -4,7 +4,7 @@
 and the blend, measures them offline (leave-one-out on the shop's own visitors), stores ONE
 versioned folder as a ``ModelVersion`` (alias ``RECOMMEND_ALIAS``) with the figures, and
 activates it when it is good enough. Serving processes pick the new version up within
-``RECOMMEND_CHECK_SECONDS`` (``recommend.artifacts.active_recommender``).
+``LLM_VERSION_CHECK_SECONDS`` (``recommend.artifacts.active_recommender``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -234,6 +235,27 @@ def record_impression(
         created_at=timezone.now(),
     )
     interactions.log_row(row)
+
+
+def rules_changed() -> None:
+    """Drop the cached merchant rules, so a saved pin or exclusion applies at once."""
+    from recommend.selectors import RULES_CACHE_KEY
+
+    cache.delete(RULES_CACHE_KEY)
+
+
+def ensure_visitor_session(request: HttpRequest) -> str:
+    """The visitor's session key, starting a session for a first-time anonymous visitor.
+
+    What an anonymous visitor browses is logged by session; without a session their next
+    views would count for nobody (and could not join their account at login).
+    """
+    session = getattr(request, "session", None)
+    if session is None:
+        return ""
+    if session.session_key is None and not getattr(request.user, "is_authenticated", False):
+        session.save()
+    return session.session_key or ""
 
 
 def record_recommendation_click(request: HttpRequest, *, product_id: int) -> bool:

@@ -109,8 +109,9 @@ def collect_signals(
         n_items=len(product_ids),
         item_categories=item_categories,
         item_vectors=vectors,
-        timestamps=stamps,
-        weights=weights,
+        # An empty log has no per-event arrays at all (nothing to concatenate).
+        timestamps=stamps or None,
+        weights=weights or None,
     )
     return Signals(
         data=data,

@@ -1,4 +1,9 @@
-"""Template tags behind the recommendation slots the shop's pages offer."""
+"""Template tags behind the recommendation slots the shop's pages offer.
+
+Nothing is shown (and nothing is queried) until a recommender version is active, so the
+shop's pages cost what they cost before one is trained. Lists are rendered per request and
+never cached: they are personal.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 from django import template
 
 from recommend import selectors, services
+from recommend.artifacts import active_recommender
 from recommend.models import Surface
 from shop.catalog import selectors as catalog
 
@@ -14,53 +20,50 @@ register = template.Library()
 
 # Search "Related": the first results are the anchors.
 SEARCH_ANCHORS = 5
-
-
-def _visitor(request: Any) -> tuple[Any, str]:
-    if request is None:
-        return None, ""
-    session = getattr(request, "session", None)
-    return getattr(request, "user", None), (session.session_key or "") if session else ""
+# Per surface on the pages: how many items each list shows.
+PAGE_LIMITS = {Surface.BOUGHT_TOGETHER: 4, Surface.SEARCH: 4}
 
 
 @register.simple_tag(takes_context=True)
-def recommended(context: template.Context, surface: str, **options: Any) -> Any:
-    """``{% recommended "home" as rec %}``: the list for this page's visitor, logged as shown.
+def recommended(context: template.Context, *surfaces: str) -> Any:
+    """``{% recommended "home" as rec %}``: the page's lists for this visitor, logged as shown.
 
-    The product page, cart and search results pass what is in play (``product_id``,
-    ``cart``, ``products``) through their own context; ``limit`` may be given.
+    One surface gives its RecommendationList, several a dict of them (computed together).
+    The product page, cart and search results pass what is in play through their own context
+    (``product_id``, ``cart``, ``products``).
     """
+    if active_recommender() is None:
+        return None if len(surfaces) == 1 else {}
     request = context.get("request")
-    user, session_key = _visitor(request)
-    product_id = options.get("product_id") or context.get("product_id")
     cart = context.get("cart")
     cart_ids = [line.product_id for line in getattr(cart, "lines", [])] if cart else []
-    anchors: list[int] = []
-    if surface == Surface.SEARCH:
-        anchors = [card.id for card in (context.get("products") or [])[:SEARCH_ANCHORS]]
-        if not anchors:
-            return None
-    if surface == Surface.CART and not cart_ids:
+    anchors = [card.id for card in (context.get("products") or [])[:SEARCH_ANCHORS]]
+    if (Surface.CART in surfaces and not cart_ids) or (Surface.SEARCH in surfaces and not anchors):
         return None
+    session_key = services.ensure_visitor_session(request) if request is not None else ""
     language = catalog.current_language()
-    result = selectors.recommendations(
-        surface,
-        user=user,
+    product_id = context.get("product_id")
+    lists = selectors.recommendation_lists(
+        surfaces,
+        user=getattr(request, "user", None),
         session_key=session_key,
-        product_id=product_id if surface in {Surface.PRODUCT, Surface.BOUGHT_TOGETHER} else None,
-        cart_product_ids=cart_ids,
-        anchor_product_ids=anchors,
+        product_id=product_id
+        if Surface.PRODUCT in surfaces or Surface.BOUGHT_TOGETHER in surfaces
+        else None,
+        cart_product_ids=cart_ids if Surface.CART in surfaces else (),
+        anchor_product_ids=anchors if Surface.SEARCH in surfaces else (),
         language=language,
-        limit=options.get("limit"),
+        limits=PAGE_LIMITS,
     )
-    services.record_impression(
-        surface=surface,
-        product_ids=[item.product_id for item in result.items],
-        request=request,
-        language=language,
-        model_version=result.model_version,
-    )
-    return result
+    for result in lists.values():
+        services.record_impression(
+            surface=result.surface,
+            product_ids=[item.product_id for item in result.items],
+            request=request,
+            language=language,
+            model_version=result.model_version,
+        )
+    return lists[surfaces[0]] if len(surfaces) == 1 else lists
 
 
 @register.simple_tag(takes_context=True)
@@ -68,9 +71,14 @@ def log_recommendation_click(context: template.Context) -> str:
     """On a product page: log the click when the visitor came from a recommendation list."""
     request = context.get("request")
     product_id = context.get("product_id")
-    if request is not None and product_id:
+    if request is not None and product_id and request.GET.get("from", "").startswith("rec-"):
         services.record_recommendation_click(request, product_id=product_id)
     return ""
+
+
+@register.filter
+def get_list(lists: Any, surface: str) -> Any:
+    return (lists or {}).get(surface)
 
 
 @register.filter

@@ -31,7 +31,10 @@ from tests.factories import (
 def model_dir(settings, tmp_path):
     """Versions are written under LLM_MODEL_DIR/versions: keep them in the tmp folder."""
     settings.LLM_MODEL_DIR = tmp_path / "models"
-    settings.RECOMMEND_CHECK_SECONDS = 0.0
+    # The active version is looked up like the llm aliases' (off by default under tests);
+    # at every request, since activations' on_commit never runs inside a test transaction.
+    settings.LLM_MODEL_VERSIONS = True
+    settings.LLM_VERSION_CHECK_SECONDS = 0.0
     artifacts.reset_active_recommender()
     yield settings.LLM_MODEL_DIR
     artifacts.reset_active_recommender()
