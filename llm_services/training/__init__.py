@@ -36,6 +36,11 @@ from llm_services.training.generator import GeneratorSettings, finetune_generato
 from llm_services.training.metrics import generation_scores
 from llm_services.training.pii import PIIScrubber, words_of
 from llm_services.training.pipeline import FinetuneError, alias_config, run_finetune
+from llm_services.training.sequential import (
+    SequenceModel,
+    SequenceModelSettings,
+    train_sequence_model,
+)
 from llm_services.training.text import clean_text
 from llm_services.training.versions import (
     VersionError,
@@ -52,6 +57,8 @@ __all__ = [
     "FinetuneError",
     "GeneratorSettings",
     "PIIScrubber",
+    "SequenceModel",
+    "SequenceModelSettings",
     "TrainingTask",
     "UnknownTask",
     "VersionError",
@@ -70,6 +77,7 @@ __all__ = [
     "registered_tasks",
     "run_finetune",
     "stored_path",
+    "train_sequence_model",
     "versions_dir",
     "words_of",
     "write_manifest",

@@ -80,7 +80,9 @@ def test_popularity_counts_and_trending_per_category():
     sequences = [np.array([5, 5, 7]), np.array([5, 12]), np.array([12, 13])]
     model = PopularityRecommender()
     model.fit(data(sequences))
-    assert model.counts[5] == 3 and model.counts[12] == 2 and model.counts[0] == 0
+    assert model.counts[5] == 3
+    assert model.counts[12] == 2
+    assert model.counts[0] == 0
     assert int(np.argmax(model.score([np.array([1])])[0])) == 5
     assert [item for item, _ in model.trending(category=1, k=2)] == [12, 13]
 
@@ -134,7 +136,8 @@ def test_save_and_load_give_identical_scores(model, tmp_path):
     before = model.score(histories)
     model.save(tmp_path)
     loaded = type(model).load(tmp_path)
-    assert before.dtype == np.float32 and before.shape == (3, N_ITEMS)
+    assert before.dtype == np.float32
+    assert before.shape == (3, N_ITEMS)
     assert np.array_equal(before, loaded.score(histories))
 
 
@@ -167,14 +170,17 @@ def test_blend_learns_to_put_the_next_item_first_and_explains_it(tmp_path):
     assert model.training_report["target_in_candidates"] > 0.5
     histories = [np.array([10, 11, 12]), np.array([1, 2])]
     scores, sources = model.score_with_sources(histories)
-    assert int(np.argmax(np.where(np.isin(np.arange(N_ITEMS), histories[0]), -1e9, scores[0]))) == 13
+    assert (
+        int(np.argmax(np.where(np.isin(np.arange(N_ITEMS), histories[0]), -1e9, scores[0]))) == 13
+    )
     assert int(top_k(scores[1], 1, exclude=histories[1])[0]) == 3
     assert sources[0][13] in {"item_knn", "transitions"}
     assert set(sources[1].values()) <= {"popularity", "item_knn", "transitions", "content"}
     # Items no source proposed rank below every candidate.
-    assert scores[0][sorted(sources[0])].min() > scores[0][
-        [i for i in range(N_ITEMS) if i not in sources[0]]
-    ].max()
+    assert (
+        scores[0][sorted(sources[0])].min()
+        > scores[0][[i for i in range(N_ITEMS) if i not in sources[0]]].max()
+    )
     model.save(tmp_path)
     loaded = BlendRecommender.load(tmp_path)
     assert np.array_equal(loaded.score(histories), scores)
