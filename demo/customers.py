@@ -2,9 +2,11 @@
 
 Each customer favours a few categories, brands and a price band. Their sessions over the last
 90 days are generated from that profile: searches (in their language) whose results they click
-by position, category and recommendation lists they browse, products they view, add to the cart
-and buy. Reviews come mostly from purchases (verified) and rate products by their hidden quality,
-so ratings, popularity and co-purchase patterns are coherent enough to train on. Everything is
+by position, category and recommendation lists they browse, products they view (often the next
+one of the same category after it), add to the cart and buy, with accessories of the main
+product's kind in the same cart (``ACCESSORIES``). Reviews come mostly from purchases
+(verified) and rate products by their hidden quality, so ratings, popularity, sequences and
+co-purchase patterns are coherent enough to train on. Everything is
 a pure function of the seed, the product catalog and ``now``; the names and review words come
 from ``demo/content/customers.yaml``.
 """
@@ -40,6 +42,55 @@ SEARCHED_ATTRIBUTES = frozenset(
         "hair_type", "movement",
     }
 )  # fmt: skip
+
+
+# What shoppers buy with a product of a category: accessories from these categories land in
+# the same cart (running shoes with activewear and a bottle, a suitcase with packing cubes),
+# so "frequently bought together" has pairs to learn.
+ACCESSORIES = {
+    "running-shoes": ("activewear", "hydration"),
+    "hiking-boots": ("camping", "hydration"),
+    "sneakers": ("activewear",),
+    "dress-shoes": ("wallets",),
+    "mens-tops": ("pants",),
+    "womens-dresses": ("handbags",),
+    "outerwear": ("knitwear",),
+    "headphones": ("phone-accessories",),
+    "wearables": ("phone-accessories",),
+    "speakers": ("smart-home",),
+    "computer-accessories": ("desk-accessories",),
+    "cookware": ("kitchen-appliances", "tableware"),
+    "kitchen-appliances": ("tableware",),
+    "coffee": ("tableware",),
+    "tea": ("tableware",),
+    "bedding": ("home-decor",),
+    "suitcases": ("travel-accessories",),
+    "backpacks": ("travel-accessories", "hydration"),
+    "yoga-fitness": ("activewear", "hydration"),
+    "cycling": ("hydration",),
+    "camping": ("hydration",),
+    "skincare": ("bath-body",),
+    "makeup": ("skincare",),
+    "haircare": ("bath-body",),
+    "pet-food": ("pet-toys",),
+    "cat-supplies": ("pet-food",),
+    "walking": ("pet-toys",),
+    "strollers": ("nursery",),
+    "feeding": ("diapering",),
+    "planters": ("garden-tools", "seeds"),
+    "watering": ("garden-tools",),
+    "car-electronics": ("interior-accessories",),
+    "car-care": ("interior-accessories",),
+    "notebooks": ("pens",),
+    "art-supplies": ("notebooks",),
+    "watches": ("bracelets",),
+    "necklaces": ("earrings",),
+    "building-sets": ("puzzles-games",),
+}
+# The share of purchases that bring an accessory along, and of product views followed by a
+# look at the next product of the same category (browsing a category in order).
+ACCESSORY_RATE = 0.6
+BROWSE_ON_RATE = 0.4
 
 
 @dataclass(frozen=True)
@@ -349,18 +400,30 @@ def _customer_history(
                     rng, customer, catalog, results, emit, source=source
                 )
 
-        cart: list[tuple[ProductSpec, int]] = []
+        seen_in_session = _browse_on(rng, catalog, seen_in_session, emit)
+        cart: list[tuple[ProductSpec, int, list[ProductSpec]]] = []
         for product in seen_in_session:
             viewed.append(product.index)
             affinity = _affinity(customer, product, catalog)
             if product.stock > 0 and rng.random() < 0.02 + 0.06 * affinity:
                 quantity = 2 if rng.random() < 0.12 else 1
                 emit("add_to_cart", product_index=product.index, quantity=quantity)
-                cart.append((product, quantity))
-        for product, quantity in cart:
+                extras = []
+                accessory = _accessory(rng, catalog, product)
+                if accessory is not None and rng.random() < ACCESSORY_RATE:
+                    emit("view", product_index=accessory.index, source="recommendations")
+                    emit("add_to_cart", product_index=accessory.index, quantity=1)
+                    viewed.append(accessory.index)
+                    extras.append(accessory)
+                cart.append((product, quantity, extras))
+        for product, quantity, extras in cart:
             if rng.random() < 0.6:
                 emit("purchase", product_index=product.index, quantity=quantity)
                 purchases.setdefault(product.index, emit.clock)
+                # An accessory put in the cart with the product is bought with it.
+                for accessory in extras:
+                    emit("purchase", product_index=accessory.index, quantity=1)
+                    purchases.setdefault(accessory.index, emit.clock)
 
     reviews = _reviews(rng, customer, catalog, by_index, purchases, viewed, now)
     return events, reviews
@@ -396,6 +459,42 @@ def _click_through(
         )
         emit("view", product_index=product.index, source=source)
     return [shown[p] for p in picked]
+
+
+def _browse_on(
+    rng: random.Random,
+    catalog: _CatalogIndex,
+    seen: list[ProductSpec],
+    emit: Callable[..., None],
+) -> list[ProductSpec]:
+    """After a product page, often the next product of its category (the order a category
+    page lists them in), so sessions move through a category in a recognisable sequence."""
+    result = list(seen)
+    for product in seen:
+        items = catalog.by_leaf.get(product.category_slug, [])
+        if product not in items or rng.random() >= BROWSE_ON_RATE:
+            continue
+        position = items.index(product)
+        if position + 1 < len(items):
+            following = items[position + 1]
+            emit("view", product_index=following.index, source="category")
+            result.append(following)
+    return result
+
+
+def _accessory(
+    rng: random.Random, catalog: _CatalogIndex, product: ProductSpec
+) -> ProductSpec | None:
+    """The accessory shoppers buy with ``product``: one of the best few of an accessory
+    category, the same ones for the same product (so pairs repeat across customers)."""
+    leaves = [
+        leaf for leaf in ACCESSORIES.get(product.category_slug, ()) if catalog.by_leaf.get(leaf)
+    ]
+    if not leaves:
+        return None
+    leaf = leaves[product.index % len(leaves)] if rng.random() < 0.8 else rng.choice(leaves)
+    items = catalog.by_leaf[leaf][:4]
+    return items[product.index % len(items)]
 
 
 # --- reviews ---------------------------------------------------------------------------------

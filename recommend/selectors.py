@@ -11,6 +11,7 @@ text in the visitor's language with an explanation true to the source that put i
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,6 +28,8 @@ from recommend.models import RecommendationRule, Surface
 from shop.catalog import selectors as catalog
 from shop.catalog.models import Product
 from shop.interactions import selectors as interaction_log
+
+logger = logging.getLogger(__name__)
 
 SURFACES = tuple(Surface.values)
 # Per surface: the neighbour sources read for each anchor product, with their weight.
@@ -151,11 +154,15 @@ def _from_model(request: _Request, served: ServedRecommender) -> None:
         return
     array = np.array(history, dtype=np.int64)
     sources = None
-    if hasattr(model, "score_with_sources"):
-        scores, sources = model.score_with_sources([array])
-        scores, sources = np.asarray(scores)[0], np.asarray(sources)[0]
-    else:
-        scores = np.asarray(model.score([array]))[0]
+    try:
+        if hasattr(model, "score_with_sources"):
+            all_scores, explained = model.score_with_sources([array])
+            scores, sources = np.asarray(all_scores)[0], (explained[0] if explained else {})
+        else:
+            scores = np.asarray(model.score([array]))[0]
+    except Exception:  # noqa: BLE001 - a page never fails for its model; neighbours still serve
+        logger.exception("recommender %s: the served model failed to score", served.name)
+        return
     scores = scores.astype(np.float32, copy=True)
     scores[array] = -np.inf
     k = min(MODEL_CANDIDATES, len(scores) - 1)
@@ -169,7 +176,7 @@ def _from_model(request: _Request, served: ServedRecommender) -> None:
             continue
         product_id = int(served.product_ids[item])
         found = request.candidates.get(product_id)
-        source = str(sources[item]) if sources is not None else served.served_name
+        source = sources.get(item, explain.SASREC) if sources is not None else served.served_name
         if source == "served":
             source = explain.SASREC
         # The model's score leads; the neighbour lists only say which product to name.

@@ -161,7 +161,7 @@ def train_recommender(
             trend=np.asarray(trend, dtype=np.float32),
             neighbours=neighbours,
         )
-        training.save_models(models, served, served_name, folder)
+        training.save_served(served, served_name, folder)
         write_manifest(folder, info)
     seconds_total = round(time.perf_counter() - started, 1)
     info["seconds"] = seconds_total

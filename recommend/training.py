@@ -13,7 +13,6 @@ import importlib
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,8 @@ BLEND_MODULE = "recommend.algorithms.blend"
 # purchase and cart baskets only ("frequently bought together").
 NEIGHBOUR_SOURCES = ("item_knn", "transitions", "content", "bought")
 METRIC_K = 10
+# Candidates per source the blend ranks (its default); fewer on a catalog smaller than that.
+BLEND_CANDIDATES = 50
 # Visitors the offline figures are computed on (a sample above this, for time).
 MAX_EVALUATED = 5000
 
@@ -73,21 +74,29 @@ def blend_class() -> type | None:
     return getattr(module, "BlendRecommender", None)
 
 
-@dataclass
-class FitResult:
-    models: dict[str, Any]
-    served: Any
-    served_name: str
-    neighbours: dict[str, tuple[np.ndarray, np.ndarray]]
-    metrics: dict[str, dict[str, float]]
-    seconds: dict[str, float] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)
+def _factories(names: Sequence[str], time_budget: float) -> dict[str, Callable[[], Any]]:
+    classes = available_models()
+    factories: dict[str, Callable[[], Any]] = {}
+    for name in names:
+        cls = classes[name]
+        factories[name] = (lambda c=cls: c(time_budget=time_budget)) if name == "sasrec" else cls
+    return factories
 
 
-def _instantiate(name: str, cls: type, time_budget: float) -> Any:
-    if name == "sasrec":
-        return cls(time_budget=time_budget)
-    return cls()
+def usable_models(data: TrainData, time_budget: float) -> tuple[list[str], dict[str, str]]:
+    """The models that can be fitted on ``data``, and why the others cannot."""
+    has_history = any(len(s) for s in data.sequences)
+    usable, skipped = [], {}
+    for name in available_models():
+        if name == "content" and data.item_vectors is None:
+            skipped[name] = "no product vectors (build the search index)"
+        elif name in {"item_knn", "transitions", "sasrec"} and not has_history:
+            skipped[name] = "no interaction history yet"
+        elif name == "sasrec" and time_budget <= 0:
+            skipped[name] = "no time budget"
+        else:
+            usable.append(name)
+    return usable, skipped
 
 
 def fit_models(
@@ -97,33 +106,56 @@ def fit_models(
     time_budget: float,
     on_step: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, Any], Any, str, dict[str, float], dict[str, str]]:
-    """Fit every available model (and the blend) on ``data``.
+    """Fit every usable model and the blend on ``data``.
+
+    With the blend (``recommend.algorithms.blend``) and two or more sources, the blend fits
+    the sources itself (and its ranker on their held-back last items); its sources are the
+    models returned. Otherwise each model is fitted here and the first of item_knn,
+    transitions, content and popularity serves.
 
     Returns:
         (models by name, the served model, its name, seconds per model, skipped models with
         the reason).
     """
-    has_history = any(len(s) for s in data.sequences)
-    models: dict[str, Any] = {}
+    names, skipped = usable_models(data, time_budget)
+    step = on_step or (lambda _name: None)
     seconds: dict[str, float] = {}
-    skipped: dict[str, str] = {}
-    for name, cls in available_models().items():
-        if name == "content" and data.item_vectors is None:
-            skipped[name] = "no product vectors (build the search index)"
-            continue
-        if name in {"item_knn", "transitions", "sasrec"} and not has_history:
-            skipped[name] = "no interaction history yet"
-            continue
-        if name == "sasrec" and time_budget <= 0:
-            skipped[name] = "no time budget"
-            continue
+    blend = blend_class()
+    served: Any = None
+    served_name = ""
+    models: dict[str, Any] = {}
+    if blend is not None and len(names) > 1 and any(len(s) >= 3 for s in data.sequences):
         started = time.perf_counter()
-        model = _instantiate(name, cls, time_budget)
-        model.fit(data)
-        models[name] = model
-        seconds[name] = round(time.perf_counter() - started, 2)
-        if on_step:
-            on_step(name)
+        options = {}
+        if data.n_items <= BLEND_CANDIDATES:
+            # A tiny catalog: every other item is a candidate.
+            options["candidates"] = max(1, data.n_items - 2)
+        served = blend(factories=_factories(names, time_budget), **options)
+        served.fit(data)
+        models = dict(served.models)
+        served_name = "served"
+        seconds["served"] = round(time.perf_counter() - started, 2)
+        for name in names:
+            step(name)
+    else:
+        if blend is None:
+            skipped["blend"] = "recommend.algorithms.blend is not there yet"
+        else:
+            skipped["blend"] = "needs two sources and visitors with three items or more"
+        for name, factory in _factories(names, time_budget).items():
+            started = time.perf_counter()
+            model = factory()
+            model.fit(data)
+            models[name] = model
+            seconds[name] = round(time.perf_counter() - started, 2)
+            step(name)
+        for name in ("item_knn", "transitions", "content", "popularity"):
+            if name in models:
+                served, served_name = models[name], name
+                break
+        if served is None:
+            raise ValueError("No recommender could be fitted: the catalog has no active product.")
+    step("served")
     if baskets and "item_knn" in models:
         # Baskets are unordered: every pair in one basket co-occurs.
         started = time.perf_counter()
@@ -131,33 +163,7 @@ def fit_models(
         bought.fit(TrainData(sequences=list(baskets), n_items=data.n_items))
         models["bought"] = bought
         seconds["bought"] = round(time.perf_counter() - started, 2)
-    served, served_name = _served(models, data, seconds, skipped)
-    if on_step:
-        on_step("served")
     return models, served, served_name, seconds, skipped
-
-
-def _served(
-    models: dict[str, Any], data: TrainData, seconds: dict[str, float], skipped: dict[str, str]
-) -> tuple[Any, str]:
-    blend = blend_class()
-    parts = {k: v for k, v in models.items() if k != "bought"}
-    if blend is not None and len(parts) > 1:
-        started = time.perf_counter()
-        try:
-            model = blend(parts)
-            model.fit(data)
-        except (TypeError, ValueError) as exc:
-            skipped["blend"] = f"could not fit: {exc}"
-        else:
-            seconds["served"] = round(time.perf_counter() - started, 2)
-            return model, "served"
-    elif blend is None:
-        skipped["blend"] = "recommend.algorithms.blend is not there yet"
-    for name in ("item_knn", "transitions", "content", "popularity"):
-        if name in parts:
-            return parts[name], name
-    raise ValueError("No recommender could be fitted: the catalog has no active product.")
 
 
 def neighbour_table(
@@ -248,12 +254,6 @@ def offline_metrics(
     return figures
 
 
-def save_models(models: dict[str, Any], served: Any, served_name: str, folder: Path) -> list[str]:
-    saved = []
-    for name, model in models.items():
-        model.save(folder / "models" / name)
-        saved.append(name)
-    if served_name == "served":
-        served.save(folder / "models" / "served")
-        saved.append("served")
-    return saved
+def save_served(served: Any, served_name: str, folder: Path) -> None:
+    """The served model (the blend holds its sources); requests read the rest from tables."""
+    served.save(folder / "models" / served_name)
