@@ -43,8 +43,8 @@ TUNING_USERS = 6000
 LATENCY_REQUESTS = 200
 
 # The settings tried on the validation item: the same for every file.
-KNN_FITS = [{"window": w, "beta": b} for w, b in itertools.product((2, 5, 12), (0.4, 0.7))]
-KNN_SCORING = [{"last": n, "recency": r} for n, r in itertools.product((1, 3, 6), (0.5, 0.8))]
+KNN_FITS = [{"window": w, "beta": b} for w, b in itertools.product((3, 10), (0.25, 0.45, 0.7))]
+KNN_SCORING = [{"last": n, "recency": r} for n, r in itertools.product((2, 5, 10), (0.6, 0.85))]
 TRANSITION_FITS = [{"beta": b} for b in (0.0, 0.3, 0.6)]
 TRANSITION_SCORING = [
     {"skip_weight": s, "second_weight": w}
@@ -251,6 +251,7 @@ def run_evaluation(
     path: Path,
     models: Sequence[str] = MODEL_NAMES,
     time_budget: float = 600.0,
+    sasrec_settings: dict[str, Any] | None = None,
     log: Callable[[str], None] = print,
     bar: Callable[..., Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
@@ -308,6 +309,7 @@ def run_evaluation(
         started = time.monotonic()
         sasrec = SASRecRecommender(
             time_budget=time_budget,
+            **(sasrec_settings or {}),
             progress=lambda r: log(
                 f"sasrec epoch {r['epoch']}: loss {r['loss']:.3f}, validation "
                 f"NDCG@10 {r['ndcg@10']:.4f}, {r['seconds']:.0f} s"

@@ -183,6 +183,8 @@ class BlendRecommender:
             colsample_bytree=0.8,
             lambdarank_truncation_level=20,
             random_state=self.seed,
+            # Small problems on one thread: OpenMP's hand-offs cost more than the trees.
+            n_jobs=1 if len(y) < 100_000 else 0,
             verbose=-1,
         )
         fit_args: dict[str, Any] = {"group": g, "eval_at": [10]}
@@ -239,7 +241,7 @@ class BlendRecommender:
             for name in sources:
                 values = scores[name][row]
                 values[history] = -np.inf
-                depth = k // 2 if name == "popularity" else k
+                depth = min(k // 2 if name == "popularity" else k, self.n_items - 1)
                 part = np.argpartition(-values, depth)[:depth]
                 top = part[np.argsort(-values[part], kind="stable")]
                 top = top[np.isfinite(values[top]) & (values[top] > -1e30)]

@@ -17,6 +17,19 @@ from tqdm import tqdm
 
 from recommend.evaluation import METRIC_KEYS, MODEL_NAMES, DatasetError, run_evaluation
 
+SETTING_TYPES = {
+    "dim": int,
+    "layers": int,
+    "heads": int,
+    "max_len": int,
+    "dropout": float,
+    "learning_rate": float,
+    "batch_size": int,
+    "negatives": int,
+    "max_epochs": int,
+    "patience": int,
+    "threads": int,
+}
 DEFAULT_DATASET = Path("../shared/data/recommend/Sports_and_Outdoors.txt")
 
 
@@ -50,6 +63,13 @@ class Command(BaseCommand):
             help="seconds of SASRec training (default 600)",
         )
         parser.add_argument(
+            "--sasrec",
+            nargs="+",
+            default=[],
+            metavar="KEY=VALUE",
+            help="SASRec settings (SequenceModelSettings fields), e.g. dim=32 max_epochs=5",
+        )
+        parser.add_argument(
             "--models",
             nargs="+",
             choices=MODEL_NAMES,
@@ -65,11 +85,23 @@ class Command(BaseCommand):
             if not quiet:
                 self.stderr.write(message)
 
+        sasrec_settings = {}
+        for pair in options["sasrec"]:
+            key, _, value = pair.partition("=")
+            if key not in SETTING_TYPES or not value:
+                raise CommandError(
+                    f"--sasrec {pair!r}: expected KEY=VALUE, KEY one of {', '.join(SETTING_TYPES)}."
+                )
+            try:
+                sasrec_settings[key] = SETTING_TYPES[key](value)
+            except ValueError as error:
+                raise CommandError(f"--sasrec {pair!r}: {error}") from error
         try:
             results = run_evaluation(
                 options["dataset"],
                 models=options["models"],
                 time_budget=options["time_budget"],
+                sasrec_settings=sasrec_settings,
                 log=log,
                 bar=None if quiet else lambda **kw: tqdm(leave=False, mininterval=2, **kw),
             )
