@@ -106,6 +106,7 @@ def train_logistic_head(
     *,
     c: float = 1.0,
     max_iter: int = 1000,
+    standardize: bool = False,
     embed_model_id: str = "",
     embed_revision: str = "",
 ) -> LogisticHead:
@@ -116,6 +117,8 @@ def train_logistic_head(
         y: the label of each row, as a label string or an index into ``labels``.
         labels: every label, in the column order of ``predict_proba``; each must occur in ``y``.
         c: inverse regularisation strength (scikit-learn's ``C``).
+        standardize: fit on features scaled to zero mean and unit variance (the scaling is
+            folded into the stored weights, so the head still takes raw vectors).
         embed_model_id, embed_revision: the embedder that produced ``vectors``.
 
     Raises:
@@ -134,10 +137,17 @@ def train_logistic_head(
     missing = [label for i, label in enumerate(labels) if not np.any(targets == i)]
     if missing or len(labels) < 2:
         raise LLMBadRequest(f"Every label needs training examples (missing: {missing}).")
+    vectors = np.asarray(vectors, dtype=np.float32)
+    mean = np.zeros(vectors.shape[1], dtype=np.float32)
+    scale = np.ones(vectors.shape[1], dtype=np.float32)
+    if standardize:
+        mean = vectors.mean(axis=0)
+        scale = np.maximum(vectors.std(axis=0), 1e-6)
     model = LogisticRegression(C=c, max_iter=max_iter)
-    model.fit(np.asarray(vectors, dtype=np.float32), targets)
-    coef = model.coef_.astype(np.float32)
-    intercept = model.intercept_.astype(np.float32)
+    model.fit((vectors - mean) / scale, targets)
+    # softmax(((x - mean) / scale) @ W.T + b) == softmax(x @ (W / scale).T + b - W @ (mean / scale))
+    coef = (model.coef_ / scale).astype(np.float32)
+    intercept = (model.intercept_ - model.coef_ @ (mean / scale)).astype(np.float32)
     if len(labels) == 2:
         # scikit-learn keeps one row for two classes (sigmoid); softmax over [-z/2, z/2]
         # gives the same probabilities.
@@ -204,3 +214,199 @@ class EmbeddingClassifier:
     def predict(self, texts: Sequence[str]) -> list[str]:
         probabilities = self.predict_proba(texts)
         return [self.labels[i] for i in probabilities.argmax(axis=1)]
+
+
+# Open-set classification: intents with an out-of-scope answer learnt from in-scope data alone.
+
+OPEN_SET_FILE = "open_set_head.npz"
+
+
+@dataclass(frozen=True)
+class OpenSetPrediction:
+    """One text's answer: its label (``oos_label`` when out of scope) and how sure the head is.
+
+    ``confidence`` is the probability of the best in-scope label; ``clarify`` is set when that
+    label is kept but the confidence is low (ask the user what they mean).
+    """
+
+    label: str
+    confidence: float
+    out_of_scope: bool
+    clarify: bool
+
+
+@dataclass(frozen=True)
+class OpenSetHead:
+    """A logistic head plus two confidence thresholds calibrated on held-out training rows.
+
+    A text is out of scope when its best in-scope probability is below ``oos_threshold`` or when
+    the head's own out-of-scope class (present only if the training data had examples of it)
+    wins; it is in scope but needs clarifying below ``clarify_threshold``.
+    """
+
+    head: LogisticHead
+    oos_label: str
+    oos_threshold: float
+    clarify_threshold: float
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.head.labels
+
+    @property
+    def dim(self) -> int:
+        return self.head.dim
+
+    def predict_vectors(self, vectors: np.ndarray) -> list[OpenSetPrediction]:
+        probabilities = self.head.predict_proba(vectors)
+        inscope = np.array([label != self.oos_label for label in self.labels])
+        scores = np.where(inscope, probabilities, -1.0)
+        best = scores.argmax(axis=1)
+        confidence = scores[np.arange(len(best)), best]
+        winner = probabilities.argmax(axis=1)
+        predictions = []
+        for row, index in enumerate(best):
+            value = float(confidence[row])
+            out = value < self.oos_threshold or not inscope[winner[row]]
+            predictions.append(
+                OpenSetPrediction(
+                    label=self.oos_label if out else self.labels[index],
+                    confidence=round(value, 6),
+                    out_of_scope=bool(out),
+                    clarify=bool(not out and value < self.clarify_threshold),
+                )
+            )
+        return predictions
+
+    def save(self, path: str | Path) -> None:
+        """Write the head and its thresholds to one .npz file."""
+        head = self.head
+        with Path(path).open("wb") as handle:
+            np.savez(
+                handle,
+                weights=head.weights.astype(np.float32),
+                bias=head.bias.astype(np.float32),
+                labels=np.array(head.labels, dtype=str),
+                embed_model_id=np.array(head.embed_model_id),
+                embed_revision=np.array(head.embed_revision),
+                oos_label=np.array(self.oos_label),
+                thresholds=np.array([self.oos_threshold, self.clarify_threshold]),
+            )
+
+    @classmethod
+    def load(cls, path: str | Path) -> OpenSetHead:
+        """Read a head written by ``save``.
+
+        Raises:
+            LLMUnavailable: the file is missing or not an open-set head.
+        """
+        try:
+            with np.load(Path(path), allow_pickle=False) as data:
+                oos_threshold, clarify_threshold = (float(v) for v in data["thresholds"])
+                return cls(
+                    head=LogisticHead(
+                        weights=data["weights"].astype(np.float32),
+                        bias=data["bias"].astype(np.float32),
+                        labels=tuple(str(label) for label in data["labels"]),
+                        embed_model_id=str(data["embed_model_id"]),
+                        embed_revision=str(data["embed_revision"]),
+                    ),
+                    oos_label=str(data["oos_label"]),
+                    oos_threshold=oos_threshold,
+                    clarify_threshold=clarify_threshold,
+                )
+        except (OSError, KeyError, ValueError) as exc:
+            raise LLMUnavailable(f"Cannot read open-set head {path}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class OpenSetSettings:
+    """How ``train_open_set_head`` fits and calibrates.
+
+    Attributes:
+        c: inverse regularisation strength of the logistic head.
+        standardize: fit the head on standardised features (see ``train_logistic_head``).
+        folds: cross-validation folds for the held-out confidences (fewer when a label has
+            fewer examples; none below 2 examples, then nothing is flagged by threshold).
+        oos_quantile: share of held-out in-scope rows the out-of-scope threshold may reject.
+        clarify_quantile: share of held-out in-scope rows below the clarify threshold.
+        seed: the folds' shuffle.
+    """
+
+    c: float = 0.1
+    standardize: bool = True
+    folds: int = 5
+    oos_quantile: float = 0.02
+    clarify_quantile: float = 0.10
+    max_iter: int = 1000
+    seed: int = 0
+
+
+def train_open_set_head(
+    vectors: np.ndarray,
+    y: Sequence[str],
+    *,
+    oos_label: str,
+    settings: OpenSetSettings | None = None,
+    embed_model_id: str = "",
+    embed_revision: str = "",
+) -> tuple[OpenSetHead, dict[str, float]]:
+    """Fit a logistic head and calibrate its out-of-scope and clarify thresholds.
+
+    Rows labelled ``oos_label`` are optional: when present they become a class of their own;
+    either way the thresholds are quantiles of the best in-scope probability on held-out
+    in-scope rows (k-fold cross-validation of the same head), so out-of-scope texts are flagged
+    from the in-scope data alone.
+
+    Returns:
+        The head and calibration facts (thresholds, folds, held-out in-scope accuracy).
+
+    Raises:
+        LLMBadRequest: fewer than two in-scope labels.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    settings = settings or OpenSetSettings()
+    vectors = np.asarray(vectors, dtype=np.float32)
+    y = np.asarray([str(label) for label in y])
+    labels = tuple(sorted(set(y.tolist())))
+    inscope_labels = [label for label in labels if label != oos_label]
+    if len(inscope_labels) < 2:
+        raise LLMBadRequest(f"Need at least two in-scope labels, got {inscope_labels}.")
+
+    def fit(rows: np.ndarray) -> OpenSetHead:
+        head = train_logistic_head(
+            vectors[rows],
+            y[rows],
+            sorted(set(y[rows].tolist())),
+            c=settings.c,
+            max_iter=settings.max_iter,
+            standardize=settings.standardize,
+            embed_model_id=embed_model_id,
+            embed_revision=embed_revision,
+        )
+        return OpenSetHead(head, oos_label, oos_threshold=0.0, clarify_threshold=0.0)
+
+    smallest = min(int(np.sum(y == label)) for label in labels)
+    folds = min(settings.folds, smallest)
+    calibration: dict[str, float] = {"folds": folds, "oos_threshold": 0.0}
+    oos_threshold = clarify_threshold = 0.0
+    if folds >= 2:
+        held_out = np.zeros(len(y), dtype=np.float32)
+        correct = np.zeros(len(y), dtype=bool)
+        splitter = StratifiedKFold(folds, shuffle=True, random_state=settings.seed)
+        for train_rows, test_rows in splitter.split(vectors, y):
+            predictions = fit(train_rows).predict_vectors(vectors[test_rows])
+            held_out[test_rows] = [p.confidence for p in predictions]
+            pairs = zip(predictions, test_rows, strict=True)
+            correct[test_rows] = [p.label == y[i] for p, i in pairs]
+        inscope = y != oos_label
+        oos_threshold = float(np.quantile(held_out[inscope], settings.oos_quantile))
+        clarify_threshold = float(np.quantile(held_out[inscope], settings.clarify_quantile))
+        calibration.update(
+            oos_threshold=round(oos_threshold, 6),
+            clarify_threshold=round(clarify_threshold, 6),
+            held_out_accuracy=round(float(correct.mean()), 4),
+        )
+    head = fit(np.arange(len(y))).head
+    return OpenSetHead(head, oos_label, oos_threshold, clarify_threshold), calibration

@@ -13,6 +13,12 @@ model code: torch, transformers, peft and matplotlib are imported by the trainin
 when they run. It imports ModelVersion, so import it once Django's apps are loaded.
 """
 
+from llm_services.heads import (
+    OpenSetHead,
+    OpenSetPrediction,
+    OpenSetSettings,
+    train_open_set_head,
+)
 from llm_services.training.artifacts import (
     building_folder,
     new_version_name,
@@ -56,6 +62,9 @@ __all__ = [
     "Example",
     "FinetuneError",
     "GeneratorSettings",
+    "OpenSetHead",
+    "OpenSetPrediction",
+    "OpenSetSettings",
     "PIIScrubber",
     "SequenceModel",
     "SequenceModelSettings",
@@ -77,6 +86,7 @@ __all__ = [
     "registered_tasks",
     "run_finetune",
     "stored_path",
+    "train_open_set_head",
     "train_sequence_model",
     "versions_dir",
     "words_of",

@@ -1,0 +1,179 @@
+"""Intent classification: labelled CSVs, embeddings cached per run, the head, and its metrics.
+
+One path for the shop's own examples (``manage.py train_intents``) and for public benchmarks
+(``manage.py eval_intents``): texts are embedded with ``llm["embed"]`` (kind "query"), an
+open-set logistic head is fitted on them, and texts whose best in-scope probability falls below
+a threshold calibrated by cross-validation on the training rows are out of scope, so the
+training data need not contain any out-of-scope examples.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+INTENTS_ALIAS = "intents"
+HEAD_FILE = "intent_head.npz"
+EMBED_ALIAS = "embed"
+EMBED_BATCH = 256
+
+
+class LabelledCSVError(ValueError):
+    """A labelled CSV cannot be used; the message names the file and the reason."""
+
+
+@dataclass(frozen=True)
+class IntentPrediction:
+    """What the classifier says about one message.
+
+    ``label`` is an intent, or the out-of-scope label when ``out_of_scope`` is set; ``clarify``
+    asks for a clarifying question (in scope, low confidence). ``version`` names the model.
+    """
+
+    label: str
+    confidence: float
+    out_of_scope: bool
+    clarify: bool
+    version: str = ""
+
+
+def read_labelled_csv(path: str | Path) -> tuple[list[str], list[str]]:
+    """Texts (first column) and labels (second column) of a CSV with a header row.
+
+    Raises:
+        LabelledCSVError: the file is missing or unreadable, has fewer than two columns, or
+            has no data rows (or a row without text or label).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise LabelledCSVError(f"{path}: no such file.")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise LabelledCSVError(f"{path}: cannot read it as CSV ({exc}).") from exc
+    if not rows:
+        raise LabelledCSVError(f"{path}: the file is empty.")
+    header, data = rows[0], rows[1:]
+    if len(header) < 2:
+        raise LabelledCSVError(
+            f"{path}: needs two columns (text, label); the header has {len(header)}."
+        )
+    if not data:
+        raise LabelledCSVError(f"{path}: no rows after the header.")
+    texts, labels = [], []
+    for number, row in enumerate(data, start=2):
+        if len(row) < 2 or not row[0].strip() or not row[1].strip():
+            raise LabelledCSVError(f"{path}, line {number}: a row needs a text and a label.")
+        texts.append(row[0].strip())
+        labels.append(row[1].strip())
+    return texts, labels
+
+
+class EmbeddingCache:
+    """Embeds texts with ``llm[alias]`` once per run: a text seen again costs nothing."""
+
+    def __init__(self, alias: str = EMBED_ALIAS, *, progress: bool = False) -> None:
+        self.alias = alias
+        self.progress = progress
+        self._vectors: dict[str, np.ndarray] = {}
+
+    @property
+    def embedder(self) -> Any:
+        from llm_services import llm
+
+        return llm[self.alias]
+
+    def encode(self, texts: Sequence[str], *, description: str = "embedding") -> np.ndarray:
+        missing = list(dict.fromkeys(text for text in texts if text not in self._vectors))
+        batches: Iterable[int] = range(0, len(missing), EMBED_BATCH)
+        if self.progress and missing:
+            from tqdm import tqdm
+
+            batches = tqdm(
+                batches, desc=description, unit="batch", total=-(-len(missing) // EMBED_BATCH)
+            )
+        embedder = self.embedder
+        for start in batches:
+            chunk = missing[start : start + EMBED_BATCH]
+            for text, vector in zip(chunk, embedder.encode(chunk, kind="query"), strict=True):
+                self._vectors[text] = np.asarray(vector, dtype=np.float32)
+        if not texts:
+            return np.zeros((0, embedder.dim), dtype=np.float32)
+        return np.stack([self._vectors[text] for text in texts])
+
+
+def fit_intent_head(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    oos_label: str,
+    cache: EmbeddingCache,
+    settings: Any = None,
+) -> tuple[Any, dict[str, Any]]:
+    """Embed ``texts`` and fit an open-set head; returns it and the run's facts."""
+    from llm_services.training import train_open_set_head
+
+    started = time.perf_counter()
+    vectors = cache.encode(texts, description="embedding training texts")
+    embedded = time.perf_counter()
+    embedder = cache.embedder
+    head, calibration = train_open_set_head(
+        vectors,
+        labels,
+        oos_label=oos_label,
+        settings=settings,
+        embed_model_id=embedder.model_id,
+        embed_revision=embedder.revision,
+    )
+    finished = time.perf_counter()
+    facts = {
+        "rows": len(texts),
+        "labels": len(set(labels)),
+        "oos_rows": sum(1 for label in labels if label == oos_label),
+        "embed_seconds": round(embedded - started, 1),
+        "fit_seconds": round(finished - embedded, 1),
+        "train_seconds": round(finished - started, 1),
+        **calibration,
+    }
+    return head, facts
+
+
+def predict(head: Any, texts: Sequence[str], *, cache: EmbeddingCache) -> list[Any]:
+    """The head's OpenSetPrediction for each text."""
+    return head.predict_vectors(cache.encode(texts, description="embedding test texts"))
+
+
+def intent_metrics(
+    y_true: Sequence[str], y_pred: Sequence[str], *, oos_label: str
+) -> dict[str, float | None]:
+    """accuracy (out of scope a class of its own), inscope_accuracy, oos_recall, macro_f1, mcc.
+
+    ``inscope_accuracy`` is over rows whose true label is not ``oos_label``; ``oos_recall`` is
+    the share of out-of-scope rows predicted out of scope (None when there are none; likewise
+    ``inscope_accuracy`` without in-scope rows). ``macro_f1`` averages over every label seen in
+    either list.
+    """
+    from sklearn.metrics import accuracy_score, f1_score, matthews_corrcoef
+
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"{len(y_true)} true labels but {len(y_pred)} predictions.")
+    if not y_true:
+        raise ValueError("No predictions to score.")
+    truth, predicted = np.asarray(y_true), np.asarray(y_pred)
+    oos = truth == oos_label
+    return {
+        "accuracy": float(accuracy_score(truth, predicted)),
+        "inscope_accuracy": (
+            float(accuracy_score(truth[~oos], predicted[~oos])) if (~oos).any() else None
+        ),
+        "oos_recall": float(np.mean(predicted[oos] == oos_label)) if oos.any() else None,
+        "macro_f1": float(f1_score(truth, predicted, average="macro", zero_division=0)),
+        "mcc": float(matthews_corrcoef(truth, predicted)),
+    }
