@@ -29,6 +29,7 @@ demo: install  ## Fresh machine -> SQLite shop with demo data, prepared models a
 	$(PY) manage.py load_demo_shop --products $(DEMO_PRODUCTS)
 	$(PY) manage.py llm_prepare
 	$(PY) manage.py rebuild_search_index --incremental
+	$(PY) manage.py train_recommender --time-budget 120
 	PY=$(PY) PORT=$(PORT) bash scripts/serve-demo.sh
 
 serve: install  ## Serve without reloading the demo data

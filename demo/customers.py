@@ -89,7 +89,7 @@ ACCESSORIES = {
 }
 # The share of purchases that bring an accessory along, and of product views followed by a
 # look at the next product of the same category (browsing a category in order).
-ACCESSORY_RATE = 0.6
+ACCESSORY_RATE = 0.8
 BROWSE_ON_RATE = 0.4
 
 
@@ -402,10 +402,15 @@ def _customer_history(
 
         seen_in_session = _browse_on(rng, catalog, seen_in_session, emit)
         cart: list[tuple[ProductSpec, int, list[ProductSpec]]] = []
+        # A session shops for one thing: only products of the first category looked at go in
+        # the cart (with their accessories), so a basket is a purchase and what goes with it.
+        buying_leaf = seen_in_session[0].category_slug if seen_in_session else ""
         for product in seen_in_session:
             viewed.append(product.index)
             affinity = _affinity(customer, product, catalog)
-            if product.stock > 0 and rng.random() < 0.02 + 0.06 * affinity:
+            if product.category_slug != buying_leaf:
+                continue
+            if product.stock > 0 and rng.random() < 0.03 + 0.08 * affinity:
                 quantity = 2 if rng.random() < 0.12 else 1
                 emit("add_to_cart", product_index=product.index, quantity=quantity)
                 extras = []

@@ -21,9 +21,6 @@ DEFAULTS: dict[str, Any] = {
     # The visitor's latest items a request scores from, and how far back it looks.
     "HISTORY_ITEMS": 20,
     "HISTORY_DAYS": 30,
-    # A new version is activated only when its served HR@10 is at least this share of the
-    # active one's (and it is not worse than popularity alone).
-    "ACTIVATE_MIN_RATIO": 0.9,
     # Seconds a training may spend on the sequential transformer (the other models are quick).
     "TIME_BUDGET": 300.0,
     # Diversity: how much a second, third... item of one category is held back (MMR).

@@ -242,10 +242,9 @@ def _rules(surface: str, anchors: Sequence[int]) -> tuple[list[int], set[int]]:
 
 
 def _diversify(
-    ranked: list[tuple[int, float]], categories: dict[int, int], limit: int
+    ranked: list[tuple[int, float]], categories: dict[int, int], limit: int, penalty: float
 ) -> list[tuple[int, float]]:
     """Greedy MMR over categories: each item already picked from a category costs the next."""
-    penalty = float(setting("DIVERSITY"))
     top = ranked[0][1] if ranked and ranked[0][1] > 0 else 1.0
     pool = [(pid, score / top) for pid, score in ranked]
     picked: list[tuple[int, float]] = []
@@ -407,8 +406,10 @@ def _finish(
     sellable = {pid: card.category_id for pid, card in cards.items() if card.in_stock}
     pinned = [p for p in pins if p in sellable][: request.limit]
     ranked = [(pid, s) for pid, s in ranked if pid in sellable and pid not in pinned]
+    # "Similar items" are meant to be alike: there one category may lead the list.
+    penalty = float(setting("DIVERSITY")) * (0.2 if request.surface == Surface.PRODUCT else 1.0)
     chosen = [(pid, 1.0) for pid in pinned] + _diversify(
-        ranked, sellable, request.limit - len(pinned)
+        ranked, sellable, request.limit - len(pinned), penalty
     )
     tree = catalog.category_tree()
     items = []
