@@ -11,7 +11,7 @@ the cheap substitute. Train it with ``train_logistic_head``, save it as .npz, se
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -350,6 +350,7 @@ def train_open_set_head(
     settings: OpenSetSettings | None = None,
     embed_model_id: str = "",
     embed_revision: str = "",
+    on_fit: Callable[[int, int], None] | None = None,
 ) -> tuple[OpenSetHead, dict[str, float]]:
     """Fit a logistic head and calibrate its out-of-scope and clarify thresholds.
 
@@ -357,6 +358,8 @@ def train_open_set_head(
     either way the thresholds are quantiles of the best in-scope probability on held-out
     in-scope rows (k-fold cross-validation of the same head), so out-of-scope texts are flagged
     from the in-scope data alone.
+
+    ``on_fit(done, total)`` is called after each fit (the folds', then the final one).
 
     Returns:
         The head and calibration facts (thresholds, folds, held-out in-scope accuracy).
@@ -395,8 +398,10 @@ def train_open_set_head(
         held_out = np.zeros(len(y), dtype=np.float32)
         correct = np.zeros(len(y), dtype=bool)
         splitter = StratifiedKFold(folds, shuffle=True, random_state=settings.seed)
-        for train_rows, test_rows in splitter.split(vectors, y):
+        for fold, (train_rows, test_rows) in enumerate(splitter.split(vectors, y), start=1):
             predictions = fit(train_rows).predict_vectors(vectors[test_rows])
+            if on_fit:
+                on_fit(fold, folds + 1)
             held_out[test_rows] = [p.confidence for p in predictions]
             pairs = zip(predictions, test_rows, strict=True)
             correct[test_rows] = [p.label == y[i] for p, i in pairs]
@@ -409,4 +414,7 @@ def train_open_set_head(
             held_out_accuracy=round(float(correct.mean()), 4),
         )
     head = fit(np.arange(len(y))).head
+    if on_fit:
+        fits = folds + 1 if folds >= 2 else 1
+        on_fit(fits, fits)
     return OpenSetHead(head, oos_label, oos_threshold, clarify_threshold), calibration

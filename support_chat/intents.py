@@ -124,14 +124,30 @@ def fit_intent_head(
     vectors = cache.encode(texts, description="embedding training texts")
     embedded = time.perf_counter()
     embedder = cache.embedder
-    head, calibration = train_open_set_head(
-        vectors,
-        labels,
-        oos_label=oos_label,
-        settings=settings,
-        embed_model_id=embedder.model_id,
-        embed_revision=embedder.revision,
-    )
+    bar = None
+    if cache.progress:
+        from tqdm import tqdm
+
+        bar = tqdm(desc="fitting (cross-validation folds, then all rows)", unit="fit")
+
+    def on_fit(done: int, total: int) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+    try:
+        head, calibration = train_open_set_head(
+            vectors,
+            labels,
+            oos_label=oos_label,
+            settings=settings,
+            embed_model_id=embedder.model_id,
+            embed_revision=embedder.revision,
+            on_fit=on_fit,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
     finished = time.perf_counter()
     facts = {
         "rows": len(texts),
