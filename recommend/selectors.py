@@ -57,6 +57,8 @@ TRENDING_FILL = {Surface.HOME, Surface.PRODUCT, Surface.CART, Surface.SEARCH}
 # History anchors count this much less per step back in time.
 HISTORY_DECAY = 0.75
 HISTORY_ANCHORS = 5
+# Content neighbours outside the anchor's category count this much.
+CROSS_CATEGORY = 0.7
 # How many of the served model's own best items join the candidates on personal surfaces.
 MODEL_CANDIDATES = 60
 
@@ -136,10 +138,14 @@ def _from_neighbours(
             if not found:
                 continue
             top = found[0][1] or 1.0
+            category = served.category_ids[item]
             for neighbour, value in found:
+                # "Similar" across categories (a navy cat tree for a navy suitcase) ranks
+                # below the anchor's own category.
+                same = source != explain.CONTENT or served.category_ids[neighbour] == category
                 request.add(
                     int(served.product_ids[neighbour]),
-                    weight * source_weight * value / top,
+                    weight * source_weight * value / top * (1.0 if same else CROSS_CATEGORY),
                     source,
                     anchor_id,
                     from_history,
@@ -170,21 +176,41 @@ def _from_model(request: _Request, served: ServedRecommender) -> None:
         return
     top = np.argpartition(-scores, k)[:k]
     best = float(np.max(scores[top])) or 1.0
-    last = request.history[-1]
+    anchors = _history_anchors(request, served)
     for item in top.tolist():
         if not np.isfinite(scores[item]) or scores[item] <= 0:
             continue
         product_id = int(served.product_ids[item])
+        # The model's score leads the ranking.
+        value = 2.0 * float(scores[item]) / best
         found = request.candidates.get(product_id)
+        if found is not None:
+            # A neighbour list of the visitor's products proposed it too: that names the why.
+            found.score += value
+            continue
         source = sources.get(item, explain.SASREC) if sources is not None else served.served_name
         if source == "served":
             source = explain.SASREC
-        # The model's score leads; the neighbour lists only say which product to name.
-        value = 2.0 * float(scores[item]) / best
-        if found is None or found.source != source:
-            request.add(product_id, value, source, last, True)
-        else:
-            found.score += value
+        # Name the visitor's product that leads to it (a neighbour of it, else the latest one
+        # of its category); none: "Picked for you", never a product that did not lead there.
+        anchor = anchors.get(item) or anchors.get(("category", int(served.category_ids[item])))
+        request.add(product_id, value, source, anchor, True)
+
+
+def _history_anchors(request: _Request, served: ServedRecommender) -> dict[Any, int]:
+    """item -> the most recent history product whose neighbour lists hold it; and
+    ("category", id) -> the most recent history product of that category."""
+    anchors: dict[Any, int] = {}
+    for product_id in reversed(request.history[-10:]):
+        item = served.index_of.get(product_id)
+        if item is None:
+            continue
+        anchors.setdefault(("category", int(served.category_ids[item])), product_id)
+        for items, _scores in served.neighbours.values():
+            for neighbour in items[item].tolist():
+                if neighbour >= 0:
+                    anchors.setdefault(neighbour, product_id)
+    return anchors
 
 
 def _from_trending(
