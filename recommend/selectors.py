@@ -141,8 +141,11 @@ def _from_neighbours(
             category = served.category_ids[item]
             for neighbour, value in found:
                 # "Similar" across categories (a navy cat tree for a navy suitcase) ranks
-                # below the anchor's own category.
+                # below the anchor's own category on the product page.
                 same = source != explain.CONTENT or served.category_ids[neighbour] == category
+                if not same and request.surface != Surface.PRODUCT:
+                    # Elsewhere only the same category is "similar" enough to show.
+                    continue
                 request.add(
                     int(served.product_ids[neighbour]),
                     weight * source_weight * value / top * (1.0 if same else CROSS_CATEGORY),
