@@ -31,6 +31,8 @@ def environment() -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        # Everything the run writes (database, index, demo accounts) stays in its folder.
+        "VAR_DIR": str(BENCH_DIR),
         "DATABASE_URL": f"sqlite:///{BENCH_DIR / 'db.sqlite3'}",
         "SEARCH_INDEX_DIR": str(BENCH_DIR / "search"),
         # The converted models of `make demo`; the trained versions go there too.
