@@ -124,3 +124,20 @@ def test_lists_are_not_shared_between_visitors(client, shop, trained):
     html = client.get("/en/").content.decode()
     assert "Because you viewed" not in html
     assert "Trending now" in html
+
+
+def test_browsing_before_login_counts_for_the_customer(client, shop, trained):
+    """What a visitor viewed anonymously is theirs after logging in (the session key
+    changes at login), so their home page follows it."""
+    from tests.factories import UserFactory
+
+    UserFactory(username="returning", password="correct-horse-battery")
+    client.get("/en/")
+    client.get(f"/en/p/{shop.road.slug}/")
+    response = client.post(
+        "/en/accounts/login/", {"username": "returning", "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302
+    assert Interaction.objects.filter(kind="view", user__username="returning").count() == 1
+    assert not Interaction.objects.filter(user__isnull=True).exists()
+    assert "Because you viewed Road Racer" in client.get("/en/").content.decode()
