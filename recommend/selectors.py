@@ -57,6 +57,8 @@ TRENDING_FILL = {Surface.HOME, Surface.PRODUCT, Surface.CART, Surface.SEARCH}
 # History anchors count this much less per step back in time.
 HISTORY_DECAY = 0.75
 HISTORY_ANCHORS = 5
+# A served-model score below this means no source proposed the item.
+UNPROPOSED = -1000.0
 # Content neighbours outside the anchor's category count this much.
 CROSS_CATEGORY = 0.7
 # How many of the served model's own best items join the candidates on personal surfaces.
@@ -164,11 +166,10 @@ def _from_model(request: _Request, served: ServedRecommender) -> None:
     array = np.array(history, dtype=np.int64)
     sources = None
     try:
-        if hasattr(model, "score_with_sources"):
-            all_scores, explained = model.score_with_sources([array])
-            scores, sources = np.asarray(all_scores)[0], (explained[0] if explained else {})
-        else:
-            scores = np.asarray(model.score([array]))[0]
+        with served.single_threaded():
+            all_scores, explained = _score(model, array)
+        scores = np.asarray(all_scores)[0]
+        sources = (explained[0] if explained else {}) if explained is not None else None
     except Exception:  # noqa: BLE001 - a page never fails for its model; neighbours still serve
         logger.exception("recommender %s: the served model failed to score", served.name)
         return
@@ -178,14 +179,15 @@ def _from_model(request: _Request, served: ServedRecommender) -> None:
     if k <= 0:
         return
     top = np.argpartition(-scores, k)[:k]
-    best = float(np.max(scores[top])) or 1.0
+    top = top[np.argsort(-scores[top], kind="stable")]
     anchors = _history_anchors(request, served)
-    for item in top.tolist():
-        if not np.isfinite(scores[item]) or scores[item] <= 0:
+    for rank, item in enumerate(top.tolist()):
+        # Ranker outputs may be negative; items no source proposed sit far below (-1e4).
+        if not np.isfinite(scores[item]) or scores[item] < UNPROPOSED:
             continue
         product_id = int(served.product_ids[item])
-        # The model's score leads the ranking.
-        value = 2.0 * float(scores[item]) / best
+        # The model's order leads the ranking (its scores have no fixed scale).
+        value = 2.0 * (1.0 - rank / k)
         found = request.candidates.get(product_id)
         if found is not None:
             # A neighbour list of the visitor's products proposed it too: that names the why.
@@ -198,6 +200,12 @@ def _from_model(request: _Request, served: ServedRecommender) -> None:
         # of its category); none: "Picked for you", never a product that did not lead there.
         anchor = anchors.get(item) or anchors.get(("category", int(served.category_ids[item])))
         request.add(product_id, value, source, anchor, True)
+
+
+def _score(model: Any, history: np.ndarray) -> tuple[Any, list[dict[int, str]] | None]:
+    if hasattr(model, "score_with_sources"):
+        return model.score_with_sources([history])
+    return model.score([history]), None
 
 
 def _history_anchors(request: _Request, served: ServedRecommender) -> dict[Any, int]:
@@ -376,17 +384,47 @@ def recommendation_lists(
         wanted = {pid for _request, (ranked, pins) in plans for pid, _ in ranked} | {
             pid for _request, (ranked, pins) in plans for pid in pins
         }
-        anchors = {
-            c.anchor
-            for request, _plan in plans
-            for c in request.candidates.values()
-            if c.anchor is not None
-        }
-        cards = {c.id: c for c in catalog.cards_for_ids(sorted(wanted | anchors))}
-        return {
-            request.surface: _finish(request, ranked, pins, cards, served)
+        sellable = _sellable(wanted)
+        chosen = {
+            request.surface: _choose(request, ranked, pins, sellable)
             for request, (ranked, pins) in plans
         }
+        shown = {pid for picks in chosen.values() for pid, _score, _pinned in picks}
+        anchors = {
+            request.candidates[pid].anchor
+            for request, _plan in plans
+            for pid, _score, pinned in chosen[request.surface]
+            if not pinned and request.candidates[pid].anchor is not None
+        }
+        cards = {c.id: c for c in catalog.cards_for_ids(sorted(shown))}
+        titles = {pid: card.title for pid, card in cards.items()}
+        titles.update(_titles(anchors - set(cards), language))
+        return {
+            request.surface: _finish(request, chosen[request.surface], cards, titles, served)
+            for request, _plan in plans
+        }
+
+
+def _titles(product_ids: set[int], language: str) -> dict[int, str]:
+    """Titles in ``language`` of the products a list names (no card, no images)."""
+    if not product_ids:
+        return {}
+    products = list(
+        Product.objects.filter(pk__in=list(product_ids)).only("id", "title", "language")
+    )
+    catalog.attach_translations(products, language)
+    return {p.pk: catalog.local_text(p, language, full=False).title for p in products}
+
+
+def _sellable(product_ids: set[int]) -> dict[int, int]:
+    """product id -> category id of the active, in-stock products among ``product_ids``."""
+    if not product_ids:
+        return {}
+    return dict(
+        Product.objects.active()
+        .filter(pk__in=list(product_ids), stock__gt=0)
+        .values_list("id", "category_id")
+    )
 
 
 def _ranked(
@@ -413,7 +451,7 @@ def _ranked(
     ranked = sorted(
         ((pid, c.score) for pid, c in request.candidates.items() if pid not in unwanted),
         key=lambda pair: (-pair[1], pair[0]),
-    )[: request.limit * 6]
+    )[: request.limit * 3]
     pins = [p for p in pins if p not in in_play and p not in request.purchased]
     return ranked, pins
 
@@ -424,39 +462,47 @@ def _category_of(product_id: int, served: ServedRecommender | None) -> int | Non
     return Product.objects.filter(pk=product_id).values_list("category_id", flat=True).first()
 
 
-def _finish(
+def _choose(
     request: _Request,
     ranked: list[tuple[int, float]],
     pins: list[int],
-    cards: dict[int, catalog.ProductCard],
-    served: ServedRecommender | None,
-) -> RecommendationList:
-    # Cards exist for active products only; in stock is the card's own flag.
-    sellable = {pid: card.category_id for pid, card in cards.items() if card.in_stock}
+    sellable: dict[int, int],
+) -> list[tuple[int, float, bool]]:
+    """(product id, score, pinned) of the list: sellable pins first, then a diverse head."""
     pinned = [p for p in pins if p in sellable][: request.limit]
     ranked = [(pid, s) for pid, s in ranked if pid in sellable and pid not in pinned]
     # "Similar items" are meant to be alike: there one category may lead the list.
     penalty = float(setting("DIVERSITY")) * (0.2 if request.surface == Surface.PRODUCT else 1.0)
-    chosen = [(pid, 1.0) for pid in pinned] + _diversify(
-        ranked, sellable, request.limit - len(pinned), penalty
-    )
+    diverse = _diversify(ranked, sellable, request.limit - len(pinned), penalty)
+    return [(pid, 1.0, True) for pid in pinned] + [(pid, score, False) for pid, score in diverse]
+
+
+def _finish(
+    request: _Request,
+    chosen: list[tuple[int, float, bool]],
+    cards: dict[int, catalog.ProductCard],
+    titles: dict[int, str],
+    served: ServedRecommender | None,
+) -> RecommendationList:
     tree = catalog.category_tree()
     items = []
-    for position, (pid, score) in enumerate(chosen, start=1):
-        card = cards[pid]
-        if pid in pinned:
+    for pid, score, pinned in chosen:
+        card = cards.get(pid)
+        if card is None:  # deactivated between the two reads
+            continue
+        if pinned:
             source, reason = explain.PINNED, explain.reason_for(explain.PINNED)
         else:
             found = request.candidates[pid]
             node = tree.nodes.get(card.category_id)
-            anchor = cards.get(found.anchor) if found.anchor is not None else None
             source = found.source
             reason = explain.reason_for(
                 source,
-                anchor_title=anchor.title if anchor else "",
+                anchor_title=titles.get(found.anchor, "") if found.anchor is not None else "",
                 category_name=node.name if node else "",
                 from_history=found.from_history,
             )
+        position = len(items) + 1
         items.append(
             RecommendedItem(
                 product_id=pid,
