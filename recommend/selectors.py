@@ -18,13 +18,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from django.core.cache import cache
 from django.utils import translation
 
 from recommend import explain
 from recommend.artifacts import ServedRecommender, active_recommender
 from recommend.conf import setting
-from recommend.models import RecommendationRule, Surface
+from recommend.models import Surface
+from recommend.rules import rules_for
 from shop.catalog import selectors as catalog
 from shop.catalog.models import Product
 from shop.interactions import selectors as interaction_log
@@ -247,37 +247,6 @@ def _from_trending(
         request.add(product_id, value, explain.POPULARITY, None, False)
 
 
-RULES_CACHE_KEY = "recommend:rules"
-RULES_TIMEOUT = 60
-
-
-def active_rules() -> list[tuple[str, int, str, int | None]]:
-    """(action, product id, surface, scope product id) of every active merchant rule, cached
-    (``recommend.services.rules_changed`` drops the cache when the admin saves a rule)."""
-    rules = cache.get(RULES_CACHE_KEY)
-    if rules is None:
-        rules = list(
-            RecommendationRule.objects.filter(is_active=True)
-            .order_by("position", "id")
-            .values_list("action", "product_id", "surface", "scope_product_id")
-        )
-        cache.set(RULES_CACHE_KEY, rules, RULES_TIMEOUT)
-    return rules
-
-
-def _rules(surface: str, anchors: Sequence[int]) -> tuple[list[int], set[int]]:
-    pins: list[int] = []
-    excluded: set[int] = set()
-    for action, product_id, rule_surface, scope in active_rules():
-        if rule_surface not in ("", surface) or (scope is not None and scope not in anchors):
-            continue
-        if action == RecommendationRule.Action.EXCLUDE:
-            excluded.add(product_id)
-        elif product_id not in pins:
-            pins.append(product_id)
-    return [p for p in pins if p not in excluded], excluded
-
-
 def _diversify(
     ranked: list[tuple[int, float]], categories: dict[int, int], limit: int, penalty: float
 ) -> list[tuple[int, float]]:
@@ -444,7 +413,7 @@ def _ranked(
     in_play = {request.product_id, *request.cart_ids, *request.anchor_ids} - {None}
     if surface in {Surface.HOME, Surface.SEARCH}:
         in_play |= set(request.history)
-    pins, excluded = _rules(
+    pins, excluded = rules_for(
         surface, [p for p in (request.product_id, *request.cart_ids) if p is not None]
     )
     unwanted = in_play | request.purchased | excluded

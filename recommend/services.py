@@ -26,6 +26,7 @@ from recommend import training
 from recommend.artifacts import reset_active_recommender, write_artifact
 from recommend.conf import setting
 from recommend.models import RecommendationImpression, Surface
+from recommend.rules import RULES_CACHE_KEY
 from recommend.signals_data import collect_signals
 from shop.interactions import services as interactions
 
@@ -235,8 +236,6 @@ def record_impression(
 
 def rules_changed() -> None:
     """Drop the cached merchant rules, so a saved pin or exclusion applies at once."""
-    from recommend.selectors import RULES_CACHE_KEY
-
     cache.delete(RULES_CACHE_KEY)
 
 
