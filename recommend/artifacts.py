@@ -104,17 +104,19 @@ class ServedRecommender:
         ]
 
     def single_threaded(self) -> Any:
-        """A context in which numpy's BLAS uses one thread.
+        """A context in which numpy's BLAS and the OpenMP pools (LightGBM, torch) use one
+        thread.
 
-        A request scores one history: a (1 x d) by (d x items) product, which a multithreaded
-        BLAS beside torch's own threads makes several times slower (16 ms against 4 ms at
-        10,000 items on two cores), and a web process serves requests side by side anyway.
+        A request scores one history: small products and a few hundred ranker rows, which
+        thread pools on a small machine make slower, not faster (the blend at 10,000 items on
+        two cores: 30 ms with the default pools, 10.5 ms with BLAS alone on one thread, 6.3 ms
+        with every pool on one), and a web process serves requests side by side anyway.
         """
         if self._threads is None:
             from threadpoolctl import ThreadpoolController
 
             self._threads = ThreadpoolController()
-        return self._threads.limit(limits=1, user_api="blas")
+        return self._threads.limit(limits=1)
 
     @cached_property
     def trending_order(self) -> np.ndarray:
