@@ -189,7 +189,11 @@ SERVING_WARMUP_ON_START = env.bool("SERVING_WARMUP_ON_START", default=True)
 # A Celery worker consuming queues q1,q2 runs the steps of "worker:q1" and "worker:q2": index
 # rebuilds embed, copy jobs generate, the default queue's tasks use no model.
 SERVING_WARMUP = {
-    "web": ["llm_services.warmup.warm_models", "search.warmup.warm_search"],
+    "web": [
+        "llm_services.warmup.warm_models",
+        "search.warmup.warm_search",
+        "recommend.warmup.warm_recommender",
+    ],
     "worker:default": [],
     "worker:index": ["llm_services.warmup.warm_embedder"],
     "worker:llm": ["llm_services.warmup.warm_generator"],

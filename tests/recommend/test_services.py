@@ -132,3 +132,20 @@ def test_a_click_from_a_recommendation_list_is_logged_with_surface_and_position(
         bad.user = AnonymousUser()
         assert record_recommendation_click(bad, product_id=shop.road.pk) is False
     assert Interaction.objects.filter(kind="click").count() == 1
+
+
+def test_the_web_warm_up_loads_the_active_version(shop, trained):
+    from recommend.warmup import warm_recommender
+
+    assert warm_recommender() == {
+        "ok": True,
+        "version": trained.version,
+        "served_model": "served",
+        "degraded": None,
+    }
+
+
+def test_the_warm_up_is_ready_without_a_version(db):
+    from recommend.warmup import warm_recommender
+
+    assert warm_recommender() == {"ok": True, "version": None}
