@@ -365,7 +365,7 @@ def recommendation_lists(
             for pid, _score, pinned in chosen[request.surface]
             if not pinned and request.candidates[pid].anchor is not None
         }
-        cards = {c.id: c for c in catalog.cards_for_ids(sorted(shown))}
+        cards = _cards(sorted(shown))
         titles = {pid: card.title for pid, card in cards.items()}
         titles.update(_titles(anchors - set(cards), language))
         return {
@@ -389,11 +389,26 @@ def _sellable(product_ids: set[int]) -> dict[int, int]:
     """product id -> category id of the active, in-stock products among ``product_ids``."""
     if not product_ids:
         return {}
-    return dict(
-        Product.objects.active()
-        .filter(pk__in=list(product_ids), stock__gt=0)
-        .values_list("id", "category_id")
+    # By primary key only, unordered: with the status in the filter SQLite walks the status
+    # index over the whole active catalog (2.5 ms against 0.5 ms at 10k products).
+    rows = (
+        Product.objects.filter(pk__in=list(product_ids))
+        .order_by()
+        .values_list("id", "category_id", "status", "stock")
     )
+    return {
+        pid: category
+        for pid, category, status, stock in rows
+        if status == Product.Status.ACTIVE and stock > 0
+    }
+
+
+def _cards(product_ids: Sequence[int]) -> dict[int, catalog.ProductCard]:
+    """Cards of products :func:`_sellable` has just checked (by primary key, as there)."""
+    if not product_ids:
+        return {}
+    products = catalog.card_queryset().filter(pk__in=list(product_ids)).order_by()
+    return {card.id: card for card in catalog.product_cards(products)}
 
 
 def _ranked(
