@@ -8,7 +8,11 @@ class RecommendConfig(AppConfig):
     verbose_name = _("Recommendations")
 
     def ready(self) -> None:
+        from recommend.models import Surface
+        from shop.catalog.selectors import register_click_sources
         from shop.catalog.slots import register_slot
+
+        register_click_sources(*(f"rec-{surface}" for surface in Surface.values))
 
         register_slot("home_recommendations", "recommend/_home.html")
         register_slot("product_recommendations", "recommend/_product.html")

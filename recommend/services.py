@@ -32,8 +32,6 @@ from shop.interactions import services as interactions
 
 logger = logging.getLogger(__name__)
 
-CLICK_SOURCE_PREFIX = "rec-"
-
 
 @dataclass(frozen=True)
 class TrainingReport:
@@ -251,27 +249,3 @@ def ensure_visitor_session(request: HttpRequest) -> str:
     if session.session_key is None and not getattr(request.user, "is_authenticated", False):
         session.save()
     return session.session_key or ""
-
-
-def record_recommendation_click(request: HttpRequest, *, product_id: int) -> bool:
-    """Log the click that led to a product page from a recommendation list.
-
-    Recommendation cards link with ``?from=rec-<surface>&pos=<n>``; the shop's own click
-    parser knows only its own lists, so the product page's recommendation slot logs these.
-
-    Returns:
-        Whether a click was logged.
-    """
-    source = request.GET.get("from", "")
-    raw_position = request.GET.get("pos", "")
-    if not source.startswith(CLICK_SOURCE_PREFIX) or source[4:] not in Surface.values:
-        return False
-    if not raw_position.isascii() or not raw_position.isdigit():
-        return False
-    position = int(raw_position)
-    if not 1 <= position <= int(setting("MAX_LIMIT")):
-        return False
-    interactions.record(
-        kind="click", request=request, product_id=product_id, source=source, position=position
-    )
-    return True

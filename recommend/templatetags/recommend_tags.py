@@ -66,16 +66,6 @@ def recommended(context: template.Context, *surfaces: str) -> Any:
     return lists[surfaces[0]] if len(surfaces) == 1 else lists
 
 
-@register.simple_tag(takes_context=True)
-def log_recommendation_click(context: template.Context) -> str:
-    """On a product page: log the click when the visitor came from a recommendation list."""
-    request = context.get("request")
-    product_id = context.get("product_id")
-    if request is not None and product_id and request.GET.get("from", "").startswith("rec-"):
-        services.record_recommendation_click(request, product_id=product_id)
-    return ""
-
-
 @register.filter
 def get_list(lists: Any, surface: str) -> Any:
     return (lists or {}).get(surface)

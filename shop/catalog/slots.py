@@ -12,7 +12,13 @@ the higher apps removed.
 Slots offered today:
 
 - ``product_description_after``: under the product page's description (``product``, ``card``).
-- ``product_card_after``: at the end of each card of a product grid (``card``).
+- ``product_recommendations``: below the product page (``product``, ``card``).
+- ``home_recommendations``: on the home page, above the new arrivals.
+- ``cart_recommendations``: under the cart's lines (``cart``).
+- ``search_results_after``: under a page of search results (``result``).
+
+A grid that adds something to each card names its template in ``card_after_template`` instead
+(a slot tag per card would cost a template render per card on every listing).
 """
 
 from __future__ import annotations

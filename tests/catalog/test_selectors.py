@@ -366,3 +366,8 @@ def test_parse_click(params, expected):
 def test_format_price(amount, currency, expected):
     """Known currencies get their symbol, others their code."""
     assert selectors.format_price(amount, currency) == expected
+
+
+def test_a_click_source_longer_than_the_log_column_is_refused():
+    with pytest.raises(ValueError, match="1 to 30 characters"):
+        selectors.register_click_sources("x" * 31)

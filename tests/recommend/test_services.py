@@ -15,7 +15,6 @@ from recommend.models import RecommendationImpression
 from recommend.selectors import recommendations
 from recommend.services import (
     record_impression,
-    record_recommendation_click,
     train_recommender,
 )
 from recommend.tasks import train_recommender_task
@@ -120,18 +119,16 @@ def test_an_impression_is_one_row_per_list(shop):
     )
 
 
-def test_a_click_from_a_recommendation_list_is_logged_with_surface_and_position(shop):
-    factory = RequestFactory()
-    request = factory.get("/", {"from": "rec-cart", "pos": "3"})
-    request.user = AnonymousUser()
-    assert record_recommendation_click(request, product_id=shop.road.pk) is True
-    click = Interaction.objects.get(kind="click")
-    assert (click.product_id, click.source, click.position) == (shop.road.pk, "rec-cart", 3)
-    for params in ({"from": "rec-nowhere", "pos": "1"}, {"from": "rec-home", "pos": "0"}, {}):
-        bad = factory.get("/", params)
-        bad.user = AnonymousUser()
-        assert record_recommendation_click(bad, product_id=shop.road.pk) is False
-    assert Interaction.objects.filter(kind="click").count() == 1
+def test_a_click_from_a_recommendation_list_is_logged_with_surface_and_position(shop, client):
+    """The shop's product page logs ?from=rec-<surface>&pos=n: recommend registered its lists."""
+    url = shop.road.get_absolute_url()
+
+    client.get(url, {"from": "rec-cart", "pos": "3"})
+    client.get(url, {"from": "rec-nowhere", "pos": "1"})
+    client.get(url, {"from": "rec-home", "pos": "0"})  # tests log immediately
+
+    clicks = Interaction.objects.filter(kind="click")
+    assert [(c.product_id, c.source, c.position) for c in clicks] == [(shop.road.pk, "rec-cart", 3)]
 
 
 def test_the_web_warm_up_loads_the_active_version(shop, trained):

@@ -73,6 +73,7 @@ from .detail import (
     get_product_detail,
     parse_click,
     product_stamp,
+    register_click_sources,
 )
 from .listing import (
     LISTING_TIMEOUT,
@@ -96,6 +97,7 @@ __all__ = [
     "BrandInfo",
     "CARD_FIELDS",
     "CLICK_SOURCES",
+    "register_click_sources",
     "COLOR_ATTRIBUTE_CODES",
     "COLOR_HEX",
     "CURRENCY_SYMBOLS",

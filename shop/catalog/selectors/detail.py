@@ -13,9 +13,19 @@ from .cards import ProductCard, attach_translations, build_card, local_text, pro
 from .categories import AttributeInfo, CategoryNode, brands_by_id, category_schema, category_tree
 
 REVIEWS_ON_PRODUCT_PAGE = 10
-# Listing sources a product link may carry in ``?from=``; anything else is not logged.
+# Listing sources a product link may carry in ``?from=``; anything else is not logged. Higher
+# apps add their own lists with register_click_sources (recommend: "rec-home", ...).
 CLICK_SOURCES = frozenset({"search", "category", "home", "similar", "recommendations"})
+_registered_sources: set[str] = set()
 MAX_CLICK_POSITION = 10_000
+
+
+def register_click_sources(*sources: str) -> None:
+    """Let product links carry ``?from=<source>`` for these lists too (call from ready())."""
+    for source in sources:
+        if not 0 < len(source) <= 30:  # Interaction.source's max_length
+            raise ValueError(f"A click source must be 1 to 30 characters, not {source!r}")
+        _registered_sources.add(source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +164,8 @@ def parse_click(params: dict[str, str]) -> tuple[str, int] | None:
     """``(source, position)`` from ``?from=&pos=``, or None when either is missing or bad."""
     source = params.get("from", "")
     raw_position = params.get("pos", "")
-    if source not in CLICK_SOURCES or not raw_position.isascii() or not raw_position.isdigit():
+    known = source in CLICK_SOURCES or source in _registered_sources
+    if not known or not raw_position.isascii() or not raw_position.isdigit():
         return None
     position = int(raw_position)
     if not 1 <= position <= MAX_CLICK_POSITION:
