@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from io import StringIO
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -159,3 +160,38 @@ def test_read_labelled_csv_keeps_extra_columns_out(tmp_path):
     path.write_text("\ufefftext,label,source\nhi,greet,x\n\nbye,greet,y\n", encoding="utf-8")
 
     assert read_labelled_csv(path) == (["hi", "bye"], ["greet", "greet"])
+
+
+def _head(labels, oos_threshold=0.4, clarify_threshold=0.6):
+    from llm_services.heads import LogisticHead
+    from llm_services.training import OpenSetHead
+
+    size = len(labels)
+    weights = np.eye(size, dtype=np.float32)
+    logistic = LogisticHead(weights=weights, bias=np.zeros(size, np.float32), labels=labels)
+    return OpenSetHead(logistic, "oos", oos_threshold, clarify_threshold)
+
+
+def test_open_set_head_thresholds_and_its_own_class(tmp_path):
+    """Below the lower threshold: out of scope; between the two: clarify; an oos class wins."""
+    head = _head(("a", "b", "c"))
+    vectors = np.array([[0, 0, 0], [np.log(2), 0, 0], [0, np.log(18), 0]], dtype=np.float32)
+
+    far, unsure, sure = head.predict_vectors(vectors)
+
+    assert (far.label, far.out_of_scope, far.clarify) == ("oos", True, False)
+    assert far.confidence == pytest.approx(1 / 3, abs=1e-5)
+    assert (unsure.label, unsure.out_of_scope, unsure.clarify) == ("a", False, True)
+    assert unsure.confidence == pytest.approx(0.5, abs=1e-5)
+    assert (sure.label, sure.out_of_scope, sure.clarify) == ("b", False, False)
+    assert sure.confidence == pytest.approx(0.9, abs=1e-5)
+
+    with_class = _head(("a", "b", "oos"))
+    (claimed,) = with_class.predict_vectors(np.array([[0, 0, np.log(18)]], dtype=np.float32))
+    assert (claimed.label, claimed.out_of_scope) == ("oos", True)
+    assert claimed.confidence == pytest.approx(0.05, abs=1e-5)
+
+    head.save(tmp_path / "head.npz")
+    loaded = type(head).load(tmp_path / "head.npz")
+    assert (loaded.oos_threshold, loaded.clarify_threshold) == pytest.approx((0.4, 0.6))
+    assert loaded.predict_vectors(vectors) == [far, unsure, sure]

@@ -123,3 +123,17 @@ def test_task_and_command_train_and_activate():
     assert report["rows"] == 16
     assert ModelVersion.objects.get(is_active=True).name == report["version"]
     assert ModelVersion.objects.get(name=report["version"]).kind == "classifier"
+
+
+def test_train_intents_seed_adds_the_demo_examples_first():
+    """--seed stores the demo file's examples, then trains on them (every label, 2 languages)."""
+    out = StringIO()
+
+    call_command("train_intents", "--seed", "--no-activate", "--json", stdout=out)
+    report = json.loads(out.getvalue().strip().splitlines()[-1])
+
+    assert report["rows"] == IntentExample.objects.count() >= 500
+    assert report["labels"] == len(Intent.values)
+    assert report["oos_rows"] >= 50
+    assert report["activated"] is False
+    assert not ModelVersion.objects.filter(is_active=True).exists()
