@@ -19,12 +19,14 @@ class ModelVersion(models.Model):
         GENERATOR = "generator", _("Generator")
         EMBEDDER = "embedder", _("Embedder")
         RANKER = "ranker", _("Search ranker")
+        RECOMMENDER = "recommender", _("Recommender")
+        CLASSIFIER = "classifier", _("Classifier head")
 
     alias = models.CharField(_("alias"), max_length=50, db_index=True)
     name = models.CharField(
         _("name"), max_length=100, unique=True, help_text=_("The artifact folder's name.")
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     task = models.CharField(_("task"), max_length=50)
     method = models.CharField(_("method"), max_length=20, help_text=_("lora, full or contrastive"))
     base_model = models.CharField(

@@ -167,7 +167,7 @@ def train_recommender(
         version = create_version(
             alias=alias,
             name=name,
-            kind="ranker",
+            kind="recommender",
             task="recommend",
             method=served_name,
             base_model="recommend.algorithms",
