@@ -7,6 +7,7 @@ from config.health import healthz
 from config.readiness import readyz
 from recommend.urls import api_urlpatterns as recommend_api
 from search.urls import api_urlpatterns as search_api
+from support_chat.urls import api_urlpatterns as chat_api
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     *search_api,
     *recommend_api,
+    *chat_api,
 ]
 
 # The language is part of the URL (/en/…, /zh-hans/…) so each language version is its own
@@ -23,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("shop.accounts.urls")),
     path("cart/", include("shop.cart.urls")),
     path("search/", include("search.urls")),
+    path("support/", include("support_chat.urls")),
     path("", include("shop.orders.urls")),
     path("", include("shop.catalog.urls")),
     prefix_default_language=True,

@@ -1,15 +1,20 @@
-"""The shop's labelled intent examples, editable by merchants; retraining from the list."""
+"""Support chat in the admin: intent examples, help articles, and conversations (tickets).
+
+Staff answer a handed-off conversation from its change page ("Reply to the shopper"); the
+writes go through ``services``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from support_chat import services
-from support_chat.models import IntentExample
+from support_chat.models import Conversation, HelpArticle, IntentExample, Message
 
 
 @admin.register(IntentExample)
@@ -28,3 +33,62 @@ class IntentExampleAdmin(admin.ModelAdmin):
             _("Training queued; the new version is served once it is trained."),
             messages.SUCCESS,
         )
+
+
+@admin.register(HelpArticle)
+class HelpArticleAdmin(admin.ModelAdmin):
+    list_display = ("title_en", "title_zh", "topic", "is_published", "updated_at")
+    list_filter = ("topic", "is_published")
+    search_fields = ("slug", "title_en", "title_zh", "body_en", "body_zh")
+    prepopulated_fields = {"slug": ("title_en",)}
+    fieldsets = (
+        (None, {"fields": ("slug", "topic", "is_published")}),
+        (_("English"), {"fields": ("title_en", "body_en")}),
+        (_("Chinese"), {"fields": ("title_zh", "body_zh")}),
+    )
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "role", "text", "intent", "citations")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ConversationForm(forms.ModelForm):
+    staff_reply = forms.CharField(
+        label=_("Reply to the shopper"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    class Meta:
+        model = Conversation
+        fields = ("status",)
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    form = ConversationForm
+    list_display = ("__str__", "user", "language", "status", "updated_at")
+    list_filter = ("status", "language")
+    readonly_fields = ("user", "session_key", "language", "created_at", "updated_at")
+    fields = ("status", "staff_reply", *readonly_fields)
+    inlines = [MessageInline]
+    actions = ["close_conversations"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        text = form.cleaned_data.get("staff_reply", "").strip()
+        if text:
+            services.staff_reply(conversation_id=obj.pk, text=text, staff=request.user)
+
+    @admin.action(description=_("Close the selected conversations"))
+    def close_conversations(self, request: HttpRequest, queryset: Any) -> None:
+        for pk in queryset.values_list("pk", flat=True):
+            services.close_conversation(conversation_id=pk)

@@ -10,6 +10,19 @@ class SupportChatConfig(AppConfig):
     def ready(self) -> None:
         from celery import current_app
 
+        from shop.accounts.hooks import register_login_hook
+        from shop.catalog.slots import register_slot
+
         # Celery discovers task modules in its workers only; the admin queues the training
         # task by name (services.TRAIN_TASK), so this app's tasks are registered here too.
         current_app.autodiscover_tasks([self.name], force=True)
+        # The chat widget at the end of every storefront page; a visitor's conversations
+        # become the customer's at login.
+        register_slot("page_end", "support_chat/_widget.html")
+        register_login_hook(_attach_conversations)
+
+
+def _attach_conversations(*, session_key: str, user_id: int) -> None:
+    from support_chat.services import attach_conversations_to_user
+
+    attach_conversations_to_user(session_key=session_key, user_id=user_id)

@@ -1,4 +1,4 @@
-"""Reads of support chat: the active intent classifier and the examples it is trained on."""
+"""Reads of support chat: the intent classifier and its examples, conversations, articles."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from support_chat.intents import HEAD_FILE, INTENTS_ALIAS, EmbeddingCache, IntentPrediction
-from support_chat.models import Intent, IntentExample
+from support_chat.models import Conversation, HelpArticle, Intent, IntentExample, Message
 
 logger = logging.getLogger("support_chat")
 
@@ -83,8 +83,47 @@ def classify(text: str, language: str = "en") -> IntentPrediction:
     )
 
 
+def conversation_for(pk: Any, *, user: Any, session_key: str) -> Conversation | None:
+    """Conversation ``pk`` if it is this visitor's: a customer's own, or a visitor's by the
+    session key. Anyone else's (or an unknown id, or not a number) gives None."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    if user is not None and user.is_authenticated:
+        return Conversation.objects.filter(pk=pk, user=user).first()
+    if not session_key:
+        return None
+    return Conversation.objects.filter(pk=pk, user__isnull=True, session_key=session_key).first()
+
+
+def latest_conversation(*, user: Any, session_key: str) -> Conversation | None:
+    """The visitor's most recent conversation that is not closed."""
+    if user is not None and user.is_authenticated:
+        rows = Conversation.objects.filter(user=user)
+    elif session_key:
+        rows = Conversation.objects.filter(user__isnull=True, session_key=session_key)
+    else:
+        return None
+    return rows.exclude(status=Conversation.Status.CLOSED).order_by("-updated_at").first()
+
+
+def transcript(conversation: Conversation) -> list[Message]:
+    return list(conversation.messages.order_by("created_at", "id"))
+
+
+def help_article(slug: str) -> HelpArticle | None:
+    return HelpArticle.objects.filter(slug=slug, is_published=True).first()
+
+
 __all__ = [
     "Intent",
+    "conversation_for",
+    "help_article",
+    "latest_conversation",
+    "transcript",
     "active_intent_head",
     "classify",
     "reset_intent_classifier",

@@ -1,4 +1,7 @@
-"""Writes of support chat: seeding intent examples, training and storing the intent classifier."""
+"""Writes of support chat: intent examples and the classifier, help articles, conversations.
+
+``reply`` answers a shopper's message (routing in ``support_chat.dialogue``) and stores it.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from support_chat import selectors
+from support_chat import dialogue, selectors, tools
 from support_chat.intents import HEAD_FILE, INTENTS_ALIAS, EmbeddingCache, fit_intent_head
-from support_chat.models import Intent, IntentExample
+from support_chat.models import Conversation, HelpArticle, Intent, IntentExample, Message
 
 logger = logging.getLogger("support_chat")
 
@@ -139,3 +145,161 @@ def queue_intent_training() -> None:
     from celery import current_app
 
     transaction.on_commit(lambda: current_app.tasks[TRAIN_TASK].apply_async(queue=TRAIN_QUEUE))
+
+
+# --- Knowledge -------------------------------------------------------------------------------
+
+ARTICLES_FILE = Path(__file__).resolve().parent / "data" / "articles.yaml"
+
+
+@transaction.atomic
+def seed_help_articles(path: str | Path = ARTICLES_FILE) -> int:
+    """Add the seed file's help articles whose slug is not stored yet; returns how many.
+
+    Articles a merchant edited are left alone (matched by slug).
+    """
+    import yaml
+
+    with Path(path).open(encoding="utf-8") as handle:
+        rows = yaml.safe_load(handle) or []
+    topics = set(HelpArticle.Topic.values)
+    existing = set(HelpArticle.objects.values_list("slug", flat=True))
+    new = []
+    for row in rows:
+        if row["topic"] not in topics:
+            raise ValueError(f"{path}: unknown topic {row['topic']!r} for {row['slug']}.")
+        if row["slug"] not in existing:
+            new.append(HelpArticle(**{key: row.get(key, "") for key in ARTICLE_FIELDS}))
+    HelpArticle.objects.bulk_create(new)
+    return len(new)
+
+
+ARTICLE_FIELDS = ("slug", "topic", "title_en", "title_zh", "body_en", "body_zh")
+
+
+# --- Conversations ---------------------------------------------------------------------------
+
+
+def start_conversation(*, user: Any, session_key: str, language: str) -> Conversation:
+    signed_in = user is not None and user.is_authenticated
+    return Conversation.objects.create(
+        user=user if signed_in else None,
+        session_key="" if signed_in else session_key,
+        language=language,
+    )
+
+
+@transaction.atomic
+def reply(
+    conversation: Conversation, message: str, *, user: Any, session: Any, language: str
+) -> dialogue.Reply:
+    """Answer one shopper message in ``conversation`` and store both.
+
+    The tools get ``user`` (the authenticated identity) and never an identity from the text.
+    A conversation handed to staff gets no automatic answers until staff close it.
+    """
+    language = dialogue.reply_language(message, language)
+    Message.objects.create(conversation=conversation, role=Message.Role.CUSTOMER, text=message)
+    with translation.override(language):
+        answer = _answer(conversation, message, user=user, language=language)
+    if answer.pending is not None:
+        conversation.pending = answer.pending
+    if answer.handoff and conversation.status != Conversation.Status.HANDOFF:
+        conversation.status = Conversation.Status.HANDOFF
+    conversation.language = language
+    conversation.save(update_fields=["pending", "status", "language", "updated_at"])
+    Message.objects.create(
+        conversation=conversation,
+        role=Message.Role.ASSISTANT,
+        text=answer.text,
+        intent=answer.intent,
+        citations=answer.citations,
+        actions=answer.actions,
+        degraded=answer.degraded,
+    )
+    return answer
+
+
+def _answer(conversation: Conversation, message: str, *, user: Any, language: str) -> Any:
+    if conversation.status == Conversation.Status.HANDOFF:
+        return dialogue.waiting_for_staff_reply()
+    pending = conversation.pending or {}
+    if pending.get("action") == "start_return":
+        decision = dialogue.confirmation(message)
+        if decision is True:
+            return _start_return(pending["order"], user=user)
+        if decision is False:
+            return dialogue.Reply(
+                text=_("All right, no return was started."),
+                intent=Intent.RETURN_REFUND,
+                pending={},
+                degraded=False,
+            )
+    if dialogue.wants_person(message):
+        answer = dialogue.handoff_reply()
+    else:
+        prediction = selectors.classify(message, language)
+        answer = dialogue.route(message, prediction, language=language, user=user)
+    if answer.pending is None and pending:
+        answer.pending = {}
+    return answer
+
+
+def _start_return(number: str, *, user: Any) -> dialogue.Reply:
+    """Create the shop's own ReturnRequest for the signed-in customer's order ``number``."""
+    from shop.orders.exceptions import CheckoutError
+    from shop.orders.models import Order
+    from shop.orders.services import request_return
+
+    order_id = tools.order_id_for(number=number, user=user)
+    answer = dialogue.Reply(text="", intent=Intent.RETURN_REFUND, pending={}, degraded=False)
+    if order_id is None:
+        answer.text = _("I could not find order %(number)s for you.") % {"number": number}
+        return answer
+    try:
+        with transaction.atomic():
+            request_return(order_id=order_id, user=user, reason=RETURN_REASON)
+    except (CheckoutError, Order.DoesNotExist) as exc:
+        answer.text = str(exc) if isinstance(exc, CheckoutError) else _("Not possible.")
+        return answer
+    answer.text = _(
+        "Your return for order %(number)s has been requested. We will email you the next steps."
+    ) % {"number": number}
+    answer.citations = [
+        {
+            "title": _("Order %(number)s") % {"number": number},
+            "url": reverse("orders:detail", kwargs={"number": number}),
+        }
+    ]
+    answer.actions = [{"type": "return_started", "order": number}]
+    return answer
+
+
+RETURN_REASON = "Requested in the support chat."
+
+
+@transaction.atomic
+def staff_reply(*, conversation_id: int, text: str, staff: Any = None) -> Message:
+    """A member of staff answers in the conversation (the shopper sees it on their next read)."""
+    text = text.strip()
+    if not text:
+        raise ValueError("the reply is empty")
+    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    message = Message.objects.create(conversation=conversation, role=Message.Role.STAFF, text=text)
+    conversation.save(update_fields=["updated_at"])
+    return message
+
+
+def close_conversation(*, conversation_id: int) -> None:
+    Conversation.objects.filter(pk=conversation_id).update(
+        status=Conversation.Status.CLOSED, pending={}
+    )
+
+
+def attach_conversations_to_user(*, session_key: str, user_id: int) -> int:
+    """A visitor's conversations (by the session key before login) become the customer's."""
+    if not session_key:
+        return 0
+    return Conversation.objects.filter(session_key=session_key, user__isnull=True).update(
+        user_id=user_id, session_key=""
+    )

@@ -283,3 +283,9 @@ COPYWRITING_CANDIDATES = env.int("COPYWRITING_CANDIDATES", default=3)
 COPYWRITING_BATCH_SIZE = env.int("COPYWRITING_BATCH_SIZE", default=8)
 COPYWRITING_GROUNDED_DECODING = env.list("COPYWRITING_GROUNDED_DECODING", default=["en", "zh-hans"])
 COPYWRITING_GROUNDED_NUMBERS = env.list("COPYWRITING_GROUNDED_NUMBERS", default=["en", "zh-hans"])
+
+# Support chat (support_chat/): the longest message accepted, and a fixed-window rate limit
+# per visitor (signed-in customer, else client address) on POST /api/chat and the chat page.
+SUPPORT_CHAT_MAX_MESSAGE_CHARS = env.int("SUPPORT_CHAT_MAX_MESSAGE_CHARS", default=1000)
+SUPPORT_CHAT_RATE_LIMIT = env.int("SUPPORT_CHAT_RATE_LIMIT", default=20)
+SUPPORT_CHAT_RATE_WINDOW_SECONDS = env.int("SUPPORT_CHAT_RATE_WINDOW_SECONDS", default=60)

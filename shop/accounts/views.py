@@ -17,6 +17,7 @@ from shop.cart.services import merge_session_cart
 from shop.interactions.services import attach_session_to_user
 
 from .forms import SignupForm
+from .hooks import run_login_hooks
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -41,6 +42,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         merge_session_cart(session=request.session, user=user)
         attach_session_to_user(session_key=anonymous_session, user_id=user.pk)
+        run_login_hooks(session_key=anonymous_session, user_id=user.pk)
         messages.success(request, _("Welcome! Your account has been created."))
         return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
@@ -57,4 +59,5 @@ class LoginView(auth_views.LoginView):
         # login() keeps the session data, so the visitor's cart is still there to merge.
         merge_session_cart(session=self.request.session, user=form.get_user())
         attach_session_to_user(session_key=anonymous_session, user_id=form.get_user().pk)
+        run_login_hooks(session_key=anonymous_session, user_id=form.get_user().pk)
         return response

@@ -1,0 +1,190 @@
+"""The chat's HTTP faces: ``POST /api/chat`` (JSON or SSE), the full page, article pages.
+
+Thin: input is checked here, answers come from ``services.reply``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common.text import is_chinese
+from support_chat import ratelimit, selectors, services
+from support_chat.models import Conversation
+
+
+class BadInput(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _session_key(request: HttpRequest) -> str:
+    if request.user.is_authenticated:
+        return request.session.session_key or ""
+    if not request.session.session_key:
+        request.session.save()
+    return request.session.session_key or ""
+
+
+def _clean_message(raw: Any) -> str:
+    if raw is None:
+        raise BadInput("message", _("This field is required."))
+    if not isinstance(raw, str):
+        raise BadInput("message", _("Send the message as text."))
+    text = raw.replace("\x00", "").strip()
+    if not text:
+        raise BadInput("message", _("The message is empty."))
+    limit = settings.SUPPORT_CHAT_MAX_MESSAGE_CHARS
+    if len(text) > limit:
+        raise BadInput(
+            "message", _("The message is longer than %(limit)d characters.") % {"limit": limit}
+        )
+    return text
+
+
+def _conversation(request: HttpRequest, raw: Any, language: str) -> Conversation:
+    session_key = _session_key(request)
+    if raw is None or raw == "":
+        return services.start_conversation(
+            user=request.user, session_key=session_key, language=language
+        )
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        raise BadInput("conversation", _("Give a conversation id or null."))
+    conversation = selectors.conversation_for(raw, user=request.user, session_key=session_key)
+    if conversation is None:
+        raise Http404("unknown conversation")
+    return conversation
+
+
+def _page_language(value: Any) -> str:
+    code = value if isinstance(value, str) else translation.get_language()
+    return "zh-hans" if is_chinese(code) else "en"
+
+
+def _payload(conversation: Conversation, answer: Any) -> dict[str, Any]:
+    return {
+        "conversation": conversation.pk,
+        "reply": answer.text,
+        "intent": answer.intent,
+        "citations": answer.citations,
+        "actions": answer.actions,
+        "handoff": answer.handoff,
+        "degraded": answer.degraded,
+    }
+
+
+def _sse(payload: dict[str, Any]) -> Iterator[str]:
+    yield f"event: reply\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
+    yield 'event: done\ndata: {"done": true}\n\n'
+
+
+@csrf_protect
+@require_POST
+def chat_api(request: HttpRequest) -> HttpResponse:
+    """``POST /api/chat`` with ``{"message", "conversation": id or null}`` (JSON body).
+
+    ``Accept: application/json`` gets one JSON reply; anything else an SSE stream of the
+    same content (a ``reply`` event, then ``done``). Bad input is a 400 naming the field, an
+    unknown or someone else's conversation a 404, too many messages a 429.
+    """
+    if not ratelimit.allow(request):
+        return JsonResponse({"error": _("Too many messages; wait a minute.")}, status=429)
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return JsonResponse({"error": "Invalid JSON.", "field": "body"}, status=400)
+    if not isinstance(body, dict):
+        return JsonResponse({"error": "Send a JSON object.", "field": "body"}, status=400)
+    language = _page_language(body.get("language"))
+    try:
+        message = _clean_message(body.get("message"))
+        conversation = _conversation(request, body.get("conversation"), language)
+    except BadInput as exc:
+        return JsonResponse({"error": exc.message, "field": exc.field}, status=400)
+    except Http404:
+        return JsonResponse({"error": "Unknown conversation.", "field": "conversation"}, status=404)
+    answer = services.reply(
+        conversation, message, user=request.user, session=request.session, language=language
+    )
+    payload = _payload(conversation, answer)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    response = StreamingHttpResponse(_sse(payload), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def support_page(request: HttpRequest) -> HttpResponse:
+    """The full chat page; works without JavaScript (form POST, then the page again)."""
+    language = _page_language(None)
+    session_key = request.session.session_key or ""
+    raw_id = request.POST.get("conversation") or request.GET.get("conversation")
+    error = ""
+    if request.method == "POST":
+        if not ratelimit.allow(request):
+            error = _("Too many messages; wait a minute.")
+        else:
+            try:
+                message = _clean_message(request.POST.get("message"))
+                conversation = _conversation(request, raw_id, language)
+            except BadInput as exc:
+                error = exc.message
+            else:
+                services.reply(
+                    conversation,
+                    message,
+                    user=request.user,
+                    session=request.session,
+                    language=language,
+                )
+                url = reverse("support_chat:page")
+                return HttpResponseRedirect(f"{url}?conversation={conversation.pk}#latest")
+    if raw_id:
+        conversation = selectors.conversation_for(
+            raw_id, user=request.user, session_key=session_key
+        )
+        if conversation is None:
+            raise Http404("unknown conversation")
+    else:
+        conversation = selectors.latest_conversation(user=request.user, session_key=session_key)
+    context = {
+        "conversation": conversation,
+        "messages_list": selectors.transcript(conversation) if conversation else [],
+        "error": error,
+        "max_chars": settings.SUPPORT_CHAT_MAX_MESSAGE_CHARS,
+    }
+    return render(request, "support_chat/page.html", context, status=400 if error else 200)
+
+
+def article_page(request: HttpRequest, slug: str) -> HttpResponse:
+    from support_chat import knowledge
+
+    article = selectors.help_article(slug)
+    if article is None:
+        raise Http404("no such article")
+    language = _page_language(None)
+    title, body = knowledge.article_text(article, language)
+    body = knowledge.render(body, knowledge.shop_facts(language))
+    return render(request, "support_chat/article.html", {"title": title, "body": body})
