@@ -6,6 +6,8 @@ Thin: input is checked here, answers come from ``services.reply``.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,6 +31,8 @@ from common.text import is_chinese
 from support_chat import ratelimit, selectors, services
 from support_chat.models import Conversation
 
+UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
 
 class BadInput(Exception):
     def __init__(self, field: str, message: str) -> None:
@@ -50,7 +54,9 @@ def _clean_message(raw: Any) -> str:
         raise BadInput("message", _("This field is required."))
     if not isinstance(raw, str):
         raise BadInput("message", _("Send the message as text."))
-    text = raw.replace("\x00", "").strip()
+    # Full-width letters folded (NFKC); control characters and lone surrogates, which no
+    # database or log takes, removed.
+    text = UNSAFE.sub("", unicodedata.normalize("NFKC", UNSAFE.sub("", raw))).strip()
     if not text:
         raise BadInput("message", _("The message is empty."))
     limit = settings.SUPPORT_CHAT_MAX_MESSAGE_CHARS
