@@ -30,6 +30,8 @@ demo: install  ## Fresh machine -> SQLite shop with demo data, prepared models a
 	$(PY) manage.py llm_prepare
 	$(PY) manage.py rebuild_search_index --incremental
 	$(PY) manage.py train_recommender --time-budget 120
+	$(PY) manage.py seed_help_articles
+	$(PY) manage.py train_intents --seed
 	PY=$(PY) PORT=$(PORT) bash scripts/serve-demo.sh
 
 serve: install  ## Serve without reloading the demo data
