@@ -189,18 +189,22 @@ def _return_offer(text: str, *, user: Any) -> tuple[str, dict[str, Any]] | None:
 
 
 def article_answer(text: str, intent: str, *, language: str, user: Any) -> Reply:
-    passages = knowledge.retrieve(text, language=language, topics=INTENT_TOPICS.get(intent))
+    passages = knowledge.retrieve(
+        text, language=language, topics=INTENT_TOPICS.get(intent), limit=2
+    )
     if not passages:
         return Reply(
             text=_("I have no help article on that yet. Would you like to talk to a person?"),
             intent=intent,
             actions=[{"type": "handoff", "label": _("Talk to a person")}],
         )
-    passage = passages[0]
+    # A second article of the same topic often holds the other half of the answer (the
+    # returns policy and the refunds article); both are shown and cited.
+    passages = [p for p in passages if p.topic == passages[0].topic]
     reply = Reply(
-        text=f"{passage.text}",
+        text="\n\n".join(passage.text for passage in passages),
         intent=intent,
-        citations=[knowledge.citation(passage)],
+        citations=[knowledge.citation(passage) for passage in passages],
     )
     if intent == Intent.RETURN_REFUND:
         offer = _return_offer(text, user=user)
@@ -226,9 +230,15 @@ def product_answer(text: str, intent: str, *, language: str) -> Reply:
             text=_("I found no products matching that. Try other words, or browse the catalog."),
             intent=intent,
         )
-    lines = [f"{card.title} ({card.price})" for card in cards]
+    chinese = is_chinese(language)
+    lines = [
+        f"{card.title}（{card.price}）" if chinese else f"{card.title} ({card.price})"
+        for card in cards
+    ]
     return Reply(
-        text=_("These products match:") + " " + "; ".join(lines),
+        text=_("These products match:")
+        + ("" if chinese else " ")
+        + ("；" if chinese else "; ").join(lines),
         intent=intent,
         citations=[{"title": card.title, "url": card.url} for card in cards],
     )

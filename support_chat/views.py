@@ -147,16 +147,16 @@ def support_page(request: HttpRequest) -> HttpResponse:
     language = _page_language(None)
     session_key = request.session.session_key or ""
     raw_id = request.POST.get("conversation") or request.GET.get("conversation")
-    error = ""
+    error, status = "", 200
     if request.method == "POST":
         if not ratelimit.allow(request):
-            error = _("Too many messages; wait a minute.")
+            error, status = _("Too many messages; wait a minute."), 429
         else:
             try:
                 message = _clean_message(request.POST.get("message"))
                 conversation = _conversation(request, raw_id, language)
             except BadInput as exc:
-                error = exc.message
+                error, status = exc.message, 400
             else:
                 services.reply(
                     conversation,
@@ -181,7 +181,7 @@ def support_page(request: HttpRequest) -> HttpResponse:
         "error": error,
         "max_chars": settings.SUPPORT_CHAT_MAX_MESSAGE_CHARS,
     }
-    return render(request, "support_chat/page.html", context, status=400 if error else 200)
+    return render(request, "support_chat/page.html", context, status=status)
 
 
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:

@@ -245,3 +245,14 @@ def test_login_joins_the_visitors_conversation(client):
 
     assert again.status_code == 200
     assert Conversation.objects.get(pk=body["conversation"]).user == user
+
+
+def test_page_form_errors_and_rate_limit(client, settings):
+    settings.SUPPORT_CHAT_RATE_LIMIT = 1
+
+    empty = client.post("/en/support/", {"message": "  "})
+    limited = client.post("/en/support/", {"message": "hello"})
+
+    assert empty.status_code == 400
+    assert "The message is empty." in empty.content.decode()
+    assert limited.status_code == 429

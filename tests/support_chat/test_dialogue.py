@@ -52,7 +52,8 @@ def test_return_question_cites_the_policy_with_the_settings_window(articles, mon
     assert "within 30 days of delivery" in answer.text
     assert "within 14 days of delivery" in changed.text
     assert answer.citations == [
-        {"title": "Returns policy", "url": "/en/support/articles/returns-policy/"}
+        {"title": "Returns policy", "url": "/en/support/articles/returns-policy/"},
+        {"title": "Refunds", "url": "/en/support/articles/refunds/"},
     ]
     assert answer.intent == "return_refund"
     assert answer.degraded is True
@@ -91,9 +92,11 @@ def test_chinese_question_gets_a_chinese_cited_answer(articles, monkeypatch):
     answer, conversation = ask("退货期限是多少天？", language="en")
 
     assert "订单送达后 30 天内可以申请退货" in answer.text
-    assert answer.citations == [
-        {"title": "退货政策", "url": "/zh-hans/support/articles/returns-policy/"}
-    ]
+    assert answer.citations[0] == {
+        "title": "退货政策",
+        "url": "/zh-hans/support/articles/returns-policy/",
+    }
+    assert "退货。请在" in answer.text
     conversation.refresh_from_db()
     assert conversation.language == "zh-hans"
 
