@@ -256,3 +256,21 @@ def test_page_form_errors_and_rate_limit(client, settings):
     assert empty.status_code == 400
     assert "The message is empty." in empty.content.decode()
     assert limited.status_code == 429
+
+
+def test_page_of_someone_elses_conversation_is_a_404(client):
+    theirs = ConversationFactory(user=UserFactory())
+
+    assert client.get(f"/en/support/?conversation={theirs.pk}").status_code == 404
+    assert client.get("/en/support/?conversation=abc").status_code == 404
+
+
+def test_article_page_shows_the_filled_in_article(client, settings):
+    from support_chat.services import seed_help_articles
+
+    seed_help_articles()
+    settings.SHOP_RETURN_WINDOW_DAYS = 21
+
+    page = client.get("/en/support/articles/returns-policy/").content.decode()
+
+    assert "within 21 days of delivery" in page
