@@ -45,4 +45,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "language_links": SimpleLazyObject(lambda: _language_links(request)),
         # Part of the cache key of the rendered navigation (see base.html).
         "catalog_version": SimpleLazyObject(lambda: str(catalog_version())),
+        # The footer's promise follows the policy the orders app enforces.
+        "return_window_days": settings.SHOP_RETURN_WINDOW_DAYS,
     }

@@ -16,6 +16,7 @@ Slots offered today:
 - ``home_recommendations``: on the home page, above the new arrivals.
 - ``cart_recommendations``: under the cart's lines (``cart``).
 - ``search_results_after``: under a page of search results (``result``).
+- ``page_end``: the end of every storefront page (support chat's help widget).
 
 A grid that adds something to each card names its template in ``card_after_template`` instead
 (a slot tag per card would cost a template render per card on every listing).

@@ -488,3 +488,14 @@ def test_untranslated_product_page_shows_fallback_badge(client, small_catalog):
     html = client.get("/zh-hans/p/blue-shirt/").content.decode()
     assert '<h1 id="product-title" lang="en">Blue Shirt</h1>' in html
     assert "仅英文" in html
+
+
+def test_the_footer_states_the_return_window_of_the_settings(client, small_catalog, settings):
+    """The footer's promise follows SHOP_RETURN_WINDOW_DAYS, in both languages."""
+    settings.SHOP_RETURN_WINDOW_DAYS = 14
+
+    english = client.get("/en/").content.decode()
+    chinese = client.get("/zh-hans/").content.decode()
+
+    assert "Free returns within 14 days." in english
+    assert "14 天内免费退货" in chinese
