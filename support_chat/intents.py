@@ -41,6 +41,8 @@ class IntentPrediction:
     out_of_scope: bool
     clarify: bool
     version: str = ""
+    # Why nothing could be classified (the embedder is down), for the reply's "degraded" flag.
+    unavailable: str = ""
 
 
 def read_labelled_csv(path: str | Path) -> tuple[list[str], list[str]]:

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from llm_services import LLMError
 from support_chat.intents import HEAD_FILE, INTENTS_ALIAS, EmbeddingCache, IntentPrediction
 from support_chat.models import Conversation, HelpArticle, Intent, IntentExample, Message
 
@@ -68,12 +69,20 @@ def classify(text: str, language: str = "en") -> IntentPrediction:
         return IntentPrediction(label="", confidence=0.0, out_of_scope=False, clarify=True)
     name, head = loaded
     cache = EmbeddingCache()
-    embedder = cache.embedder
-    trained_on = (head.head.embed_model_id, head.head.embed_revision)
-    if head.dim != embedder.dim or trained_on != (embedder.model_id, embedder.revision):
-        logger.warning("intent classifier %s was trained on another embedder; retrain it", name)
-        return IntentPrediction(label="", confidence=0.0, out_of_scope=False, clarify=True)
-    prediction = head.predict_vectors(cache.encode([text]))[0]
+    try:
+        embedder = cache.embedder
+        trained_on = (head.head.embed_model_id, head.head.embed_revision)
+        if head.dim != embedder.dim or trained_on != (embedder.model_id, embedder.revision):
+            logger.warning("intent classifier %s was trained on another embedder", name)
+            return IntentPrediction(label="", confidence=0.0, out_of_scope=False, clarify=True)
+        vectors = cache.encode([text])
+    except LLMError as exc:
+        # The embedder is down or timed out: the dialogue asks instead of failing the request.
+        logger.warning("intent classifier %s cannot embed: %s", name, exc)
+        return IntentPrediction(
+            label="", confidence=0.0, out_of_scope=False, clarify=True, unavailable=str(exc)
+        )
+    prediction = head.predict_vectors(vectors)[0]
     return IntentPrediction(
         label=prediction.label,
         confidence=prediction.confidence,

@@ -137,3 +137,23 @@ def test_train_intents_seed_adds_the_demo_examples_first():
     assert report["oos_rows"] >= 50
     assert report["activated"] is False
     assert not ModelVersion.objects.filter(is_active=True).exists()
+
+
+def test_classify_when_the_embedder_is_down_asks_to_clarify_instead_of_failing(monkeypatch):
+    """An LLMError from the embedder never reaches the shopper as a 500."""
+    from llm_services import LLMUnavailable
+    from support_chat import intents, selectors
+
+    def down(self):
+        raise LLMUnavailable("embed model missing")
+
+    monkeypatch.setattr(selectors, "active_intent_head", lambda: ("intents-1", object()))
+    monkeypatch.setattr(intents.EmbeddingCache, "embedder", property(down))
+
+    prediction = selectors.classify("where is my order", "en")
+
+    assert (prediction.label, prediction.clarify, prediction.unavailable) == (
+        "",
+        True,
+        "embed model missing",
+    )
