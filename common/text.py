@@ -29,6 +29,13 @@ _INVISIBLE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff\ufff0-\uffff]"
 )
 
+# The same, but a line break (\n, and \r\n folded to it) is kept: messages have paragraphs.
+_INVISIBLE_EXCEPT_NEWLINE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff"
+    "\ufff0-\uffff]"
+)
+_BLANK_LINES = re.compile(r"\n{3,}")
+
 
 def has_han(text: str) -> bool:
     """Whether ``text`` holds at least one Han character."""
@@ -39,6 +46,16 @@ def is_chinese(language_code: str | None) -> bool:
     """Whether a Django language code means Chinese ("zh-hans", "zh", "zh-cn", "zh_Hans"...)."""
     code = (language_code or "").strip().lower().replace("_", "-")
     return code == "zh" or code.startswith("zh-")
+
+
+def clean_message(raw: str) -> str:
+    """A shopper's free text (a chat message, a review): NFKC, invisible characters removed,
+    spaces within a line collapsed, line breaks kept (at most one blank line), trimmed. The
+    caller checks the length: cutting a message silently would change what it says."""
+    text = _INVISIBLE_EXCEPT_NEWLINE.sub(" ", raw.replace("\r\n", "\n"))
+    text = _INVISIBLE_EXCEPT_NEWLINE.sub(" ", unicodedata.normalize("NFKC", text))
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def clean_query(raw: object, max_chars: int = MAX_QUERY_CHARS) -> str:

@@ -45,7 +45,11 @@ class RecommendationImpressionAdmin(admin.ModelAdmin):
     list_display = ("surface", "model_version", "language", "created_at")
     list_filter = ("surface", "language")
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in RecommendationImpression._meta.fields]
+    # Not the session key: it is a live login credential, not something staff need to see.
+    readonly_fields = [
+        f.name for f in RecommendationImpression._meta.fields if f.name != "session_key"
+    ]
+    exclude = ("session_key",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

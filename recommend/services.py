@@ -233,8 +233,9 @@ def record_impression(
 
 
 def rules_changed() -> None:
-    """Drop the cached merchant rules, so a saved pin or exclusion applies at once."""
-    cache.delete(RULES_CACHE_KEY)
+    """Drop the cached merchant rules once the change commits, so a saved pin or exclusion
+    applies at once (dropped before the commit, a request could cache the old rules again)."""
+    transaction.on_commit(lambda: cache.delete(RULES_CACHE_KEY))
 
 
 def ensure_visitor_session(request: HttpRequest) -> str:

@@ -25,7 +25,9 @@ class IntentExampleAdmin(admin.ModelAdmin):
     search_fields = ("text",)
     actions = ["retrain_classifier"]
 
-    @admin.action(description=_("Retrain the intent classifier on all examples"))
+    @admin.action(
+        description=_("Retrain the intent classifier on all examples"), permissions=["change"]
+    )
     def retrain_classifier(self, request: HttpRequest, queryset: Any) -> None:
         services.queue_intent_training()
         self.message_user(
@@ -74,7 +76,8 @@ class ConversationAdmin(admin.ModelAdmin):
     form = ConversationForm
     list_display = ("__str__", "user", "language", "status", "updated_at")
     list_filter = ("status", "language")
-    readonly_fields = ("user", "session_key", "language", "created_at", "updated_at")
+    # Not the session key: it is a live login credential, not something staff need to see.
+    readonly_fields = ("user", "language", "created_at", "updated_at")
     fields = ("status", "staff_reply", *readonly_fields)
     inlines = [MessageInline]
     actions = ["close_conversations"]
@@ -88,7 +91,6 @@ class ConversationAdmin(admin.ModelAdmin):
         if text:
             services.staff_reply(conversation_id=obj.pk, text=text, staff=request.user)
 
-    @admin.action(description=_("Close the selected conversations"))
+    @admin.action(description=_("Close the selected conversations"), permissions=["change"])
     def close_conversations(self, request: HttpRequest, queryset: Any) -> None:
-        for pk in queryset.values_list("pk", flat=True):
-            services.close_conversation(conversation_id=pk)
+        services.close_conversations(conversation_ids=list(queryset.values_list("pk", flat=True)))

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from common.text import has_han, is_chinese
+from common.text import CHINESE, ENGLISH, has_han, is_chinese
 from support_chat import knowledge, tools
 from support_chat.models import Intent
 
@@ -49,10 +49,10 @@ def reply_language(text: str, page_language: str) -> str:
     """Chinese when the message holds Han characters, English when it holds Latin letters,
     else the page's language."""
     if has_han(text):
-        return "zh-hans"
+        return CHINESE
     if re.search(r"[A-Za-z]", text):
-        return "en"
-    return "zh-hans" if is_chinese(page_language) else "en"
+        return ENGLISH
+    return CHINESE if is_chinese(page_language) else ENGLISH
 
 
 def wants_person(text: str) -> bool:

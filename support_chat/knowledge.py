@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 
-from common.text import is_chinese
+from common.text import CHINESE, ENGLISH, is_chinese
 from support_chat.models import HelpArticle
 
 logger = logging.getLogger("support_chat")
@@ -67,7 +67,7 @@ def shop_facts(language: str) -> dict[str, str]:
         )
     from django.utils import translation
 
-    with translation.override("zh-hans" if chinese else "en"):
+    with translation.override(CHINESE if chinese else ENGLISH):
         payments = [str(gateway.label) for gateway in available_gateways().values()]
     separator = "；" if chinese else "; "
     return {
@@ -96,7 +96,7 @@ def _dense_scores(question: str, articles: list[HelpArticle], language: str) -> 
     try:
         embedder = llm["embed"]
         languages = (getattr(embedder, "options", None) or {}).get("languages")
-        if languages and ("zh-hans" if is_chinese(language) else "en") not in languages:
+        if languages and (CHINESE if is_chinese(language) else ENGLISH) not in languages:
             return None
         rows = []
         for article in articles:

@@ -290,8 +290,9 @@ def staff_reply(*, conversation_id: int, text: str, staff: Any = None) -> Messag
     return message
 
 
-def close_conversation(*, conversation_id: int) -> None:
-    Conversation.objects.filter(pk=conversation_id).update(
+def close_conversations(*, conversation_ids: list[int]) -> int:
+    """Close these conversations (and drop any pending confirmation); returns how many."""
+    return Conversation.objects.filter(pk__in=conversation_ids).update(
         status=Conversation.Status.CLOSED, pending={}
     )
 

@@ -6,8 +6,6 @@ Thin: input is checked here, answers come from ``services.reply``.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,11 +25,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.text import is_chinese
+from common.text import CHINESE, ENGLISH, clean_message, is_chinese
 from support_chat import ratelimit, selectors, services
 from support_chat.models import Conversation
-
-UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class BadInput(Exception):
@@ -54,9 +50,7 @@ def _clean_message(raw: Any) -> str:
         raise BadInput("message", _("This field is required."))
     if not isinstance(raw, str):
         raise BadInput("message", _("Send the message as text."))
-    # Full-width letters folded (NFKC); control characters and lone surrogates, which no
-    # database or log takes, removed.
-    text = UNSAFE.sub("", unicodedata.normalize("NFKC", UNSAFE.sub("", raw))).strip()
+    text = clean_message(raw)
     if not text:
         raise BadInput("message", _("The message is empty."))
     limit = settings.SUPPORT_CHAT_MAX_MESSAGE_CHARS
@@ -83,7 +77,7 @@ def _conversation(request: HttpRequest, raw: Any, language: str) -> Conversation
 
 def _page_language(value: Any) -> str:
     code = value if isinstance(value, str) else translation.get_language()
-    return "zh-hans" if is_chinese(code) else "en"
+    return CHINESE if is_chinese(code) else ENGLISH
 
 
 def _payload(conversation: Conversation, answer: Any) -> dict[str, Any]:

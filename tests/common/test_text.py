@@ -2,7 +2,7 @@
 
 import pytest
 
-from common.text import CHINESE, ENGLISH, clean_query, has_han, is_chinese
+from common.text import CHINESE, ENGLISH, clean_message, clean_query, has_han, is_chinese
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,17 @@ def test_clean_query(raw, expected):
 
 def test_clean_query_takes_its_own_limit():
     assert clean_query("abcdef", max_chars=3) == "abc"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  Where is\tmy   order?  ", "Where is my order?"),
+        ("line one\r\nline two\n\n\n\nline three", "line one\nline two\n\nline three"),
+        ("ｏｒｄｅｒ\u200b ＃１２", "order #12"),
+        ("lone \ud800 surrogate\x00", "lone surrogate"),
+        ("\u202eevil", "evil"),
+    ],
+)
+def test_clean_message_keeps_paragraphs_and_drops_the_invisible(raw, expected):
+    assert clean_message(raw) == expected
