@@ -132,6 +132,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "search.tasks.*": {"queue": "index"},
     "recommend.tasks.*": {"queue": "index"},
+    "support_chat.tasks.*": {"queue": "index"},
     "copywriting.tasks.*": {"queue": "llm"},
     "llm_services.tasks.*": {"queue": "llm"},
 }
