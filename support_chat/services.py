@@ -198,6 +198,9 @@ def reply(
     The tools get ``user`` (the authenticated identity) and never an identity from the text.
     A conversation handed to staff gets no automatic answers until staff close it.
     """
+    # The row lock serialises messages of one conversation: two quick "yes" replies cannot both
+    # start a return, and a status staff set meanwhile is read, not overwritten.
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     language = dialogue.reply_language(message, language)
     Message.objects.create(conversation=conversation, role=Message.Role.CUSTOMER, text=message)
     with translation.override(language):
