@@ -150,6 +150,22 @@ def test_rate_limit_answers_429(client, settings):
     assert codes == [200, 200, 429]
 
 
+def test_visitors_behind_one_address_each_get_the_limit_but_the_address_is_capped(settings):
+    """Per session for visitors (a shared proxy address does not pool them), and the address
+    has ADDRESS_SHARE times the limit, so a client that drops its cookie is still stopped."""
+    from support_chat.ratelimit import ADDRESS_SHARE
+
+    settings.SUPPORT_CHAT_RATE_LIMIT = 2
+    first, second = Client(), Client()
+
+    assert [post(first, {"message": "hello"}).status_code for _ in range(3)] == [200, 200, 429]
+    assert [post(second, {"message": "hello"}).status_code for _ in range(2)] == [200, 200]
+    hello = {"message": "hello"}
+    cookieless = [post(Client(), hello).status_code for _ in range(2 * ADDRESS_SHARE)]
+    # The address allows 2 x 10 = 20 per window: 3 + 2 counted above, 15 of these pass.
+    assert cookieless.count(429) == 5
+
+
 def test_csrf_is_enforced():
     client = Client(enforce_csrf_checks=True)
 
