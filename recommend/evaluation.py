@@ -24,11 +24,11 @@ from recommend.algorithms.base import TrainData, categories_from_attributes
 from recommend.algorithms.blend import BlendRecommender
 from recommend.algorithms.content import ContentRecommender
 from recommend.algorithms.item_knn import ItemKNNRecommender
+from recommend.algorithms.metrics import K, hit_rate, ndcg, target_ranks
 from recommend.algorithms.popularity import PopularityRecommender
 from recommend.algorithms.sasrec import SASRecRecommender
 from recommend.algorithms.transitions import TransitionRecommender
 
-K = 10
 MODEL_NAMES = ("popularity", "item_knn", "transitions", "content", "sasrec", "served")
 METRIC_KEYS = (
     "hr@10",
@@ -111,28 +111,6 @@ def read_dataset(path: Path) -> Dataset:
 
 
 # Metrics ------------------------------------------------------------------------------------
-
-
-def target_ranks(scores: np.ndarray, histories: Sequence[np.ndarray], targets: np.ndarray):
-    """0-based rank of each target among all items, its history excluded (ties count against)."""
-    scores = scores.copy()
-    for row, history in enumerate(histories):
-        scores[row, history] = -np.inf
-    target_scores = scores[np.arange(len(targets)), targets]
-    ranks = (scores > target_scores[:, None]).sum(axis=1)
-    # Ties with the target rank it after them (a constant model does not hit by luck).
-    ties = (scores == target_scores[:, None]).sum(axis=1) - 1
-    return ranks + ties, scores
-
-
-def hit_rate(ranks: np.ndarray, k: int = K) -> float:
-    return float(np.mean(ranks < k)) if len(ranks) else 0.0
-
-
-def ndcg(ranks: np.ndarray, k: int = K) -> float:
-    if not len(ranks):
-        return 0.0
-    return float(np.mean(np.where(ranks < k, 1.0 / np.log2(ranks + 2.0), 0.0)))
 
 
 def coverage(top_lists: np.ndarray, n_items: int) -> float:

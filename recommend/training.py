@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from recommend.algorithms.base import TrainData, top_k
+from recommend.algorithms.base import TrainData
+from recommend.algorithms.metrics import hit_rate, ndcg, target_ranks
 
 logger = logging.getLogger(__name__)
 
@@ -218,20 +219,25 @@ def leave_one_out(data: TrainData) -> tuple[TrainData, list[np.ndarray], np.ndar
 
 
 def hit_figures(model: Any, histories: list[np.ndarray], targets: np.ndarray) -> dict[str, float]:
-    """HR@10 and NDCG@10 over all items, each visitor's history excluded."""
+    """HR@10 and NDCG@10 over all items, each visitor's history excluded (as eval_recommender
+    scores them: ties count against the model)."""
     if not len(targets):
         return {"hr@10": 0.0, "ndcg@10": 0.0, "users": 0}
-    hits, gains = 0, 0.0
-    for start in range(0, len(histories), 256):
-        block = model.score(histories[start : start + 256])
-        for row, history in enumerate(histories[start : start + 256]):
-            ranked = top_k(block[row], METRIC_K, exclude=history).tolist()
-            target = int(targets[start + row])
-            if target in ranked:
-                hits += 1
-                gains += 1.0 / np.log2(ranked.index(target) + 2)
-    n = len(targets)
-    return {"hr@10": round(hits / n, 4), "ndcg@10": round(float(gains) / n, 4), "users": n}
+    ranks = np.concatenate(
+        [
+            target_ranks(
+                model.score(histories[start : start + 256]),
+                histories[start : start + 256],
+                targets[start : start + 256],
+            )[0]
+            for start in range(0, len(histories), 256)
+        ]
+    )
+    return {
+        "hr@10": round(hit_rate(ranks, METRIC_K), 4),
+        "ndcg@10": round(ndcg(ranks, METRIC_K), 4),
+        "users": len(targets),
+    }
 
 
 def offline_metrics(
