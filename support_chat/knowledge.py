@@ -10,6 +10,7 @@ vectors of the articles (``llm["embed"]``, kind "document") against the question
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -27,6 +28,7 @@ logger = logging.getLogger("support_chat")
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 RRF_K = 60
+MAX_CACHED_VECTORS = 1024
 _vectors: dict[tuple[int, str, str, str], np.ndarray] = {}
 _vectors_lock = threading.Lock()
 
@@ -109,6 +111,8 @@ def _dense_scores(question: str, articles: list[HelpArticle], language: str) -> 
                     embedder.encode([f"{title}. {body}"], kind="document")[0], dtype=np.float32
                 )
                 with _vectors_lock:
+                    if len(_vectors) >= MAX_CACHED_VECTORS:  # edits leave old keys behind
+                        _vectors.clear()
                     _vectors[key] = vector
             rows.append(vector)
         query = np.asarray(embedder.encode([question], kind="query")[0], dtype=np.float32)
@@ -126,10 +130,17 @@ def _lexical_scores(question: str, articles: list[HelpArticle], language: str) -
     terms = set(analyze(question))
     scores = []
     for article in articles:
-        title, body = article_text(article, language)
-        held = set(analyze(f"{title} {body}"))
+        held = _article_terms(article.pk, str(article.updated_at), *article_text(article, language))
         scores.append(len(terms & held) / len(terms) if terms else 0.0)
     return np.asarray(scores, dtype=np.float32)
+
+
+@functools.lru_cache(maxsize=MAX_CACHED_VECTORS)
+def _article_terms(article_id: int, updated_at: str, title: str, body: str) -> frozenset[str]:
+    """An article's analysed terms, once per version of its text (jieba is not free)."""
+    from search.text import analyze
+
+    return frozenset(analyze(f"{title} {body}"))
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
