@@ -96,26 +96,18 @@ prepare() {
     "from shop.catalog.models import Product; print(int(Product.objects.exists()))")
   if [[ $has_products != 1 ]]; then
     log "demo data ($STACK_PRODUCTS products)"
-    local flags=()
-    local help
-    help=$(python manage.py load_demo_shop --help)
-    if [[ $help == *--i-know-this-is-not-production* ]]; then
-      flags+=(--i-know-this-is-not-production)
-    else
-      log "note: load_demo_shop has no --i-know-this-is-not-production flag yet"
-    fi
-    if [[ $help == *--password* ]]; then
-      flags+=(--password "$(secret demo_password 12)")
-    else
-      log "note: load_demo_shop has no --password option yet"
-    fi
-    python manage.py load_demo_shop --products "$STACK_PRODUCTS" "${flags[@]}"
-    if [[ -s $VAR_DIR/demo_password ]]; then
-      log "the demo accounts' password is in $VAR_DIR/demo_password"
-    fi
+    python manage.py load_demo_shop --products "$STACK_PRODUCTS" \
+      --i-know-this-is-not-production --password "$(secret demo_password 12)"
+    log "the demo accounts' password is in $VAR_DIR/demo_password"
   fi
   log "rebuild_search_index"
   python manage.py rebuild_search_index --incremental
+  # What make demo trains too: recommendations, the help articles and the intent classifier.
+  log "train_recommender"
+  python manage.py train_recommender --time-budget "${STACK_TRAIN_SECONDS:-60}"
+  log "seed_help_articles, train_intents"
+  python manage.py seed_help_articles
+  python manage.py train_intents --seed
   log "prepared in $((SECONDS - started)) s"
 }
 

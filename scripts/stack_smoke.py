@@ -5,7 +5,7 @@
 1. ``scripts/stack.sh reset`` (unless ``--keep-data``) and ``scripts/stack.sh prepare``: a
    fresh database ``shop_stack_smoke``, Redis databases 6-8, ``var/stack-smoke`` (the converted
    models stay in ``var/models``), migrate, collectstatic, llm_prepare, the demo data
-   (``--products``), the search index.
+   (``--products``), the search index, the recommender, the help articles and intents.
 2. ``scripts/stack.sh start``: honcho runs the Procfile (gunicorn, the ``default,index``
    worker, the ``llm`` worker, beat) on a free port; waits for ``GET /readyz`` to say "ready".
 3. Through the running processes:
@@ -18,6 +18,8 @@
       becomes searchable over HTTP without a restart. (Beat's apply-search-index-updates,
       every minute on the same worker, may publish the change first; the full rebuild
       always publishes a newer version.)
+   e. ``/api/recommendations?surface=home`` lists products from a trained version;
+   f. ``POST /api/chat`` (with the CSRF cookie and token a page gave) answers a question.
 4. Stops every process (SIGTERM to honcho, which stops its processes; any process group left
    after that is killed and counts as a failure), prints a summary with timings.
 
@@ -150,6 +152,39 @@ def group_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def csrf_token_from(url: str) -> str:
+    """The CSRF token a page sets. Read from Set-Cookie by hand: production cookies are
+    Secure, which urllib's cookie jar never sends over http (browsers do, to localhost)."""
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - our own server
+        response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            if name.strip() == "csrftoken":
+                return rest.split(";", 1)[0]
+    raise SmokeFailure(f"GET {url} set no csrftoken cookie")
+
+
+def http_post_json(url: str, body: dict[str, Any], csrf_token: str) -> tuple[int, bytes]:
+    """POST ``body`` as JSON with the CSRF cookie and header a browser would send."""
+    request = urllib.request.Request(  # noqa: S310 - our own server
+        url,
+        data=json.dumps(body).encode(),
+        headers={
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "Cookie": f"csrftoken={csrf_token}",
+            "X-CSRFToken": csrf_token,
+            "Referer": url,
+        },
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
 
 
 def http_get(url: str, timeout: float = 30.0) -> tuple[int, bytes]:
@@ -328,6 +363,32 @@ class Smoke:
             f"{body['latency_ms']} ms, first {body['results'][0]['title']!r}"
         )
 
+    def check_recommendations(self) -> None:
+        url = f"{self.base}/api/recommendations?surface=home&limit=4"
+        status, raw = http_get(url)
+        body = json.loads(raw) if status == 200 else {}
+        if status != 200 or not body.get("items") or not body.get("model_version"):
+            raise SmokeFailure(f"GET {url} answered {status}: {raw[:300]!r}")
+        first = body["items"][0]
+        self.results.append(
+            f"recommendations: home → {len(body['items'])} items from {body['model_version']}, "
+            f"first {first['title']!r} ({first['reason']})"
+        )
+
+    def check_chat(self) -> None:
+        token = csrf_token_from(f"{self.base}/en/support/")
+        question = "How many days do I have to return an item?"
+        status, raw = http_post_json(
+            f"{self.base}/api/chat", {"message": question, "conversation": None}, token
+        )
+        body = json.loads(raw) if status == 200 else {}
+        if status != 200 or not body.get("reply") or not isinstance(body.get("conversation"), int):
+            raise SmokeFailure(f"POST /api/chat answered {status}: {raw[:300]!r}")
+        self.results.append(
+            f"chat: {question!r} → intent {body['intent']!r}, "
+            f"{len(body['citations'])} citation(s), degraded {body['degraded']}"
+        )
+
     def queue_copy_job(self) -> int:
         output = self.stack(
             "manage", "generate_copy", "--limit", "1", "--no-highlights", "--no-wait", timeout=60
@@ -414,7 +475,7 @@ class Smoke:
         stray: list[str] = []
         started = time.monotonic()
         try:
-            steps = "migrate, static, models, demo, index"
+            steps = "migrate, static, models, demo, index, recommender, intents"
             label = f"prepare ({steps})" if self.args.keep_data else f"prepare (reset, {steps})"
             self.timed(label, self.prepare)
             self.timed("start", self.start)
@@ -423,6 +484,8 @@ class Smoke:
             self.results.append("readyz: ready, " + ", ".join(steps))
             self.timed("a. page", self.check_page)
             self.timed("b. search", self.check_search)
+            self.timed("e. recommendations", self.check_recommendations)
+            self.timed("f. chat", self.check_chat)
             job_id = self.timed("c. queue copy job", self.queue_copy_job)
             self.timed("d. title change → searchable", self.check_index_pickup)
             self.timed("c. copy job finished", lambda: self.check_copy_job(job_id))
