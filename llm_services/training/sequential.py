@@ -14,11 +14,12 @@ the functions, never by importing this module.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -162,7 +163,6 @@ class SequenceModel:
         torch = _torch()
         payload = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
         settings = SequenceModelSettings(**payload["settings"])
-        _set_threads(settings)
         network = _network(payload["n_items"], settings)
         network.load_state_dict(torch.load(folder / WEIGHTS_FILE, weights_only=True))
         network.eval()
@@ -171,9 +171,17 @@ class SequenceModel:
         return model
 
 
-def _set_threads(settings: SequenceModelSettings) -> None:
+@contextlib.contextmanager
+def _threads(settings: SequenceModelSettings) -> Iterator[None]:
+    """Train on ``settings.threads`` and give the process its own count back afterwards
+    (torch's pool is process-wide: the serving backends set it once, see llm_services)."""
     torch = _torch()
+    previous = torch.get_num_threads()
     torch.set_num_threads(settings.threads or os.cpu_count() or 1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def _project(item_init: np.ndarray, dim: int, std: float) -> np.ndarray:
@@ -212,9 +220,20 @@ def train_sequence_model(
     progress: Callable[[dict[str, float]], None] | None = None,
 ) -> SequenceModel:
     """Train on each sequence but its last item; stop early on the last items (see module)."""
-    torch = _torch()
     settings = settings or SequenceModelSettings()
-    _set_threads(settings)
+    with _threads(settings):
+        return _train(sequences, n_items, item_init, settings, time_budget, progress)
+
+
+def _train(
+    sequences: Sequence[np.ndarray],
+    n_items: int,
+    item_init: np.ndarray | None,
+    settings: SequenceModelSettings,
+    time_budget: float | None,
+    progress: Callable[[dict[str, float]], None] | None,
+) -> SequenceModel:
+    torch = _torch()
     torch.manual_seed(settings.seed)
     rng = np.random.default_rng(settings.seed)
     started = time.monotonic()

@@ -50,3 +50,20 @@ def test_item_vectors_start_the_embeddings_and_sampled_negatives_train():
     model = train_sequence_model(chains(), 40, item_init=vectors, settings=settings)
     assert len(model.history) == 2
     assert np.isfinite(model.score([np.array([1])])).all()
+
+
+def test_training_and_loading_leave_the_process_thread_count_alone(tmp_path):
+    """torch's pool is process-wide and set once by the serving backends: training on its own
+    thread count gives the previous count back, and loading a model does not touch it."""
+    import torch
+
+    before = torch.get_num_threads()
+    sequences = [np.array([0, 1, 2, 3]), np.array([1, 2, 3, 0])] * 4
+    settings = SequenceModelSettings(
+        dim=8, layers=1, max_len=4, negatives=4, max_epochs=1, threads=1
+    )
+    model = train_sequence_model(sequences, 4, settings=settings)
+    model.save(tmp_path)
+    SequenceModel.load(tmp_path)
+
+    assert torch.get_num_threads() == before
