@@ -59,6 +59,7 @@ class ModelVersion(models.Model):
             )
         ]
         verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
 
     def __str__(self) -> str:
         return self.name
@@ -98,6 +99,7 @@ class ModelActivation(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("model activation")
+        verbose_name_plural = _("model activations")
 
     def __str__(self) -> str:
         return f"{self.alias} → {self.version_id}"

@@ -45,6 +45,7 @@ class IntentExample(models.Model):
             )
         ]
         verbose_name = _("intent example")
+        verbose_name_plural = _("intent examples")
 
     def __str__(self) -> str:
         return f"{self.label}: {self.text}"
@@ -78,6 +79,7 @@ class HelpArticle(models.Model):
     class Meta:
         ordering = ["topic", "slug"]
         verbose_name = _("help article")
+        verbose_name_plural = _("help articles")
 
     def __str__(self) -> str:
         return self.title_en
@@ -116,6 +118,7 @@ class Conversation(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
 
     def __str__(self) -> str:
         return f"#{self.pk} ({self.get_status_display()})"
@@ -141,6 +144,7 @@ class Message(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("message")
+        verbose_name_plural = _("messages")
 
     def __str__(self) -> str:
         return f"{self.role}: {self.text[:60]}"

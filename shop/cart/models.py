@@ -15,6 +15,7 @@ class Cart(models.Model):
 
     class Meta:
         verbose_name = _("cart")
+        verbose_name_plural = _("carts")
 
     def __str__(self) -> str:
         return f"Cart of {self.user}"
@@ -33,6 +34,7 @@ class CartLine(models.Model):
             models.CheckConstraint(condition=models.Q(quantity__gte=1), name="cart_line_qty_gte_1"),
         ]
         verbose_name = _("cart line")
+        verbose_name_plural = _("cart lines")
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product_id}"

@@ -57,6 +57,7 @@ class CategoryTranslation(models.Model):
             )
         ]
         verbose_name = _("category translation")
+        verbose_name_plural = _("category translations")
 
     def __str__(self) -> str:
         return f"{self.name} [{self.language_code}]"
@@ -70,6 +71,7 @@ class Brand(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("brand")
+        verbose_name_plural = _("brands")
 
     def __str__(self) -> str:
         return self.name
@@ -92,6 +94,7 @@ class Attribute(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("attribute")
+        verbose_name_plural = _("attributes")
 
     def __str__(self) -> str:
         return self.name
@@ -110,6 +113,7 @@ class AttributeOption(models.Model):
             models.UniqueConstraint(fields=["attribute", "value"], name="unique_attribute_option")
         ]
         verbose_name = _("attribute option")
+        verbose_name_plural = _("attribute options")
 
     def __str__(self) -> str:
         return f"{self.attribute.code}={self.value}"
@@ -132,6 +136,7 @@ class CategoryAttribute(models.Model):
             )
         ]
         verbose_name = _("category attribute")
+        verbose_name_plural = _("category attributes")
 
     def __str__(self) -> str:
         return f"{self.category} · {self.attribute}"
@@ -202,6 +207,7 @@ class Product(models.Model):
             ),
         ]
         verbose_name = _("product")
+        verbose_name_plural = _("products")
 
     def __str__(self) -> str:
         return self.title
@@ -232,6 +238,7 @@ class ProductTranslation(models.Model):
             )
         ]
         verbose_name = _("product translation")
+        verbose_name_plural = _("product translations")
 
     def __str__(self) -> str:
         return f"{self.title} [{self.language_code}]"
@@ -255,6 +262,7 @@ class ProductImage(models.Model):
             )
         ]
         verbose_name = _("product image")
+        verbose_name_plural = _("product images")
 
     def __str__(self) -> str:
         return self.alt_text or self.url

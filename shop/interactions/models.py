@@ -49,6 +49,7 @@ class Interaction(models.Model):
             models.Index(fields=["user", "-created_at"], name="interaction_user_created"),
         ]
         verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.product_id or self.query}"

@@ -22,6 +22,7 @@ class ShippingMethod(models.Model):
     class Meta:
         ordering = ["position", "price"]
         verbose_name = _("shipping method")
+        verbose_name_plural = _("shipping methods")
 
     def __str__(self) -> str:
         return self.name
@@ -104,6 +105,7 @@ class Order(models.Model):
             models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_gte_0"),
         ]
         verbose_name = _("order")
+        verbose_name_plural = _("orders")
 
     def __str__(self) -> str:
         return self.number
@@ -133,6 +135,7 @@ class OrderLine(models.Model):
             ),
         ]
         verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.sku}"
@@ -153,6 +156,7 @@ class OrderEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("order event")
+        verbose_name_plural = _("order events")
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status}→{self.to_status}"
@@ -175,6 +179,7 @@ class ReturnRequest(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("return request")
+        verbose_name_plural = _("return requests")
 
     def __str__(self) -> str:
         return f"Return {self.order_id} ({self.status})"

@@ -34,6 +34,7 @@ class Review(models.Model):
         ]
         indexes = [models.Index(fields=["product", "-created_at"], name="review_product_created")]
         verbose_name = _("review")
+        verbose_name_plural = _("reviews")
 
     def __str__(self) -> str:
         return f"{self.rating}★ {self.title}"

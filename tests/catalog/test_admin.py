@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -179,3 +180,12 @@ def test_registered_action_and_object_tools_appear_on_the_product_admin(
     assert choices["stamp_products"] == "Stamp selected products"
     assert "Stamped 1." in [str(m) for m in response.context["messages"]]
     assert f'<li><a href="/stamp/{product.pk}/">Stamp</a></li>' in page
+
+
+def test_the_chinese_admin_index_names_every_model_in_chinese(client, merchant):
+    """No English model name and no "商品s": every model has a translated plural."""
+    html = client.get("/zh-hans/admin/").content.decode()
+    names = re.findall(r'<th scope="row"[^>]*>\s*<a[^>]*>([^<]+)</a>', html)
+
+    assert len(names) >= 20
+    assert [name for name in names if re.search(r"[A-Za-z]", name)] == []
