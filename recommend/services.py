@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -94,14 +95,7 @@ def train_recommender(
     Raises:
         ValueError: the catalog has no active product.
     """
-    from llm_services.training import (
-        building_folder,
-        create_version,
-        new_version_name,
-        stored_path,
-        versions_dir,
-        write_manifest,
-    )
+    from llm_services.training import store_version
 
     started = time.perf_counter()
     budget = float(setting("TIME_BUDGET") if time_budget is None else time_budget)
@@ -132,9 +126,7 @@ def train_recommender(
     trend = models["popularity"].trend if "popularity" in models else np.zeros(signals.n_items)
 
     alias = setting("ALIAS")
-    name = new_version_name(alias)
-    info = {
-        "name": name,
+    info: dict[str, Any] = {
         "items": signals.n_items,
         "visitors": signals.visitors,
         "events": signals.events,
@@ -149,7 +141,8 @@ def train_recommender(
         "degraded": degraded,
         "metrics": metrics,
     }
-    with building_folder(name) as folder:
+
+    def write(folder: Path, name: str) -> dict[str, Any]:
         write_artifact(
             folder,
             product_ids=signals.product_ids,
@@ -158,21 +151,21 @@ def train_recommender(
             neighbours=neighbours,
         )
         training.save_served(served, served_name, folder)
-        write_manifest(folder, info)
-    seconds_total = round(time.perf_counter() - started, 1)
-    info["seconds"] = seconds_total
+        manifest = dict(info)
+        # The stored training record (``info``) also says how long all of it took.
+        info.update(name=name, seconds=round(time.perf_counter() - started, 1))
+        return manifest
 
     should, reason = _should_activate(metrics)
     with transaction.atomic():
-        version = create_version(
-            alias=alias,
-            name=name,
+        version = store_version(
+            alias,
+            write,
             kind="recommender",
             task="recommend",
             method=served_name,
             base_model="recommend.algorithms",
             base_revision=signals.vector_revision,
-            artifact_path=stored_path(versions_dir() / name),
             training_data_hash=_fingerprint(data.sequences, signals.product_ids),
             metrics={"after": metrics},
             training=info,
@@ -185,7 +178,7 @@ def train_recommender(
         reset_active_recommender()
         activated = True
     return TrainingReport(
-        version=name,
+        version=version.name,
         activated=activated,
         reason=reason if activate else "not asked to activate",
         degraded=degraded,
@@ -194,7 +187,7 @@ def train_recommender(
         events=signals.events,
         models=sorted(models) + ([served_name] if served_name == "served" else []),
         metrics=metrics,
-        seconds=seconds_total,
+        seconds=info["seconds"],
     )
 
 

@@ -292,29 +292,20 @@ def train_ranker_from_folder(
 def _store(model: Any, info: dict[str, Any]) -> str:
     import joblib
 
-    from llm_services.training import (
-        building_folder,
-        create_version,
-        new_version_name,
-        stored_path,
-        versions_dir,
-        write_manifest,
-    )
+    from llm_services.training import store_version
 
-    name = new_version_name(RANKER_ALIAS)
-    with building_folder(name) as folder:
+    def write(folder: Path, name: str) -> dict[str, Any]:
         joblib.dump(model, folder / MODEL_FILE)
-        write_manifest(folder, {"name": name, "features": list(FEATURES), **info})
+        return {"features": list(FEATURES), **info}
 
-    create_version(
-        alias=RANKER_ALIAS,
-        name=name,
+    version = store_version(
+        RANKER_ALIAS,
+        write,
         kind="ranker",
         task="search",
         method="lambdamart",
         base_model="lightgbm.LGBMRanker",
         base_revision=f"features-{len(FEATURES)}",
-        artifact_path=stored_path(versions_dir() / name),
         training_data_hash=info["train_fingerprint"],
         metrics={
             "before": {"ndcg@10": info["held_out_ndcg@10_fused"]},
@@ -322,4 +313,4 @@ def _store(model: Any, info: dict[str, Any]) -> str:
         },
         training=info,
     )
-    return name
+    return version.name

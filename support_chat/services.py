@@ -94,15 +94,7 @@ def train_intent_classifier(*, activate: bool = True) -> IntentTrainingReport:
     Raises:
         IntentTrainingError: fewer than two in-scope intents have examples.
     """
-    from llm_services.training import (
-        activate_version,
-        building_folder,
-        create_version,
-        new_version_name,
-        stored_path,
-        versions_dir,
-        write_manifest,
-    )
+    from llm_services.training import activate_version, store_version
 
     texts, labels = selectors.training_examples()
     inscope = {label for label in labels if label != Intent.OUT_OF_SCOPE}
@@ -114,20 +106,20 @@ def train_intent_classifier(*, activate: bool = True) -> IntentTrainingReport:
     cache = EmbeddingCache()
     head, facts = fit_intent_head(texts, labels, oos_label=Intent.OUT_OF_SCOPE, cache=cache)
     embedder = cache.embedder
-    name = new_version_name(INTENTS_ALIAS)
-    with building_folder(name) as folder:
+
+    def write(folder: Path, name: str) -> dict[str, Any]:
         head.save(folder / HEAD_FILE)
-        write_manifest(folder, {"name": name, "labels": list(head.labels), **facts})
+        return {"labels": list(head.labels), **facts}
+
     with transaction.atomic():
-        version = create_version(
-            alias=INTENTS_ALIAS,
-            name=name,
+        version = store_version(
+            INTENTS_ALIAS,
+            write,
             kind="classifier",
             task="support_chat",
             method="open-set-logistic",
             base_model=embedder.model_id,
             base_revision=embedder.revision,
-            artifact_path=stored_path(versions_dir() / name),
             training_data_hash=_fingerprint(texts, labels),
             metrics={"after": {"held_out_accuracy": facts.get("held_out_accuracy")}},
             training=facts,
@@ -136,8 +128,10 @@ def train_intent_classifier(*, activate: bool = True) -> IntentTrainingReport:
             activate_version(version.pk)
     if activate:
         selectors.reset_intent_classifier()
-    logger.info("intent classifier %s trained on %d examples", name, len(texts))
-    return IntentTrainingReport(version=name, activated=activate, examples=len(texts), facts=facts)
+    logger.info("intent classifier %s trained on %d examples", version.name, len(texts))
+    return IntentTrainingReport(
+        version=version.name, activated=activate, examples=len(texts), facts=facts
+    )
 
 
 def queue_intent_training() -> None:

@@ -53,6 +53,7 @@ from llm_services.training.versions import (
     activate_version,
     active_version,
     create_version,
+    store_version,
 )
 
 __all__ = [
@@ -85,6 +86,7 @@ __all__ = [
     "register_task",
     "registered_tasks",
     "run_finetune",
+    "store_version",
     "stored_path",
     "train_open_set_head",
     "train_sequence_model",

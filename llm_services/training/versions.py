@@ -8,6 +8,8 @@ the version active before it comes back, or, if there was none, the base model o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +17,13 @@ from django.utils import timezone
 
 from llm_services.conf import MANIFEST_NAME, artifact_folder, invalidate_active_versions
 from llm_services.models import ModelActivation, ModelVersion
+from llm_services.training.artifacts import (
+    building_folder,
+    new_version_name,
+    stored_path,
+    versions_dir,
+    write_manifest,
+)
 
 
 class VersionError(Exception):
@@ -50,6 +59,23 @@ def create_version(
         metrics=metrics,
         training=training,
         loss_curve_path=loss_curve_path,
+    )
+
+
+def store_version(
+    alias: str, write: Callable[[Path, str], dict[str, Any]], **fields: Any
+) -> ModelVersion:
+    """Build, publish and record a new (not yet active) version of ``alias``.
+
+    ``write(folder, name)`` writes the model's files into the building folder and returns
+    what its manifest holds besides the name; ``fields`` are :func:`create_version`'s others
+    (kind, task, method, base model and revision, data hash, metrics, training).
+    """
+    name = new_version_name(alias)
+    with building_folder(name) as folder:
+        write_manifest(folder, {"name": name, **write(folder, name)})
+    return create_version(
+        alias=alias, name=name, artifact_path=stored_path(versions_dir() / name), **fields
     )
 
 
