@@ -126,8 +126,7 @@ def variant_config(alias: str, variant: str, threads: int) -> dict[str, Any]:
         options["encoder"] = "sentence-transformers"
     elif variant != "served":
         options["dtype"] = "float32"
-        if alias == "generate":
-            options["quantization"] = "none"
+        options["quantization"] = "none"
     if alias == "generate" and variant == "torch_dynamic":
         # torch_dynamic swaps the model's modules after load: only generate() sees them.
         options.update(decoder="transformers", native_kernels=False)

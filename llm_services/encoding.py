@@ -25,6 +25,7 @@ from llm_services.cpu import native_bfloat16
 
 SUPPORTED_MODEL_TYPES = ("bert", "roberta", "xlm-roberta")
 SUPPORTED_POOLING = ("mean", "cls")
+QUANTIZATIONS = ("none", "int8")
 
 
 def layout_reason(sentence_model: Any) -> str | None:
@@ -94,24 +95,38 @@ class _Linear:
         # The batch size hint only picks oneDNN's layout; any number of rows works after it.
         self.weight = torch.ops.mkldnn._reorder_linear_weight(weight, 1024) if prepacked else weight
 
-    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+    def __call__(self, x: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
         if self.prepacked:
             return torch.ops.mkldnn._linear_pointwise(x, self.weight, self.bias, "none", [], "")
         return F.linear(x, self.weight, self.bias)
 
 
+class _Int8Linear:
+    """``x @ weight.T + bias`` with int8 weights (one scale per output channel) and each
+    activation row rounded to int16, on gemm.c: exact integer products, 1.5x oneDNN's
+    float32 on an AVX2-only CPU (docs/benchmarks.md)."""
+
+    def __init__(self, weight: torch.Tensor, bias: torch.Tensor, kernels: Any) -> None:
+        from llm_services.kernels import PackedInt8
+
+        self.matrix = PackedInt8.of(weight, bias)
+        self.kernels = kernels
+
+    def __call__(self, x: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
+        return self.kernels.gemm_int8(x, self.matrix, out)
+
+
 class _Layer:
-    def __init__(self, layer: Any, prepacked: bool) -> None:
+    def __init__(self, layer: Any, linear: Any) -> None:
         attention = layer.attention
         parts = (attention.self.query, attention.self.key, attention.self.value)
-        self.qkv = _Linear(
+        self.qkv = linear(
             torch.cat([p.weight.detach() for p in parts]),
             torch.cat([p.bias.detach() for p in parts]),
-            prepacked,
         )
-        self.o = _Linear(attention.output.dense.weight, attention.output.dense.bias, prepacked)
-        self.up = _Linear(layer.intermediate.dense.weight, layer.intermediate.dense.bias, prepacked)
-        self.down = _Linear(layer.output.dense.weight, layer.output.dense.bias, prepacked)
+        self.o = linear(attention.output.dense.weight, attention.output.dense.bias)
+        self.up = linear(layer.intermediate.dense.weight, layer.intermediate.dense.bias)
+        self.down = linear(layer.output.dense.weight, layer.output.dense.bias)
         self.norm1 = _norm(attention.output.LayerNorm)
         self.norm2 = _norm(layer.output.LayerNorm)
 
@@ -131,13 +146,19 @@ class LeanEncoder:
     ``kernels``: ``llm_services.kernels.NativeKernels``. Embeddings and norms are the
     model's own tensors; the linear layers' weights are copied once (q/k/v concatenated,
     reordered for oneDNN where torch has that op): 42 MB more for e5-small in bfloat16.
+    ``quantization`` "int8" runs the products on gemm.c instead (int8 weights per output
+    channel, int16 activations per row; float32 models only; 42 MB as int16 pairs).
     """
 
-    def __init__(self, sentence_model: Any, kernels: Any) -> None:
+    def __init__(self, sentence_model: Any, kernels: Any, quantization: str = "none") -> None:
         reason = unsupported_reason(sentence_model)
         if reason:
             raise ValueError(f"LeanEncoder cannot run this model: {reason}")
         model = sentence_model[0].auto_model
+        if quantization not in QUANTIZATIONS:
+            raise ValueError(f"quantization {quantization!r} is not one of {QUANTIZATIONS}")
+        if quantization == "int8" and model.dtype != torch.float32:
+            raise ValueError(f"int8 products take a float32 model, not {model.dtype}")
         config = model.config
         self.kernels = kernels
         self.heads = config.num_attention_heads
@@ -152,8 +173,27 @@ class LeanEncoder:
         self.position_offset = (
             config.pad_token_id + 1 if config.model_type in ("roberta", "xlm-roberta") else 0
         )
-        self.prepacked = prepacked_linear_available(model.dtype)
-        self.layers = [_Layer(layer, self.prepacked) for layer in model.encoder.layer]
+        self.quantization = quantization
+        self.prepacked = quantization == "none" and prepacked_linear_available(model.dtype)
+        if quantization == "int8":
+            self.products = "gemm.c int8 x int16"
+
+            def linear(weight: torch.Tensor, bias: torch.Tensor) -> Any:
+                return _Int8Linear(weight, bias, kernels)
+        else:
+            self.products = "oneDNN prepacked" if self.prepacked else "F.linear"
+
+            def linear(weight: torch.Tensor, bias: torch.Tensor) -> Any:
+                return _Linear(weight, bias, self.prepacked)
+
+        self.layers = [_Layer(layer, linear) for layer in model.encoder.layer]
+
+    def _buffers(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        first = self.layers[0]
+        return {
+            name: torch.empty(x.shape[0], getattr(first, name).matrix.n)
+            for name in ("qkv", "o", "up", "down")
+        }
 
     @torch.inference_mode()
     def __call__(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
@@ -171,11 +211,17 @@ class LeanEncoder:
         x = self.word[input_ids[real]] + self.position[positions] + self.token_type
         x = self.embedding_norm(x).contiguous()
         kernels = self.kernels
+        # int8 products write into buffers reused by every layer (torch's own allocate).
+        int8 = self.quantization == "int8"
+        buffers = self._buffers(x) if int8 else {}
+        # Between gemm.c's products the pool's helpers may spin; before torch's they must not.
+        spin = int8
         for layer in self.layers:
-            context = kernels.attention(layer.qkv(x), starts, self.heads, self.scale, longest)
-            kernels.add_layer_norm(x, layer.o(context), *layer.norm1)
-            h = kernels.gelu(layer.up(x))
-            kernels.add_layer_norm(x, layer.down(h), *layer.norm2)
+            qkv = layer.qkv(x, buffers.get("qkv"))
+            context = kernels.attention(qkv, starts, self.heads, self.scale, longest, spin=spin)
+            kernels.add_layer_norm(x, layer.o(context, buffers.get("o")), *layer.norm1, spin=spin)
+            h = kernels.gelu(layer.up(x, buffers.get("up")), spin=spin)
+            kernels.add_layer_norm(x, layer.down(h, buffers.get("down")), *layer.norm2, spin=spin)
         if self.pooling == "cls":
             return x[starts[:-1]].float()
         sequence = torch.repeat_interleave(torch.arange(batch), lengths)

@@ -213,11 +213,15 @@ LLM_MODELS = {
         # float32 >= 0.9999), float32 on others, where bfloat16 is emulated and 7x slower
         # (bench/llm.py, docs/benchmarks.md). Product texts are cut at 256 tokens. The encoder
         # packs a batch's tokens without padding: 64 texts a pass keep its products large.
+        # quantization auto: on an AVX2-only CPU (float32, no AVX-512) its products take int8
+        # weights and int16 activations (llm_services/kernels/gemm.c; 2x sentence-transformers,
+        # cosine to float32 >= 0.9999 on shop text, docs/benchmarks.md).
         "OPTIONS": {
             "query_prefix": "query: ",
             "document_prefix": "passage: ",
             "batch_size": 64,
             "dtype": "auto",
+            "quantization": "auto",
             "max_seq_length": 256,
         },
     },
@@ -290,3 +294,9 @@ COPYWRITING_GROUNDED_NUMBERS = env.list("COPYWRITING_GROUNDED_NUMBERS", default=
 SUPPORT_CHAT_MAX_MESSAGE_CHARS = env.int("SUPPORT_CHAT_MAX_MESSAGE_CHARS", default=1000)
 SUPPORT_CHAT_RATE_LIMIT = env.int("SUPPORT_CHAT_RATE_LIMIT", default=20)
 SUPPORT_CHAT_RATE_WINDOW_SECONDS = env.int("SUPPORT_CHAT_RATE_WINDOW_SECONDS", default=60)
+# The most messages a shopper sends in one conversation; past it the chat computes nothing and
+# offers a person or a new conversation (with the length limit, a conversation's whole input
+# is bounded: 50 x 1000 characters by default).
+SUPPORT_CHAT_MAX_MESSAGES_PER_CONVERSATION = env.int(
+    "SUPPORT_CHAT_MAX_MESSAGES_PER_CONVERSATION", default=50
+)

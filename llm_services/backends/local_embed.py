@@ -16,11 +16,13 @@ from llm_services.backends.local import (
     threads_in_use,
     torch_dtype,
 )
+from llm_services.cpu import cpu_flags
 from llm_services.exceptions import LLMUnavailable
 from llm_services.types import EmbeddingKind
 
 ENCODERS = ("auto", "native", "onnxruntime", "sentence-transformers")
 ONNX_QUANTIZATIONS = ("none", "int8")
+QUANTIZATIONS = ("none", "int8", "auto")
 
 
 class SentenceTransformerEmbedder(LocalBackend):
@@ -51,6 +53,14 @@ class SentenceTransformerEmbedder(LocalBackend):
             model as sentence-transformers does. "auto" (default) is "native" where the model
             and the machine allow it, else sentence-transformers, and ``runtime`` says why;
             an explicit "native" or "onnxruntime" that cannot run raises LLMUnavailable.
+        quantization: with the native encoder, "none" (default), "int8" or "auto".
+            "int8" runs its matrix products on ``llm_services/kernels/gemm.c``: int8 weights
+            with one scale per output channel, each activation row rounded to int16, exact
+            integer products (1.5x oneDNN's float32 products on an AVX2-only CPU; cosine to
+            float32 >= 0.999 on e5, docs/benchmarks.md). It needs dtype float32. "auto" is
+            int8 where the native encoder computes in float32 on a CPU without AVX-512 (an
+            AVX2-only CPU, or LLM_KERNEL_ISA=avx2), "none" elsewhere (bfloat16 where the CPU
+            has it natively; oneDNN's AVX-512 float32 products otherwise).
         onnx_quantization: with encoder "onnxruntime", "none" (default: float32, vectors
             within 1e-5 of sentence-transformers) or "int8": dynamic int8 for the attention
             output and FFN up MatMuls (weights per output channel, 7-bit on CPUs without
@@ -70,10 +80,11 @@ class SentenceTransformerEmbedder(LocalBackend):
                 f"LLM alias {alias!r}: encoder {encoder!r} is not one of {', '.join(ENCODERS)}."
             )
         if encoder == "onnxruntime":
-            quantization = self._onnx_options(options)
+            onnx_quantization = self._onnx_options(options)
             dtype = torch.float32
         else:
             dtype = torch_dtype(torch, options)
+        quantization = self._native_quantization(options, encoder, dtype == torch.float32)
         max_seq_length = options.get("max_seq_length")
         if max_seq_length is not None and int(max_seq_length) < 1:
             raise LLMUnavailable(f"LLM alias {alias!r}: max_seq_length must be at least 1.")
@@ -99,18 +110,39 @@ class SentenceTransformerEmbedder(LocalBackend):
         self.lean: Any = None
         self.onnx: Any = None
         if encoder == "onnxruntime":
-            self.onnx = self._onnx_encoder(quantization)
+            self.onnx = self._onnx_encoder(onnx_quantization)
             engine = self.onnx.description
         elif encoder == "sentence-transformers":
             engine = f"sentence-transformers, {str(dtype).removeprefix('torch.')}"
         else:
-            self.lean, engine, reason = self._lean_encoder()
+            self.lean, engine, reason = self._lean_encoder(quantization)
             if reason and encoder == "native":
                 raise LLMUnavailable(f"LLM alias {alias!r}: encoder 'native' cannot run: {reason}.")
             engine += f", {str(dtype).removeprefix('torch.')}"
         self.runtime = f"{engine}, batch {self.batch_size}, max {self.model.max_seq_length} tokens"
 
-    def _lean_encoder(self) -> tuple[Any, str, str | None]:
+    def _native_quantization(self, options: dict[str, Any], encoder: str, float32: bool) -> str:
+        """OPTIONS quantization, checked against the encoder and dtype, "auto" decided."""
+        quantization = options.get("quantization", "none")
+        if quantization not in QUANTIZATIONS:
+            raise LLMUnavailable(
+                f"LLM alias {self.alias!r}: quantization {quantization!r} is not one of "
+                f"{', '.join(QUANTIZATIONS)}."
+            )
+        if quantization == "auto":
+            # gemm.c is written for AVX2's 256-bit registers: on an AVX2-only CPU it is 1.5x
+            # oneDNN's float32 products, but AVX-512 doubles float32's width and not its own.
+            wide = "avx512f" in cpu_flags()
+            return "int8" if float32 and not wide and encoder in ("auto", "native") else "none"
+        if quantization == "int8" and (encoder not in ("auto", "native") or not float32):
+            raise LLMUnavailable(
+                f"LLM alias {self.alias!r}: quantization 'int8' is the native encoder's, on "
+                "float32 weights (encoder 'auto' or 'native', dtype 'float32' or 'auto' on a "
+                "CPU without native bfloat16); ONNX Runtime's is onnx_quantization."
+            )
+        return quantization
+
+    def _lean_encoder(self, quantization: str) -> tuple[Any, str, str | None]:
         """llm_services.encoding's encoder for this model, a description of the engine and
         None; or None, the sentence-transformers engine that serves instead, and why."""
         from llm_services.encoding import LeanEncoder, unsupported_reason
@@ -122,10 +154,9 @@ class SentenceTransformerEmbedder(LocalBackend):
         if kernels is None:
             reason = f"native kernels unavailable: {missing}"
             return None, f"sentence-transformers ({reason})", reason
-        encoder = LeanEncoder(self.model, kernels)
-        products = "oneDNN prepacked" if encoder.prepacked else "F.linear"
+        encoder = LeanEncoder(self.model, kernels, quantization)
         engine = (
-            f"llm_services.encoding (packed; products {products}; "
+            f"llm_services.encoding (packed; products {encoder.products}; "
             f"encode.c {kernels.isa}, {kernels.threads} threads)"
         )
         return encoder, engine, None

@@ -9,7 +9,9 @@ calls instead of hundreds of small torch ops (``llm_services.decoding``).
 
 ``encode.c`` has the work of a BERT-style encoder layer between its matrix products
 (attention within packed sequences, add + layer norm, gelu) for ``llm_services.encoding``,
-whose products run in torch (oneDNN: AMX where the CPU has it).
+whose products run in torch (oneDNN: AMX where the CPU has it) or, with int8 weights on CPUs
+without native bfloat16, in ``gemm.c``: decode.c's int8 x int16 arithmetic as a
+register-blocked product of many rows.
 
 The shared library is built once per source version into ``<LLM_MODEL_DIR>/kernels/`` (or
 ``LLM_KERNEL_DIR``) and loaded with ctypes: no torch headers, a one-second compile. A machine
@@ -32,10 +34,11 @@ from typing import Any
 
 from llm_services.cpu import cpu_flags
 
-SOURCES = (Path(__file__).with_name("decode.c"), Path(__file__).with_name("encode.c"))
+SOURCES = tuple(Path(__file__).with_name(name) for name in ("decode.c", "encode.c", "gemm.c"))
 FORMAT_F32, FORMAT_INT8 = 0, 1
 MAX_ROWS = 8
 MAX_K = 4096
+GEMM_PANEL = 16
 ALIGNMENT = 16
 # Helpers spin this long after a call before they sleep: longer than the gap between two
 # products of one decode step, far shorter than anything a person would notice as load.
@@ -196,6 +199,7 @@ class Attention(ctypes.Structure):
         *[(name, ctypes.c_int64) for name in ("batch", "longest", "heads", "head_dim")],
         ("scale", ctypes.c_float),
         ("bf16", ctypes.c_int),
+        ("spin_ns", ctypes.c_int64),
     ]
 
 
@@ -208,13 +212,62 @@ class Norm(ctypes.Structure):
         ("n", ctypes.c_int64),
         ("eps", ctypes.c_float),
         ("bf16", ctypes.c_int),
+        ("spin_ns", ctypes.c_int64),
     ]
+
+
+class PackedInt8(ctypes.Structure):
+    """A weight matrix for gemm.c (packed_t): int8 with one float32 scale per output channel,
+    stored as int16 in panels of 16 channels by column pairs; keeps its tensors alive."""
+
+    _fields_ = [
+        ("n", ctypes.c_int64),
+        ("k", ctypes.c_int64),
+        ("w", ctypes.c_void_p),
+        ("scale", ctypes.c_void_p),
+        ("bias", ctypes.c_void_p),
+    ]
+
+    @classmethod
+    def of(cls, weight: Any, bias: Any = None) -> PackedInt8:
+        """``weight`` (n, k) float quantized per output channel and packed; ValueError for
+        shapes gemm.c does not take (n a multiple of 16, k even)."""
+        import torch
+
+        from llm_services.quantization import quantize_per_channel
+
+        n, k = weight.shape
+        if n % GEMM_PANEL or k % 2:
+            raise ValueError(f"gemm.c takes n a multiple of {GEMM_PANEL} and k even, not {n}x{k}")
+        quantized, scale = quantize_per_channel(weight.detach().float())
+        # (n, k) -> (n / 16, k / 2, 16, 2): a panel's 16 channels side by side per column pair.
+        packed = (
+            quantized.to(torch.int16)
+            .view(n // GEMM_PANEL, GEMM_PANEL, k // 2, 2)
+            .permute(0, 2, 1, 3)
+            .contiguous()
+        )
+        if packed.data_ptr() % 32:  # torch's CPU allocator aligns to 64 bytes
+            raise ValueError("gemm.c needs 32-byte aligned weights")
+        scale = scale.float().contiguous()
+        if bias is not None:
+            bias = bias.detach().float().contiguous()
+        matrix = cls(
+            n, k, packed.data_ptr(), scale.data_ptr(), None if bias is None else bias.data_ptr()
+        )
+        matrix.tensors = (packed, scale, bias)
+        return matrix
 
 
 class Gelu(ctypes.Structure):
     """encode.c's gelu_t."""
 
-    _fields_ = [("x", ctypes.c_void_p), ("n", ctypes.c_int64), ("bf16", ctypes.c_int)]
+    _fields_ = [
+        ("x", ctypes.c_void_p),
+        ("n", ctypes.c_int64),
+        ("bf16", ctypes.c_int),
+        ("spin_ns", ctypes.c_int64),
+    ]
 
 
 def _storage(tensor: Any) -> int:
@@ -268,6 +321,10 @@ class NativeKernels:
         ]
         library.gemma3_layer.restype = ctypes.c_int
         library.decode_isa.restype = ctypes.c_char_p
+        library.gemm_int8.argtypes = (
+            [ctypes.POINTER(PackedInt8)] + [ctypes.c_void_p] * 4 + [ctypes.c_int64] * 2
+        )
+        library.gemm_int8.restype = ctypes.c_int
         for name, struct in (
             ("encoder_attention", Attention),
             ("add_layer_norm", Norm),
@@ -314,6 +371,50 @@ class NativeKernels:
             raise ValueError(f"the kernel refused {tuple(x.shape)} x ({matrix.n}, {matrix.k})")
         return y
 
+    def gemm_int8(self, x: Any, matrix: PackedInt8, out: Any = None) -> Any:
+        """``x @ W.T (+ bias)`` for any number of float32 rows and a ``PackedInt8``: each row
+        rounded to int16 with its own scale, exact integer products (gemm.c). ``out``: a
+        contiguous float32 (rows, n) tensor to write into (the encoder reuses one per layer
+        shape instead of faulting in fresh megabytes every call)."""
+        import torch
+
+        if x.dtype != torch.float32 or x.dim() != 2 or x.shape[1] != matrix.k or not len(x):
+            raise ValueError(f"gemm_int8 takes float32 rows of {matrix.k}, not {tuple(x.shape)}")
+        x = x.contiguous()
+        rows = x.shape[0]
+        if out is None:
+            out = torch.empty(rows, matrix.n, dtype=torch.float32)
+        elif out.dtype != torch.float32 or out.shape != (rows, matrix.n) or not out.is_contiguous():
+            raise ValueError(f"gemm_int8 writes a contiguous float32 ({rows}, {matrix.n}) tensor")
+        with self.lock:
+            xq, xs = self._gemm_scratch(rows, matrix.k)
+            status = self.library.gemm_int8(
+                ctypes.byref(matrix),
+                x.data_ptr(),
+                xq.data_ptr(),
+                xs.data_ptr(),
+                out.data_ptr(),
+                rows,
+                SPIN_NS,
+            )
+        if status != 0:
+            raise ValueError(f"gemm.c refused {tuple(x.shape)} x ({matrix.n}, {matrix.k})")
+        return out
+
+    def _gemm_scratch(self, rows: int, k: int) -> tuple[Any, Any]:
+        """int16 activations and their scales for ``rows`` x ``k``, from buffers that only
+        grow (the caller holds the lock)."""
+        import torch
+
+        held = self._scratch.get((0, 0))
+        if held is None or held[0].numel() < rows * k or held[1].numel() < rows:
+            held = (
+                torch.empty(max(rows * k, held[0].numel() if held else 0), dtype=torch.int16),
+                torch.empty(max(rows, held[1].numel() if held else 0)),
+            )
+            self._scratch[(0, 0)] = held
+        return held
+
     def _encode_call(self, name: str, struct: ctypes.Structure) -> None:
         with self.lock:
             status = getattr(self.library, name)(ctypes.byref(struct))
@@ -321,7 +422,14 @@ class NativeKernels:
             raise ValueError(f"encode.c's {name} refused these shapes")
 
     def attention(
-        self, qkv: Any, starts: Any, heads: int, scale: float, longest: int | None = None
+        self,
+        qkv: Any,
+        starts: Any,
+        heads: int,
+        scale: float,
+        longest: int | None = None,
+        *,
+        spin: bool = False,
     ) -> Any:
         """Bidirectional attention within each of the sequences packed in ``qkv``.
 
@@ -329,6 +437,10 @@ class NativeKernels:
         side, the sequences' tokens one after another; starts: (sequences + 1,) int64 offsets,
         0 first and tokens last; longest: the longest sequence's length (computed when None;
         encode.c refuses a sequence longer). Returns (tokens, heads * head_dim) in qkv's dtype.
+        ``spin`` (here and in add_layer_norm and gelu): the pool's helpers spin briefly
+        afterwards, as after decode.c's products; leave it off when torch's threads run next
+        (a spinning helper takes their core), turn it on when the next call is another
+        native one (waking a sleeping helper costs more than a small call).
         """
         import torch
 
@@ -356,11 +468,14 @@ class NativeKernels:
             width // (3 * heads),
             scale,
             bf16,
+            SPIN_NS if spin else 0,
         )
         self._encode_call("encoder_attention", struct)
         return out
 
-    def add_layer_norm(self, x: Any, h: Any, weight: Any, bias: Any, eps: float) -> Any:
+    def add_layer_norm(
+        self, x: Any, h: Any, weight: Any, bias: Any, eps: float, *, spin: bool = False
+    ) -> Any:
         """``x = layer_norm(x + h) * weight + bias`` over the last dimension, in place
         (``h`` may be None); weight and bias float32."""
         import torch
@@ -381,14 +496,16 @@ class NativeKernels:
             n,
             eps,
             bf16,
+            SPIN_NS if spin else 0,
         )
         self._encode_call("add_layer_norm", struct)
         return x
 
-    def gelu(self, x: Any) -> Any:
+    def gelu(self, x: Any, *, spin: bool = False) -> Any:
         """gelu (erf form) in place. float32 within 5e-7 of the exact value (its erf within
         1.5e-7); bfloat16 from a coarser erf (5e-4), below the precision bfloat16 keeps."""
-        self._encode_call("gelu", Gelu(x.data_ptr(), x.numel(), _storage(x)))
+        struct = Gelu(x.data_ptr(), x.numel(), _storage(x), SPIN_NS if spin else 0)
+        self._encode_call("gelu", struct)
         return x
 
 

@@ -257,6 +257,7 @@ typedef struct {
     int64_t batch, longest, heads, head_dim; /* longest: the longest sequence's length */
     float scale;
     int bf16;
+    int64_t spin_ns; /* how long the pool's helpers spin afterwards (decode.c) */
 } attention_t;
 
 static void attention_part(const void *arg, int part, int parts) {
@@ -371,7 +372,7 @@ int encoder_attention(const attention_t *a) {
         const int64_t n = a->starts[b + 1] - a->starts[b];
         if (n < 1 || n > a->longest) return -1;
     }
-    pool_run(attention_part, a, 0);
+    pool_run(attention_part, a, a->spin_ns);
     return 0;
 }
 
@@ -384,6 +385,7 @@ typedef struct {
     int64_t rows, n;
     float eps;
     int bf16;
+    int64_t spin_ns; /* how long the pool's helpers spin afterwards (decode.c) */
 } norm_t;
 
 static void norm_part(const void *arg, int part, int parts) {
@@ -426,7 +428,7 @@ static void norm_part(const void *arg, int part, int parts) {
 
 int add_layer_norm(const norm_t *a) {
     if (a->rows < 1 || a->n < 1) return -1;
-    pool_run(norm_part, a, 0);
+    pool_run(norm_part, a, a->spin_ns);
     return 0;
 }
 
@@ -436,6 +438,7 @@ typedef struct {
     void *x; /* updated in place */
     int64_t n;
     int bf16;
+    int64_t spin_ns; /* how long the pool's helpers spin afterwards (decode.c) */
 } gelu_t;
 
 #define GELU_BLOCK 1024
@@ -462,6 +465,6 @@ static void gelu_part(const void *arg, int part, int parts) {
 /* x = x * (1 + erf(x / sqrt 2)) / 2 in place (gelu's erf form, as BERT's "gelu"). */
 int gelu(const gelu_t *a) {
     if (a->n < 1) return -1;
-    pool_run(gelu_part, a, 0);
+    pool_run(gelu_part, a, a->spin_ns);
     return 0;
 }
