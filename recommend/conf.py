@@ -21,6 +21,8 @@ DEFAULTS: dict[str, Any] = {
     # The visitor's latest items a request scores from, and how far back it looks.
     "HISTORY_ITEMS": 20,
     "HISTORY_DAYS": 30,
+    # The visitor's latest distinct searches whose results join "For you" (0: none).
+    "SEARCH_QUERIES": 2,
     # Seconds a training may spend on the sequential transformer (the other models are quick).
     "TIME_BUDGET": 300.0,
     # Diversity: how much a second, third... item of one category is held back (MMR).

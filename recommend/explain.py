@@ -12,18 +12,27 @@ CONTENT = "content"
 BOUGHT = "bought"
 SASREC = "sasrec"
 PINNED = "pinned"
+SEARCHED = "searched"
 
 
 def reason_for(
-    source: str, *, anchor_title: str = "", category_name: str = "", from_history: bool = False
+    source: str,
+    *,
+    anchor_title: str = "",
+    category_name: str = "",
+    from_history: bool = False,
+    query: str = "",
 ) -> str:
     """The sentence shown under a recommended product, e.g. "Often bought with Trail Socks".
 
     ``from_history``: the anchor is a product the visitor looked at (home, search), not the
-    page's own product, so co-viewing reads "Because you viewed …".
+    page's own product, so co-viewing reads "Because you viewed …". ``query``: the visitor's
+    search that found it (source SEARCHED).
     """
     if source == PINNED:
         return _("Picked by our team")
+    if source == SEARCHED and query:
+        return _("Because you searched “%(query)s”") % {"query": query}
     if source == POPULARITY:
         if category_name:
             return _("Popular in %(category)s this week") % {"category": category_name}

@@ -12,7 +12,9 @@ text in the visitor's language with an explanation true to the source that put i
 from __future__ import annotations
 
 import logging
-from collections import Counter
+import threading
+import time
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -25,6 +27,7 @@ from recommend.artifacts import ServedRecommender, active_recommender
 from recommend.conf import setting
 from recommend.models import Surface
 from recommend.rules import rules_for
+from search.selectors import SearchParams, search_catalog, search_index_version
 from shop.catalog import selectors as catalog
 from shop.catalog.models import Product
 from shop.interactions import selectors as interaction_log
@@ -63,6 +66,14 @@ UNPROPOSED = -1000.0
 CROSS_CATEGORY = 0.7
 # How many of the served model's own best items join the candidates on personal surfaces.
 MODEL_CANDIDATES = 60
+# A search's results: how many join "For you", at what weight (the visitor's products'
+# neighbours score up to 1 each, trending 0.1), cached how long per query and index.
+SEARCH_RESULTS = 12
+SEARCH_WEIGHT = 0.6
+SEARCH_CACHE_SECONDS = 300.0
+SEARCH_CACHE_SIZE = 1024
+_searched: OrderedDict[tuple[str, str], tuple[float, list[int]]] = OrderedDict()
+_searched_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +100,7 @@ class _Candidate:
     anchor: int | None = None  # product id of the product that led here
     best: float = -1.0  # the strongest single contribution, whose source and anchor win
     from_history: bool = False
+    query: str = ""  # the visitor's search that led here (source SEARCHED)
 
 
 @dataclass
@@ -100,19 +112,28 @@ class _Request:
     anchor_ids: tuple[int, ...]
     history: list[int]  # product ids, oldest first, each once
     purchased: set[int]
+    queries: list[str] = field(default_factory=list)  # the latest searches, newest first
     candidates: dict[int, _Candidate] = field(default_factory=dict)
 
     def add(
-        self, product_id: int, score: float, source: str, anchor: int | None, from_history: bool
+        self,
+        product_id: int,
+        score: float,
+        source: str,
+        anchor: int | None,
+        from_history: bool,
+        query: str = "",
     ) -> None:
         found = self.candidates.setdefault(product_id, _Candidate())
         found.score += score
         if score > found.best:
             found.best, found.source, found.anchor = score, source, anchor
-            found.from_history = from_history
+            found.from_history, found.query = from_history, query
 
 
-def _visitor_history(user_id: int | None, session_key: str) -> list[int]:
+def _visitor_history(user_id: int | None, session_key: str) -> tuple[list[int], list[str]]:
+    """The visitor's recent products (oldest first, each once) and distinct searches
+    (newest first)."""
     events = interaction_log.recent_events(
         user_id=user_id,
         session_key=session_key,
@@ -120,12 +141,17 @@ def _visitor_history(user_id: int | None, session_key: str) -> list[int]:
         limit=int(setting("HISTORY_ITEMS")) * 3,
     )
     ordered: dict[int, None] = {}
+    queries: dict[str, None] = {}
     for event in events:
         if event.product_id is None:
+            if event.query.strip():
+                queries.pop(event.query.strip(), None)
+                queries[event.query.strip()] = None
             continue
         ordered.pop(event.product_id, None)
         ordered[event.product_id] = None
-    return list(ordered)[-int(setting("HISTORY_ITEMS")) :]
+    latest = list(queries)[::-1][: int(setting("SEARCH_QUERIES"))]
+    return list(ordered)[-int(setting("HISTORY_ITEMS")) :], latest
 
 
 def _from_neighbours(
@@ -200,6 +226,48 @@ def _from_model(request: _Request, served: ServedRecommender) -> None:
         # of its category); none: "Picked for you", never a product that did not lead there.
         anchor = anchors.get(item) or anchors.get(("category", int(served.category_ids[item])))
         request.add(product_id, value, source, anchor, True)
+
+
+def _from_searches(request: _Request) -> None:
+    """The first results of the visitor's latest searches (home): what they looked for, even
+    when they clicked nothing. Their weight sits between the visitor's own products'
+    neighbours and trending; the newest search counts most."""
+    for i, query in enumerate(request.queries):
+        found = searched_products(query)
+        top = len(found)
+        for rank, product_id in enumerate(found):
+            value = SEARCH_WEIGHT * HISTORY_DECAY**i * (1.0 - rank / (2 * top))
+            request.add(product_id, value, explain.SEARCHED, None, True, query=query)
+
+
+def searched_products(query: str) -> list[int]:
+    """The first product ids the storefront's search shows for ``query``, cached per query
+    and search index for a few minutes (a home page must not run a search per request)."""
+    key = (query, search_index_version())
+    now = time.monotonic()
+    with _searched_lock:
+        cached = _searched.get(key)
+        if cached is not None and now - cached[0] < SEARCH_CACHE_SECONDS:
+            _searched.move_to_end(key)
+            return cached[1]
+    try:
+        result = search_catalog(SearchParams(query=query, page_size=SEARCH_RESULTS))
+    except Exception:  # noqa: BLE001 - a page never fails for a remembered search
+        logger.exception("recommend: the search for a visitor's query failed")
+        return []
+    # Nearest-product fallbacks match nothing the visitor asked for: not a reason to show.
+    ids = [] if result.nearest else result.product_ids[:SEARCH_RESULTS]
+    with _searched_lock:
+        _searched[key] = (now, ids)
+        while len(_searched) > SEARCH_CACHE_SIZE:
+            _searched.popitem(last=False)
+    return ids
+
+
+def reset_search_cache() -> None:
+    """Forget the cached search results (tests; a process that changed the catalog)."""
+    with _searched_lock:
+        _searched.clear()
 
 
 def _score(model: Any, history: np.ndarray) -> tuple[Any, list[dict[int, str]] | None]:
@@ -334,7 +402,7 @@ def recommendation_lists(
     served = active_recommender()
     user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
     personal = any(s in PERSONAL_SURFACES for s in surfaces)
-    history = _visitor_history(user_id, session_key) if personal else []
+    history, queries = _visitor_history(user_id, session_key) if personal else ([], [])
     purchased = interaction_log.purchased_product_ids(user_id=user_id, session_key=session_key)
     cart_ids = tuple(int(p) for p in cart_product_ids)
     with translation.override(language):
@@ -348,6 +416,7 @@ def recommendation_lists(
                 anchor_ids=tuple(int(p) for p in anchor_product_ids),
                 history=history,
                 purchased=purchased,
+                queries=queries if surface == Surface.HOME else [],
             )
             plans.append((request, _ranked(request, served)))
         wanted = {pid for _request, (ranked, pins) in plans for pid, _ in ranked} | {
@@ -420,6 +489,8 @@ def _ranked(
         _from_neighbours(request, served, _anchors(request))
         if surface == Surface.HOME:
             _from_model(request, served)
+    if request.queries:
+        _from_searches(request)
     if surface in TRENDING_FILL:
         category_id = None
         if surface == Surface.PRODUCT and request.product_id is not None:
@@ -485,6 +556,7 @@ def _finish(
                 anchor_title=titles.get(found.anchor, "") if found.anchor is not None else "",
                 category_name=node.name if node else "",
                 from_history=found.from_history,
+                query=found.query,
             )
         position = len(items) + 1
         items.append(

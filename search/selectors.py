@@ -53,6 +53,7 @@ __all__ = [
     "product_vectors",
     "reset_caches",
     "search_catalog",
+    "search_index_version",
     "search_schema",
     "suggest",
 ]
@@ -89,6 +90,14 @@ def product_vectors() -> ProductVectors | None:
         revision=index.dense_revision or "",
         index_version=index.version,
     )
+
+
+def search_index_version() -> str:
+    """The published search index's version ("" with none): what cached results depend on."""
+    try:
+        return index_holder().get().version
+    except IndexUnavailable:
+        return ""
 
 
 @dataclass(frozen=True)

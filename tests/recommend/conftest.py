@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from recommend import artifacts
+from recommend.selectors import reset_search_cache
 from search.selectors import ProductVectors
 from shop.interactions.models import Interaction
 from tests.factories import (
@@ -36,8 +37,10 @@ def model_dir(settings, tmp_path):
     settings.LLM_MODEL_VERSIONS = True
     settings.LLM_VERSION_CHECK_SECONDS = 0.0
     artifacts.reset_active_recommender()
+    reset_search_cache()
     yield settings.LLM_MODEL_DIR
     artifacts.reset_active_recommender()
+    reset_search_cache()
 
 
 class Shop:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from recommend.models import RecommendationRule
 from recommend.selectors import recommendations
 from shop.catalog.models import Product
+from tests.factories import InteractionFactory
 
 from .conftest import view
 
@@ -117,6 +119,46 @@ def test_a_session_view_changes_the_home_list_at_once(shop, trained):
     assert after.items[0].reason == "Because you viewed Road Racer"
     # What the visitor just looked at is not recommended back.
     assert shop.road.pk not in ids(after)
+
+
+def search(query, *, session_key):
+    return InteractionFactory(
+        kind="search", product=None, query=query, session_key=session_key, created_at=timezone.now()
+    )
+
+
+def test_a_search_without_a_click_brings_its_results_to_the_home_list(shop, trained):
+    """A visitor who searched and clicked nothing still said what they want: the search's
+    results join "For you", named by the query, in the page's language."""
+    session = "searcher".ljust(32, "x")
+    before = recommendations("home", user=ANONYMOUS, session_key=session, limit=3)
+    search("kettle", session_key=session)
+
+    after = recommendations("home", user=ANONYMOUS, session_key=session, limit=3)
+    chinese = recommendations(
+        "home", user=ANONYMOUS, session_key=session, limit=3, language="zh-hans"
+    )
+
+    assert "searched" not in {item.source for item in before.items}
+    assert ids(after)[0] == shop.kettle.pk
+    assert after.items[0].source == "searched"
+    assert after.items[0].reason == "Because you searched “kettle”"
+    assert chinese.items[0].reason == "因为您搜索过“kettle”"
+
+
+def test_only_the_latest_searches_count_and_a_search_that_found_nothing_adds_nothing(
+    shop, trained, settings
+):
+    settings.RECOMMEND_SEARCH_QUERIES = 1
+    session = "searcher2".ljust(32, "x")
+    search("kettle", session_key=session)
+    search("zzzz nothing like it", session_key=session)
+    plain = recommendations("home", user=ANONYMOUS, session_key="other".ljust(32, "x"), limit=3)
+
+    result = recommendations("home", user=ANONYMOUS, session_key=session, limit=3)
+
+    assert ids(result) == ids(plain)
+    assert "searched" not in {item.source for item in result.items}
 
 
 def test_the_cart_list_leaves_out_the_cart_and_names_its_products(shop, trained):
