@@ -1,10 +1,10 @@
 """Writes the demo shop to the database: schema, products, customers and their history.
 
 Rerunning with the same options converges on the same rows: categories, attributes and brands
-are matched by slug or code, products by SKU, customers by username, and the reviews and
-interaction log of the demo customers are replaced (``demo.write_catalog``,
-``demo.write_history``). Only the demo accounts' passwords change: each load makes new random
-ones unless it is given some (``demo.accounts``).
+are matched by slug or code, products by SKU, customers by username, and the reviews,
+interaction log and orders of the demo customers are replaced (``demo.write_catalog``,
+``demo.write_history``, ``demo.write_orders``). Only the demo accounts' passwords change:
+each load makes new random ones unless it is given some (``demo.accounts``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
@@ -30,14 +31,17 @@ from shop.catalog.models import (
 )
 from shop.interactions.models import Interaction
 from shop.interactions.services import refresh_product_popularity
+from shop.orders.models import Order
 from shop.reviews.models import Review
 from shop.reviews.services import refresh_product_ratings
 
 from .accounts import DemoPasswords
-from .customers import build_customers, username_for
+from .customers import build_customers, build_history, username_for
+from .orders import plan_orders, showcase_sessions, with_showcase
 from .reader import DemoContent, demo_content
 from .write_catalog import ProgressFactory, write_catalog_schema, write_products
 from .write_history import write_customers, write_demo_merchant, write_history
+from .write_orders import remove_demo_orders, write_orders
 
 DEFAULT_SEED = 20240601
 DEFAULT_PRODUCTS = 2000
@@ -79,11 +83,14 @@ class DemoShopSummary:
     reviews: int = 0
     interactions: int = 0
     interactions_by_kind: dict[str, int] = field(default_factory=dict)
+    orders: int = 0
+    orders_by_status: dict[str, int] = field(default_factory=dict)
     # the demo accounts' passwords; None when no accounts were written (history off)
     passwords: DemoPasswords | None = None
 
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(self.interactions_by_kind.items()))
+        statuses = ", ".join(f"{status} {n}" for status, n in sorted(self.orders_by_status.items()))
         return [
             f"Categories: {self.categories} ({self.top_level_categories} top-level, "
             f"{self.category_translations} Chinese names)",
@@ -94,6 +101,7 @@ class DemoShopSummary:
             f"Demo customers: {self.customers}",
             f"Reviews: {self.reviews}",
             f"Interactions: {self.interactions}" + (f" ({kinds})" if kinds else ""),
+            f"Orders: {self.orders}" + (f" ({statuses})" if statuses else ""),
         ]
 
 
@@ -122,7 +130,7 @@ def load_demo_shop(
         customers: number of demo customers (``demo_customer_01`` …).
         seed: same seed, same shop.
         chunk_size: products and events written per transaction.
-        history: write the merchant, customers, reviews and interactions too.
+        history: write the merchant, customers, reviews, interactions and orders too.
         passwords: the demo accounts' passwords; new random ones when not given.
         progress: tqdm-compatible progress bar factory.
         now: the moment histories end at; defaults to today's midnight (UTC).
@@ -161,14 +169,41 @@ def load_demo_shop(
         write_demo_merchant(passwords.merchant)
         customer_specs = build_customers(count=customers, seed=seed)
         user_ids = write_customers(customer_specs, password=passwords.customers, progress=progress)
+        window = settings.SHOP_RETURN_WINDOW_DAYS
+        events, reviews = build_history(customer_specs, written.specs, seed=seed, now=now)
+        # The first customer's scripted orders (pending … returned) for trying the chat.
+        showcase = showcase_sessions(
+            customer_specs[0],
+            written.specs,
+            reviews=reviews,
+            seed=seed,
+            now=now,
+            return_window_days=window,
+        )
+        events = with_showcase(events, showcase)
         write_history(
             customer_specs,
-            written.specs,
+            events,
+            reviews,
             user_ids=user_ids,
             product_ids=written.ids,
-            seed=seed,
             chunk_size=chunk_size,
+            progress=progress,
+        )
+        plans = plan_orders(
+            customer_specs,
+            events,
+            showcase=showcase,
+            seed=seed,
             now=now,
+            return_window_days=window,
+        )
+        remove_demo_orders()
+        write_orders(
+            plans,
+            user_ids=user_ids,
+            product_ids=written.ids,
+            chunk_size=chunk_size,
             progress=progress,
         )
         refresh_product_ratings(product_ids=None)
@@ -212,3 +247,11 @@ def _count(summary: DemoShopSummary, content: DemoContent, *, customers: int) ->
         )
         summary.interactions = sum(by_kind.values())
         summary.interactions_by_kind = dict(by_kind)
+        by_status = dict(
+            Order.objects.filter(user__in=users)
+            .values_list("status")
+            .annotate(n=models.Count("id"))
+            .values_list("status", "n")
+        )
+        summary.orders = sum(by_status.values())
+        summary.orders_by_status = by_status

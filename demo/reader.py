@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from string import Formatter
 
 from .content_node import LANGUAGES, ByLanguage, Node
 from .spec import (
@@ -66,6 +67,24 @@ class CustomerWords:
 
 
 @dataclass(frozen=True)
+class DemoAddress:
+    street: str
+    city: str
+    region: str
+    postcode: str
+    country: str
+
+
+@dataclass(frozen=True)
+class OrderWords:
+    # "en" or "zh" -> the places customers shopping in that language ship to
+    addresses: dict[str, tuple[DemoAddress, ...]]
+    # the street and house number as each language writes them: {street}, {number}
+    line1: Bilingual
+    return_reasons: tuple[Bilingual, ...]
+
+
+@dataclass(frozen=True)
 class DemoContent:
     attribute_list: tuple[AttributeSpec, ...]
     attributes: dict[str, AttributeSpec]
@@ -74,6 +93,7 @@ class DemoContent:
     tops: tuple[Top, ...]
     copy: ProductCopy
     customers: CustomerWords
+    orders: OrderWords
 
 
 @cache
@@ -114,6 +134,7 @@ def read_content(directory: Path) -> DemoContent:
         tops=tops,
         copy=_copy(Node.load(directory / "copy.yaml")),
         customers=_customer_words(Node.load(directory / "customers.yaml")),
+        orders=_order_words(Node.load(directory / "orders.yaml")),
     )
 
 
@@ -417,4 +438,44 @@ def _customer_words(node: Node) -> CustomerWords:
         review_titles=titles,
         review_openings={band: pool.bilinguals() for band, pool in openings.items()},
         review_context=fields["review_context"].bilingual(),
+    )
+
+
+_LINE1_PLACEHOLDERS = {"street", "number"}
+
+
+def _order_words(node: Node) -> OrderWords:
+    fields = node.fields(required=("addresses", "line1", "return_reasons"))
+    by_language = fields["addresses"].fields(required=LANGUAGES)
+    addresses = {
+        language: tuple(_address(item) for item in pool.items())
+        for language, pool in by_language.items()
+    }
+    line1 = fields["line1"].bilingual()
+    for language, text in (("en", line1.en), ("zh", line1.zh)):
+        names = {name for _, name, _, _ in Formatter().parse(text) if name is not None}
+        if names != _LINE1_PLACEHOLDERS:
+            raise (
+                fields["line1"]
+                .child(language)
+                .error("needs exactly the placeholders {street} and {number}")
+            )
+    return OrderWords(
+        addresses=addresses, line1=line1, return_reasons=fields["return_reasons"].bilinguals()
+    )
+
+
+def _address(node: Node) -> DemoAddress:
+    fields = node.fields(required=("street", "city", "region", "postcode", "country"))
+    country = fields["country"].text()
+    if len(country) != 2 or not country.isalpha() or not country.isupper():
+        raise fields["country"].error(
+            f"expected a two-letter country code such as US, not {country!r}"
+        )
+    return DemoAddress(
+        street=fields["street"].text(),
+        city=fields["city"].text(),
+        region=fields["region"].text(allow_empty=True),
+        postcode=fields["postcode"].text(),
+        country=country,
     )

@@ -1,13 +1,13 @@
 """Writes the demo's accounts and history: the merchant, the customers, their reviews and log.
 
 Customers are matched by username, so a rerun updates them; their reviews and interaction log
-are replaced by freshly generated ones. Passwords are set on every run (``demo.accounts``).
+are replaced by the freshly generated ones the loader passes in (``demo.customers``).
+Passwords are set on every run (``demo.accounts``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -18,8 +18,7 @@ from shop.interactions.models import Interaction
 from shop.interactions.services import write_batch
 from shop.reviews.models import Review
 
-from .customers import DEMO_MERCHANT_USERNAME, CustomerSpec, build_history
-from .products import ProductSpec
+from .customers import DEMO_MERCHANT_USERNAME, CustomerSpec, EventSpec, ReviewSpec
 from .write_catalog import ProgressFactory
 
 _USER_FIELDS = [
@@ -98,17 +97,15 @@ def write_customers(
 
 def write_history(
     customers: Sequence[CustomerSpec],
-    products: list[ProductSpec],
+    events: Sequence[EventSpec],
+    reviews: Sequence[ReviewSpec],
     *,
     user_ids: dict[int, int],
     product_ids: dict[int, int],
-    seed: int,
     chunk_size: int,
-    now: datetime,
     progress: ProgressFactory,
 ) -> None:
-    """Replace the demo customers' reviews and interaction log with freshly generated ones."""
-    events, reviews = build_history(list(customers), products, seed=seed, now=now)
+    """Replace the demo customers' reviews and interaction log with ``reviews`` and ``events``."""
     numbers = {spec.number: spec for spec in customers}
     with transaction.atomic():
         Interaction.objects.filter(user_id__in=list(user_ids.values())).delete()

@@ -29,6 +29,8 @@ class OrderInfo:
     shipped_at: datetime | None
     delivered_at: datetime | None
     shipping_method: str
+    # the carrier's parcel number once shipped, else ""
+    tracking_number: str
     url: str
     return_deadline: datetime | None
     returnable: bool
@@ -57,6 +59,7 @@ def _info(order: Any, now: datetime) -> OrderInfo:
         shipped_at=order.shipped_at,
         delivered_at=order.delivered_at,
         shipping_method=order.shipping_method_name,
+        tracking_number=order.tracking_number,
         url=order.get_absolute_url(),
         return_deadline=deadline,
         returnable=order.status == Order.Status.DELIVERED

@@ -91,6 +91,8 @@ class Order(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     payment_method = models.CharField(_("payment method"), max_length=30)
     payment_reference = models.CharField(_("payment reference"), max_length=80, blank=True)
+    # The carrier's parcel number, given when the order ships.
+    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
     # A double click or a retried submit carries the same key and gets the same order back.
     idempotency_key = models.CharField(max_length=64, unique=True)
     placed_at = models.DateTimeField(_("placed"), auto_now_add=True, db_index=True)

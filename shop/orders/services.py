@@ -84,6 +84,8 @@ def place_order(
     expected_total: Decimal | None = None,
     language: str = "en",
     session_key: str = "",
+    log_purchase: bool = True,
+    send_confirmation: bool = True,
 ) -> Order:
     """Place one order for ``{product_id: quantity}`` lines, exactly once per idempotency key.
 
@@ -95,6 +97,9 @@ def place_order(
     Args:
         expected_total: the total the customer confirmed; if prices changed since, the order
             is refused so they can review the new total.
+        log_purchase: after commit, write a purchase interaction per line. Off for an order
+            recorded after the fact (the demo's history) whose purchases are already logged.
+        send_confirmation: after commit, email the confirmation. Off for such orders too.
 
     Raises:
         CheckoutError: empty cart, unknown shipping or payment method, bad address, a
@@ -128,6 +133,8 @@ def place_order(
                 expected_total=expected_total,
                 language=language,
                 session_key=session_key,
+                log_purchase=log_purchase,
+                send_confirmation=send_confirmation,
             )
         except IntegrityError:
             # Either a concurrent submit with the same key won (return its order) or the
@@ -159,6 +166,8 @@ def _place_order_locked(
     expected_total: Decimal | None,
     language: str,
     session_key: str,
+    log_purchase: bool,
+    send_confirmation: bool,
 ) -> Order:
     with transaction.atomic():
         products = {p.pk: p for p in product_qs_select_for_update(lines)}
@@ -232,24 +241,42 @@ def _place_order_locked(
             Product.objects.filter(pk=product_id).update(stock=F("stock") - quantity)
         OrderEvent.objects.create(order=order, to_status=order.status, note="placed")
         user_id = order.user_id
-        transaction.on_commit(lambda: _after_order_placed(order.pk, user_id, session_key))
+        if log_purchase or send_confirmation:
+            transaction.on_commit(
+                lambda: _after_order_placed(
+                    order.pk,
+                    user_id,
+                    session_key,
+                    log_purchase=log_purchase,
+                    send_confirmation=send_confirmation,
+                )
+            )
     return order
 
 
-def _after_order_placed(order_id: int, user_id: int | None, session_key: str) -> None:
+def _after_order_placed(
+    order_id: int,
+    user_id: int | None,
+    session_key: str,
+    *,
+    log_purchase: bool,
+    send_confirmation: bool,
+) -> None:
     order = Order.objects.prefetch_related("lines").get(pk=order_id)
-    write_batch(
-        build_interaction(
-            kind="purchase",
-            user_id=user_id,
-            session_key=session_key,
-            product_id=line.product_id,
-            quantity=line.quantity,
-            language=order.language,
+    if log_purchase:
+        write_batch(
+            build_interaction(
+                kind="purchase",
+                user_id=user_id,
+                session_key=session_key,
+                product_id=line.product_id,
+                quantity=line.quantity,
+                language=order.language,
+            )
+            for line in order.lines.all()
         )
-        for line in order.lines.all()
-    )
-    send_order_confirmation(order)
+    if send_confirmation:
+        send_order_confirmation(order)
 
 
 def send_order_confirmation(order: Order) -> None:
@@ -261,12 +288,17 @@ def send_order_confirmation(order: Order) -> None:
 
 
 def transition_order(
-    *, order_id: int, to_status: str, actor: AbstractBaseUser | None = None, note: str = ""
+    *,
+    order_id: int,
+    to_status: str,
+    actor: AbstractBaseUser | None = None,
+    note: str = "",
+    tracking_number: str = "",
 ) -> Order:
     """Move an order to ``to_status`` if the status flow allows it.
 
     Cancelling or receiving a return puts the stock back. The change and the note are
-    recorded as an :class:`OrderEvent`.
+    recorded as an :class:`OrderEvent`. ``tracking_number`` is kept when the order ships.
 
     Raises:
         InvalidTransition: the flow does not allow this change; nothing is written.
@@ -286,6 +318,8 @@ def transition_order(
             timestamp = "delivered_at"
         if timestamp:
             setattr(order, timestamp, now)
+        if to_status == Status.SHIPPED and tracking_number:
+            order.tracking_number = tracking_number.strip()
         order.save()
         if to_status in RESTOCKING_STATUSES:
             _restock(order)

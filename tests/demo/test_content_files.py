@@ -34,8 +34,8 @@ def bilingual_texts(value, path=""):
 
 
 def test_every_content_file_is_read():
-    """The content folder holds the format notes and the 20 YAML files the reader reads: one
-    per department plus attributes, brands, the department list, copy and customers."""
+    """The content folder holds the format notes and the 21 YAML files the reader reads: one
+    per department plus attributes, brands, the department list, copy, customers and orders."""
     content = read_content(CONTENT_DIR)
 
     files = sorted(str(p.relative_to(CONTENT_DIR)) for p in CONTENT_DIR.rglob("*") if p.is_file())
@@ -47,6 +47,7 @@ def test_every_content_file_is_read():
         *sorted(f"categories/{top.slug}.yaml" for top in content.tops),
         "copy.yaml",
         "customers.yaml",
+        "orders.yaml",
     ]
     assert files == sorted(expected)
     assert len(content.tops) == 15
@@ -58,13 +59,13 @@ def test_every_content_file_is_read():
 
 
 def test_every_text_has_english_and_chinese():
-    """All 2,132 pairs have both languages; the 146 that read the same in both are the 144
+    """All 2,137 pairs have both languages; the 146 that read the same in both are the 144
     model names kept in English and the "70%" / "85%" chocolate qualifiers. Attribute names
     and options are bilingual too; only brands may lack a Chinese name (21 of 62 do)."""
     content = demo_content()
 
     pairs = bilingual_texts(content)
-    assert len(pairs) == 2132
+    assert len(pairs) == 2137
     assert [path for path, text in pairs if not (text.en.strip() and text.zh.strip())] == []
     same = [path for path, text in pairs if text.en == text.zh]
     assert len(same) == 146
@@ -136,6 +137,16 @@ def test_missing_translation_names_the_file_and_key(tmp_path):
             "brands.yaml",
             lambda data: data["brands"][0]["categories"].append("shoos"),
             "brands[0].categories[3]: no category 'shoos'",
+        ),
+        (
+            "orders.yaml",
+            lambda data: data["addresses"]["zh"][1].update(country="China"),
+            "addresses.zh[1].country: expected a two-letter country code such as US, not 'China'",
+        ),
+        (
+            "orders.yaml",
+            lambda data: data["line1"].update(zh="{street}"),
+            "line1.zh: needs exactly the placeholders {street} and {number}",
         ),
     ],
 )

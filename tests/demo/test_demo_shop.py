@@ -32,6 +32,7 @@ from shop.catalog.models import (
 )
 from shop.catalog.services import clean_attributes, get_attribute_schema
 from shop.interactions.models import Interaction
+from shop.orders.models import Address, Order, OrderEvent, OrderLine, ReturnRequest
 from shop.reviews.models import Review
 
 CONTENT = demo_content()
@@ -70,6 +71,11 @@ def snapshot() -> dict:
                 ProductTranslation,
                 Review,
                 Interaction,
+                Order,
+                OrderLine,
+                OrderEvent,
+                ReturnRequest,
+                Address,
             )
         },
         "users": sorted(users.values_list("username", "first_name", "last_name", "email")),
@@ -113,6 +119,43 @@ def snapshot() -> dict:
                 "created_at",
             ),
             key=repr,
+        ),
+        "orders": sorted(
+            Order.objects.values_list(
+                "user__username",
+                "number",
+                "status",
+                "email",
+                "language",
+                "shipping_address",
+                "shipping_method_code",
+                "subtotal",
+                "shipping_total",
+                "total",
+                "payment_method",
+                "payment_reference",
+                "tracking_number",
+                "placed_at",
+                "paid_at",
+                "shipped_at",
+                "delivered_at",
+                "updated_at",
+            ),
+            key=repr,
+        ),
+        "order_lines": sorted(
+            OrderLine.objects.values_list("order__number", "sku", "unit_price", "quantity")
+        ),
+        "order_events": sorted(
+            OrderEvent.objects.values_list(
+                "order__number", "from_status", "to_status", "created_at"
+            )
+        ),
+        "returns": sorted(
+            ReturnRequest.objects.values_list("order__number", "reason", "status", "created_at")
+        ),
+        "addresses": sorted(
+            Address.objects.values_list("user__username", "full_name", "line1", "city", "country")
         ),
     }
 

@@ -264,3 +264,46 @@ def test_return_outside_window_or_for_someone_else_is_refused(settings):
     assert services.request_return(
         order_id=order.pk, user=user, reason="ok", now=timezone.now() + timedelta(days=29)
     )
+
+
+def test_an_order_recorded_after_the_fact_logs_nothing_and_sends_nothing(
+    shipping, django_capture_on_commit_callbacks
+):
+    """With log_purchase and send_confirmation off (the demo's history already logged the
+    purchase), placing takes stock but writes no interaction and sends no email."""
+    user = UserFactory()
+    shoe = ProductFactory(sku="TS-1", price=Decimal("30.00"), stock=5)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        order = services.place_order(
+            lines={shoe.pk: 2},
+            user=user,
+            email="li@example.com",
+            address=ADDRESS,
+            shipping_method_code="std",
+            payment_method="cod",
+            idempotency_key="k-history",
+            log_purchase=False,
+            send_confirmation=False,
+        )
+
+    assert order.status == Status.PENDING
+    assert callbacks == []
+    assert Product.objects.get(pk=shoe.pk).stock == 3
+    assert not Interaction.objects.exists()
+    assert mail.outbox == []
+
+
+def test_shipping_keeps_the_tracking_number():
+    """The tracking number given when an order ships is kept; other changes leave it."""
+    order = OrderFactory(status=Status.PAID)
+
+    services.transition_order(
+        order_id=order.pk, to_status=Status.SHIPPED, tracking_number=" DEMO-0000000042 "
+    )
+    services.transition_order(
+        order_id=order.pk, to_status=Status.DELIVERED, tracking_number="IGNORED-1"
+    )
+
+    order.refresh_from_db()
+    assert (order.status, order.tracking_number) == (Status.DELIVERED, "DEMO-0000000042")

@@ -28,7 +28,7 @@ NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
 class Command(BaseCommand):
     help = (
         "Create or update the demo shop: a bilingual (English/Chinese) catalog written for this "
-        "project, demo customers, their reviews and interaction history, and a superuser "
+        "project, demo customers, their reviews, interaction history and orders, and a superuser "
         "'merchant'. Same seed, same shop; rerunning updates rows instead of duplicating them. "
         "The demo accounts get new random passwords on every load (printed, and kept in "
         "var/demo-accounts.txt) unless --password is given. Development only: refuses to run "
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-history",
             action="store_true",
-            help="Catalog only: no accounts, reviews or interactions.",
+            help="Catalog only: no accounts, reviews, interactions or orders.",
         )
         parser.add_argument(
             "--password",
