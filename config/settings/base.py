@@ -271,9 +271,10 @@ LLM_MODELS["embed"] = (
 LLM_MODELS["generate"] = _llm_server("generate", "OpenAICompatGenerator") or LLM_MODELS["generate"]
 
 # Checkout
+# Cash on delivery only: the test card gateway marks orders paid without moving money, so only
+# dev and test settings enable it, and a system check (orders.E001) refuses it with DEBUG off.
 SHOP_PAYMENT_GATEWAYS = env.list(
-    "SHOP_PAYMENT_GATEWAYS",
-    default=["shop.orders.payments.CashOnDelivery", "shop.orders.payments.TestCardGateway"],
+    "SHOP_PAYMENT_GATEWAYS", default=["shop.orders.payments.CashOnDelivery"]
 )
 SHOP_RETURN_WINDOW_DAYS = env.int("SHOP_RETURN_WINDOW_DAYS", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="shop@localhost")

@@ -6,3 +6,7 @@ class OrdersConfig(AppConfig):
     name = "shop.orders"
     label = "orders"
     verbose_name = _("Orders")
+
+    def ready(self) -> None:
+        # Registers the system checks (orders.E001: no test-only gateway with DEBUG off).
+        from . import checks  # noqa: F401

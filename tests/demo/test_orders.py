@@ -274,3 +274,17 @@ def test_showcase_never_buys_what_the_customer_reviewed_unbought():
     bought = [session.events[-1].product_index for session in second]
     assert best not in bought
     assert bought[0] == first[1].events[-1].product_index
+
+
+@pytest.mark.django_db
+def test_production_like_settings_still_record_the_card_orders(settings):
+    """Under production's payment settings (cash on delivery only, as `make stack` runs) the
+    demo still records its test-card orders, and shoppers still cannot choose the test card."""
+    from shop.orders.payments import available_gateways
+
+    settings.SHOP_PAYMENT_GATEWAYS = ["shop.orders.payments.CashOnDelivery"]
+
+    load()
+
+    assert Order.objects.filter(payment_method="test_card", status="paid").count() >= 1
+    assert list(available_gateways()) == ["cod"]
