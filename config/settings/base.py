@@ -121,6 +121,8 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Seconds an SMTP connection may block; order confirmations are sent (and retried) by a task.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # Celery: with no broker configured every task runs inline, so the embedded default
 # (SQLite, no Redis) works without any other process.

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import send_mail
@@ -52,6 +53,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 # Stock comes back when goods never left or came back.
 RESTOCKING_STATUSES = frozenset({Status.CANCELLED, Status.RETURNED})
 REQUIRED_ADDRESS_FIELDS = ("full_name", "line1", "city", "postcode", "country")
+CONFIRMATION_TASK = "shop.orders.tasks.send_order_confirmation_task"
 
 
 def _clean_address(address: dict[str, Any]) -> dict[str, str]:
@@ -241,50 +243,60 @@ def _place_order_locked(
             Product.objects.filter(pk=product_id).update(stock=F("stock") - quantity)
         OrderEvent.objects.create(order=order, to_status=order.status, note="placed")
         user_id = order.user_id
-        if log_purchase or send_confirmation:
+        if log_purchase:
+            # robust: the order is committed whatever happens here; a failure is logged and
+            # must not turn the shopper's successful checkout into an error page.
             transaction.on_commit(
-                lambda: _after_order_placed(
-                    order.pk,
-                    user_id,
-                    session_key,
-                    log_purchase=log_purchase,
-                    send_confirmation=send_confirmation,
-                )
+                lambda: _log_purchases(order.pk, user_id, session_key), robust=True
             )
+        if send_confirmation:
+            transaction.on_commit(lambda: _enqueue_confirmation(order.pk), robust=True)
     return order
 
 
-def _after_order_placed(
-    order_id: int,
-    user_id: int | None,
-    session_key: str,
-    *,
-    log_purchase: bool,
-    send_confirmation: bool,
-) -> None:
+def _log_purchases(order_id: int, user_id: int | None, session_key: str) -> None:
     order = Order.objects.prefetch_related("lines").get(pk=order_id)
-    if log_purchase:
-        write_batch(
-            build_interaction(
-                kind="purchase",
-                user_id=user_id,
-                session_key=session_key,
-                product_id=line.product_id,
-                quantity=line.quantity,
-                language=order.language,
-            )
-            for line in order.lines.all()
+    write_batch(
+        build_interaction(
+            kind="purchase",
+            user_id=user_id,
+            session_key=session_key,
+            product_id=line.product_id,
+            quantity=line.quantity,
+            language=order.language,
         )
-    if send_confirmation:
-        send_order_confirmation(order)
+        for line in order.lines.all()
+    )
 
 
-def send_order_confirmation(order: Order) -> None:
-    """Email the confirmation in the language the customer ordered in."""
+def _enqueue_confirmation(order_id: int) -> None:
+    current_app.tasks[CONFIRMATION_TASK].delay(order_id)
+
+
+def send_order_confirmation(*, order_id: int) -> bool:
+    """Email the confirmation, in the language the customer ordered in, at most once.
+
+    The send is recorded in ``Order.confirmation_sent_at``; a second call (a retried or
+    redelivered task) sends nothing.
+
+    Returns:
+        True if the email was sent now, False if it had been sent before.
+
+    Raises:
+        smtplib.SMTPException, OSError: the mail server failed or timed out
+            (``EMAIL_TIMEOUT``); nothing is recorded, so a retry sends it.
+    """
+    order = Order.objects.prefetch_related("lines").get(pk=order_id)
+    if order.confirmation_sent_at is not None:
+        return False
     with translation.override(order.language):
         subject = _("Your order %(number)s") % {"number": order.number}
         body = render_to_string("orders/email/confirmation.txt", {"order": order})
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])
+    Order.objects.filter(pk=order_id, confirmation_sent_at__isnull=True).update(
+        confirmation_sent_at=timezone.now()
+    )
+    return True
 
 
 def transition_order(
