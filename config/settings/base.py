@@ -78,6 +78,12 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default has writers on several threads (requests, the interaction log's
+    # flusher): a deferred transaction that reads, then writes, fails at once with "database
+    # is locked" when another holds the lock (a 500 in the chat on the demo shop). IMMEDIATE
+    # transactions take the write lock first and wait for it, up to the timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")

@@ -51,3 +51,9 @@ SHOP_PAYMENT_GATEWAYS = [
     "shop.orders.payments.TestCardGateway",
 ]
 SILENCED_SYSTEM_CHECKS = ["orders.E001"]
+# Tests sign in with Client.login (no request for django-axes to count) and search many times
+# from one address: the throttling and rate-limit tests switch these back on.
+AXES_ENABLED = False
+SEARCH_RATE_LIMIT = None
+SEARCH_SUGGEST_RATE_LIMIT = None
+RECOMMEND_RATE_LIMIT = None
