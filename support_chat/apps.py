@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,7 @@ class SupportChatConfig(AppConfig):
 
         from shop.accounts.hooks import register_login_hook
         from shop.catalog.slots import register_slot
+        from support_chat.redaction import RedactPersonalData
 
         # Celery discovers task modules in its workers only; the admin queues the training
         # task by name (services.TRAIN_TASK), so this app's tasks are registered here too.
@@ -20,6 +23,10 @@ class SupportChatConfig(AppConfig):
         # become the customer's at login.
         register_slot("page_end", "support_chat/_widget.html")
         register_login_hook(_attach_conversations)
+        # Shoppers' messages can hold personal data: none of it reaches the logs.
+        chat_logger = logging.getLogger("support_chat")
+        if not any(isinstance(item, RedactPersonalData) for item in chat_logger.filters):
+            chat_logger.addFilter(RedactPersonalData())
 
 
 def _attach_conversations(*, session_key: str, user_id: int) -> None:

@@ -24,7 +24,7 @@ HANDOFF_WORDS = re.compile(
     re.IGNORECASE,
 )
 YES = re.compile(r"^\s*(yes|y|yeah|yep|sure|ok|okay|confirm|是|是的|好|好的|确认|对)\W*$", re.I)
-NO = re.compile(r"^\s*(no|n|nope|cancel|不|不用|不要|取消|算了)\W*$", re.IGNORECASE)
+NO = re.compile(r"^\s*(no|n|nope|cancel|不|不用了?|不要了?|取消|算了)\W*$", re.IGNORECASE)
 
 INTENT_TOPICS = {
     Intent.RETURN_REFUND: ["returns", "warranty"],
@@ -93,20 +93,41 @@ def waiting_for_staff_reply() -> Reply:
     )
 
 
+def message_limit_reply(limit: int) -> Reply:
+    """The answer once a conversation has used its messages: a person or a new conversation."""
+    return Reply(
+        text=_(
+            "This conversation has reached its limit of %(limit)d messages. Start a new "
+            "conversation, or ask for a person and a member of staff will reply here."
+        )
+        % {"limit": limit},
+        intent="",
+        actions=[
+            {"type": "handoff", "label": _("Talk to a person")},
+            {"type": "new_conversation", "label": _("Start a new conversation")},
+        ],
+        degraded=False,
+    )
+
+
+def _sentences(parts: list[str]) -> str:
+    """Sentences joined as the active language writes them: Chinese puts no space after 。"""
+    return ("" if is_chinese(translation.get_language()) else " ").join(parts)
+
+
 def _order_sentence(info: tools.OrderInfo) -> str:
-    text = _("Order %(number)s is %(status)s (placed %(placed)s).") % {
-        "number": info.number,
-        "status": info.status_label,
-        "placed": _date(info.placed_at),
-    }
+    sentences = [
+        _("Order %(number)s is %(status)s (placed %(placed)s).")
+        % {"number": info.number, "status": info.status_label, "placed": _date(info.placed_at)}
+    ]
     if info.delivered_at:
-        text += " " + _("Delivered on %(date)s.") % {"date": _date(info.delivered_at)}
+        sentences.append(_("Delivered on %(date)s.") % {"date": _date(info.delivered_at)})
     elif info.shipped_at:
-        text += " " + _("Shipped on %(date)s with %(method)s.") % {
-            "date": _date(info.shipped_at),
-            "method": info.shipping_method,
-        }
-    return text
+        sentences.append(
+            _("Shipped on %(date)s with %(method)s.")
+            % {"date": _date(info.shipped_at), "method": info.shipping_method}
+        )
+    return _sentences(sentences)
 
 
 def _order_link(info: tools.OrderInfo) -> dict[str, str]:
@@ -153,7 +174,7 @@ def order_status(text: str, *, user: Any) -> Reply:
     if not orders:
         return Reply(text=_("You have no orders yet."), intent=Intent.ORDER_STATUS)
     return Reply(
-        text=" ".join(_order_sentence(info) for info in orders),
+        text=_sentences([_order_sentence(info) for info in orders]),
         intent=Intent.ORDER_STATUS,
         citations=[_order_link(info) for info in orders],
     )

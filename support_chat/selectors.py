@@ -123,6 +123,11 @@ def transcript(conversation: Conversation) -> list[Message]:
     return list(conversation.messages.order_by("created_at", "id"))
 
 
+def customer_message_count(conversation: Conversation) -> int:
+    """How many messages the shopper has sent in ``conversation`` (staff's do not count)."""
+    return conversation.messages.filter(role=Message.Role.CUSTOMER).count()
+
+
 def help_article(slug: str) -> HelpArticle | None:
     return HelpArticle.objects.filter(slug=slug, is_published=True).first()
 
@@ -130,6 +135,7 @@ def help_article(slug: str) -> HelpArticle | None:
 __all__ = [
     "Intent",
     "conversation_for",
+    "customer_message_count",
     "help_article",
     "latest_conversation",
     "transcript",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
@@ -190,7 +191,9 @@ def reply(
     """Answer one shopper message in ``conversation`` and store both.
 
     The tools get ``user`` (the authenticated identity) and never an identity from the text.
-    A conversation handed to staff gets no automatic answers until staff close it.
+    A conversation handed to staff gets no automatic answers until staff close it. Past
+    ``SUPPORT_CHAT_MAX_MESSAGES_PER_CONVERSATION`` shopper messages the answer is a fixed offer
+    of a person or a new conversation, and nothing is classified or searched.
     """
     # The row lock serialises messages of one conversation: two quick "yes" replies cannot both
     # start a return, and a status staff set meanwhile is read, not overwritten.
@@ -214,6 +217,14 @@ def reply(
         actions=answer.actions,
         degraded=answer.degraded,
     )
+    # Ids and labels only: the message text may hold an email, an address or an order number.
+    logger.info(
+        "chat reply conversation=%d intent=%s handoff=%s degraded=%s",
+        conversation.pk,
+        answer.intent or "-",
+        answer.handoff,
+        answer.degraded,
+    )
     return answer
 
 
@@ -232,8 +243,14 @@ def _answer(conversation: Conversation, message: str, *, user: Any, language: st
                 pending={},
                 degraded=False,
             )
+    limit = settings.SUPPORT_CHAT_MAX_MESSAGES_PER_CONVERSATION
     if dialogue.wants_person(message):
+        # Asking for a person costs no model call, so it works past the limit too.
         answer = dialogue.handoff_reply()
+    elif selectors.customer_message_count(conversation) > limit:
+        # Every answer embeds the message and may search the catalog: a conversation that
+        # never ends would consume without bound, so past the limit nothing is computed.
+        answer = dialogue.message_limit_reply(limit)
     else:
         prediction = selectors.classify(message, language)
         answer = dialogue.route(message, prediction, language=language, user=user)

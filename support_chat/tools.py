@@ -16,8 +16,11 @@ from typing import Any
 from django.utils import timezone
 
 # Order numbers as place_order writes them (yymmdd-XXXXXX); tests' factories use T-000123.
-ORDER_NUMBER = re.compile(r"\b(\d{6}-[0-9A-Fa-f]{6}|T-\d{6})\b")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# ASCII boundaries, not \b: Chinese runs straight into a number ("订单T-000123到了吗"), and
+# to \b a Han character is a word character like a letter.
+ORDER_NUMBER = re.compile(r"(?<![A-Za-z0-9])([0-9]{6}-[0-9A-Fa-f]{6}|T-[0-9]{6})(?![A-Za-z0-9])")
+# ASCII only, for the same reason: "邮箱ada@example.com到了吗" holds the address ada@example.com.
+EMAIL = re.compile(r"[A-Za-z0-9.+_-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 @dataclass(frozen=True)

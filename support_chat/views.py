@@ -167,6 +167,8 @@ def support_page(request: HttpRequest) -> HttpResponse:
         )
         if conversation is None:
             raise Http404("unknown conversation")
+    elif request.GET.get("new"):
+        conversation = None  # "Start a new conversation": the next message opens one
     else:
         conversation = selectors.latest_conversation(user=request.user, session_key=session_key)
     context = {

@@ -58,7 +58,11 @@
     }).then(function (result) {
       if (result.status === 404) window.sessionStorage.removeItem(key);
       if (result.status !== 200) { add("assistant", result.data.error || "Error"); return; }
-      window.sessionStorage.setItem(key, String(result.data.conversation));
+      var actions = result.data.actions || [];
+      var renew = actions.some(function (action) { return action.type === "new_conversation"; });
+      // A conversation at its message limit: the next message starts a new one.
+      if (renew) window.sessionStorage.removeItem(key);
+      else window.sessionStorage.setItem(key, String(result.data.conversation));
       add("assistant", result.data.reply, result.data.citations);
     }).catch(function () { add("assistant", "…"); });
   });
