@@ -6,5 +6,9 @@ class PaymentDeclined(CheckoutError):
     pass
 
 
+class IdempotencyKeyReused(CheckoutError):
+    """The idempotency key already placed an order for a different checkout."""
+
+
 class InvalidTransition(Exception):
     """An order status change that the status flow does not allow."""

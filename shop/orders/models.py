@@ -95,6 +95,9 @@ class Order(models.Model):
     tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
     # A double click or a retried submit carries the same key and gets the same order back.
     idempotency_key = models.CharField(max_length=64, unique=True)
+    # What the key was first used for (lines, address, shipping, payment, total, customer or
+    # session): a replay of the key for anything else is refused, never given this order.
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True)
     placed_at = models.DateTimeField(_("placed"), auto_now_add=True, db_index=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,7 +26,7 @@ from shop.catalog.models import Product
 from shop.catalog.pricing import calculate_totals
 from shop.interactions.services import build_interaction, write_batch
 
-from .exceptions import CheckoutError, InvalidTransition
+from .exceptions import CheckoutError, IdempotencyKeyReused, InvalidTransition
 from .lock_objects import order_qs_select_for_update, product_qs_select_for_update
 from .models import (
     ADDRESS_FIELDS,
@@ -94,7 +98,8 @@ def place_order(
     Product rows are locked (in primary-key order) for the whole transaction, so stock and
     prices are re-validated under the lock and no product is ever oversold. Stock is
     decremented with ``F()`` while the lock is held. A resubmit with the same key returns the
-    order the first submit created.
+    order the first submit created; the same key for a different checkout (other lines,
+    address, shipping, payment, total, or another customer or guest session) is refused.
 
     Args:
         expected_total: the total the customer confirmed; if prices changed since, the order
@@ -107,15 +112,24 @@ def place_order(
         CheckoutError: empty cart, unknown shipping or payment method, bad address, a
             product no longer sold or short of stock, a changed total, a declined payment.
             Nothing is written.
+        IdempotencyKeyReused: the key already placed an order for a different checkout.
     """
     if not idempotency_key or len(idempotency_key) > 64:
         raise CheckoutError(_("This checkout form has expired; please submit it again."))
+    clean_address = _clean_address(address)
+    request = CheckoutRequest(
+        owner=_owner(user, session_key),
+        email=email,
+        address=clean_address,
+        shipping_method_code=shipping_method_code,
+        payment_method=payment_method,
+        expected_total=expected_total,
+    )
     existing = Order.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        return _same_customer_or_error(existing, user)
+        return _replayed_order_or_error(existing, request, lines)
     if not lines or any(quantity < 1 for quantity in lines.values()):
         raise CheckoutError(_("Your cart is empty."))
-    clean_address = _clean_address(address)
     shipping = ShippingMethod.objects.filter(code=shipping_method_code, is_active=True).first()
     if shipping is None:
         raise CheckoutError(_("Choose a shipping method."))
@@ -132,6 +146,7 @@ def place_order(
                 gateway=gateway,
                 payment_token=payment_token,
                 idempotency_key=idempotency_key,
+                fingerprint=request.fingerprint(lines),
                 expected_total=expected_total,
                 language=language,
                 session_key=session_key,
@@ -143,15 +158,71 @@ def place_order(
             # random order number collided (try again with a new one).
             existing = Order.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
-                return _same_customer_or_error(existing, user)
+                return _replayed_order_or_error(existing, request, lines)
             continue
         return order
     raise CheckoutError(_("We could not place your order; please try again."))
 
 
-def _same_customer_or_error(order: Order, user: AbstractBaseUser | None) -> Order:
-    if order.user_id != (user.pk if user is not None and user.is_authenticated else None):
-        raise CheckoutError(_("This checkout form has expired; please submit it again."))
+@dataclass(frozen=True)
+class CheckoutRequest:
+    """What an idempotency key protects, apart from the lines (see ``fingerprint``)."""
+
+    owner: str
+    email: str
+    address: dict[str, str]
+    shipping_method_code: str
+    payment_method: str
+    expected_total: Decimal | None
+
+    def fingerprint(self, lines: dict[int, int]) -> str:
+        """A digest of this request for ``lines``: equal only for the same checkout."""
+        total = self.expected_total
+        payload = {
+            "owner": self.owner,
+            "email": self.email.strip().lower(),
+            "address": self.address,
+            "shipping": self.shipping_method_code,
+            "payment": self.payment_method,
+            "total": None if total is None else str(total.quantize(Decimal("0.01"))),
+            "lines": sorted((int(pid), int(quantity)) for pid, quantity in lines.items()),
+        }
+        encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _owner(user: AbstractBaseUser | None, session_key: str) -> str:
+    # A guest's key is bound to the browser session that reviewed the order: another guest
+    # holding the key (a shared link, a leaked form) must not see the order it placed.
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"session:{session_key}"
+
+
+def _replayed_order_or_error(
+    order: Order, request: CheckoutRequest, lines: dict[int, int]
+) -> Order:
+    """The order a resubmitted key placed, if the resubmit is the same checkout.
+
+    Like Stripe's idempotency keys, the same key with a different request is an error, never
+    the earlier order: a stale review submitted after the cart changed must not hand back the
+    old order (and clear the new cart), and nobody else may use the key.
+    """
+    if not lines:
+        # The first submit emptied the cart, so a double click or a retry of the same form
+        # arrives with no lines: it is the same checkout if it was for the order's lines.
+        lines = dict(
+            order.lines.filter(product__isnull=False).values_list("product_id", "quantity")
+        )
+    if not order.idempotency_fingerprint or not hmac.compare_digest(
+        order.idempotency_fingerprint, request.fingerprint(lines)
+    ):
+        raise IdempotencyKeyReused(
+            _(
+                "This checkout form was already used for another order. Review your order "
+                "and submit it again."
+            )
+        )
     return order
 
 
@@ -165,6 +236,7 @@ def _place_order_locked(
     gateway: Any,
     payment_token: str,
     idempotency_key: str,
+    fingerprint: str,
     expected_total: Decimal | None,
     language: str,
     session_key: str,
@@ -225,6 +297,7 @@ def _place_order_locked(
             payment_method=gateway.code,
             payment_reference=payment.reference,
             idempotency_key=idempotency_key,
+            idempotency_fingerprint=fingerprint,
             paid_at=now if payment.captured else None,
         )
         OrderLine.objects.bulk_create(

@@ -8,7 +8,12 @@ from django.utils import timezone
 from shop.catalog.models import Product
 from shop.interactions.models import Interaction
 from shop.orders import services
-from shop.orders.exceptions import CheckoutError, InvalidTransition, PaymentDeclined
+from shop.orders.exceptions import (
+    CheckoutError,
+    IdempotencyKeyReused,
+    InvalidTransition,
+    PaymentDeclined,
+)
 from shop.orders.models import Order, OrderEvent, OrderLine, ReturnRequest
 from tests.factories import ProductFactory, UserFactory
 from tests.factories.orders import OrderFactory, ShippingMethodFactory
@@ -105,7 +110,7 @@ def test_same_key_from_another_customer_is_refused(shipping):
     """An idempotency key never hands one customer another customer's order."""
     product = ProductFactory(stock=3)
     place({product.pk: 1}, user=UserFactory(), key="shared")
-    with pytest.raises(CheckoutError, match="expired"):
+    with pytest.raises(CheckoutError, match="already used for another order"):
         place({product.pk: 1}, user=UserFactory(), key="shared")
 
 
@@ -307,3 +312,65 @@ def test_shipping_keeps_the_tracking_number():
 
     order.refresh_from_db()
     assert (order.status, order.tracking_number) == (Status.DELIVERED, "DEMO-0000000042")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"lines": "other"},
+        {"address": {**ADDRESS, "line1": "1 Other Road"}},
+        {"shipping_method_code": "express"},
+        {"payment_method": "test_card", "payment_token": "4242424242424242"},
+        {"expected_total": Decimal("99.00")},
+        {"session_key": "another-guest"},
+    ],
+)
+def test_same_key_for_a_different_checkout_is_refused(shipping, change):
+    """A key is bound to what it placed: other lines, address, shipping, payment, total or
+    guest session get an error, not the earlier order, and nothing is written."""
+    ShippingMethodFactory(code="express", price=Decimal("15.00"))
+    product = ProductFactory(price=Decimal("10.00"), stock=5)
+    other = ProductFactory(price=Decimal("10.00"), stock=5)
+    request = {
+        "lines": {product.pk: 1},
+        "user": None,
+        "email": "li@example.com",
+        "address": ADDRESS,
+        "shipping_method_code": "std",
+        "payment_method": "cod",
+        "idempotency_key": "k-bound",
+        "expected_total": Decimal("15.00"),
+        "session_key": "guest-a",
+    }
+    first = services.place_order(**request)
+    replay = {**request, **change}
+    if change.get("lines") == "other":
+        replay["lines"] = {other.pk: 1}
+
+    with pytest.raises(IdempotencyKeyReused, match="already used for another order"):
+        services.place_order(**replay)
+
+    assert list(Order.objects.values_list("pk", flat=True)) == [first.pk]
+    assert Product.objects.get(pk=other.pk).stock == 5
+    assert services.place_order(**request).pk == first.pk
+
+
+def test_a_resubmit_after_the_cart_was_emptied_returns_the_order(shipping):
+    """The second click of a double click arrives with an empty cart: same order back."""
+    product = ProductFactory(price=Decimal("10.00"), stock=5)
+    request = {
+        "user": None,
+        "email": "li@example.com",
+        "address": ADDRESS,
+        "shipping_method_code": "std",
+        "payment_method": "cod",
+        "idempotency_key": "k-double",
+        "expected_total": Decimal("25.00"),
+        "session_key": "guest-a",
+    }
+    first = services.place_order(lines={product.pk: 2}, **request)
+
+    assert services.place_order(lines={}, **request).pk == first.pk
+    with pytest.raises(IdempotencyKeyReused):
+        services.place_order(lines={}, **{**request, "session_key": "guest-b"})
+    assert Product.objects.get(pk=product.pk).stock == 3

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from shop.orders.models import Address, Order
@@ -180,3 +181,42 @@ def test_merchant_marks_orders_shipped_and_adds_notes_in_admin(client):
     ]
     assert client.get(reverse("admin:orders_order_change", args=[paid.pk])).status_code == 200
     assert client.get(url, {"status__exact": "shipped"}).context["cl"].result_count == 1
+
+
+def test_a_stale_review_after_the_cart_changed_places_nothing_and_keeps_the_cart(client, product):
+    """Submitting an old review form again after adding to the cart shows an error: the old
+    order is not handed back and the new cart is not cleared."""
+    key = review(client, product).context["idempotency_key"]
+    stale = {**FORM, "action": "place", "idempotency_key": key, "expected_total": "45.00"}
+    client.post(reverse("orders:checkout"), stale)
+    other = ProductFactory(price=Decimal("7.00"), stock=4)
+    client.post(reverse("cart:add"), {"product_id": other.pk, "quantity": "1"})
+
+    response = client.post(reverse("orders:checkout"), stale)
+
+    assert response.status_code == 200
+    assert response.context["stage"] == "review"
+    assert "already used for another order" in response.content.decode()
+    assert Order.objects.count() == 1
+    assert [(line.product_id, line.quantity) for line in response.context["cart"].lines] == [
+        (other.pk, 1)
+    ]
+    other.refresh_from_db()
+    assert other.stock == 4
+
+
+def test_a_guest_holding_another_guests_key_does_not_see_that_order(client, product):
+    """Another browser submitting the same key (and even the same form) gets an error, and
+    the first guest's order stays invisible to it."""
+    key = review(client, product).context["idempotency_key"]
+    data = {**FORM, "action": "place", "idempotency_key": key, "expected_total": "45.00"}
+    order_url = client.post(reverse("orders:checkout"), data).url.split("?")[0]
+
+    intruder = Client()
+    intruder.post(reverse("cart:add"), {"product_id": product.pk, "quantity": "1"})
+    response = intruder.post(reverse("orders:checkout"), data, follow=True)
+
+    assert "already used for another order" in response.content.decode()
+    assert Order.objects.count() == 1
+    assert intruder.get(order_url).status_code == 404
+    assert client.get(order_url).status_code == 200
