@@ -1,6 +1,6 @@
 """The demo accounts' passwords: random for every load unless one is chosen.
 
-The demo writes a superuser (``merchant``) and customers (``demo_customer_01`` …), so their
+The demo writes a staff account (``merchant``) and customers (``demo_customer_01`` …), so their
 passwords must not be published ones. Each load makes new random passwords (``secrets``); the
 command prints them and keeps them in ``var/demo-accounts.txt``, readable by its owner only.
 Tests and benchmarks choose one password for every account with ``--password``.

@@ -28,7 +28,7 @@ from .spec import Bilingual, Kind, Leaf, Top
 from .text import lower_noun
 
 DEMO_USERNAME_PREFIX = "demo_customer_"
-# The demo's admin account (a superuser, so the admin can be tried at once).
+# The demo's admin account (staff in the Merchant group, so the admin can be tried at once).
 DEMO_MERCHANT_USERNAME = "merchant"
 HISTORY_DAYS = 90
 

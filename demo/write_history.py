@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from shop.accounts.services import grant_merchant_role
 from shop.interactions.models import Interaction
 from shop.interactions.services import write_batch
 from shop.reviews.models import Review
@@ -33,7 +34,11 @@ _USER_FIELDS = [
 
 
 def write_demo_merchant(password: str) -> int:
-    """The demo's superuser, so the admin can be tried at once; returns its id."""
+    """The demo's merchant, so the admin can be tried at once; returns its id.
+
+    Staff in the Merchant group (catalog, orders, copy, reviews), not a superuser: the demo's
+    sign-in is shown to everyone who loads it, so it must not open accounts or model versions.
+    """
     user, _created = get_user_model().objects.update_or_create(
         username=DEMO_MERCHANT_USERNAME,
         defaults={
@@ -41,11 +46,10 @@ def write_demo_merchant(password: str) -> int:
             "first_name": "Demo",
             "last_name": "Merchant",
             "is_active": True,
-            "is_staff": True,
-            "is_superuser": True,
             "password": make_password(password),
         },
     )
+    grant_merchant_role(user=user)
     return user.pk
 
 

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that varies comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "shop.catalog",
     "shop.reviews",
     "shop.accounts",
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login's answer into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -104,6 +108,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes) on the storefront and admin logins alike: the
+# AXES_FAILURE_LIMIT-th wrong password for one username from one address locks that pair out
+# for AXES_COOLOFF_MINUTES; a locked-out attempt answers 429 with Retry-After
+# (shop.accounts.views.locked_out). Failures are kept in the database (admin: Axes).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "shop.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "common.ratelimit.client_ip"
+# Failures and lockouts are still logged; this drops the banner every manage.py command printed.
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "catalog:home"
 LOGOUT_REDIRECT_URL = "catalog:home"
@@ -301,7 +321,7 @@ COPYWRITING_GROUNDED_NUMBERS = env.list("COPYWRITING_GROUNDED_NUMBERS", default=
 # Support chat (support_chat/): the longest message accepted, and a fixed-window rate limit
 # per visitor (signed-in customer, else client address) on POST /api/chat and the chat page.
 SUPPORT_CHAT_MAX_MESSAGE_CHARS = env.int("SUPPORT_CHAT_MAX_MESSAGE_CHARS", default=1000)
-SUPPORT_CHAT_RATE_LIMIT = env.int("SUPPORT_CHAT_RATE_LIMIT", default=20)
+SUPPORT_CHAT_RATE_LIMIT = env.int("SUPPORT_CHAT_RATE_LIMIT", default=30)
 SUPPORT_CHAT_RATE_WINDOW_SECONDS = env.int("SUPPORT_CHAT_RATE_WINDOW_SECONDS", default=60)
 # The most messages a shopper sends in one conversation; past it the chat computes nothing and
 # offers a person or a new conversation (with the length limit, a conversation's whole input
@@ -309,3 +329,14 @@ SUPPORT_CHAT_RATE_WINDOW_SECONDS = env.int("SUPPORT_CHAT_RATE_WINDOW_SECONDS", d
 SUPPORT_CHAT_MAX_MESSAGES_PER_CONVERSATION = env.int(
     "SUPPORT_CHAT_MAX_MESSAGES_PER_CONVERSATION", default=50
 )
+
+# Request limits (common/ratelimit.py): "<count>/<s|m|h|d>" per client address, counted in
+# fixed windows in the default cache (Redis when REDIS_URL is set, so all web processes share
+# them); None or "" switches one off. Over a limit the page or API answers 429 with
+# Retry-After. Every new search or suggestion query embeds in the web process.
+SEARCH_RATE_LIMIT = env("SEARCH_RATE_LIMIT", default="60/m")  # /search/ and /api/search
+SEARCH_SUGGEST_RATE_LIMIT = env("SEARCH_SUGGEST_RATE_LIMIT", default="60/m")
+RECOMMEND_RATE_LIMIT = env("RECOMMEND_RATE_LIMIT", default="120/m")
+# How many proxies of this deployment append the client's address to X-Forwarded-For. 0: the
+# header is ignored (anyone can send it) and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

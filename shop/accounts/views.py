@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -10,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -61,3 +65,25 @@ class LoginView(auth_views.LoginView):
         attach_session_to_user(session_key=anonymous_session, user_id=form.get_user().pk)
         run_login_hooks(session_key=anonymous_session, user_id=form.get_user().pk)
         return response
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a locked-out login, storefront or admin (AXES_LOCKOUT_CALLABLE).
+
+    429 with Retry-After, on a page in the visitor's language. Axes restarts the cool-off on
+    every attempt during a lockout, so the whole cool-off is the honest wait.
+    """
+    cool_off = get_cool_off(request)
+    if cool_off is None:  # AXES_COOLOFF_TIME None: locked until an admin resets it
+        message = _("Too many failed sign-in attempts. Please contact the shop.")
+        return render(request, "429.html", {"message": message}, status=429)
+    seconds = int(cool_off.total_seconds())
+    minutes = max(1, math.ceil(seconds / 60))
+    message = ngettext(
+        "Too many failed sign-in attempts. Please try again in %(minutes)d minute.",
+        "Too many failed sign-in attempts. Please try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    response = render(request, "429.html", {"message": message}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response

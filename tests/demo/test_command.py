@@ -17,7 +17,7 @@ from shop.interactions.models import Interaction
 TINY = {"products": 20, "customers": 2}
 REFUSAL = (
     "Refusing to load the demo shop: DEBUG is off, so this may be a production database, and "
-    "the demo writes a superuser and demo customers into it. Nothing was written. Pass "
+    "the demo writes a staff account and demo customers into it. Nothing was written. Pass "
     "--i-know-this-is-not-production if this database is disposable."
 )
 

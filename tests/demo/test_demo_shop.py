@@ -498,11 +498,12 @@ def test_bad_options_are_refused_before_writing(options, message):
 
 @pytest.mark.django_db
 def test_demo_merchant_can_use_the_admin_after_reruns():
-    """The demo's admin account exists once, is a superuser, and logs in with the password of
-    the latest run."""
+    """The demo's admin account exists once, is staff in the Merchant group and not a
+    superuser, and logs in with the password of the latest run."""
     first = write_demo_merchant("first-password")
     assert write_demo_merchant("second-password") == first
     merchant = get_user_model().objects.get(username="merchant")
-    assert (merchant.is_staff, merchant.is_superuser) == (True, True)
+    assert (merchant.is_staff, merchant.is_superuser) == (True, False)
+    assert list(merchant.groups.values_list("name", flat=True)) == ["Merchant"]
     assert merchant.check_password("second-password")
     assert not merchant.check_password("first-password")

@@ -28,10 +28,11 @@ NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
 class Command(BaseCommand):
     help = (
         "Create or update the demo shop: a bilingual (English/Chinese) catalog written for this "
-        "project, demo customers, their reviews, interaction history and orders, and a superuser "
-        "'merchant'. Same seed, same shop; rerunning updates rows instead of duplicating them. "
-        "The demo accounts get new random passwords on every load (printed, and kept in "
-        "var/demo-accounts.txt) unless --password is given. Development only: refuses to run "
+        "project, demo customers, their reviews, interaction history and orders, and a staff "
+        "account 'merchant' in the Merchant group. Same seed, same shop; rerunning updates "
+        "rows instead of duplicating them. The demo accounts get new random passwords on "
+        "every load (printed, and kept in var/demo-accounts.txt) unless --password is given. "
+        "Development only: refuses to run "
         f"unless DEBUG is on or {NOT_PRODUCTION_FLAG} is given."
     )
 
@@ -72,7 +73,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not options["not_production"]:
             raise CommandError(
                 "Refusing to load the demo shop: DEBUG is off, so this may be a production "
-                "database, and the demo writes a superuser and demo customers into it. Nothing "
+                "database, and the demo writes a staff account and demo customers into it. Nothing "
                 f"was written. Pass {NOT_PRODUCTION_FLAG} if this database is disposable."
             )
         if options["password"] is not None and not options["password"].strip():
