@@ -6,6 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from common.ratelimit import rate_limit
 from common.text import CHINESE, ENGLISH
 from recommend import selectors, services
 from recommend.conf import setting
@@ -30,6 +31,7 @@ def _language(request: HttpRequest) -> str | None:
 
 
 @require_GET
+@rate_limit("recommend", setting="RECOMMEND_RATE_LIMIT")
 def recommendations_api(request: HttpRequest) -> JsonResponse:
     """``GET /api/recommendations?surface=home|product|bought_together|cart&product=ID&limit=N``
     (+ ``lang``, else Accept-Language) → surface, items (id, title, url, price, reason, source,

@@ -8,8 +8,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from common.ratelimit import rate_limit
 from common.text import CHINESE, ENGLISH, clean_query
 from search import selectors, services
 from search.forms import SearchForm
@@ -46,7 +48,20 @@ def _log(request: HttpRequest, result: SearchResult) -> None:
     )
 
 
+def _too_many_searches(request: HttpRequest, retry_after: int) -> HttpResponse:
+    # A page in the visitor's language, not a bare status: people reach it by searching fast.
+    message = ngettext(
+        "You have searched a lot in a short time. Please try again in %(seconds)d second.",
+        "You have searched a lot in a short time. Please try again in %(seconds)d seconds.",
+        retry_after,
+    ) % {"seconds": retry_after}
+    return render(request, "429.html", {"message": message}, status=429)
+
+
+# Every new query embeds in the web process: the page and /api/search share one budget per
+# client address (SEARCH_RATE_LIMIT), suggestions have their own (SEARCH_SUGGEST_RATE_LIMIT).
 @require_GET
+@rate_limit("search", setting="SEARCH_RATE_LIMIT", response=_too_many_searches)
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     params = form.get_params()
@@ -88,6 +103,7 @@ def _error(message: str, errors: dict[str, Any] | None = None) -> JsonResponse:
 
 
 @require_GET
+@rate_limit("search", setting="SEARCH_RATE_LIMIT")
 def search_api(request: HttpRequest) -> JsonResponse:
     """``GET /api/search?q=…`` (+ category, brand, price_min, price_max, attr_<code>, in_stock,
     sort, page, page_size, lang, exact) → results, facets, total, parsed."""
@@ -164,6 +180,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@rate_limit("suggest", setting="SEARCH_SUGGEST_RATE_LIMIT")
 def suggest_api(request: HttpRequest) -> JsonResponse:
     """``GET /api/search/suggest?q=…&lang=`` → popular queries, categories and titles."""
     language = _api_language(request)
