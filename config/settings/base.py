@@ -178,6 +178,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "options": {"expires": 60},
     },
+    # Cash-on-delivery orders nobody confirmed within SHOP_UNPAID_ORDER_EXPIRY_HOURS are
+    # cancelled and their stock goes back on the shelf (queue "default").
+    "expire-unpaid-orders": {
+        "task": "shop.orders.tasks.expire_unpaid_orders_task",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
     # Recommendations: a new version from the log every six hours (queue "index").
     "train-recommender": {
         "task": "recommend.tasks.train_recommender_task",
@@ -305,6 +312,13 @@ SHOP_PAYMENT_GATEWAYS = env.list(
     "SHOP_PAYMENT_GATEWAYS", default=["shop.orders.payments.CashOnDelivery"]
 )
 SHOP_RETURN_WINDOW_DAYS = env.int("SHOP_RETURN_WINDOW_DAYS", default=30)
+# Orders placed per window ("<count>/<s|m|h|d>", common.ratelimit; None or "" is no limit) by
+# one visitor (customer, else session) and by one client address; over it checkout answers 429.
+SHOP_CHECKOUT_VISITOR_RATE_LIMIT = env("SHOP_CHECKOUT_VISITOR_RATE_LIMIT", default="10/h")
+SHOP_CHECKOUT_ADDRESS_RATE_LIMIT = env("SHOP_CHECKOUT_ADDRESS_RATE_LIMIT", default="30/h")
+# A pending (unpaid cash-on-delivery) order older than this is cancelled by the beat task
+# expire_unpaid_orders_task (or `manage.py expire_unpaid_orders`), which puts its stock back.
+SHOP_UNPAID_ORDER_EXPIRY_HOURS = env.int("SHOP_UNPAID_ORDER_EXPIRY_HOURS", default=72)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="shop@localhost")
 
 # Search (search/): versioned index folders, one family per catalog / evaluation dataset.

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -33,6 +34,14 @@ def visible_order(
     if order.user_id is not None:
         return order if user is not None and user.pk == order.user_id else None
     return order if number in session.get(RECENT_ORDERS_SESSION_KEY, []) else None
+
+
+def unpaid_orders_to_expire(*, placed_before: datetime) -> QuerySet[Order]:
+    """Pending orders (cash on delivery nobody confirmed or paid) placed before the cutoff,
+    oldest id first."""
+    return Order.objects.filter(
+        status=Order.Status.PENDING, paid_at__isnull=True, placed_at__lt=placed_before
+    ).order_by("pk")
 
 
 def customer_names() -> Iterator[tuple[str, ...]]:

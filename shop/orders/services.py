@@ -7,6 +7,7 @@ import hmac
 import json
 import logging
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -429,6 +430,46 @@ def _restock(order: Order) -> None:
     list(product_qs_select_for_update(quantities))  # lock in pk order
     for product_id, quantity in quantities.items():
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+
+
+def unpaid_order_cutoff(*, now: datetime | None = None) -> datetime:
+    """Orders placed before this moment and still unpaid have expired."""
+    return (now or timezone.now()) - timedelta(hours=settings.SHOP_UNPAID_ORDER_EXPIRY_HOURS)
+
+
+def expire_unpaid_orders(*, order_ids: Iterable[int], placed_before: datetime) -> int:
+    """Cancel these orders if they are still pending and unpaid and were placed before
+    ``placed_before``; cancelling puts their stock back (:func:`transition_order`).
+
+    Each order is re-checked under its row lock, so an order paid or cancelled meanwhile is
+    left alone and a second run expires nothing twice.
+
+    Returns:
+        How many orders were cancelled.
+    """
+    hours = settings.SHOP_UNPAID_ORDER_EXPIRY_HOURS
+    expired = 0
+    for order_id in order_ids:
+        with transaction.atomic():
+            still_unpaid = (
+                order_qs_select_for_update()
+                .filter(
+                    pk=order_id,
+                    status=Status.PENDING,
+                    paid_at__isnull=True,
+                    placed_at__lt=placed_before,
+                )
+                .exists()
+            )
+            if not still_unpaid:
+                continue
+            transition_order(
+                order_id=order_id,
+                to_status=Status.CANCELLED,
+                note=f"expired: not confirmed within {hours} hours",
+            )
+        expired += 1
+    return expired
 
 
 def add_order_note(*, order_id: int, note: str, actor: AbstractBaseUser | None = None) -> None:

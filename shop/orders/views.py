@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from decimal import Decimal, InvalidOperation
 
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,7 @@ from shop.cart import services as cart_services
 from shop.catalog.pricing import calculate_totals
 from shop.catalog.selectors import format_price
 
-from . import selectors, services
+from . import selectors, services, throttling
 from .exceptions import CheckoutError
 from .forms import CheckoutForm, ReturnRequestForm
 from .payments import available_gateways
@@ -42,6 +43,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if not info.lines and action != "place":
         messages.info(request, _("Your cart is empty."))
         return redirect("cart:detail")
+
+    if action == "place":
+        retry_after = throttling.count_order_attempt(request)
+        if retry_after:
+            return _too_many_orders(request, retry_after)
 
     stage = "form"
     if request.method == "POST" and action != "edit" and form.is_valid():
@@ -77,6 +83,18 @@ def checkout(request: HttpRequest) -> HttpResponse:
         "test_mode": any(gateway.test_only for gateway in available_gateways().values()),
     }
     return render(request, "orders/checkout.html", context)
+
+
+def _too_many_orders(request: HttpRequest, retry_after: int) -> HttpResponse:
+    minutes = max(1, math.ceil(retry_after / 60))
+    message = ngettext(
+        "You have placed many orders in a short time. Try again in %(minutes)d minute.",
+        "You have placed many orders in a short time. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    response = render(request, "orders/too_many_orders.html", {"message": message}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _place(request: HttpRequest, form: CheckoutForm, cart: cart_services.CartStore):

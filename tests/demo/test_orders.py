@@ -288,3 +288,22 @@ def test_production_like_settings_still_record_the_card_orders(settings):
 
     assert Order.objects.filter(payment_method="test_card", status="paid").count() >= 1
     assert list(available_gateways()) == ["cod"]
+
+
+@pytest.mark.django_db
+def test_the_demo_pending_order_does_not_expire_at_the_default_threshold():
+    """demo_customer_01's pending order (placed hours before the load) outlives the expiry
+    of unpaid orders at the default 72 hours, so the demo keeps an order in every state."""
+    from shop.orders import selectors, services
+
+    load()
+    cutoff = services.unpaid_order_cutoff(now=NOW)
+    expired = services.expire_unpaid_orders(
+        order_ids=selectors.unpaid_orders_to_expire(placed_before=cutoff).values_list(
+            "pk", flat=True
+        ),
+        placed_before=cutoff,
+    )
+
+    assert expired == 0
+    assert showcase_orders()[0].status == "pending"
