@@ -127,6 +127,10 @@ def _order_sentence(info: tools.OrderInfo) -> str:
             _("Shipped on %(date)s with %(method)s.")
             % {"date": _date(info.shipped_at), "method": info.shipping_method}
         )
+        if info.tracking_number:
+            sentences.append(
+                _("Tracking number: %(tracking)s.") % {"tracking": info.tracking_number}
+            )
     return _sentences(sentences)
 
 

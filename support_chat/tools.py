@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 # Order numbers as place_order writes them (yymmdd-XXXXXX); tests' factories use T-000123.
 # ASCII boundaries, not \b: Chinese runs straight into a number ("订单T-000123到了吗"), and
@@ -51,6 +51,7 @@ def email_in(text: str) -> str:
 
 def _info(order: Any, now: datetime) -> OrderInfo:
     from shop.orders.models import Order
+    from shop.orders.selectors import shipping_method_name
     from shop.orders.services import return_deadline
 
     deadline = return_deadline(order)
@@ -61,7 +62,7 @@ def _info(order: Any, now: datetime) -> OrderInfo:
         placed_at=order.placed_at,
         shipped_at=order.shipped_at,
         delivered_at=order.delivered_at,
-        shipping_method=order.shipping_method_name,
+        shipping_method=shipping_method_name(order, translation.get_language() or "en"),
         tracking_number=order.tracking_number,
         url=order.get_absolute_url(),
         return_deadline=deadline,

@@ -8,7 +8,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import QuerySet
 
-from .models import Address, Order
+from common.text import is_chinese
+
+from .models import Address, Order, ShippingMethod
 
 RECENT_ORDERS_SESSION_KEY = "recent_orders"
 
@@ -42,6 +44,21 @@ def unpaid_orders_to_expire(*, placed_before: datetime) -> QuerySet[Order]:
     return Order.objects.filter(
         status=Order.Status.PENDING, paid_at__isnull=True, placed_at__lt=placed_before
     ).order_by("pk")
+
+
+def shipping_method_name(order: Order, language: str) -> str:
+    """The order's shipping method named in ``language``: the shop's Chinese name for a Chinese
+    page where the method still has one, else the name recorded with the order (in the
+    language it was placed in)."""
+    if is_chinese(language):
+        chinese = (
+            ShippingMethod.objects.filter(code=order.shipping_method_code)
+            .values_list("name_zh", flat=True)
+            .first()
+        )
+        if chinese:
+            return chinese
+    return order.shipping_method_name
 
 
 def customer_names() -> Iterator[tuple[str, ...]]:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -135,6 +136,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     deadline = services.return_deadline(order)
     context = {
         "order": order,
+        "shipping_method_name": selectors.shipping_method_name(order, translation.get_language()),
         "placed": request.GET.get("placed") == "1",
         "return_form": ReturnRequestForm()
         if order.status == order.Status.DELIVERED

@@ -3,6 +3,7 @@ tools on the authenticated identity only, returns after a confirmation, Chinese 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -160,6 +161,35 @@ def test_order_status_for_the_customers_own_order(monkeypatch):
 
     assert answer.text.startswith("Order T-000101 is Shipped")
     assert answer.citations == [{"title": "Order T-000101", "url": order.get_absolute_url()}]
+
+
+def test_a_shipped_order_names_its_tracking_number_and_method_in_the_shoppers_language(
+    monkeypatch,
+):
+    """The method by its Chinese name on a Chinese reply, though the order was placed in
+    English (it records the English name)."""
+    stub_classifier(monkeypatch, "order_status")
+    ShippingMethod.objects.update_or_create(
+        code="std", defaults={"name": "Standard delivery", "name_zh": "标准配送", "price": 5}
+    )
+    user = UserFactory()
+    OrderFactory(
+        user=user,
+        number="T-000102",
+        status=Order.Status.SHIPPED,
+        shipping_method_code="std",
+        shipped_at=datetime(2026, 12, 3, 10, tzinfo=UTC),
+        tracking_number="TRK-42",
+        language="en",
+    )
+
+    english, _ = ask("where is order T-000102", user=user)
+    chinese, _ = ask("订单 T-000102 到哪了", user=user, language="zh-hans")
+
+    assert english.text.endswith(
+        "Shipped on 2026-12-03 with Standard delivery. Tracking number: TRK-42."
+    )
+    assert chinese.text.endswith("已于 2026-12-03 通过标准配送发货。快递单号：TRK-42。")
 
 
 def test_another_customers_order_reads_like_a_missing_one(monkeypatch):
