@@ -106,8 +106,14 @@ def chat_api(request: HttpRequest) -> HttpResponse:
     same content (a ``reply`` event, then ``done``). Bad input is a 400 naming the field, an
     unknown or someone else's conversation a 404, too many messages a 429.
     """
-    if not ratelimit.allow(request):
-        return JsonResponse({"error": _("Too many messages; wait a minute.")}, status=429)
+    verdict = ratelimit.check(request)
+    if not verdict.allowed:
+        response = JsonResponse(
+            {"error": _("Too many messages; wait a minute."), "retry_after": verdict.retry_after},
+            status=429,
+        )
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
     try:
         body = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -141,10 +147,15 @@ def support_page(request: HttpRequest) -> HttpResponse:
     language = _page_language(None)
     session_key = request.session.session_key or ""
     raw_id = request.POST.get("conversation") or request.GET.get("conversation")
-    error, status = "", 200
+    error, status, retry_after = "", 200, 0
     if request.method == "POST":
-        if not ratelimit.allow(request):
-            error, status = _("Too many messages; wait a minute."), 429
+        verdict = ratelimit.check(request)
+        if not verdict.allowed:
+            error, status, retry_after = (
+                _("Too many messages; wait a minute."),
+                429,
+                verdict.retry_after,
+            )
         else:
             try:
                 message = _clean_message(request.POST.get("message"))
@@ -177,7 +188,10 @@ def support_page(request: HttpRequest) -> HttpResponse:
         "error": error,
         "max_chars": settings.SUPPORT_CHAT_MAX_MESSAGE_CHARS,
     }
-    return render(request, "support_chat/page.html", context, status=status)
+    response = render(request, "support_chat/page.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:

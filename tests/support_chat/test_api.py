@@ -145,9 +145,13 @@ def test_hostile_bodies_never_500(client, settings, body):
 def test_rate_limit_answers_429(client, settings):
     settings.SUPPORT_CHAT_RATE_LIMIT = 2
 
-    codes = [post(client, {"message": "hello"}).status_code for _ in range(3)]
+    responses = [post(client, {"message": "hello"}) for _ in range(3)]
 
-    assert codes == [200, 200, 429]
+    assert [r.status_code for r in responses] == [200, 200, 429]
+    window = settings.SUPPORT_CHAT_RATE_WINDOW_SECONDS
+    # Retry-After: the seconds left in the fixed window, 1 to the window's length.
+    assert 1 <= int(responses[2]["Retry-After"]) <= window
+    assert responses[2].json()["retry_after"] == int(responses[2]["Retry-After"])
 
 
 def test_visitors_behind_one_address_each_get_the_limit_but_the_address_is_capped(settings):
@@ -272,6 +276,7 @@ def test_page_form_errors_and_rate_limit(client, settings):
     assert empty.status_code == 400
     assert "The message is empty." in empty.content.decode()
     assert limited.status_code == 429
+    assert 1 <= int(limited["Retry-After"]) <= settings.SUPPORT_CHAT_RATE_WINDOW_SECONDS
 
 
 def test_page_of_someone_elses_conversation_is_a_404(client):
