@@ -123,6 +123,18 @@ def transcript(conversation: Conversation) -> list[Message]:
     return list(conversation.messages.order_by("created_at", "id"))
 
 
+def staff_messages_after(conversation: Conversation, after_id: int) -> list[Message]:
+    """Staff replies in ``conversation`` newer than message ``after_id`` (the shopper's own
+    and the assistant's messages are already on their screen)."""
+    return list(
+        conversation.messages.filter(role=Message.Role.STAFF, pk__gt=after_id).order_by("id")
+    )
+
+
+def last_message_id(conversation: Conversation) -> int:
+    return conversation.messages.order_by("-id").values_list("id", flat=True).first() or 0
+
+
 def customer_message_count(conversation: Conversation) -> int:
     """How many messages the shopper has sent in ``conversation`` (staff's do not count)."""
     return conversation.messages.filter(role=Message.Role.CUSTOMER).count()
@@ -137,7 +149,9 @@ __all__ = [
     "conversation_for",
     "customer_message_count",
     "help_article",
+    "last_message_id",
     "latest_conversation",
+    "staff_messages_after",
     "transcript",
     "active_intent_head",
     "classify",

@@ -11,4 +11,5 @@ urlpatterns = [
 
 api_urlpatterns = [
     path("api/chat", views.chat_api, name="chat-api"),
+    path("api/chat/updates", views.chat_updates, name="chat-updates"),
 ]

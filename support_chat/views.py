@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.text import CHINESE, ENGLISH, clean_message, is_chinese
 from support_chat import ratelimit, selectors, services
@@ -83,6 +83,8 @@ def _page_language(value: Any) -> str:
 def _payload(conversation: Conversation, answer: Any) -> dict[str, Any]:
     return {
         "conversation": conversation.pk,
+        # Where GET /api/chat/updates starts: staff replies after this message are new.
+        "last_message": selectors.last_message_id(conversation),
         "reply": answer.text,
         "intent": answer.intent,
         "citations": answer.citations,
@@ -138,6 +140,39 @@ def chat_api(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
+
+
+@require_GET
+def chat_updates(request: HttpRequest) -> HttpResponse:
+    """``GET /api/chat/updates?conversation=ID&after=MESSAGE_ID``: the staff replies newer
+    than ``after`` in one of the visitor's own conversations, and its status. The widget
+    polls it while a conversation is with a person, so staff replies appear without a
+    reload. Not counted against the message rate limit (it sends nothing)."""
+    try:
+        after = int(request.GET.get("after", "0"))
+    except ValueError:
+        return JsonResponse({"error": "after must be a message id.", "field": "after"}, status=400)
+    if not 0 <= after < 2**63:
+        return JsonResponse({"error": "after must be a message id.", "field": "after"}, status=400)
+    conversation = selectors.conversation_for(
+        request.GET.get("conversation"),
+        user=request.user,
+        session_key=request.session.session_key or "",
+    )
+    if conversation is None:
+        return JsonResponse({"error": "Unknown conversation.", "field": "conversation"}, status=404)
+    messages = selectors.staff_messages_after(conversation, after)
+    return JsonResponse(
+        {
+            "conversation": conversation.pk,
+            "status": conversation.status,
+            "messages": [
+                {"id": m.pk, "role": m.role, "text": m.text, "created_at": m.created_at.isoformat()}
+                for m in messages
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 @csrf_protect

@@ -40,11 +40,14 @@ def test_json_reply_shape(client):
         "actions",
         "handoff",
         "degraded",
+        "last_message",
     }
     assert body["intent"] == "small_talk"
     assert body["handoff"] is False
     assert body["degraded"] is True
-    assert Conversation.objects.get(pk=body["conversation"]).messages.count() == 2
+    conversation = Conversation.objects.get(pk=body["conversation"])
+    assert conversation.messages.count() == 2
+    assert body["last_message"] == conversation.messages.order_by("id").last().pk
 
 
 def test_same_conversation_continues(client):
@@ -295,3 +298,47 @@ def test_article_page_shows_the_filled_in_article(client, settings):
     page = client.get("/en/support/articles/returns-policy/").content.decode()
 
     assert "within 21 days of delivery" in page
+
+
+def test_staff_replies_reach_the_shopper_through_the_updates_endpoint(client, monkeypatch):
+    """The widget polls GET /api/chat/updates while a person has the conversation: it gets
+    the staff replies after the last message it has, and the conversation's status."""
+    from support_chat import services
+
+    stub_classifier(monkeypatch, "human_agent")
+    handed = post(client, {"message": "I want to talk to a person"}).json()
+    conversation = handed["conversation"]
+    assert handed["handoff"] is True
+
+    nothing = client.get(
+        f"/api/chat/updates?conversation={conversation}&after={handed['last_message']}"
+    )
+    first = services.staff_reply(
+        conversation_id=conversation, text="Hi, this is Ana. Let me check."
+    )
+    second = services.staff_reply(conversation_id=conversation, text="It ships tomorrow.")
+    both = client.get(
+        f"/api/chat/updates?conversation={conversation}&after={handed['last_message']}"
+    )
+    newer = client.get(f"/api/chat/updates?conversation={conversation}&after={first.pk}")
+
+    assert nothing.json() == {"conversation": conversation, "status": "handoff", "messages": []}
+    assert [(m["id"], m["role"], m["text"]) for m in both.json()["messages"]] == [
+        (first.pk, "staff", "Hi, this is Ana. Let me check."),
+        (second.pk, "staff", "It ships tomorrow."),
+    ]
+    assert [m["text"] for m in newer.json()["messages"]] == ["It ships tomorrow."]
+
+
+def test_updates_of_someone_elses_conversation_or_bad_input_are_refused(client):
+    theirs = ConversationFactory(user=UserFactory())
+
+    other = client.get(f"/api/chat/updates?conversation={theirs.pk}&after=0")
+    bad_after = client.get(f"/api/chat/updates?conversation={theirs.pk}&after=x")
+    bad_id = client.get("/api/chat/updates?conversation=abc")
+
+    assert other.status_code == 404
+    assert other.json() == {"error": "Unknown conversation.", "field": "conversation"}
+    assert bad_after.status_code == 400
+    assert bad_after.json()["field"] == "after"
+    assert bad_id.status_code == 404
