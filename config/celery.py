@@ -1,7 +1,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_init, worker_process_init
+from celery.signals import task_postrun, task_prerun, worker_init, worker_process_init
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -36,3 +36,24 @@ def _warm_single_process(sender=None, **kwargs) -> None:
     from config.readiness import start
 
     start(worker_role())
+
+
+# A task run eagerly (no broker: development, tests) runs inside the web request that queued
+# it; its model calls are still background work, with the alias's timeouts and retries.
+_background_tokens: dict[str, object] = {}
+
+
+@task_prerun.connect
+def _background_model_calls(task_id=None, **kwargs) -> None:
+    from llm_services import background_calls
+
+    context = background_calls()
+    context.__enter__()
+    _background_tokens[task_id] = context
+
+
+@task_postrun.connect
+def _end_background_model_calls(task_id=None, **kwargs) -> None:
+    context = _background_tokens.pop(task_id, None)
+    if context is not None:
+        context.__exit__(None, None, None)

@@ -26,6 +26,7 @@ from llm_services.exceptions import (
 )
 from llm_services.handler import ModelHandler, llm
 from llm_services.health import AliasHealth, alias_health
+from llm_services.resilience import background_calls, interactive_calls
 from llm_services.types import EmbeddingKind, FinishReason, Generation, Message, PromptOrMessages
 
 __all__ = [
@@ -48,5 +49,7 @@ __all__ = [
     "active_versions",
     "alias_health",
     "artifact_folder",
+    "background_calls",
+    "interactive_calls",
     "llm",
 ]

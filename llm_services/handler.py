@@ -7,6 +7,7 @@ instance per *process*, shared by every thread, because the weights are large.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -27,6 +28,7 @@ from llm_services.conf import (
 )
 from llm_services.exceptions import LLMUnavailable, UnknownAlias
 from llm_services.metering import meter
+from llm_services.resilience import load_retry_seconds
 
 
 class ModelHandler:
@@ -36,6 +38,10 @@ class ModelHandler:
     alias build exactly one backend. While a fine-tuned ModelVersion of an alias is active, the
     alias serves that version's folder; activating or rolling back a version is picked up on
     the next access after the version check interval, without a restart.
+
+    A model that fails to load is not loaded again on every access: for
+    LLM_LOAD_RETRY_SECONDS (default 60) the alias answers the same LLMUnavailable from memory,
+    so a missing or broken model costs a web request nothing but the error.
     """
 
     settings_name = SETTING_NAME
@@ -50,6 +56,9 @@ class ModelHandler:
         self._lock = threading.RLock()
         # alias -> why its model could not load in this process (for health and llm_status)
         self.failures: dict[str, str] = {}
+        # alias -> (version tried, monotonic time of the next load attempt, the error)
+        self._load_failures: dict[str, tuple[ActiveVersion | None, float, LLMUnavailable]] = {}
+        self.clock = time.monotonic
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -79,13 +88,19 @@ class ModelHandler:
             if backend is None or self._versions.get(alias) != version:
                 # The old backend is dropped, not closed: a request still using it finishes,
                 # and its weights are freed with the last reference.
+                failed = self._load_failures.get(alias)
+                if failed is not None and failed[0] == version and self.clock() < failed[1]:
+                    meter.record(alias, error=True)
+                    raise LLMUnavailable(str(failed[2]))
                 try:
                     backend = self.create_backend(alias, version=version)
                 except LLMUnavailable as exc:
                     self.failures[alias] = str(exc)
+                    self._load_failures[alias] = (version, self.clock() + load_retry_seconds(), exc)
                     meter.record(alias, error=True)
                     raise
                 self.failures.pop(alias, None)
+                self._load_failures.pop(alias, None)
                 self._backends[alias] = backend
                 self._versions[alias] = version
             return backend
@@ -141,6 +156,7 @@ class ModelHandler:
         with self._lock:
             backends, self._backends = self._backends, {}
             self._versions.clear()
+            self._load_failures.clear()
         for backend in backends.values():
             backend.close()
 
@@ -153,6 +169,7 @@ class ModelHandler:
         with self._lock:
             old_settings = self._settings
             self._settings = None
+            self._load_failures.clear()
             stale = list(self._backends)
             if keep_unchanged and old_settings is not None:
                 try:
@@ -170,6 +187,9 @@ class ModelHandler:
     def forget(self, aliases: Iterable[str]) -> None:
         """Close and drop the built backends of ``aliases``; they rebuild on next access."""
         with self._lock:
+            aliases = list(aliases)
+            for alias in aliases:
+                self._load_failures.pop(alias, None)
             aliases = [alias for alias in aliases if alias in self._backends]
             backends = [self._backends.pop(alias) for alias in aliases]
             for alias in aliases:

@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Model calls made while answering a request get a short deadline and no retries.
+    "llm_services.resilience.InteractiveCallsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login's answer into the lockout page.
@@ -218,6 +220,15 @@ LLM_MODEL_DIR = env.path("LLM_MODEL_DIR", default=str(VAR_DIR / "models"))
 # process checks for a change at most this often.
 LLM_MODEL_VERSIONS = env.bool("LLM_MODEL_VERSIONS", default=True)
 LLM_VERSION_CHECK_SECONDS = env.float("LLM_VERSION_CHECK_SECONDS", default=5.0)
+# Model calls a web request makes (llm_services.resilience.InteractiveCallsMiddleware): one
+# attempt, this many seconds in all, then the page degrades. Tasks and commands keep the
+# alias's TIMEOUT and MAX_RETRIES. After LLM_BREAKER_FAILURES failed calls in a row an HTTP
+# alias answers "unavailable" at once for LLM_BREAKER_COOLDOWN seconds, then tries once; a
+# model that failed to load is not tried again for LLM_LOAD_RETRY_SECONDS (per process).
+LLM_INTERACTIVE_TIMEOUT = env.float("LLM_INTERACTIVE_TIMEOUT", default=2.0)
+LLM_BREAKER_FAILURES = env.int("LLM_BREAKER_FAILURES", default=3)
+LLM_BREAKER_COOLDOWN = env.float("LLM_BREAKER_COOLDOWN", default=30.0)
+LLM_LOAD_RETRY_SECONDS = env.float("LLM_LOAD_RETRY_SECONDS", default=60.0)
 
 # Warm start (config/readiness.py): what a web process ("web") and a Celery worker process
 # ("worker") load and exercise when they start, before /readyz answers 200.

@@ -7,6 +7,10 @@ OPTIONS:
     MAX_RETRIES: extra attempts after a timeout, a connection error or a 5xx (default 2).
         4xx answers are never retried: the same request would fail the same way.
     BACKOFF: seconds before the first retry, doubled for each next one (default 0.5).
+
+TIMEOUT, MAX_RETRIES and BACKOFF are for background callers (tasks, commands). A web request's
+call makes one attempt within settings.LLM_INTERACTIVE_TIMEOUT in all, and a circuit breaker
+answers LLMUnavailable at once while the server keeps failing (llm_services/resilience.py).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import json
 import time
 from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -38,11 +42,28 @@ from llm_services.exceptions import (
     LLMTimeout,
     LLMUnavailable,
 )
+from llm_services.resilience import CircuitBreaker, call_budget
 from llm_services.types import EmbeddingKind, Generation, PromptOrMessages, validate_messages
 
 CONTENT_FILTER_CODES = {"content_filter", "content_policy_violation"}
 # A reply that is not what the OpenAI API describes: a server bug, reported as unavailable.
 MALFORMED = (KeyError, IndexError, TypeError, ValueError)
+
+
+@dataclass(frozen=True)
+class CallPlan:
+    """How one public call may use the server: seconds per attempt, retries, and the
+    monotonic time by which the whole call must be over (None: no overall deadline)."""
+
+    timeout: float
+    retries: int
+    deadline: float | None = None
+
+    def attempt_timeout(self) -> httpx.Timeout:
+        if self.deadline is None:
+            return httpx.Timeout(self.timeout)
+        # Every phase (connect, write, each read) waits at most what is left of the budget.
+        return httpx.Timeout(max(0.001, min(self.timeout, self.deadline - time.monotonic())))
 
 
 class OpenAICompatBackend(Backend):
@@ -63,6 +84,7 @@ class OpenAICompatBackend(Backend):
         self.client = httpx.Client(
             base_url=self.base_url, timeout=httpx.Timeout(self.timeout), headers=headers
         )
+        self.breaker = CircuitBreaker(alias)
 
     def close(self) -> None:
         self.client.close()
@@ -83,10 +105,25 @@ class OpenAICompatBackend(Backend):
             return LLMUnavailable(message)
         return LLMBadRequest(message)
 
-    def _transport_error(self, exc: httpx.HTTPError) -> LLMError:
+    def call_plan(self) -> CallPlan:
+        """This call's timeouts: the caller's interactive budget, else the alias's options.
+
+        Public methods take the plan when called, so a stream read later or a batch run in
+        worker threads keeps the budget of the caller that started it.
+        """
+        budget = call_budget()
+        if budget is None:
+            return CallPlan(timeout=self.timeout, retries=self.max_retries)
+        return CallPlan(
+            timeout=min(self.timeout, budget), retries=0, deadline=time.monotonic() + budget
+        )
+
+    def _transport_error(self, exc: httpx.HTTPError, plan: CallPlan) -> LLMError:
         if isinstance(exc, httpx.TimeoutException):
+            # A web request's budget, else the alias's TIMEOUT (per attempt).
+            limit = "its interactive budget of " if plan.deadline is not None else ""
             return LLMTimeout(
-                f"{self.base_url} did not answer within {self.timeout}s for LLM alias "
+                f"{self.base_url} did not answer within {limit}{plan.timeout}s for LLM alias "
                 f"{self.alias!r}: {type(exc).__name__}"
             )
         return LLMUnavailable(f"Cannot reach {self.base_url} for LLM alias {self.alias!r}: {exc}")
@@ -95,19 +132,27 @@ class OpenAICompatBackend(Backend):
         if self.backoff > 0:
             time.sleep(self.backoff * 2**attempt)
 
-    def post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """POST JSON and return the decoded answer, retrying timeouts, connection errors, 5xx.
+    def post(
+        self, path: str, payload: dict[str, Any], *, plan: CallPlan | None = None
+    ) -> dict[str, Any]:
+        """POST JSON and return the decoded answer, retrying timeouts, connection errors, 5xx
+        as ``plan`` allows (default: :meth:`call_plan`), through the circuit breaker.
 
         Raises:
-            LLMTimeout, LLMUnavailable: after the last retry.
+            LLMTimeout, LLMUnavailable: after the last retry, past the deadline, or at once
+                while the breaker is open.
             LLMBadRequest, ContentRejected: on a 4xx, at once.
         """
+        plan = plan or self.call_plan()
+        return self.breaker.call(lambda: self._post(path, payload, plan))
+
+    def _post(self, path: str, payload: dict[str, Any], plan: CallPlan) -> dict[str, Any]:
         error: LLMError = LLMUnavailable("no attempt made")
-        for attempt in range(self.max_retries + 1):
+        for attempt in range(plan.retries + 1):
             try:
-                response = self.client.post(path, json=payload)
+                response = self.client.post(path, json=payload, timeout=plan.attempt_timeout())
             except httpx.TransportError as exc:
-                error = self._transport_error(exc)
+                error = self._transport_error(exc, plan)
             else:
                 if response.is_success:
                     try:
@@ -117,21 +162,47 @@ class OpenAICompatBackend(Backend):
                 error = self._status_error(response)
                 if response.status_code < 500:
                     raise error
-            if attempt < self.max_retries:
+            if attempt < plan.retries:
                 self._sleep_before_retry(attempt)
         raise error
 
-    def post_stream(self, path: str, payload: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    def post_stream(
+        self, path: str, payload: dict[str, Any], *, plan: CallPlan | None = None
+    ) -> Iterator[dict[str, Any]]:
         """POST with ``stream: true`` and yield each server-sent event's JSON.
 
         Retries like ``post`` until the first event arrives; after that a failure is raised at
-        once, since the caller has already consumed part of the answer.
+        once, since the caller has already consumed part of the answer. An interactive
+        deadline covers the wait for the first event; later reads wait ``plan.timeout`` each.
         """
+        plan = plan or self.call_plan()
+        self.breaker.before_call()
+        answered = False
+        try:
+            yield from self._post_stream(path, payload, plan)
+            answered = True
+        except GeneratorExit:
+            answered = True  # the caller stopped reading (e.g. at a stop sequence)
+            raise
+        except LLMError as exc:
+            answered = not exc.retryable
+            raise
+        finally:
+            if answered:
+                self.breaker.record_success()
+            else:
+                self.breaker.record_failure()
+
+    def _post_stream(
+        self, path: str, payload: dict[str, Any], plan: CallPlan
+    ) -> Iterator[dict[str, Any]]:
         error: LLMError = LLMUnavailable("no attempt made")
-        for attempt in range(self.max_retries + 1):
+        for attempt in range(plan.retries + 1):
             started = False
             try:
-                with self.client.stream("POST", path, json={**payload, "stream": True}) as response:
+                with self.client.stream(
+                    "POST", path, json={**payload, "stream": True}, timeout=plan.attempt_timeout()
+                ) as response:
                     if not response.is_success:
                         response.read()
                         error = self._status_error(response)
@@ -148,12 +219,12 @@ class OpenAICompatBackend(Backend):
                             yield json.loads(data)
                         return
             except httpx.TransportError as exc:
-                error = self._transport_error(exc)
+                error = self._transport_error(exc, plan)
                 if started:
                     raise error from exc
             except ValueError as exc:
                 raise LLMUnavailable(f"{self.base_url}{path} sent an invalid event.") from exc
-            if attempt < self.max_retries:
+            if attempt < plan.retries:
                 self._sleep_before_retry(attempt)
         raise error
 
@@ -190,11 +261,12 @@ class OpenAICompatEmbedder(OpenAICompatBackend):
         check_kind(kind)
         prefix = self.query_prefix if kind == "query" else self.document_prefix
         size = batch_size or self.batch_size
+        plan = self.call_plan()  # one budget for every batch of this call
         started = time.perf_counter()
         chunks: list[np.ndarray] = []
         for start in range(0, len(texts), size):
             batch = [prefix + text for text in texts[start : start + size]]
-            answer = self.post("/v1/embeddings", {"model": self.model, "input": batch})
+            answer = self.post("/v1/embeddings", {"model": self.model, "input": batch}, plan=plan)
             try:
                 rows = sorted(answer["data"], key=lambda item: item["index"])
                 vectors = np.asarray([row["embedding"] for row in rows], dtype=np.float32)
@@ -266,11 +338,28 @@ class OpenAICompatGenerator(OpenAICompatBackend):
         temperature: float = 0.2,
         stop: Sequence[str] | None = None,
     ) -> Generation:
+        return self._generate(
+            prompt_or_messages,
+            max_new_tokens=max_new_tokens,
+            temperature=temperature,
+            stop=stop,
+            plan=self.call_plan(),
+        )
+
+    def _generate(
+        self,
+        prompt_or_messages: PromptOrMessages,
+        *,
+        max_new_tokens: int,
+        temperature: float,
+        stop: Sequence[str] | None,
+        plan: CallPlan,
+    ) -> Generation:
         path, payload = self._request(
             prompt_or_messages, max_new_tokens=max_new_tokens, temperature=temperature, stop=stop
         )
         began = time.perf_counter()
-        answer = self.post(path, payload)
+        answer = self.post(path, payload, plan=plan)
         try:
             choice = answer["choices"][0]
             text = self._choice_text(path, choice, streaming=False)
@@ -314,9 +403,16 @@ class OpenAICompatGenerator(OpenAICompatBackend):
         if not prompts:
             return []
 
+        # Taken here: worker threads do not inherit the caller's context (its budget).
+        plan = self.call_plan()
+
         def one(prompt: PromptOrMessages) -> Generation:
-            return self.generate(
-                prompt, max_new_tokens=max_new_tokens, temperature=temperature, stop=stop
+            return self._generate(
+                prompt,
+                max_new_tokens=max_new_tokens,
+                temperature=temperature,
+                stop=stop,
+                plan=plan,
             )
 
         workers = max(1, min(self.max_concurrency, len(prompts)))
@@ -348,13 +444,15 @@ class OpenAICompatGenerator(OpenAICompatBackend):
         path, payload = self._request(
             prompt_or_messages, max_new_tokens=max_new_tokens, temperature=temperature, stop=stop
         )
-        return self._stream(path, payload, stop=tuple(stop or ()))
+        # The plan is taken now: a streamed response is read after the view (and its
+        # interactive context) returned.
+        return self._stream(path, payload, stop=tuple(stop or ()), plan=self.call_plan())
 
     def _stream(
-        self, path: str, payload: dict[str, Any], *, stop: tuple[str, ...]
+        self, path: str, payload: dict[str, Any], *, stop: tuple[str, ...], plan: CallPlan
     ) -> Iterator[str]:
         text = emitted = ""
-        for event in self.post_stream(path, payload):
+        for event in self.post_stream(path, payload, plan=plan):
             try:
                 choices = event.get("choices") or []
                 if not choices:
