@@ -201,6 +201,9 @@ SHOP_INTERACTIONS = {
     "MODE": env("INTERACTIONS_MODE", default="buffered"),  # "buffered" | "immediate"
     "MAX_BUFFER": env.int("INTERACTIONS_MAX_BUFFER", default=500),
     "FLUSH_SECONDS": env.float("INTERACTIONS_FLUSH_SECONDS", default=2.0),
+    # Past this many unwritten events (the database is down) the oldest are dropped, counted
+    # in /healthz: a bound on the buffer's memory (about 1 KB an event).
+    "MAX_PENDING": env.int("INTERACTIONS_MAX_PENDING", default=10_000),
 }
 
 SHOP_DEFAULT_CURRENCY = env("SHOP_DEFAULT_CURRENCY", default="USD")

@@ -6,6 +6,12 @@ process-local buffer and a daemon thread writes the buffer with one ``bulk_creat
 not a database round trip. The price is that a process killed with ``SIGKILL`` loses at most the
 last flush interval of events; a normal shutdown flushes through ``atexit``. ``immediate`` mode
 writes inside the request (tests, and deployments that prefer durability to latency).
+
+The buffer is bounded so that a database outage cannot grow a web process without limit: past
+``MAX_PENDING`` events the oldest are dropped (and counted). A batch the database refuses
+(``IntegrityError``: typically an event whose product or user was deleted before the flush) is
+split in halves until the offending events are alone; those are dropped and counted, and the
+rest of the batch is written. :meth:`BufferedWriter.stats` gives the counters (``/healthz``).
 """
 
 from __future__ import annotations
@@ -14,13 +20,13 @@ import atexit
 import logging
 import os
 import threading
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, models, transaction
+from django.db import DatabaseError, IntegrityError, close_old_connections, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -31,6 +37,8 @@ from .models import Interaction
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = Interaction._meta.get_field("query").max_length
+# Used when SHOP_INTERACTIONS has no MAX_PENDING: about 10 MB of unsaved model instances.
+DEFAULT_MAX_PENDING = 10_000
 
 
 def _config() -> dict[str, Any]:
@@ -118,23 +126,50 @@ class BufferedWriter:
     """A process-local buffer drained by one daemon thread (started lazily, after any fork)."""
 
     def __init__(self) -> None:
-        self._events: list[Interaction] = []
+        self._events: deque[models.Model] = deque()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
+        self._dropped_overflow = 0
+        self._dropped_rejected = 0
+        # Dropped for overflow since the last flush: reported there, once per flush interval.
+        self._overflow_unreported = 0
 
     def add(self, event: models.Model) -> None:
         with self._lock:
             self._events.append(event)
+            self._trim()
             pending = len(self._events)
         self._ensure_thread()
         if pending >= _config()["MAX_BUFFER"]:
             self._wake.set()
 
+    def _trim(self) -> None:
+        # Called with the lock held. The oldest go first: the live visitor's newest events feed
+        # what they are shown next (pending_interactions), and popularity weights recent
+        # events most; an outage long enough to fill the buffer loses its start, not its end.
+        overflow = len(self._events) - _config().get("MAX_PENDING", DEFAULT_MAX_PENDING)
+        if overflow <= 0:
+            return
+        for _ in range(overflow):
+            self._events.popleft()
+        self._dropped_overflow += overflow
+        self._overflow_unreported += overflow
+
     def pending(self) -> int:
         with self._lock:
             return len(self._events)
+
+    def stats(self) -> dict[str, int]:
+        """This process's counters: events waiting, and dropped because the buffer was full
+        (``dropped_overflow``) or because the database refused them (``dropped_rejected``)."""
+        with self._lock:
+            return {
+                "pending": len(self._events),
+                "dropped_overflow": self._dropped_overflow,
+                "dropped_rejected": self._dropped_rejected,
+            }
 
     def pending_interactions(self, *, user_id: int | None, session_key: str) -> list[Interaction]:
         """This process's unwritten interactions of one visitor (user, or else session)."""
@@ -165,18 +200,48 @@ class BufferedWriter:
         return changed
 
     def flush(self) -> int:
-        """Write everything buffered so far; events survive a failed write for the next try."""
+        """Write everything buffered so far; returns how many events were written.
+
+        Events survive a failed write (the database is down) for the next try. A batch the
+        database refuses is bisected: the events it refuses on their own are dropped and
+        counted, the others are written.
+        """
         with self._lock:
-            events, self._events = self._events, []
+            events = list(self._events)
+            self._events.clear()
+            overflow, self._overflow_unreported = self._overflow_unreported, 0
+        if overflow:
+            logger.warning("Interaction buffer full: dropped the %d oldest events", overflow)
         if not events:
             return 0
-        try:
-            return write_batch(events)
-        except DatabaseError:
-            logger.exception("Could not write %d interactions; keeping them for retry", len(events))
+        written = rejected = 0
+        # Chunks still to write, the earliest last (popped first), so a retry keeps the order.
+        chunks = [events]
+        while chunks:
+            chunk = chunks.pop()
+            try:
+                written += write_batch(chunk)
+            except IntegrityError:
+                if len(chunk) == 1:
+                    rejected += 1
+                    continue
+                middle = len(chunk) // 2
+                chunks += [chunk[middle:], chunk[:middle]]
+            except DatabaseError:
+                unwritten = chunk + [event for rest in reversed(chunks) for event in rest]
+                logger.exception(
+                    "Could not write %d interactions; keeping them for retry", len(unwritten)
+                )
+                with self._lock:
+                    self._events.extendleft(reversed(unwritten))
+                    self._trim()
+                break
+        if rejected:
+            # Counts only: the rows carry session keys, queries and user ids.
+            logger.warning("Dropped %d interaction log events the database refused", rejected)
             with self._lock:
-                self._events[:0] = events
-            return 0
+                self._dropped_rejected += rejected
+        return written
 
     def _ensure_thread(self) -> None:
         if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
