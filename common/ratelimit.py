@@ -5,7 +5,9 @@ day); ``None`` or ``""`` switches it off. Counters live in the default cache (Re
 production, so every web process shares them; local memory in development): ``cache.add``
 starts a window and ``cache.incr`` counts in it, both atomic on Redis and on the local-memory
 cache. A fixed window lets a client send up to twice the rate across a window boundary, which
-is acceptable for shedding load and costs one cache round trip per request.
+is acceptable for shedding load and costs one cache round trip per request. While Redis is down
+the cache (``common.cache.FailOpenRedisCache``) keeps these counters in each process: limits
+still hold, per process, rather than refusing every request or none.
 
 Clients are told apart by :func:`client_ip`, which believes ``X-Forwarded-For`` only as far as
 ``TRUSTED_PROXY_COUNT`` says proxies of this deployment put addresses in it.

@@ -1,7 +1,13 @@
 """GET /healthz: is this process able to serve, and which features run degraded?
 
-200 with "ok" or "degraded" (a model or the broker is unavailable, so the features that need
-them are switched off or fall back), 503 with "error" when the database or cache is down.
+200 with "ok" or "degraded" (a model, the broker or a cache that fails open is unavailable, so
+the features that need them are switched off or fall back: with the cache "down", pages are
+built from the database), 503 with "error" when the database is down, or a cache that does not
+fail open (its errors would be 500s).
+
+"interactions" has this process's interaction-log buffer counters (events waiting, dropped
+because the buffer was full or because the database refused them); they never change the
+status.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from llm_services import alias_health
+from shop.interactions.services import writer as interaction_writer
 
 
 def _database() -> dict[str, str]:
@@ -26,12 +33,16 @@ def _database() -> dict[str, str]:
 
 
 def _cache() -> dict[str, str]:
+    # A cache that fails open answers a failed set/get like a miss: ask it directly.
+    ping = getattr(cache, "ping", None)
     try:
+        if ping is not None:
+            ping()
         cache.set("healthz", "1", 10)
         ok = cache.get("healthz") == "1"
     except Exception as exc:  # noqa: BLE001 - any cache client error means the cache is down
-        return {"state": "error", "detail": str(exc)[:200]}
-    return {"state": "ok" if ok else "error", "detail": ""}
+        return {"state": "down", "detail": str(exc)[:200]}
+    return {"state": "ok" if ok else "down", "detail": ""}
 
 
 def _broker() -> dict[str, str]:
@@ -52,13 +63,21 @@ def _broker() -> dict[str, str]:
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database(), "cache": _cache(), "broker": _broker()}
     aliases = alias_health()
-    if any(check["state"] != "ok" for check in (checks["database"], checks["cache"])):
+    cache_serves = checks["cache"]["state"] == "ok" or getattr(cache, "fails_open", False)
+    if checks["database"]["state"] != "ok" or not cache_serves:
         status, code = "error", 503
-    elif checks["broker"]["state"] != "ok" or not all(
-        a.serving or a.state == "disabled" for a in aliases
+    elif (
+        checks["cache"]["state"] != "ok"
+        or checks["broker"]["state"] != "ok"
+        or not all(a.serving or a.state == "disabled" for a in aliases)
     ):
         status, code = "degraded", 200
     else:
         status, code = "ok", 200
-    body = {"status": status, "checks": checks, "models": [a.as_dict() for a in aliases]}
+    body = {
+        "status": status,
+        "checks": checks,
+        "models": [a.as_dict() for a in aliases],
+        "interactions": interaction_writer.stats(),
+    }
     return JsonResponse(body, status=code)
