@@ -135,6 +135,18 @@ def _lexical_scores(question: str, articles: list[HelpArticle], language: str) -
     return np.asarray(scores, dtype=np.float32)
 
 
+def _title_scores(question: str, articles: list[HelpArticle], language: str) -> np.ndarray:
+    """The share of each article title's terms that the question holds."""
+    from search.text import analyze
+
+    terms = set(analyze(question))
+    scores = []
+    for article in articles:
+        title = set(analyze(article_text(article, language)[0]))
+        scores.append(len(terms & title) / len(title) if title else 0.0)
+    return np.asarray(scores, dtype=np.float32)
+
+
 @functools.lru_cache(maxsize=MAX_CACHED_VECTORS)
 def _article_terms(article_id: int, updated_at: str, title: str, body: str) -> frozenset[str]:
     """An article's analysed terms, once per version of its text (jieba is not free)."""
@@ -169,6 +181,11 @@ def retrieve(
     dense = _dense_scores(question, articles, language)
     if dense is not None:
         fused = fused + 1.0 / (RRF_K + _ranks(dense))
+    # A question that names an article's subject ("return" → Returns policy, 退货 → 退货政策)
+    # wants that article first: the body terms and vectors of two articles on one topic
+    # (returns, refunds) are too alike to tell which the question is about.
+    titles = _title_scores(question, articles, language)
+    fused = fused + np.where(titles > 0, 1.0 / (RRF_K + _ranks(titles)), 0.0)
     facts = shop_facts(language)
     passages = []
     for index in np.argsort(-fused, kind="stable")[:limit]:
