@@ -12,7 +12,8 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .
 RUN DJANGO_SETTINGS_MODULE=config.settings.prod SECRET_KEY=build ALLOWED_HOSTS=* \
+    EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
     python manage.py collectstatic --noinput
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", \
-     "--control-socket", "/app/var/gunicorn.ctl"]
+     "--config", "config/gunicorn.py", "--control-socket", "/app/var/gunicorn.ctl"]

@@ -47,6 +47,10 @@ export CELERY_RESULT_BACKEND="$STACK_REDIS_URL/$((STACK_REDIS_DB + 2))"
 export ALLOWED_HOSTS=localhost,127.0.0.1
 # Plain HTTP on 127.0.0.1: no redirect to https and no HSTS for localhost.
 export SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
+# Production settings require a mail backend and refuse the console one (it would print
+# customers' names and addresses into the logs): mail goes to files under VAR_DIR/mail.
+export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
+export EMAIL_FILE_PATH=${EMAIL_FILE_PATH:-$VAR_DIR/mail}
 export PORT=${PORT:-8000}
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-2} WORKER_CONCURRENCY=${WORKER_CONCURRENCY:-2}
 export PYTHONUNBUFFERED=1
@@ -155,7 +159,8 @@ case ${1:-all} in
   reset) reset ;;
   env)
     for name in DJANGO_SETTINGS_MODULE DATABASE_URL REDIS_URL CELERY_BROKER_URL \
-      CELERY_RESULT_BACKEND VAR_DIR LLM_MODEL_DIR ALLOWED_HOSTS SECURE_SSL_REDIRECT PORT; do
+      CELERY_RESULT_BACKEND VAR_DIR LLM_MODEL_DIR ALLOWED_HOSTS SECURE_SSL_REDIRECT PORT \
+      EMAIL_BACKEND EMAIL_FILE_PATH; do
       printf '%s=%s\n' "$name" "${!name}"
     done
     ;;
