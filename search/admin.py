@@ -1,4 +1,5 @@
-"""Search analytics in the admin: every search, plus top and zero-result queries."""
+"""Search analytics in the admin: every search, plus top and zero-result queries; the terms
+kept out of autocomplete."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from search.models import SearchLog
+from search import services
+from search.models import BlockedSuggestion, SearchLog
 
 REPORT_DAYS = 30
 REPORT_ROWS = 20
@@ -74,3 +76,21 @@ class SearchLogAdmin(admin.ModelAdmin):
             "report_title": _("Search report"),
         }
         return super().changelist_view(request, extra_context=context)
+
+
+@admin.register(BlockedSuggestion)
+class BlockedSuggestionAdmin(admin.ModelAdmin):
+    list_display = ("term", "created_at")
+    search_fields = ("term",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.blocked_suggestions_changed()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        services.blocked_suggestions_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        services.blocked_suggestions_changed()

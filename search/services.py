@@ -22,6 +22,7 @@ from llm_services import LLMError, llm
 from search.documents import catalog_documents
 from search.engine import IndexHolder, IndexUnavailable, SearchIndex, build_index
 from search.models import SearchLog
+from search.suggest import forget_suggestion_caches
 from shop.catalog.cache import catalog_version
 
 logger = logging.getLogger("search")
@@ -161,7 +162,9 @@ def log_search(
     degraded: bool,
     session_key: str = "",
     user_id: int | None = None,
+    counts_for_popularity: bool = True,
 ) -> SearchLog:
+    """Log one search; ``counts_for_popularity=False`` keeps it out of popular suggestions."""
     return SearchLog.objects.create(
         query=query[:255],
         normalized=" ".join(query.casefold().split())[:255],
@@ -173,4 +176,10 @@ def log_search(
         degraded=degraded,
         session_key=session_key[:40],
         user_id=user_id,
+        counts_for_popularity=counts_for_popularity,
     )
+
+
+def blocked_suggestions_changed() -> None:
+    """A BlockedSuggestion was added, edited or removed: suggestions obey it from now on."""
+    forget_suggestion_caches()

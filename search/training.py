@@ -5,6 +5,13 @@ has it, otherwise the latest search of the same session at most CLICK_WINDOW ear
 the log holds no such clicks (a new shop), products' titles are paired with their
 descriptions instead, which still teaches the embedder the catalog's vocabulary.
 
+Only trusted visitors' events are read: signed-in customers with at least one paid order
+(``paying_customer_ids``). Anonymous sessions are free to create in any number, and a guest's
+purchase is logged when the order is placed, before anyone pays, so neither would stop a
+script from teaching the embedder that "buy cheap pills" means some product. A guest's
+events before signing in are attached to the customer at login, so they count once the
+customer has paid.
+
 Registered from ``SearchConfig.ready()``.
 """
 
@@ -17,7 +24,7 @@ from llm_services.training import CollectOptions, Example, register_task
 from shop.catalog.models import Product, ProductTranslation
 from shop.catalog.selectors import catalog_name_texts
 from shop.interactions.models import Interaction
-from shop.orders.selectors import customer_names
+from shop.orders.selectors import customer_names, paying_customer_ids
 
 TASK_NAME = "search"
 CLICK_WINDOW = timedelta(minutes=10)
@@ -54,7 +61,10 @@ def collect_click_pairs(options: CollectOptions) -> Iterator[Example]:
     """(query, clicked product) pairs from the interaction log; see the module docstring."""
 
     events = (
-        Interaction.objects.filter(kind__in=[Interaction.Kind.SEARCH, Interaction.Kind.CLICK])
+        Interaction.objects.filter(
+            kind__in=[Interaction.Kind.SEARCH, Interaction.Kind.CLICK],
+            user_id__in=paying_customer_ids(),
+        )
         .order_by("session_key", "created_at", "pk")
         .values_list(
             "pk", "kind", "session_key", "query", "product_id", "source", "language", "created_at"

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from common.ratelimit import rate_limit
 from common.text import CHINESE, ENGLISH, clean_query
+from common.visitors import counts_as_visitor_choice
 from search import selectors, services
 from search.forms import SearchForm
 from search.selectors import SearchResult
@@ -39,6 +40,9 @@ def _log(request: HttpRequest, result: SearchResult) -> None:
         degraded=bool(result.degraded),
         session_key=request.session.session_key or "",
         user_id=request.user.pk if request.user.is_authenticated else None,
+        # Robots and searches another site made the browser send (an <img> pointing at
+        # /search/?q=…) stay in the report but never make a query popular.
+        counts_for_popularity=counts_as_visitor_choice(request),
     )
     interactions.record(
         kind="search",

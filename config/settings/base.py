@@ -376,6 +376,19 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="shop@localhost")
 
 # Search (search/): versioned index folders, one family per catalog / evaluation dataset.
 SEARCH_INDEX_DIR = env.path("SEARCH_INDEX_DIR", default=str(VAR_DIR / "search"))
+# Autocomplete suggests a logged query once this many distinct visitors (customers, else
+# browser sessions) searched it in 30 days (search/suggest.py). Searches whose User-Agent
+# holds one of BOT_USER_AGENT_MARKERS (lower case), or that another site made a browser
+# send, never count (common/visitors.py).
+SEARCH_SUGGEST_MIN_SESSIONS = env.int("SEARCH_SUGGEST_MIN_SESSIONS", default=3)
+BOT_USER_AGENT_MARKERS = env.list(
+    "BOT_USER_AGENT_MARKERS",
+    default=[
+        "bot", "crawl", "spider", "slurp", "headless", "phantomjs", "selenium", "puppeteer",
+        "playwright", "curl", "wget", "python-requests", "python-urllib", "python-httpx",
+        "aiohttp", "go-http-client", "okhttp", "scrapy",
+    ],
+)  # fmt: skip
 
 # Copywriting (copywriting/conf.py has every COPYWRITING_* setting and its default, including
 # the banned claims, per-channel length limits and gendered terms the checks use).

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sessions.backends.base import SessionBase
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from common.text import is_chinese
 
@@ -36,6 +36,21 @@ def visible_order(
     if order.user_id is not None:
         return order if user is not None and user.pk == order.user_id else None
     return order if number in session.get(RECENT_ORDERS_SESSION_KEY, []) else None
+
+
+def paying_customer_ids() -> QuerySet[Order]:
+    """``user_id`` of every customer with an order that was paid (or shipped or delivered:
+    cash on delivery is paid at the door), as a subquery for ``user_id__in``.
+
+    A placed order alone does not count: an unpaid cash-on-delivery order costs nothing.
+    """
+    return (
+        Order.objects.filter(user__isnull=False)
+        .filter(
+            Q(paid_at__isnull=False) | Q(status__in=[Order.Status.SHIPPED, Order.Status.DELIVERED])
+        )
+        .values("user_id")
+    )
 
 
 def unpaid_orders_to_expire(*, placed_before: datetime) -> QuerySet[Order]:

@@ -19,14 +19,20 @@ def merchant(client):
 
 
 def test_merchant_group_holds_shop_permissions_only():
-    """The migration gives the group catalog, order, review and copywriting permissions and
-    nothing else; orders are never deleted."""
+    """The migrations give the group catalog, order, review and copywriting permissions and
+    blocked search suggestions, nothing else; orders are never deleted."""
     group = Group.objects.get(name=MERCHANT_GROUP_NAME)
     labels = set(group.permissions.values_list("content_type__app_label", flat=True))
     codenames = set(group.permissions.values_list("codename", flat=True))
-    assert labels == {"catalog", "orders", "reviews", "copywriting"}
-    assert group.permissions.count() == 9 * 4 + 4 + 5 * 3 + 4 + 2 * 4
+    assert labels == {"catalog", "orders", "reviews", "copywriting", "search"}
+    assert group.permissions.count() == 9 * 4 + 4 + 5 * 3 + 4 + 2 * 4 + 4
     assert {"change_product", "change_order", "change_review", "change_copydraft"} <= codenames
+    assert {c for c in codenames if c.endswith("blockedsuggestion")} == {
+        "add_blockedsuggestion",
+        "change_blockedsuggestion",
+        "delete_blockedsuggestion",
+        "view_blockedsuggestion",
+    }
     assert "delete_order" not in codenames
     assert "delete_shippingmethod" in codenames
 
@@ -61,4 +67,6 @@ def test_merchant_admin_index_lists_only_shop_apps(client, merchant):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
     labels = {app["app_label"] for app in response.context["app_list"]}
-    assert labels == {"catalog", "orders", "reviews", "copywriting"}
+    assert labels == {"catalog", "orders", "reviews", "copywriting", "search"}
+    search = next(app for app in response.context["app_list"] if app["app_label"] == "search")
+    assert [model["object_name"] for model in search["models"]] == ["BlockedSuggestion"]

@@ -26,6 +26,7 @@ from tests.factories import (
     ProductTranslationFactory,
     UserFactory,
 )
+from tests.factories.orders import OrderFactory
 from tests.llm_services.fixtures import GENERATOR_BACKEND, TINY_REVISION
 
 COLORS = [("red", "Red", "红色"), ("blue", "Blue", "蓝色"), ("green", "Green", "绿色")]
@@ -198,13 +199,22 @@ def test_copywriting_examples_and_prompt(catalog):
     assert chinese.target == "这款红色jacket采用柔软的美利奴羊毛，穿着保暖舒适。"
 
 
-def test_search_pairs_come_from_clicks_and_the_preceding_search(catalog):
+@pytest.fixture
+def paying_customer(db):
+    """Search pairs are read from customers with a paid order only (search/training.py)."""
+    customer = UserFactory()
+    OrderFactory(user=customer, status="delivered")
+    return customer
+
+
+def test_search_pairs_come_from_clicks_and_the_preceding_search(catalog, paying_customer):
     """A click takes the session's last search within ten minutes; older searches do not pair."""
     now = timezone.now()
     InteractionFactory(
         kind="search",
         query="red jacket",
         session_key="a",
+        user=paying_customer,
         product=None,
         created_at=now - timedelta(minutes=3),
     )
@@ -212,6 +222,7 @@ def test_search_pairs_come_from_clicks_and_the_preceding_search(catalog):
         kind="click",
         source="search",
         session_key="a",
+        user=paying_customer,
         product=catalog[0],
         created_at=now - timedelta(minutes=2),
     )
@@ -219,14 +230,25 @@ def test_search_pairs_come_from_clicks_and_the_preceding_search(catalog):
         kind="search",
         query="stale",
         session_key="b",
+        user=paying_customer,
         product=None,
         created_at=now - timedelta(hours=2),
     )
     InteractionFactory(
-        kind="click", source="search", session_key="b", product=catalog[1], created_at=now
+        kind="click",
+        source="search",
+        session_key="b",
+        user=paying_customer,
+        product=catalog[1],
+        created_at=now,
     )
     InteractionFactory(
-        kind="click", source="home", session_key="a", product=catalog[2], created_at=now
+        kind="click",
+        source="home",
+        session_key="a",
+        user=paying_customer,
+        product=catalog[2],
+        created_at=now,
     )
 
     pairs = list(collect_click_pairs(CollectOptions()))
@@ -372,7 +394,7 @@ def test_finetune_full_method_with_time_budget(catalog, versions_on, tiny_causal
     assert version.training["steps"] == 1
 
 
-def test_finetune_embedder_end_to_end(catalog, versions_on, embedder):
+def test_finetune_embedder_end_to_end(catalog, versions_on, embedder, paying_customer):
     """Contrastive training on click pairs; retrieval scored before/after; 'embed' serves it."""
     now = timezone.now()
     for n, product in enumerate(catalog):
@@ -380,6 +402,7 @@ def test_finetune_embedder_end_to_end(catalog, versions_on, embedder):
             kind="click",
             source="search",
             session_key=f"s{n}",
+            user=paying_customer,
             product=product,
             query=f"{NOUNS[n]} for winter",
             created_at=now,

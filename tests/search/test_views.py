@@ -222,8 +222,13 @@ def test_index_of_another_embedder_serves_lexical_and_says_so(
 
 
 @pytest.mark.django_db
-def test_suggest_offers_popular_queries_categories_and_titles(client: Any, indexed: Any) -> None:
-    _api(client, q="running shoe")
+def test_suggest_offers_popular_queries_categories_and_titles(
+    client: Any, indexed: Any, settings: Any
+) -> None:
+    # One browser with a session is enough here; tests/search/test_popularity.py has the rules.
+    settings.SEARCH_SUGGEST_MIN_SESSIONS = 1
+    client.session.save()
+    client.get(API, {"q": "running shoe"}, HTTP_USER_AGENT="Mozilla/5.0 Firefox/133.0")
 
     data = client.get("/api/search/suggest", {"q": "run"}).json()
 
