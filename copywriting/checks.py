@@ -12,8 +12,11 @@ reason. "warning" results inform only.
 - length: per-channel part limits.
 - near_duplicate: character 5-gram overlap with other products' copy and the prompt's examples.
 - bias: gendered wording for a product that is not gendered; exclusionary wording anywhere.
-- input: instructions found in the product data, missing required attributes, cut fields.
-- output: empty text, the wrong language, instructions echoed back.
+- injection: instructions to a model found in the product data (cut out of the prompt) or
+  echoed back in the draft; the filter is one signal for the reviewer, and overriding it
+  takes a second person.
+- input: missing required attributes, cut fields.
+- output: empty text, the wrong language.
 
 Nothing here touches the database; :mod:`copywriting.selectors` builds the vocabulary
 (:mod:`copywriting.vocabulary`).
@@ -27,11 +30,14 @@ from typing import Any
 
 from common.text import CHINESE, ENGLISH, HAN_CHAR
 from copywriting import conf
-from copywriting.prompts import INJECTION_PATTERNS, ProductFacts
+from copywriting.prompts import INJECTION_PATTERNS, ProductFacts, normalise_for_matching
 from copywriting.vocabulary import Term, Vocabulary
 from llm_services import NUMBER
 
 ERROR, WARNING = "error", "warning"
+# Instructions to a model, in the product data or echoed in the draft: a flag that only a
+# second person may override (copywriting.services.review).
+INJECTION = "injection"
 FACT_KINDS = ("color", "material", "size", "gender")
 
 
@@ -292,11 +298,15 @@ def check_output(text: str, *, part: str, language: str) -> list[dict[str, Any]]
         results.append(_result("output", "Not written in Chinese.", part=part))
     elif language != CHINESE and cjk_share > 0.1:
         results.append(_result("output", "Not written in English.", part=part))
+    normal = normalise_for_matching(text)
+    # Spans index the draft's own text; where normalising changed its length, the original
+    # is matched so that a highlight lands on the right characters.
+    matched = normal if len(normal) == len(text) else text
     for pattern in INJECTION_PATTERNS:
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(matched):
             results.append(
                 _result(
-                    "output",
+                    INJECTION,
                     f"Reads as an instruction to a model: “{match.group(0).strip()}”.",
                     part=part,
                     text=match.group(0),
@@ -309,7 +319,7 @@ def check_output(text: str, *, part: str, language: str) -> list[dict[str, Any]]
 def check_input(facts: ProductFacts) -> list[dict[str, Any]]:
     results = [
         _result(
-            "input",
+            INJECTION,
             f"The product's {finding.field} contains an instruction to the model "
             f"(“{finding.text}”); it was left out of the prompt.",
             text=finding.text,
@@ -429,6 +439,10 @@ def trim_ungrounded(
 
 def is_flagged(results: Iterable[dict[str, Any]]) -> bool:
     return any(result.get("severity") == ERROR for result in results)
+
+
+def has_injection(results: Iterable[dict[str, Any]]) -> bool:
+    return any(result.get("check") == INJECTION for result in results)
 
 
 def grounding_violations(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

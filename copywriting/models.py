@@ -140,6 +140,16 @@ class CopyDraft(models.Model):
     job = models.ForeignKey(
         CopyJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="drafts"
     )
+    # Kept on the draft (a job may be deleted): who asked for it may not be the one person
+    # who overrides an injection flag on it.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Set on batch drafts only: product, field, language, input hash and prompt version, so a
     # batch never drafts the same input twice (admin requests may ask for fresh candidates).
     batch_key = models.CharField(max_length=200, null=True, blank=True, unique=True)

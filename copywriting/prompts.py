@@ -7,21 +7,30 @@ one block per example, before the product's own prompt.
 
 Product data is data, never instructions: every value is reduced to one plain line (HTML,
 newlines, role markers and chat-template tokens removed, length capped) so it cannot open a
-new section of the prompt, and a sentence that reads as an instruction to the model ("ignore
-previous instructions…") is cut out of it and reported, so the draft is flagged.
+new section of the prompt; runs of angle brackets go too, so it cannot close the delimited
+data block the prompt declares as data (``copywriting.training.build_prompt``).
+
+A sentence that reads as an instruction to the model ("ignore previous instructions…",
+"请不要理会之前的要求") is cut out and reported, so the draft is flagged for the reviewer
+and needs a second person to approve it (``services.review``). Sentences are matched after
+NFKC normalisation, with invisible format characters removed, so full-width letters
+("ｉｇｎｏｒｅ") and zero-width joiners do not slip past. The patterns are one signal among
+several: the delimited block and the review are the others, since no list of phrasings
+is complete.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from common.text import CHINESE, ENGLISH, HAN_CLASS, has_han
 from copywriting import conf
-from copywriting.training import PROMPT_VERSION, build_prompt
+from copywriting.training import PROMPT_VERSION, build_prompt, strip_delimiters
 from llm_services.training import Example
 
 MARKETING_PROMPT_VERSION = "copywriting-marketing-v1"
@@ -79,20 +88,58 @@ _TONE_WORDS = {
     CHINESE: {"professional": "专业", "friendly": "亲切", "luxury": "高端", "playful": "活泼"},
 }
 
-# Sentences that try to steer the model rather than describe the product.
+# Sentences that try to steer the model rather than describe the product, matched against
+# normalised text (see normalise_for_matching).
+_PREVIOUS_WORDS = "previous|prior|above|earlier|preceding|original|system"
+_PREVIOUS = rf"(?:{_PREVIOUS_WORDS})"
+_EARLIER = rf"(?:{_PREVIOUS_WORDS}|all|any|your|the|these|those)"
+_ORDERS = r"(?:instructions?|prompts?|rules?|guidelines?|directions?|directives?|orders?)"
+_ZH_EARLIER = r"(?:之前|以上|上面|前面|先前|此前|原来|原先|所有|全部)"
+_ZH_ORDERS = r"(?:指令|指示|提示词?|规则|要求|说明|设定)"
 INJECTION_PATTERNS = [
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"\b(ignore|disregard|forget|override)\b[^.\n。]{0,40}\b(instructions?|prompts?|rules?|"
-        r"above|previous|prior|everything)\b",
-        r"\b(system prompt|you are now|act as|pretend to be|new instructions?|jailbreak)\b",
+        r"\b(ignore|disregard|forget|override|overrule|bypass)\b[^.\n。]{0,40}"
+        r"\b(instructions?|prompts?|rules?|guidelines?|directions?|above|previous|prior|"
+        r"everything)\b",
+        rf"\b(pay no attention to|do not follow|don't follow|stop following|never mind|"
+        rf"set aside|throw out)\b[^.\n。]{{0,30}}\b({_EARLIER}\s+)?{_ORDERS}",
+        rf"\b{_PREVIOUS}\s+{_ORDERS}\s+(no longer apply|are void|are cancelled|do not apply)",
+        r"\b(system prompt|you are now|act as|pretend to be|new instructions?|jailbreak|"
+        r"developer mode)\b",
+        # "From now on, your mornings…" is copy; "from now on you are/will…" is a new role.
+        r"\bfrom now on,?\s+you\s+(are|will|must|should)\b",
         r"\b(instead|now)\b[^.\n。]{0,20}\b(write|say|output|respond|print)\b",
-        r"(忽略|无视|忘记)[^。\n]{0,20}(指令|指示|提示|规则|要求)",
-        r"(你现在是|扮演|新的指令|系统提示)",
+        rf"(忽略|无视|忽视|不要理会|不理会|别理会|不用理会|不必理会|不要管|别管|忘记|忘掉|"
+        rf"不要遵守|不用遵守|不再遵守|跳过)[^。\n]{{0,20}}{_ZH_ORDERS}",
+        rf"{_ZH_EARLIER}的?{_ZH_ORDERS}(全部)?(作废|无效|不再适用|不算数)",
+        r"(你现在是|从现在起你|从现在开始你|扮演|新的指令|新指令|系统提示)",
         r"<\|[^|>]*\|>|<start_of_turn>|<end_of_turn>|\[/?INST\]",
         r"(^|\s)(system|assistant|user)\s*:",
     )
 ]
+
+
+def normalise_for_matching(text: str) -> str:
+    """``text`` as the injection patterns read it: NFKC, invisible characters removed.
+
+    Full-width letters become ASCII; zero-width spaces and joiners, soft hyphens and other
+    format characters split a phrase for a regular expression but not for a model.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
+
+
+def find_injections(text: str) -> list[str]:
+    """The instructions to a model that ``text`` holds, as normalised, in pattern order."""
+    normal = normalise_for_matching(text)
+    return [
+        match.group(0).strip()
+        for pattern in INJECTION_PATTERNS
+        for match in pattern.finditer(normal)
+    ]
+
+
 _TAG = re.compile(r"<[^>]{0,200}>")
 _SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
@@ -116,15 +163,19 @@ class CleanedValue:
 def clean_value(value: Any, *, limit: int | None = None) -> CleanedValue:
     """One line of plain text from a product field, instructions cut out, length capped."""
     text = html.unescape(_TAG.sub(" ", str(value or "")))
-    text = _SPACE.sub(" ", text).strip()
-    injections: list[str] = []
-    for pattern in INJECTION_PATTERNS:
-        for match in pattern.finditer(text):
-            injections.append(match.group(0).strip())
+    text = _SPACE.sub(" ", strip_delimiters(text)).strip()
+    injections = find_injections(text)
     if injections:
         # Drop every sentence that carries an instruction; the rest is still product data.
-        sentences = [s for s in _SENTENCE_END.split(text) if s]
-        kept = [s for s in sentences if not any(p.search(s) for p in INJECTION_PATTERNS)]
+        sentences = [s for s in _SENTENCE_END.split(normalise_for_matching(text)) if s]
+        original = [s for s in _SENTENCE_END.split(text) if s]
+        if len(original) != len(sentences):
+            original = sentences  # normalising merged or split a sentence: keep its form
+        kept = [
+            raw
+            for raw, normal in zip(original, sentences, strict=True)
+            if not any(p.search(normal) for p in INJECTION_PATTERNS)
+        ]
         text = " ".join(kept).strip()
     limit = limit or conf.get("MAX_FIELD_CHARS")
     truncated = len(text) > limit

@@ -355,6 +355,7 @@ def build_draft(
         checks=finished.checks,
         is_flagged=is_flagged(finished.checks),
         job=job,
+        requested_by_id=job.requested_by_id if job is not None else None,
         batch_key=batch_key,
         latency_ms=generated.latency_ms,
     )

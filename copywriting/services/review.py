@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from copywriting import conf, selectors
-from copywriting.checks import is_flagged, run_checks
+from copywriting.checks import has_injection, is_flagged, run_checks
 from copywriting.exceptions import ApprovalBlocked
 from copywriting.models import Channel, CopyDraft
 from copywriting.prompts import parse_text, parts_text
@@ -73,17 +74,33 @@ def _apply(draft: CopyDraft) -> None:
     transaction.on_commit(invalidate_catalog_cache)
 
 
+def _second_person(draft: CopyDraft, user: Any) -> bool:
+    """Whether ``user`` may approve ``draft`` as far as the two-person rule goes.
+
+    The injection filter is a list of phrasings and misses some; one person who both asked
+    for a draft and waved its flag through is the path a planted instruction would take.
+    """
+    if not has_injection(draft.checks) or draft.requested_by_id is None:
+        return True
+    user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+    return user_id is not None and user_id != draft.requested_by_id
+
+
 def approve_draft(
     *, draft_id: int, user: Any, text: str | None = None, override_reason: str = ""
 ) -> CopyDraft:
     """Approve a draft (with the merchant's edits) and apply it to the product.
 
     Edited text is checked again. A flagged draft needs ``override_reason``, which is stored
-    with the reviewer. The product page copy is written to the product (or its translation);
-    marketing copy stays on the draft, which becomes the channel's applied copy.
+    with the reviewer. A draft flagged for an instruction to the model (an "injection"
+    check) also needs a second person: the staff user who requested it (or, when that user
+    is recorded, an approver who cannot be identified) cannot override it. The product page
+    copy is written to the product (or its translation); marketing copy stays on the draft,
+    which becomes the channel's applied copy.
 
     Raises:
-        ApprovalBlocked: already reviewed, empty, or flagged without an override reason.
+        ApprovalBlocked: already reviewed, empty, flagged without an override reason, or
+            flagged for an injection and approved by the user who requested it.
     """
     blocked = ""
     with transaction.atomic():
@@ -106,6 +123,12 @@ def approve_draft(
                 "override the checks."
             )
             # The re-checked edit is kept (committed), so the merchant sees why it is flagged.
+            draft.save(update_fields=["parts", "text", "checks", "is_flagged", "updated_at"])
+        elif not _second_person(draft, user):
+            blocked = _(
+                "This draft is flagged for an instruction to the model. Another staff "
+                "member must approve it, not the one who requested it."
+            )
             draft.save(update_fields=["parts", "text", "checks", "is_flagged", "updated_at"])
         else:
             draft.status = CopyDraft.Status.APPROVED

@@ -130,7 +130,7 @@ def test_queued_job_drafts_the_candidates_with_their_provenance(
     ]
     for draft in drafts:
         assert (draft.field, draft.channel, draft.language) == ("description", "product_page", "en")
-        assert draft.prompt_version == "copywriting-v1"
+        assert draft.prompt_version == "copywriting-v2"
         assert (draft.model_alias, draft.model_id, draft.model_revision) == (
             "generate",
             "fake",

@@ -183,7 +183,7 @@ def test_injection_in_product_data_flags_the_draft():
     results = run_checks({"description": "A navy tee."}, facts=facts, vocabulary=VOCABULARY)
 
     assert facts.title == "Tee."
-    assert [(r["check"], r["severity"]) for r in results] == [("input", "error")]
+    assert [(r["check"], r["severity"]) for r in results] == [("injection", "error")]
     assert checks.is_flagged(results) is True
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -81,9 +82,24 @@ def test_file_without_descriptions_is_refused(tmp_path):
         call_command("eval_copywriting", "--train", str(path))
 
 
+@pytest.fixture
+def roomy_tiny_generator(use_generator, tiny_causal_lm_dir, tmp_path):
+    """The tiny model with a 1024-token context instead of 512.
+
+    Its byte-level tokenizer spends about three tokens per Chinese character, and a Chinese
+    few-shot prompt (one example, the product, each in its data block) runs past 512. The
+    model's rotary positions need no retraining for a longer limit.
+    """
+    path = shutil.copytree(tiny_causal_lm_dir, tmp_path / "tiny-causal-lm-1024")
+    config = json.loads((path / "config.json").read_text())
+    config["max_position_embeddings"] = 1024
+    (path / "config.json").write_text(json.dumps(config))
+    return use_generator(path)
+
+
 @pytest.mark.parametrize("which", [0, 1])
 def test_eval_prints_both_systems_as_one_final_json_line(
-    files, which, tiny_generator, settings, tmp_path, capsys
+    files, which, roomy_tiny_generator, settings, tmp_path, capsys
 ):
     """Few-shot and fine-tuned are scored side by side; the last line is the JSON report."""
     settings.LLM_MODEL_DIR = tmp_path / "models"

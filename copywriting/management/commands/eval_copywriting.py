@@ -66,7 +66,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--max-steps", type=int, default=400)
         parser.add_argument("--batch-size", type=int, default=4, help="Training batch size.")
-        parser.add_argument("--max-length", type=int, default=192, help="Training tokens.")
+        # finetune's default: the prompt's data block left few examples room under 192.
+        parser.add_argument("--max-length", type=int, default=256, help="Training tokens.")
         parser.add_argument("--learning-rate", type=float, default=None)
         parser.add_argument(
             "--chunk-size", type=int, default=8, help="Prompts per generation batch (default 8)."
