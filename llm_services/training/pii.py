@@ -10,8 +10,9 @@ Replaced with placeholders:
   US and CN: "400-820-8820", "0044 20 7946 0958"). A bare digit run found that way counts only
   after a phone word ("call 2025550143", "电话…"): SKUs are bare digit runs too;
 - ``[CARD]``: payment card numbers, 13 to 19 digits in one run or grouped by spaces or
-  dashes the way cards print them (4-4-4-4, Amex 4-6-5), that pass the Luhn check (an order number or a mistyped card does not); a bare 13- or
-  14-digit run with a valid GTIN check digit is a barcode and stays;
+  dashes the way cards print them (4-4-4-4, Amex 4-6-5), that pass the Luhn check (an order
+  number or a mistyped card does not); a bare 13- or 14-digit run with a valid GTIN check
+  digit is a barcode and stays;
 - ``[ID]``: Chinese resident identity numbers (18 characters, the last a digit or X, with
   the ISO 7064 MOD 11-2 check character);
 - ``[SSN]``: US social security numbers written AAA-GG-SSSS, without the ranges never

@@ -21,9 +21,7 @@ def wrapper(path):
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
     reason="the database is not SQLite",
 )
-def test_a_transaction_that_reads_then_writes_waits_for_another_writer(
-    tmp_path, django_db_blocker
-):
+def test_a_transaction_that_reads_then_writes_waits_for_another_writer(tmp_path, django_db_blocker):
     """Without IMMEDIATE transactions the second writer fails at once with "database is
     locked" (it reads first, then cannot upgrade its lock while the first holds it)."""
     with django_db_blocker.unblock():
