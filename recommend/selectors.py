@@ -12,9 +12,7 @@ text in the visitor's language with an explanation true to the source that put i
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -27,7 +25,7 @@ from recommend.artifacts import ServedRecommender, active_recommender
 from recommend.conf import setting
 from recommend.models import Surface
 from recommend.rules import rules_for
-from search.selectors import SearchParams, search_catalog, search_index_version
+from recommend.searches import searched_products
 from shop.catalog import selectors as catalog
 from shop.catalog.models import Product
 from shop.interactions import selectors as interaction_log
@@ -66,14 +64,9 @@ UNPROPOSED = -1000.0
 CROSS_CATEGORY = 0.7
 # How many of the served model's own best items join the candidates on personal surfaces.
 MODEL_CANDIDATES = 60
-# A search's results: how many join "For you", at what weight (the visitor's products'
-# neighbours score up to 1 each, trending 0.1), cached how long per query and index.
-SEARCH_RESULTS = 12
+# A search's results join "For you" at this weight (the visitor's products' neighbours score
+# up to 1 each, trending 0.1).
 SEARCH_WEIGHT = 0.6
-SEARCH_CACHE_SECONDS = 300.0
-SEARCH_CACHE_SIZE = 1024
-_searched: OrderedDict[tuple[str, str], tuple[float, list[int]]] = OrderedDict()
-_searched_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,36 +231,6 @@ def _from_searches(request: _Request) -> None:
         for rank, product_id in enumerate(found):
             value = SEARCH_WEIGHT * HISTORY_DECAY**i * (1.0 - rank / (2 * top))
             request.add(product_id, value, explain.SEARCHED, None, True, query=query)
-
-
-def searched_products(query: str) -> list[int]:
-    """The first product ids the storefront's search shows for ``query``, cached per query
-    and search index for a few minutes (a home page must not run a search per request)."""
-    key = (query, search_index_version())
-    now = time.monotonic()
-    with _searched_lock:
-        cached = _searched.get(key)
-        if cached is not None and now - cached[0] < SEARCH_CACHE_SECONDS:
-            _searched.move_to_end(key)
-            return cached[1]
-    try:
-        result = search_catalog(SearchParams(query=query, page_size=SEARCH_RESULTS))
-    except Exception:  # noqa: BLE001 - a page never fails for a remembered search
-        logger.exception("recommend: the search for a visitor's query failed")
-        return []
-    # Nearest-product fallbacks match nothing the visitor asked for: not a reason to show.
-    ids = [] if result.nearest else result.product_ids[:SEARCH_RESULTS]
-    with _searched_lock:
-        _searched[key] = (now, ids)
-        while len(_searched) > SEARCH_CACHE_SIZE:
-            _searched.popitem(last=False)
-    return ids
-
-
-def reset_search_cache() -> None:
-    """Forget the cached search results (tests; a process that changed the catalog)."""
-    with _searched_lock:
-        _searched.clear()
 
 
 def _score(model: Any, history: np.ndarray) -> tuple[Any, list[dict[int, str]] | None]:

@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from recommend import artifacts
-from recommend.selectors import reset_search_cache
+from recommend.searches import reset_search_cache
 from search.selectors import ProductVectors
 from shop.interactions.models import Interaction
 from tests.factories import (
