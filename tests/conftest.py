@@ -34,6 +34,17 @@ def _reset_language():
     translation.activate("en")
 
 
+@pytest.fixture(autouse=True)
+def _celery_join_allowed():
+    """Celery keeps "a task runs here, so result.get() would block" in one process-wide flag,
+    set and reset around each eager run. Set by one thread's eager run while another's ends
+    (the live server's and the test's), it can stay set: CI saw two unrelated ``.get()`` calls
+    fail with "Never call result.get() within a task!". Each test starts with it clear."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
 @pytest.fixture
 def real_worker():
     """The Celery app talking to a real broker and worker (tests marked celery_worker)."""
