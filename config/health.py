@@ -8,9 +8,15 @@ fail open (its errors would be 500s).
 "interactions" has this process's interaction-log buffer counters (events waiting, dropped
 because the buffer was full or because the database refused them); they never change the
 status.
+
+Failure details (exception text, internal URLs) are for operators: they go to the log, and into
+the body only for a signed-in staff user or with HEALTHZ_SHOW_DETAIL; everyone else gets the
+states alone, each "detail" empty.
 """
 
 from __future__ import annotations
+
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,6 +27,8 @@ from django.views.decorators.http import require_GET
 
 from llm_services import alias_health
 from shop.interactions.services import writer as interaction_writer
+
+logger = logging.getLogger(__name__)
 
 
 def _database() -> dict[str, str]:
@@ -74,10 +82,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
         status, code = "degraded", 200
     else:
         status, code = "ok", 200
+    models = [a.as_dict() for a in aliases]
+    if status != "ok":
+        logger.warning("healthz %s: checks=%s models=%s", status, checks, models)
+    if not (settings.HEALTHZ_SHOW_DETAIL or getattr(request.user, "is_staff", False)):
+        # /healthz is public (load balancers probe it unauthenticated): exception strings
+        # and backend URLs would map the internal network for anyone.
+        checks = {name: {**check, "detail": ""} for name, check in checks.items()}
+        models = [{**model, "detail": ""} for model in models]
     body = {
         "status": status,
         "checks": checks,
-        "models": [a.as_dict() for a in aliases],
+        "models": models,
         "interactions": interaction_writer.stats(),
     }
     return JsonResponse(body, status=code)

@@ -114,8 +114,10 @@ def query_vector(text: str) -> tuple[np.ndarray | None, str, str]:
     """(vector, embedder revision, degraded reason) for a query; popular queries are cached."""
     try:
         embedder = llm["embed"]
-    except LLMError as exc:
-        return None, "", f"semantic search is unavailable ({exc}); showing keyword matches only"
+    except LLMError:
+        # The reason is public (page and API); the exception names hosts and URLs: log only.
+        logger.warning("search embedder unavailable", exc_info=True)
+        return None, "", "semantic search is unavailable; showing keyword matches only"
     # An embedder declared for some languages only (OPTIONS["languages"]) would return noise
     # for the others; such queries are answered by keywords alone, and say so.
     languages = (getattr(embedder, "options", None) or {}).get("languages")
@@ -134,8 +136,9 @@ def query_vector(text: str) -> tuple[np.ndarray | None, str, str]:
             return vector, embedder.revision, ""
     try:
         vector = embedder.encode([text], kind="query")[0]
-    except LLMError as exc:
-        return None, "", f"semantic search failed ({exc}); showing keyword matches only"
+    except LLMError:
+        logger.warning("search query embedding failed", exc_info=True)
+        return None, "", "semantic search failed; showing keyword matches only"
     with _vector_lock:
         _vector_cache[key] = vector
         while len(_vector_cache) > VECTOR_CACHE_SIZE:
@@ -255,15 +258,14 @@ def rank_products(
     if products is None:
         try:
             products = shop_products(vocabulary)
-        except IndexUnavailable as exc:
+        except IndexUnavailable:
+            logger.warning("search index unavailable", exc_info=True)
             found = catalog.keyword_search(text).values_list("pk", flat=True)[:MAX_CANDIDATES]
             return Ranking(
                 prepared,
                 list(found),
                 mode="keyword",
-                degraded=(
-                    f"the search index is not built yet ({exc}); showing simple keyword matches"
-                ),
+                degraded="the search index is not built yet; showing simple keyword matches",
             )
     index = products.index
     mode = "hybrid"

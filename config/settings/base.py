@@ -271,6 +271,9 @@ LLM_INTERACTIVE_TIMEOUT = env.float("LLM_INTERACTIVE_TIMEOUT", default=2.0)
 LLM_BREAKER_FAILURES = env.int("LLM_BREAKER_FAILURES", default=3)
 LLM_BREAKER_COOLDOWN = env.float("LLM_BREAKER_COOLDOWN", default=30.0)
 LLM_LOAD_RETRY_SECONDS = env.float("LLM_LOAD_RETRY_SECONDS", default=60.0)
+# /healthz names why a check failed (exception text, backend URLs) only to staff, or to
+# everyone with this on (a probe on a private network that wants the reasons).
+HEALTHZ_SHOW_DETAIL = env.bool("HEALTHZ_SHOW_DETAIL", default=False)
 
 # Warm start (config/readiness.py): what a web process ("web") and a Celery worker process
 # ("worker") load and exercise when they start, before /readyz answers 200.

@@ -68,6 +68,7 @@ def test_healthz_ok_when_every_alias_can_serve(client, fake_models):
 
 def test_healthz_degraded_when_a_model_is_missing(client, settings, tmp_path):
     """An unprepared model folder is reported by name, with the command that fixes it."""
+    settings.HEALTHZ_SHOW_DETAIL = True
     settings.LLM_MODEL_DIR = tmp_path
     settings.LLM_MODELS = {
         "generate": {

@@ -58,8 +58,11 @@ def test_rate_limits_still_count_with_redis_down(
     assert statuses == [200, 200, 429]
 
 
-def test_healthz_says_degraded_with_the_cache_down(client: Any, redis_down: None) -> None:
+def test_healthz_says_degraded_with_the_cache_down(
+    client: Any, redis_down: None, settings: Any
+) -> None:
     """A cache that fails open and is down degrades the process (200), it does not stop it."""
+    settings.HEALTHZ_SHOW_DETAIL = True
     response = client.get("/healthz")
     body = response.json()
 

@@ -346,3 +346,29 @@ def test_a_search_fetches_its_product_cards_once(
     assert fetched == [ids, ids]
     assert "?from=search&amp;pos=1" in html
     assert "?from=" not in data["results"][0]["url"]
+
+
+class _FailingModels:
+    """Stands in for llm: the embedder's error names an internal host, as a real client's does."""
+
+    def __getitem__(self, alias: str) -> Any:
+        from llm_services import LLMUnavailable
+
+        raise LLMUnavailable("embed: cannot reach http://10.0.0.5:8000/v1 (connection refused)")
+
+
+@pytest.mark.django_db
+def test_a_failing_embedder_s_error_text_reaches_neither_api_nor_page(
+    client: Any, indexed: Any, monkeypatch: Any
+) -> None:
+    """The public degraded note is generic; the exception (hosts, URLs) goes to the log only."""
+    from search import ranking
+
+    monkeypatch.setattr(ranking, "llm", _FailingModels())
+
+    api = _api(client, q="headphones")
+    page = client.get("/en/search/", {"q": "headphones"})
+
+    assert api.json()["degraded"] == "semantic search is unavailable; showing keyword matches only"
+    assert "10.0.0.5" not in api.content.decode()
+    assert (page.status_code, "10.0.0.5" in page.content.decode()) == (200, False)
