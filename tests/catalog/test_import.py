@@ -789,3 +789,13 @@ def test_examples_in_the_docs_import_cleanly(catalog):
     assert (csv_result.errors, csv_result.created) == ([], 2)
     assert (jsonl_result.errors, jsonl_result.created) == ([], 2)
     assert Product.objects.get(sku="TEE-2").attributes == {"color": "red", "size": "l"}
+
+
+def test_a_price_too_large_for_the_decimal_context_is_a_row_error(catalog):
+    """1e40 cannot be quantized to cents (InvalidOperation): it is reported, not raised."""
+    text = "sku,title_en,category,price,attr:color\nA-1,Shoe,shoes,1e40,black\n"
+
+    result = import_catalog(text.encode(), filename="catalog.csv")
+
+    assert result.errors == [RowError(2, "A-1", "price '1e40' is too large (at most 99999999.99)")]
+    assert Product.objects.count() == 0

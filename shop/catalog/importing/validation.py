@@ -226,11 +226,13 @@ class _Fields:
         if amount < 0:
             self.errors.append(f"{self.label(key)} must not be negative (got '{text}')")
             return None
-        if amount != amount.quantize(Decimal("0.01")):
-            self.errors.append(f"{self.label(key)} '{text}' has more than 2 decimal places")
-            return None
+        # The size check comes first: quantizing 1e40 to cents needs more digits than the
+        # decimal context has, and raises InvalidOperation.
         if amount >= MONEY_LIMIT:
             self.errors.append(f"{self.label(key)} '{text}' is too large (at most 99999999.99)")
+            return None
+        if amount != amount.quantize(Decimal("0.01")):
+            self.errors.append(f"{self.label(key)} '{text}' has more than 2 decimal places")
             return None
         return amount.quantize(Decimal("0.01"))
 
