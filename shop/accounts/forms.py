@@ -1,4 +1,10 @@
-"""Sign-up form: Django's UserCreationForm plus a required, unique e-mail address."""
+"""Sign-up form: Django's UserCreationForm plus a required e-mail address.
+
+The address is not required to be unique. It is an unverified contact address (customers sign
+in by username, and nothing looks an account up by e-mail), so refusing a registered one only
+told anyone which addresses have accounts here. A sign-up with a registered address creates
+a separate account, answered exactly like any other (issue #18).
+"""
 
 from __future__ import annotations
 
@@ -21,7 +27,4 @@ class SignupForm(UserCreationForm):
         fields = ("username", "email")
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email address already exists."))
-        return email
+        return self.cleaned_data["email"].strip()
