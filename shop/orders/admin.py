@@ -99,7 +99,7 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["order__number", "reason"]
     readonly_fields = ["order", "reason", "status", "created_at", "resolved_at"]
-    actions = ["approve", "reject"]
+    actions = ["approve", "reject", "reopen"]
 
     def has_add_permission(self, request):
         return False
@@ -120,3 +120,11 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reject"), permissions=["change"])
     def reject(self, request, queryset):
         self._resolve(request, queryset, approve=False)
+
+    @admin.action(description=_("Reopen a rejected return"), permissions=["change"])
+    def reopen(self, request, queryset):
+        for return_request in queryset:
+            try:
+                services.reopen_return(return_request_id=return_request.pk, actor=request.user)
+            except InvalidTransition as error:
+                self.message_user(request, f"{return_request.order}: {error}", messages.ERROR)

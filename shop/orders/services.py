@@ -493,7 +493,8 @@ def request_return(
 
     Raises:
         Order.DoesNotExist: the order is not this customer's.
-        CheckoutError: not delivered, outside the window, or no reason given.
+        CheckoutError: not delivered, outside the window, no reason given, or an earlier
+            return of this order was rejected.
     """
     reason = reason.strip()
     if not reason:
@@ -503,6 +504,13 @@ def request_return(
         order = order_qs_select_for_update().get(pk=order_id, user=user)
         if order.status != Status.DELIVERED:
             raise CheckoutError(_("Only delivered orders can be returned."))
+        # One rejection is final for the shopper: re-filing after each "no" would put the
+        # same order back in the merchant's queue indefinitely (issue #18). Changing that
+        # answer is the merchant's call (reopen_return, an action in the admin).
+        if order.return_requests.filter(status=ReturnRequest.Status.REJECTED).exists():
+            raise CheckoutError(
+                _("A return for this order was already declined. Contact us if you disagree.")
+            )
         deadline = return_deadline(order)
         if deadline is None or now > deadline:
             raise CheckoutError(
@@ -532,6 +540,26 @@ def resolve_return(
             to_status=Status.RETURNED if approve else Status.DELIVERED,
             actor=actor,
             note=f"return {request.status}",
+        )
+    return request
+
+
+def reopen_return(
+    *, return_request_id: int, actor: AbstractBaseUser | None = None
+) -> ReturnRequest:
+    """The merchant takes back a rejection: the request is pending again, the order too."""
+    with transaction.atomic():
+        request = ReturnRequest.objects.select_for_update().get(pk=return_request_id)
+        if request.status != ReturnRequest.Status.REJECTED:
+            raise InvalidTransition(_("Only a rejected return request can be reopened."))
+        request.status = ReturnRequest.Status.REQUESTED
+        request.resolved_at = None
+        request.save(update_fields=["status", "resolved_at"])
+        transition_order(
+            order_id=request.order_id,
+            to_status=Status.RETURN_REQUESTED,
+            actor=actor,
+            note="return reopened",
         )
     return request
 

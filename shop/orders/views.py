@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from shop.cart import selectors as cart_selectors
@@ -26,6 +28,9 @@ from .forms import CheckoutForm, ReturnRequestForm
 from .payments import available_gateways
 
 MAX_REMEMBERED_ORDERS = 20
+# The card number typed on step 1 waits here for "place" instead of travelling back
+# through the review page as a hidden input (issue #18): it never reaches the HTML.
+CHECKOUT_CARD_SESSION_KEY = "checkout_card_number"
 
 
 def _remember_order(request: HttpRequest, number: str) -> None:
@@ -33,11 +38,17 @@ def _remember_order(request: HttpRequest, number: str) -> None:
     request.session[selectors.RECENT_ORDERS_SESSION_KEY] = [number, *recent][:MAX_REMEMBERED_ORDERS]
 
 
+@sensitive_post_parameters("card_number")
+@never_cache
 def checkout(request: HttpRequest) -> HttpResponse:
     cart = cart_services.cart_for(user=request.user, session=request.session)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     initial = {"email": request.user.email} if request.user.is_authenticated else {}
-    form = CheckoutForm(request.POST or None, user=request.user, initial=initial)
+    data = request.POST or None
+    if action == "place" and not request.POST.get("card_number"):
+        data = request.POST.copy()
+        data["card_number"] = request.session.get(CHECKOUT_CARD_SESSION_KEY, "")
+    form = CheckoutForm(data, user=request.user, initial=initial)
     info = cart_selectors.cart_info(cart)
     # A resubmitted "place" (double click, retry) must reach place_order even though the
     # first submit already emptied the cart: the idempotency key returns the same order.
@@ -53,6 +64,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
     stage = "form"
     if request.method == "POST" and action != "edit" and form.is_valid():
         stage = "review"
+        if form.cleaned_data.get("card_number"):
+            request.session[CHECKOUT_CARD_SESSION_KEY] = form.cleaned_data["card_number"]
+        else:
+            request.session.pop(CHECKOUT_CARD_SESSION_KEY, None)
         if action == "place":
             order = _place(request, form, cart)
             if order is not None:
@@ -82,6 +97,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
         # A fresh key for every rendered review: a real second order needs a second review.
         "idempotency_key": uuid.uuid4().hex,
         "test_mode": any(gateway.test_only for gateway in available_gateways().values()),
+        "card_last4": "".join(ch for ch in form.data.get("card_number", "") if ch.isdigit())[-4:]
+        if stage == "review"
+        else "",
     }
     return render(request, "orders/checkout.html", context)
 
@@ -123,6 +141,7 @@ def _place(request: HttpRequest, form: CheckoutForm, cart: cart_services.CartSto
         messages.error(request, str(error))
         return None
     cart.clear()
+    request.session.pop(CHECKOUT_CARD_SESSION_KEY, None)
     if form.cleaned_data.get("save_address") and request.user.is_authenticated:
         services.save_address(user=request.user, address=form.address())
     _remember_order(request, order.number)

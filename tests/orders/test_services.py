@@ -254,6 +254,31 @@ def test_return_within_window_then_approved_restocks():
         services.resolve_return(return_request_id=request.pk, approve=False)
 
 
+def test_a_rejected_return_cannot_be_filed_again_until_the_merchant_reopens_it():
+    """After a rejection the shopper's second request is refused and the order stays
+    delivered; the merchant's reopen puts the same request back in the queue."""
+    user = UserFactory()
+    order = OrderFactory(user=user, status=Status.DELIVERED)
+    first = services.request_return(order_id=order.pk, user=user, reason="Too small")
+    services.resolve_return(return_request_id=first.pk, approve=False)
+
+    with pytest.raises(CheckoutError, match="already declined"):
+        services.request_return(order_id=order.pk, user=user, reason="Still too small")
+
+    order.refresh_from_db()
+    assert (order.status, ReturnRequest.objects.count()) == (Status.DELIVERED, 1)
+    services.reopen_return(return_request_id=first.pk)
+    order.refresh_from_db()
+    first.refresh_from_db()
+    assert (order.status, first.status, first.resolved_at) == (
+        Status.RETURN_REQUESTED,
+        "requested",
+        None,
+    )
+    with pytest.raises(InvalidTransition, match="Only a rejected return"):
+        services.reopen_return(return_request_id=first.pk)
+
+
 def test_return_outside_window_or_for_someone_else_is_refused(settings):
     """Day 31 is too late with a 30-day window; another customer's order does not exist."""
     settings.SHOP_RETURN_WINDOW_DAYS = 30

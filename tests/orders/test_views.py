@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.views.debug import SafeExceptionReporterFilter
 
 from shop.orders.models import Address, Order
 from tests.factories import ProductFactory, UserFactory
@@ -220,3 +221,42 @@ def test_a_guest_holding_another_guests_key_does_not_see_that_order(client, prod
     assert Order.objects.count() == 1
     assert intruder.get(order_url).status_code == 404
     assert client.get(order_url).status_code == 200
+
+
+def test_the_review_page_keeps_the_card_number_on_the_server(client, product):
+    """The card typed on step 1 is not echoed back (only its last four digits), and the
+    place step still charges it from the session."""
+    response = review(client, product, payment_method="test_card", card_number="4242424242424242")
+    html = response.content.decode()
+    assert "4242424242424242" not in html
+    assert 'name="card_number"' not in html
+    assert "···· 4242" in html
+    key = response.context["idempotency_key"]
+
+    placed = client.post(
+        reverse("orders:checkout"),
+        {
+            **FORM,
+            "payment_method": "test_card",
+            "action": "place",
+            "idempotency_key": key,
+            "expected_total": "45.00",
+        },
+    )
+
+    order = Order.objects.get()
+    assert placed.url == f"{order.get_absolute_url()}?placed=1"
+    assert (order.payment_method, order.status) == ("test_card", "paid")
+    assert "checkout_card_number" not in client.session
+
+
+def test_checkout_pages_are_not_cached_and_hide_the_card_in_error_reports(client, product):
+    """Cache-Control forbids storing the page; Django's error reports mask card_number."""
+    response = review(client, product, payment_method="test_card", card_number="4242424242424242")
+
+    assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
+    request = response.wsgi_request
+    assert request.sensitive_post_parameters == ("card_number",)
+    params = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert params["card_number"] == "********************"
+    assert params["city"] == "Shanghai"
