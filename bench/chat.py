@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import requests
+from recommend_latency import percentile  # bench/ is on sys.path when run as a script
 
 MESSAGES = (
     "Where is my order?",
@@ -41,11 +42,6 @@ MESSAGES = (
     "What is the capital of France?",
     "I want to talk to a person",
 )
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def password(accounts: Path, customer: str) -> str:
