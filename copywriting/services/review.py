@@ -74,6 +74,13 @@ def _apply(draft: CopyDraft) -> None:
     transaction.on_commit(invalidate_catalog_cache)
 
 
+def _may_write_product(draft: CopyDraft, user: Any) -> bool:
+    """Approving product-page copy writes the product: the approver must be allowed to."""
+    if user is None or draft.channel != Channel.PRODUCT_PAGE:
+        return True
+    return bool(user.has_perm("catalog.change_product"))
+
+
 def _second_person(draft: CopyDraft, user: Any) -> bool:
     """Whether ``user`` may approve ``draft`` as far as the two-person rule goes.
 
@@ -98,15 +105,27 @@ def approve_draft(
     copy is written to the product (or its translation); marketing copy stays on the draft,
     which becomes the channel's applied copy.
 
+    A draft for the product page writes the product, so ``user`` needs the
+    ``catalog.change_product`` permission for it (``user=None`` is the system itself: a
+    command or a test).
+
     Raises:
-        ApprovalBlocked: already reviewed, empty, flagged without an override reason, or
-            flagged for an injection and approved by the user who requested it.
+        ApprovalBlocked: already reviewed, empty, flagged without an override reason,
+            flagged for an injection and approved by the user who requested it, or a
+            product-page draft approved by a user who may not change products.
     """
     blocked = ""
     with transaction.atomic():
         draft = _lock_draft(draft_id)
         if draft.status != CopyDraft.Status.DRAFT:
             raise ApprovalBlocked(f"This draft is already {draft.get_status_display().lower()}.")
+        if not _may_write_product(draft, user):
+            raise ApprovalBlocked(
+                _(
+                    "You may not change products, so you cannot approve copy for the product "
+                    "page. Ask a merchant with the “Can change product” permission."
+                )
+            )
         if text is not None and text.strip() != draft.text.strip():
             parts = parse_text(draft.channel, text, draft.language)
             draft.parts = parts

@@ -386,6 +386,37 @@ def test_reject_from_the_review_page(client, merchant, make_product, fake_genera
     assert product.description == ""
 
 
+def test_reviewer_without_change_product_is_refused_approval(client, make_product, fake_generator):
+    """A staff user who may review drafts but not change products cannot approve product-page
+    copy: the page says why, the draft stays a draft and the product is untouched."""
+    fake_generator("A navy tee.")
+    product = make_product()
+    draft = services.generate_drafts(product=product, request=CopyRequest())[0]
+    reviewer = UserFactory(username="copy-reviewer", is_staff=True)
+    reviewer.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="copywriting",
+            codename__in=["view_copydraft", "change_copydraft"],
+        )
+    )
+    client.force_login(reviewer)
+
+    response = client.post(
+        reverse("admin:copywriting_copydraft_change", args=[draft.pk]),
+        {"text": draft.text, "_approve": "1"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "You may not change products, so you cannot approve copy for the product page. "
+        "Ask a merchant with the “Can change product” permission."
+    ]
+    assert CopyDraft.objects.get(pk=draft.pk).status == "draft"
+    product.refresh_from_db()
+    assert product.description == ""
+
+
 def test_staff_without_permission_cannot_review(client, make_product, fake_generator):
     """A staff user without copywriting permissions gets 403 on the review page."""
     fake_generator("A navy tee.")

@@ -20,6 +20,8 @@ from tests.factories import CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+CHANGE_PRODUCT = "catalog.change_product"
+
 CLEAN = "A navy cotton crew tee for every day."
 WRONG = "A red linen tee."
 
@@ -304,7 +306,7 @@ def test_approval_applies_the_text_and_keeps_provenance(
     """Approving writes description and highlights, records the reviewer, marks it on the page."""
     fake_generator(CLEAN)
     product = make_product()
-    merchant = UserFactory(username="merchant", is_staff=True)
+    merchant = UserFactory(username="merchant", is_staff=True, permissions=[CHANGE_PRODUCT])
     draft = services.generate_drafts(product=product, request=CopyRequest())[0]
 
     approved = services.approve_draft(draft_id=draft.pk, user=merchant)
@@ -322,6 +324,26 @@ def test_approval_applies_the_text_and_keeps_provenance(
     settings.COPYWRITING_MARK_AI_ASSISTED = False
     product.save()  # a new updated_at: the cached page body renders again
     assert "AI-assisted description" not in client.get(product.get_absolute_url()).content.decode()
+
+
+def test_approval_needs_permission_to_change_products(make_product, fake_generator):
+    """Product-page copy writes the product: a reviewer without catalog.change_product is
+    refused and nothing is written; marketing copy, which stays on the draft, is not."""
+    fake_generator(CLEAN)
+    product = make_product()
+    reviewer = UserFactory(username="copy-only", is_staff=True)
+    draft = services.generate_drafts(product=product, request=CopyRequest())[0]
+
+    with pytest.raises(ApprovalBlocked, match="You may not change products"):
+        services.approve_draft(draft_id=draft.pk, user=reviewer)
+
+    product.refresh_from_db()
+    assert (product.description, product.highlights) == ("", [])
+    assert CopyDraft.objects.get(pk=draft.pk).status == "draft"
+    marketing = services.generate_drafts(
+        product=product, request=CopyRequest(field="marketing", channel="seo")
+    )[0]
+    assert services.approve_draft(draft_id=marketing.pk, user=reviewer).status == "approved"
 
 
 def test_a_later_edit_by_the_merchant_drops_the_ai_mark(make_product, fake_generator, client):
@@ -343,7 +365,7 @@ def test_flagged_draft_needs_a_recorded_override(make_product, fake_generator, s
     settings.COPYWRITING_TRIM_UNGROUNDED = False
     fake_generator(WRONG)
     product = make_product()
-    merchant = UserFactory(username="merchant", is_staff=True)
+    merchant = UserFactory(username="merchant", is_staff=True, permissions=[CHANGE_PRODUCT])
     draft = services.generate_drafts(product=product, request=CopyRequest())[0]
 
     with pytest.raises(ApprovalBlocked, match="flagged"):
@@ -383,7 +405,7 @@ def test_rejected_draft_is_kept_and_never_applied(make_product, fake_generator):
     """Rejecting stores the reviewer; approving it afterwards is refused."""
     fake_generator(CLEAN)
     product = make_product()
-    merchant = UserFactory(username="merchant", is_staff=True)
+    merchant = UserFactory(username="merchant", is_staff=True, permissions=[CHANGE_PRODUCT])
     draft = services.generate_drafts(product=product, request=CopyRequest())[0]
 
     services.reject_draft(draft_id=draft.pk, user=merchant)

@@ -24,12 +24,26 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"customer{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     first_name = "Ada"
     last_name = "Lovelace"
     password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def permissions(self, create, extracted, **kwargs):
+        """``UserFactory(permissions=["catalog.change_product"])`` grants those permissions."""
+        if not create or not extracted:
+            return
+        from django.contrib.auth.models import Permission
+
+        for name in extracted:
+            app_label, codename = name.split(".")
+            self.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
