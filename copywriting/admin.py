@@ -80,9 +80,9 @@ class CopyDraftAdmin(admin.ModelAdmin):
     @admin.display(description=_("checks"), boolean=False)
     def flag(self, obj):
         if not obj.is_flagged:
-            return format_html('<span style="color:#2a7a2a">{}</span>', _("clean"))
+            return format_html('<span class="copy-clean">{}</span>', _("clean"))
         return format_html(
-            '<span style="color:#b00">{}</span>',
+            '<span class="copy-flagged">{}</span>',
             ngettext("%(n)d finding", "%(n)d findings", len(obj.blocking_checks))
             % {"n": len(obj.blocking_checks)},
         )

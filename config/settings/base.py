@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "shop.catalog",
     "shop.reviews",
     "shop.accounts",
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "llm_services.resilience.InteractiveCallsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login's answer into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -119,6 +122,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Content-Security-Policy (django-csp): nothing inline. The storefront and the shop's admin
+# pages have no inline scripts, event-handler attributes, <style> elements or style
+# attributes (star fills are classes, colour swatches SVG fills, the admin's additions in
+# static/css/admin.css), and Django's own admin needs none either (its constants are
+# data-* attributes read by its static scripts). Everything is served by this origin: the
+# scripts, the stylesheets, product images (MEDIA_URL) and the fetches of the search box and
+# chat widget. Django's debug pages (DEBUG on, 404/500) are left without the header.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+
 # Login throttling (django-axes) on the storefront and admin logins alike: the
 # AXES_FAILURE_LIMIT-th wrong password for one username from one address locks that pair out
 # for AXES_COOLOFF_MINUTES; a locked-out attempt answers 429 with Retry-After
