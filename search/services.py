@@ -9,8 +9,11 @@ whose text changed are embedded again.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +59,42 @@ class BuildReport:
     degraded_reason: str = ""
 
 
+class RebuildInProgress(Exception):
+    """Another process (or thread) is building the shop's index right now."""
+
+
+REBUILD_LOCK_NAME = ".rebuild.lock"
+
+
+@contextlib.contextmanager
+def rebuild_lock() -> Iterator[None]:
+    """Hold the shop index's rebuild lock, or raise :class:`RebuildInProgress` at once.
+
+    An exclusive ``flock`` on a file in the index folder, which every web process and worker
+    of a deployment shares (``SEARCH_INDEX_DIR``): two overlapping builds would embed the
+    catalog twice and race to publish. The operating system drops the lock when its holder
+    exits, so a killed worker (or one past its hard time limit) never leaves it stuck, and
+    there is no expiry to guess.
+    """
+    root = shop_index_root()
+    root.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(root / REBUILD_LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RebuildInProgress(
+                "Another search index rebuild is running; this one did not start. "
+                "Try again when it has finished."
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
 def _current_index() -> SearchIndex | None:
     try:
         return index_holder().get()
@@ -79,8 +118,27 @@ def rebuild_shop_index(
 
     When the embed model cannot load, a lexical-only index is built and the report (and the
     manifest, which search reads to say it is degraded) carry the reason.
-    """
 
+    Raises:
+        RebuildInProgress: another rebuild holds the lock (:func:`rebuild_lock`); nothing
+            was built.
+    """
+    with rebuild_lock():
+        return _rebuild_shop_index(
+            chunk_size=chunk_size,
+            incremental=incremental,
+            show_progress=show_progress,
+            on_progress=on_progress,
+        )
+
+
+def _rebuild_shop_index(
+    *,
+    chunk_size: int,
+    incremental: bool,
+    show_progress: bool,
+    on_progress: Callable[[int, int], None] | None,
+) -> BuildReport:
     version_at_start = catalog_version()
     documents = list(catalog_documents(chunk_size=max(chunk_size, 100)))
     degraded = ""

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
 from search import services
+
+logger = logging.getLogger("search")
 
 
 @shared_task(bind=True)
@@ -13,14 +17,24 @@ def rebuild_search_index_task(self, chunk_size: int = 256, incremental: bool = F
         if not self.request.called_directly and self.request.id:
             self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
-    report = services.rebuild_shop_index(
-        chunk_size=chunk_size, incremental=incremental, on_progress=progress
-    )
+    try:
+        report = services.rebuild_shop_index(
+            chunk_size=chunk_size, incremental=incremental, on_progress=progress
+        )
+    except services.RebuildInProgress as exc:
+        # Not retried: the build that holds the lock publishes the same catalog.
+        logger.warning("search index rebuild task %s refused: %s", self.request.id, exc)
+        return {"refused": str(exc)}
     return report.__dict__
 
 
 @shared_task
 def apply_search_index_updates_task() -> dict | None:
-    """Periodic (beat): apply catalog changes to the index incrementally; None if up to date."""
-    report = services.apply_index_updates()
+    """Periodic (beat): apply catalog changes to the index incrementally; None if up to date
+    or another rebuild is running (the next run picks up what that one missed)."""
+    try:
+        report = services.apply_index_updates()
+    except services.RebuildInProgress:
+        logger.info("search index updates deferred: another rebuild is running")
+        return None
     return report.__dict__ if report else None

@@ -175,3 +175,65 @@ def test_an_index_from_another_analyzer_version_is_rebuilt(
     assert report is not None
     assert report.version != first.version
     assert services.index_holder().get().manifest["analyzer"] == engine.ANALYZER_VERSION
+
+
+@pytest.mark.django_db
+def test_a_second_rebuild_while_one_holds_the_lock_does_not_run(small_shop: Any) -> None:
+    """While one rebuild holds the lock, the service, the command and both tasks refuse with
+    a clear message and publish nothing; once it is released a rebuild runs."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from search import services
+    from search.tasks import apply_search_index_updates_task, rebuild_search_index_task
+
+    message = "Another search index rebuild is running; this one did not start."
+    with services.rebuild_lock():
+        with pytest.raises(services.RebuildInProgress, match=message):
+            services.rebuild_shop_index(chunk_size=2)
+        with pytest.raises(CommandError, match=message):
+            call_command("rebuild_search_index", stdout=StringIO(), verbosity=0)
+        refused = rebuild_search_index_task.delay(chunk_size=2).get()
+        assert refused == {
+            "refused": "Another search index rebuild is running; this one did not start. "
+            "Try again when it has finished."
+        }
+        assert apply_search_index_updates_task.delay().get() is None
+        assert services._current_index() is None
+        assert [p.name for p in services.shop_index_root().iterdir()] == [".rebuild.lock"]
+
+    report = services.rebuild_shop_index(chunk_size=2)
+
+    assert report.documents == 5
+    assert services._current_index().version == report.version
+
+
+@pytest.mark.django_db
+def test_the_rebuild_lock_dies_with_its_process(small_shop: Any) -> None:
+    """A worker killed mid-build leaves no lock behind: the operating system drops it."""
+    import multiprocessing
+    import os
+    import signal
+
+    from search import services
+
+    ready = multiprocessing.get_context("fork").Event()
+
+    def hold_forever() -> None:
+        with services.rebuild_lock():
+            ready.set()
+            signal.pause()
+
+    holder = multiprocessing.get_context("fork").Process(target=hold_forever)
+    holder.start()
+    try:
+        assert ready.wait(10)
+        with pytest.raises(services.RebuildInProgress):
+            services.rebuild_shop_index(chunk_size=2)
+    finally:
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.join(10)
+
+    assert services.rebuild_shop_index(chunk_size=2).documents == 5

@@ -37,11 +37,14 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"Queued index build {result.id} on the 'index' queue.")
             return
-        report = services.rebuild_shop_index(
-            chunk_size=options["chunk_size"],
-            incremental=options["incremental"],
-            show_progress=options["verbosity"] >= 1,
-        )
+        try:
+            report = services.rebuild_shop_index(
+                chunk_size=options["chunk_size"],
+                incremental=options["incremental"],
+                show_progress=options["verbosity"] >= 1,
+            )
+        except services.RebuildInProgress as exc:
+            raise CommandError(str(exc)) from None
         if report.skipped:
             self.stdout.write(
                 f"Index {report.version} is up to date ({report.documents} products)."
