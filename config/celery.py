@@ -6,7 +6,9 @@ from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
-app = Celery("shop")
+# Every task (shared_task included) is a DeliveryCappedTask: a message redelivered after its
+# worker died is run at most TASK_MAX_DELIVERIES times.
+app = Celery("shop", task_cls="common.tasks:DeliveryCappedTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = (Queue("default"), Queue("index"), Queue("llm"))
 app.autodiscover_tasks()

@@ -212,6 +212,28 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Time limits (seconds; enforced by prefork workers, not by inline tasks). At the soft limit
+# SoftTimeLimitExceeded is raised in the task, at the hard one its process is killed. Short
+# tasks (mail, expiries, popularity, incremental index updates) get the defaults; the long
+# ones, below, theirs.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
+_LONG_TASK_SOFT_TIME_LIMIT = env.int("CELERY_LONG_TASK_SOFT_TIME_LIMIT", default=2 * 3600)
+_LONG_TASK_LIMITS = {
+    "soft_time_limit": _LONG_TASK_SOFT_TIME_LIMIT,
+    "time_limit": _LONG_TASK_SOFT_TIME_LIMIT + 5 * 60,
+}
+CELERY_TASK_ANNOTATIONS = {
+    # A full index build embeds the catalog; a copy batch generates chunk after chunk (and a
+    # job stopped by its limit resumes from its cursor); training fits several models.
+    "search.tasks.rebuild_search_index_task": _LONG_TASK_LIMITS,
+    "copywriting.tasks.generate_copy_job_task": _LONG_TASK_LIMITS,
+    "recommend.tasks.train_recommender_task": _LONG_TASK_LIMITS,
+    "support_chat.tasks.train_intents_task": _LONG_TASK_LIMITS,
+}
+# Late acknowledgement redelivers a message whose worker died; common.tasks.DeliveryCappedTask
+# (every task's class) runs one message at most this many times, then logs an error and drops it.
+TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=3)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "refresh-product-popularity": {
@@ -437,6 +459,11 @@ SUPPORT_CHAT_RATE_WINDOW_SECONDS = env.int("SUPPORT_CHAT_RATE_WINDOW_SECONDS", d
 SUPPORT_CHAT_MAX_MESSAGES_PER_CONVERSATION = env.int(
     "SUPPORT_CHAT_MAX_MESSAGES_PER_CONVERSATION", default=50
 )
+# The generator phrasing a chat answer (support_chat/phrasing.py): the most tokens one answer
+# takes (with the message cap, a conversation's output is bounded too: 50 x 80 tokens) and the
+# seconds it may write for; what it wrote by then is kept, else the retrieved text is shown.
+SUPPORT_CHAT_MAX_NEW_TOKENS = env.int("SUPPORT_CHAT_MAX_NEW_TOKENS", default=80)
+SUPPORT_CHAT_GENERATION_SECONDS = env.float("SUPPORT_CHAT_GENERATION_SECONDS", default=6.0)
 
 # Request limits (common/ratelimit.py): "<count>/<s|m|h|d>" per client address, counted in
 # fixed windows in the default cache (Redis when REDIS_URL is set, so all web processes share
