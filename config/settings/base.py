@@ -253,6 +253,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600,
         "options": {"expires": 3600},
     },
+    # Retention: expired sessions and log rows past DATA_RETENTION (queue "default").
+    "purge-expired-data": {
+        "task": "shop.interactions.tasks.purge_expired_data_task",
+        "schedule": 24 * 3600,
+        "options": {"expires": 24 * 3600},
+    },
     # Recommendations: a new version from the log every six hours (queue "index").
     "train-recommender": {
         "task": "recommend.tasks.train_recommender_task",
@@ -270,6 +276,29 @@ SHOP_INTERACTIONS = {
     # Past this many unwritten events (the database is down) the oldest are dropped, counted
     # in /healthz: a bound on the buffer's memory (about 1 KB an event).
     "MAX_PENDING": env.int("INTERACTIONS_MAX_PENDING", default=10_000),
+}
+
+# Retention (shop/interactions/retention.py, `manage.py purge_expired_data`, daily by beat):
+# rows older than "days" (in every listed field) are deleted; 0 keeps them. Recommender
+# training, popularity and autocomplete read at most the last year of the log.
+DATA_RETENTION = {
+    "interactions.Interaction": {
+        "days": env.int("INTERACTIONS_RETENTION_DAYS", default=365),
+        "fields": ["created_at"],
+    },
+    "search.SearchLog": {
+        "days": env.int("SEARCH_LOG_RETENTION_DAYS", default=365),
+        "fields": ["created_at"],
+    },
+    "recommend.RecommendationImpression": {
+        "days": env.int("RECOMMENDATION_IMPRESSION_RETENTION_DAYS", default=180),
+        "fields": ["created_at"],
+    },
+    # A conversation goes (with its messages) once it and its last message are that old.
+    "support_chat.Conversation": {
+        "days": env.int("SUPPORT_CHAT_RETENTION_DAYS", default=365),
+        "fields": ["updated_at", "messages__created_at"],
+    },
 }
 
 SHOP_DEFAULT_CURRENCY = env("SHOP_DEFAULT_CURRENCY", default="USD")
