@@ -10,6 +10,8 @@
   var afterKey = "support_chat_after";
   var handoffKey = "support_chat_with_staff";
   var polling = null;
+  // Words the script shows come translated from the page (data-*-text), never from here.
+  var errorText = widget.dataset.errorText || "…";
 
   // While a person has the conversation, ask every few seconds for their replies.
   function poll() {
@@ -77,6 +79,8 @@
       headers: {
         "Content-Type": "application/json",
         "Accept": "application/json",
+        // The API has no language in its URL: its error messages follow the page's.
+        "Accept-Language": widget.dataset.language,
         "X-CSRFToken": form.querySelector("[name=csrfmiddlewaretoken]").value
       },
       body: JSON.stringify({
@@ -87,8 +91,13 @@
     }).then(function (response) {
       return response.json().then(function (data) { return { status: response.status, data: data }; });
     }).then(function (result) {
-      if (result.status === 404) { window.sessionStorage.removeItem(key); stopPolling(); }
-      if (result.status !== 200) { add("assistant", result.data.error || "Error"); return; }
+      if (result.status === 404) {
+        window.sessionStorage.removeItem(key);
+        stopPolling();
+        add("assistant", widget.dataset.expiredText || errorText);
+        return;
+      }
+      if (result.status !== 200) { add("assistant", result.data.error || errorText); return; }
       var actions = result.data.actions || [];
       var renew = actions.some(function (action) { return action.type === "new_conversation"; });
       // A conversation at its message limit: the next message starts a new one.
@@ -97,7 +106,7 @@
       window.sessionStorage.setItem(afterKey, String(result.data.last_message || 0));
       add("assistant", result.data.reply, result.data.citations);
       if (result.data.handoff) startPolling();
-    }).catch(function () { add("assistant", "…"); });
+    }).catch(function () { add("assistant", errorText); });
   });
   // A conversation handed to a person on an earlier page keeps listening on this one.
   if (window.sessionStorage.getItem(key) && window.sessionStorage.getItem(handoffKey)) startPolling();
