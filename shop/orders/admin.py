@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import refunds, services
 from .exceptions import InvalidTransition
-from .models import Order, OrderEvent, OrderLine, ReturnRequest, ShippingMethod
+from .models import Order, OrderEvent, OrderLine, Refund, ReturnRequest, ShippingMethod
 
 
 @admin.register(ShippingMethod)
@@ -33,6 +33,19 @@ class OrderEventInline(admin.TabularInline):
     readonly_fields = ["created_at", "from_status", "to_status", "actor"]
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RefundInline(admin.TabularInline):
+    """What the order is owed back; staff mark it made from Orders › Refunds."""
+
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = ["kind", "amount", "currency", "status", "created_at", "refunded_at", "refunded_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
         return False
 
 
@@ -66,7 +79,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_filter = ["status", "payment_method", "shipping_method_code", "placed_at"]
     search_fields = ["number", "email", "user__username", "lines__sku"]
     date_hierarchy = "placed_at"
-    inlines = [OrderLineInline, OrderEventInline]
+    inlines = [OrderLineInline, RefundInline, OrderEventInline]
     readonly_fields = [
         f.name
         for f in Order._meta.get_fields()
@@ -128,3 +141,54 @@ class ReturnRequestAdmin(admin.ModelAdmin):
                 services.reopen_return(return_request_id=return_request.pk, actor=request.user)
             except InvalidTransition as error:
                 self.message_user(request, f"{return_request.order}: {error}", messages.ERROR)
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    """Refunds owed to customers (a cancelled paid order records one), "to be refunded" first."""
+
+    list_display = [
+        "order",
+        "kind",
+        "amount",
+        "currency",
+        "payment_method",
+        "status",
+        "created_at",
+        "refunded_at",
+    ]
+    list_filter = ["status", "kind", "payment_method"]
+    search_fields = ["order__number", "order__email", "payment_reference", "refund_reference"]
+    list_select_related = ["order"]
+    readonly_fields = [
+        f.name for f in Refund._meta.get_fields() if f.concrete and f.name not in ("id",)
+    ]
+    actions = ["mark_refunded"]
+
+    def get_queryset(self, request):
+        # Due ones first (the model's order is newest first).
+        return super().get_queryset(request).order_by("-status", "-created_at")
+
+    def has_add_permission(self, request):
+        return False  # recorded by the order flow only
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(
+        description=_("Mark as refunded (the money was sent back)"), permissions=["change"]
+    )
+    def mark_refunded(self, request, queryset):
+        done = 0
+        for refund in queryset:
+            try:
+                refunds.mark_refund_made(refund_id=refund.pk, actor=request.user)
+                done += 1
+            except InvalidTransition as error:
+                self.message_user(request, str(error), messages.ERROR)
+        if done:
+            self.message_user(
+                request,
+                _("%(count)d refund(s) marked refunded.") % {"count": done},
+                messages.SUCCESS,
+            )

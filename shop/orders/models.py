@@ -190,3 +190,49 @@ class ReturnRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Return {self.order_id} ({self.status})"
+
+
+class Refund(models.Model):
+    """Money the shop owes a customer back, and whether staff have paid it.
+
+    Recorded by the shop when a paid order is cancelled (``shop.orders.refunds``); the
+    payment gateways move no money back themselves, so a member of staff pays it and marks
+    it refunded in the admin. The customer sees it on the order page either way.
+    """
+
+    class Kind(models.TextChoices):
+        CANCELLATION = "cancellation", _("Paid order cancelled")
+
+    class Status(models.TextChoices):
+        DUE = "due", _("To be refunded")
+        REFUNDED = "refunded", _("Refunded")
+
+    order = models.ForeignKey(Order, related_name="refunds", on_delete=models.CASCADE)
+    kind = models.CharField(_("reason"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    payment_method = models.CharField(_("payment method"), max_length=30)
+    payment_reference = models.CharField(_("payment reference"), max_length=80, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DUE, db_index=True
+    )
+    # The reference of the money sent back (bank transfer, gateway refund id), from staff.
+    refund_reference = models.CharField(_("refund reference"), max_length=80, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    refunded_at = models.DateTimeField(_("refunded"), null=True, blank=True)
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One cancellation refund per order, however often the cancel is replayed.
+            models.UniqueConstraint(fields=["order", "kind"], name="refund_one_per_order_kind"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="refund_amount_gte_0"),
+        ]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.amount} {self.currency} ({self.status})"

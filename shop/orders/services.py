@@ -39,6 +39,7 @@ from .models import (
     ShippingMethod,
 )
 from .payments import get_gateway
+from .refunds import record_cancellation_refund
 
 logger = logging.getLogger(__name__)
 
@@ -383,8 +384,10 @@ def transition_order(
 ) -> Order:
     """Move an order to ``to_status`` if the status flow allows it.
 
-    Cancelling or receiving a return puts the stock back. The change and the note are
-    recorded as an :class:`OrderEvent`. ``tracking_number`` is kept when the order ships.
+    Cancelling or receiving a return puts the stock back. Cancelling a paid order records
+    the refund it is owed (:func:`shop.orders.refunds.record_cancellation_refund`). The
+    change and the note are recorded as an :class:`OrderEvent`. ``tracking_number`` is kept
+    when the order ships.
 
     Raises:
         InvalidTransition: the flow does not allow this change; nothing is written.
@@ -416,6 +419,9 @@ def transition_order(
             note=note,
             actor=actor if actor is not None and actor.is_authenticated else None,
         )
+        if to_status == Status.CANCELLED and from_status == Status.PAID:
+            # The customer paid: the money is owed back (shop.orders.refunds).
+            record_cancellation_refund(order=order, actor=actor)
     return order
 
 

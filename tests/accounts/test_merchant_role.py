@@ -20,12 +20,13 @@ def merchant(client):
 
 def test_merchant_group_holds_shop_permissions_only():
     """The migrations give the group catalog, order, review and copywriting permissions and
-    blocked search suggestions, nothing else; orders are never deleted."""
+    blocked search suggestions, and may view refunds and mark them made, nothing else;
+    orders and refunds are never deleted."""
     group = Group.objects.get(name=MERCHANT_GROUP_NAME)
     labels = set(group.permissions.values_list("content_type__app_label", flat=True))
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert labels == {"catalog", "orders", "reviews", "copywriting", "search"}
-    assert group.permissions.count() == 9 * 4 + 4 + 5 * 3 + 4 + 2 * 4 + 4
+    assert group.permissions.count() == 9 * 4 + 4 + 5 * 3 + 4 + 2 * 4 + 4 + 2
     assert {"change_product", "change_order", "change_review", "change_copydraft"} <= codenames
     assert {c for c in codenames if c.endswith("blockedsuggestion")} == {
         "add_blockedsuggestion",
@@ -34,6 +35,7 @@ def test_merchant_group_holds_shop_permissions_only():
         "view_blockedsuggestion",
     }
     assert "delete_order" not in codenames
+    assert {c for c in codenames if c.endswith("_refund")} == {"view_refund", "change_refund"}
     assert "delete_shippingmethod" in codenames
 
 

@@ -206,7 +206,8 @@ def test_every_status_transition(from_status, to_status):
         services.transition_order(order_id=order.pk, to_status=to_status)
         order.refresh_from_db()
         assert order.status == to_status
-        assert OrderEvent.objects.get(order=order).to_status == to_status
+        # (cancelling a paid order adds a note: the refund it is owed, tests/orders/test_refunds.py)
+        assert OrderEvent.objects.exclude(to_status="").get(order=order).to_status == to_status
     else:
         with pytest.raises(InvalidTransition):
             services.transition_order(order_id=order.pk, to_status=to_status)
