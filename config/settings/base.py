@@ -230,6 +230,8 @@ CELERY_TASK_ANNOTATIONS = {
     "copywriting.tasks.generate_copy_job_task": _LONG_TASK_LIMITS,
     "recommend.tasks.train_recommender_task": _LONG_TASK_LIMITS,
     "support_chat.tasks.train_intents_task": _LONG_TASK_LIMITS,
+    # An admin catalog upload (up to 20 MB), validated and written in one transaction.
+    "shop.catalog.tasks.run_catalog_import_task": _LONG_TASK_LIMITS,
 }
 # Late acknowledgement redelivers a message whose worker died; common.tasks.DeliveryCappedTask
 # (every task's class) runs one message at most this many times, then logs an error and drops it.
@@ -301,6 +303,9 @@ DATA_RETENTION = {
     },
 }
 
+# Catalog files uploaded in the admin wait here for their import task (then are deleted);
+# not under MEDIA_ROOT, which may be served publicly.
+CATALOG_IMPORT_DIR = env.path("CATALOG_IMPORT_DIR", default=str(VAR_DIR / "imports"))
 SHOP_DEFAULT_CURRENCY = env("SHOP_DEFAULT_CURRENCY", default="USD")
 SHOP_PAGE_SIZE = 24
 

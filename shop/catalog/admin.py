@@ -203,6 +203,11 @@ class ProductAdmin(InvalidatesCatalogCache, admin.ModelAdmin):
                 self.admin_site.admin_view(admin_views.import_catalog_view),
                 name="catalog_product_import",
             ),
+            path(
+                "import/<int:import_id>/",
+                self.admin_site.admin_view(admin_views.import_status_view),
+                name="catalog_product_import_status",
+            ),
             *super().get_urls(),
         ]
 

@@ -1,7 +1,10 @@
-"""Admin pages that are not a ModelAdmin view: the catalog import upload.
+"""Admin pages that are not a ModelAdmin view: the catalog import upload and its status.
 
 ``admin.ProductAdmin.get_urls()`` mounts ``import_catalog_view`` at
-``admin:catalog_product_import`` behind ``admin_site.admin_view`` (staff login, CSRF).
+``admin:catalog_product_import`` and ``import_status_view`` at
+``admin:catalog_product_import_status`` behind ``admin_site.admin_view`` (staff login, CSRF).
+The upload is stored and imported by a Celery task (``shop.catalog.importing.jobs``); the
+status page reloads itself until the task has finished.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -16,12 +21,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from .importing import ImportFileError, import_catalog
-from .models import Product
+from .importing import ImportFileError
+from .importing.jobs import result_from_dict, start_catalog_import
+from .importing.service import read_source
+from .models import CatalogImport, Product
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-# The report table stays readable; the command prints every error.
-MAX_ERRORS_SHOWN = 500
+# The status page reloads itself this often while the import is queued or running.
+STATUS_REFRESH_SECONDS = 2
 
 
 class CatalogImportForm(forms.Form):
@@ -76,42 +83,80 @@ class CatalogImportForm(forms.Form):
         return upload
 
 
+def _require_import_permissions(user) -> None:
+    if not (user.has_perm("catalog.add_product") and user.has_perm("catalog.change_product")):
+        raise PermissionDenied
+
+
+def _context(request, **extra):
+    return {
+        **admin.site.each_context(request),
+        "title": _("Import products"),
+        "opts": Product._meta,
+        "changelist_url": _reverse_or_none("admin:catalog_product_changelist"),
+        "app_url": _reverse_or_none("admin:app_list", kwargs={"app_label": "catalog"}),
+        "import_url": _reverse_or_none("admin:catalog_product_import"),
+        **extra,
+    }
+
+
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def import_catalog_view(request):
-    user = request.user
-    if not (user.has_perm("catalog.add_product") and user.has_perm("catalog.change_product")):
-        raise PermissionDenied
-    result = None
+    _require_import_permissions(request.user)
     if request.method == "POST":
         form = CatalogImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                result = import_catalog(
+                # Decoding and splitting the file is quick and names what is wrong with it
+                # at once; validating and writing the rows is the task's work.
+                read_source(
                     upload.read(),
                     filename=upload.name,
+                    file_format=form.cleaned_data["file_format"],
+                )
+            except ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                upload.seek(0)
+                job = start_catalog_import(
+                    upload=upload,
                     file_format=form.cleaned_data["file_format"],
                     dry_run=form.cleaned_data["dry_run"],
                     skip_invalid=form.cleaned_data["skip_invalid"],
                     create_missing_categories=form.cleaned_data["create_missing_categories"],
+                    user=request.user,
                 )
-            except ImportFileError as exc:
-                form.add_error("file", str(exc))
+                return HttpResponseRedirect(
+                    reverse("admin:catalog_product_import_status", args=[job.pk])
+                )
     else:
         form = CatalogImportForm()
-    context = {
-        **admin.site.each_context(request),
-        "title": _("Import products"),
-        "opts": Product._meta,
-        "form": form,
-        "result": result,
-        "errors_shown": result.errors[:MAX_ERRORS_SHOWN] if result else [],
-        "errors_hidden": max(0, len(result.errors) - MAX_ERRORS_SHOWN) if result else 0,
-        "changelist_url": _reverse_or_none("admin:catalog_product_changelist"),
-        "app_url": _reverse_or_none("admin:app_list", kwargs={"app_label": "catalog"}),
-    }
-    return TemplateResponse(request, "admin/catalog/product/import.html", context)
+    return TemplateResponse(
+        request, "admin/catalog/product/import.html", _context(request, form=form, result=None)
+    )
+
+
+@require_http_methods(["GET"])
+def import_status_view(request, import_id: int):
+    _require_import_permissions(request.user)
+    job = get_object_or_404(CatalogImport, pk=import_id)
+    pending = job.status in (CatalogImport.Status.QUEUED, CatalogImport.Status.RUNNING)
+    result = result_from_dict(job.result) if job.result else None
+    hidden = job.result["errors_total"] - len(job.result["errors"]) if job.result else 0
+    return TemplateResponse(
+        request,
+        "admin/catalog/product/import_status.html",
+        _context(
+            request,
+            job=job,
+            result=result,
+            errors_shown=result.errors if result else [],
+            errors_hidden=hidden,
+            refresh_seconds=STATUS_REFRESH_SECONDS if pending else None,
+        ),
+    )
 
 
 def _reverse_or_none(name: str, **kwargs) -> str | None:

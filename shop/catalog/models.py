@@ -7,9 +7,11 @@ storefront shows the visitor's language and marks the text that fell back to ano
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -270,3 +272,61 @@ class ProductImage(models.Model):
     @property
     def url(self) -> str:
         return self.image.url if self.image else self.external_url
+
+
+class CatalogImportStorage(FileSystemStorage):
+    """Uploaded catalog files, under ``CATALOG_IMPORT_DIR`` (read when used, so tests may
+    point it elsewhere). Not under MEDIA_ROOT: MEDIA_URL may be served publicly, and an
+    uploaded catalog (prices, stock) is not for shoppers. Web and workers share VAR_DIR."""
+
+    @property
+    def base_location(self):
+        return str(settings.CATALOG_IMPORT_DIR)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+class CatalogImport(models.Model):
+    """One upload from the admin's "Import products", run by a Celery task.
+
+    The file is stored when it is uploaded, imported by
+    ``shop.catalog.tasks.run_catalog_import_task`` in one transaction (all or nothing), and
+    deleted once the result (counts and row errors) is recorded here for the status page.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(
+        _("file"), upload_to="%Y/%m/", storage=CatalogImportStorage(), blank=True
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=10, default="auto")
+    dry_run = models.BooleanField(_("dry run"), default=True)
+    skip_invalid = models.BooleanField(_("skip invalid rows"), default=False)
+    create_missing_categories = models.BooleanField(_("create missing categories"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    # The ImportResult as JSON (shop.catalog.importing.jobs.result_to_dict).
+    result = models.JSONField(_("result"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("catalog import")
+        verbose_name_plural = _("catalog imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from shop.catalog import admin_views
 from shop.catalog.importing import RowError
-from shop.catalog.models import Product
+from shop.catalog.importing.jobs import run_catalog_import
+from shop.catalog.models import CatalogImport, Product
 from tests.factories import CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,13 +39,29 @@ def merchant(client):
     return user
 
 
+@pytest.fixture(autouse=True)
+def import_dir(settings, tmp_path):
+    """Uploads wait for their task under a temporary CATALOG_IMPORT_DIR."""
+    settings.CATALOG_IMPORT_DIR = tmp_path / "imports"
+    return settings.CATALOG_IMPORT_DIR
+
+
+@pytest.fixture
+def post(django_capture_on_commit_callbacks):
+    """Upload a file; the import task queued on commit runs (inline), then the redirect to
+    the status page is followed."""
+
+    def send(client, url, content, **options):
+        data = {"file": upload(content), "file_format": "auto", **options}
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, data)
+        return client.get(response.url) if response.status_code == 302 else response
+
+    return send
+
+
 def upload(content, name="catalog.csv"):
     return SimpleUploadedFile(name, content.encode() if isinstance(content, str) else content)
-
-
-def post(client, url, content, **options):
-    data = {"file": upload(content), "file_format": "auto", **options}
-    return client.post(url, data)
 
 
 def test_get_renders_the_admin_form_for_staff_with_permissions(client, merchant, url):
@@ -87,7 +104,7 @@ def test_non_staff_are_sent_to_the_admin_login(client, url):
     assert response.url == f"{reverse('admin:login')}?next={url}"
 
 
-def test_staff_without_product_permissions_get_403(client, url, accessories):
+def test_staff_without_product_permissions_get_403(client, url, accessories, post):
     """Staff need both add and change permission on products to import."""
     user = UserFactory(username="clerk", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="change_product"))
@@ -98,7 +115,7 @@ def test_staff_without_product_permissions_get_403(client, url, accessories):
     assert Product.objects.count() == 0
 
 
-def test_staff_with_both_permissions_may_import(client, url, accessories):
+def test_staff_with_both_permissions_may_import(client, url, accessories, post):
     """add_product plus change_product is enough; superuser status is not required."""
     user = UserFactory(username="editor", is_staff=True)
     user.user_permissions.add(
@@ -112,7 +129,7 @@ def test_staff_with_both_permissions_may_import(client, url, accessories):
     assert Product.objects.count() == 2
 
 
-def test_dry_run_upload_shows_counts_and_writes_nothing(client, merchant, url, accessories):
+def test_dry_run_upload_shows_counts_and_writes_nothing(client, merchant, url, accessories, post):
     """A dry run reports what would be created and leaves the catalog untouched."""
     response = post(client, url, CSV, dry_run="on")
 
@@ -130,7 +147,7 @@ def test_dry_run_upload_shows_counts_and_writes_nothing(client, merchant, url, a
     assert Product.objects.count() == 0
 
 
-def test_real_upload_writes_products(client, merchant, url, accessories):
+def test_real_upload_writes_products(client, merchant, url, accessories, post):
     """Without dry run the products are created through the same service."""
     response = post(client, url, CSV, dry_run="")
 
@@ -145,7 +162,7 @@ def test_real_upload_writes_products(client, merchant, url, accessories):
     assert Product.objects.get(sku="CAP-2").status == "draft"
 
 
-def test_bad_rows_are_listed_and_nothing_is_written(client, merchant, url, accessories):
+def test_bad_rows_are_listed_and_nothing_is_written(client, merchant, url, accessories, post):
     """Rejected rows appear in the error table with their line, and nothing is written."""
     response = post(client, url, BAD_CSV, dry_run="")
 
@@ -161,7 +178,7 @@ def test_bad_rows_are_listed_and_nothing_is_written(client, merchant, url, acces
     assert Product.objects.count() == 0
 
 
-def test_skip_invalid_upload_writes_the_valid_rows(client, merchant, url, accessories):
+def test_skip_invalid_upload_writes_the_valid_rows(client, merchant, url, accessories, post):
     """Ticking "skip invalid rows" writes the good row and still lists the bad one."""
     response = post(client, url, BAD_CSV, dry_run="", skip_invalid="on")
 
@@ -184,7 +201,7 @@ def test_unreadable_file_is_a_form_error(client, merchant, url):
     ]
 
 
-def test_file_over_the_size_limit_is_refused(client, merchant, url, accessories, monkeypatch):
+def test_file_over_the_size_limit_is_refused(client, merchant, url, accessories, monkeypatch, post):
     """Uploads above the limit get a clear error and are not imported."""
     monkeypatch.setattr(admin_views, "MAX_UPLOAD_BYTES", 50)
 
@@ -198,7 +215,7 @@ def test_file_over_the_size_limit_is_refused(client, merchant, url, accessories,
     assert Product.objects.count() == 0
 
 
-def test_upload_without_csrf_token_is_rejected(merchant, url, accessories):
+def test_upload_without_csrf_token_is_rejected(merchant, url, accessories, post):
     """The form is CSRF protected."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(merchant)
@@ -207,3 +224,79 @@ def test_upload_without_csrf_token_is_rejected(merchant, url, accessories):
 
     assert response.status_code == 403
     assert Product.objects.count() == 0
+
+
+def test_upload_is_stored_and_imported_by_the_task_after_commit(
+    client, merchant, url, accessories, import_dir, django_capture_on_commit_callbacks
+):
+    """The request stores the file and queues the import on commit: nothing is imported in
+    the request, the status page waits (reloading itself); the task imports the file, records
+    the result and deletes it."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(url, {"file": upload(CSV), "file_format": "auto", "dry_run": ""})
+
+    job = CatalogImport.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("admin:catalog_product_import_status", args=[job.pk])
+    assert (job.status, job.filename, job.dry_run, job.requested_by) == (
+        "queued",
+        "catalog.csv",
+        False,
+        merchant,
+    )
+    assert (import_dir / job.file.name).read_text() == CSV
+    assert Product.objects.count() == 0
+    assert len(callbacks) == 1
+    waiting = client.get(response.url).content.decode()
+    assert "“catalog.csv” is uploaded and waiting to be imported." in waiting
+    assert '<meta http-equiv="refresh" content="2">' in waiting
+
+    callbacks[0]()
+
+    job.refresh_from_db()
+    assert (job.status, job.result["created"], job.result["written"], job.file.name) == (
+        "done",
+        2,
+        True,
+        "",
+    )
+    assert list(import_dir.rglob("*.csv")) == []
+    assert sorted(Product.objects.values_list("sku", flat=True)) == ["CAP-1", "CAP-2"]
+    done = client.get(response.url).content.decode()
+    assert "“catalog.csv” has been processed." in done
+    assert '<th scope="row">Created</th><td class="count-created">2</td>' in done
+    assert 'http-equiv="refresh"' not in done
+    assert run_catalog_import(job.pk).status == "done"  # a redelivery does nothing more
+    assert Product.objects.count() == 2
+
+
+def test_an_import_the_database_refuses_in_part_writes_nothing(accessories, monkeypatch):
+    """All or nothing: when the database refuses a later chunk, the earlier chunks are rolled
+    back too (the command's chunked import would have kept them)."""
+    from django.db import DatabaseError
+
+    from shop.catalog import services as catalog_services
+    from shop.catalog.importing import import_catalog
+
+    upsert = catalog_services.upsert_product
+
+    def refuse_cap_2(data, **kwargs):
+        if data.sku == "CAP-2":
+            raise DatabaseError("disk full")
+        return upsert(data, **kwargs)
+
+    monkeypatch.setattr(catalog_services, "upsert_product", refuse_cap_2)
+
+    result = import_catalog(CSV.encode(), filename="c.csv", chunk_size=1, all_or_nothing=True)
+
+    assert (result.written, result.created, result.failed) == (False, 0, 2)
+    assert [str(e) for e in result.errors] == [
+        "line 0: nothing was written: the database refused part of the import, so all of it "
+        "was rolled back (the rows below say which part)",
+        "line 3 [CAP-2]: not written: the database rejected the chunk of 1 row(s) this row "
+        "was in (disk full)",
+    ]
+    assert Product.objects.count() == 0
+    chunked = import_catalog(CSV.encode(), filename="c.csv", chunk_size=1)
+    assert (chunked.created, chunked.failed) == (1, 1)
+    assert list(Product.objects.values_list("sku", flat=True)) == ["CAP-1"]

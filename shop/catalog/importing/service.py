@@ -153,13 +153,42 @@ def apply_import(
     skip_invalid: bool = False,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: Callable[[int], object] | None = None,
+    all_or_nothing: bool = False,
 ) -> ImportResult:
     """Write a validated plan, ``chunk_size`` products per transaction.
 
     Nothing is written on a dry run, or when rows were rejected and ``skip_invalid`` is
     false. A chunk the database refuses is rolled back as a whole; its rows are reported as
-    errors and counted in ``failed`` while later chunks still run.
+    errors and counted in ``failed`` while later chunks still run. With ``all_or_nothing``
+    (the admin's imports) the chunks share one transaction: a chunk the database refuses
+    rolls the whole import back, every row counts as ``failed`` and nothing is written.
     """
+    if all_or_nothing and not dry_run and not (plan.rejected and not skip_invalid):
+        writes = sum(1 for row in plan.rows if row.action != UNCHANGED)
+        try:
+            with transaction.atomic():
+                result = apply_import(
+                    plan, skip_invalid=skip_invalid, chunk_size=chunk_size, progress=progress
+                )
+                if result.failed:
+                    raise _RolledBack(result)
+        except _RolledBack as rolled_back:
+            result = rolled_back.result
+            result.written = False
+            result.created = result.updated = 0
+            result.unchanged = len(plan.rows) - writes
+            result.failed = writes
+            result.outcomes = []
+            result.errors.insert(
+                0,
+                RowError(
+                    0,
+                    "",
+                    "nothing was written: the database refused part of the import, so all "
+                    "of it was rolled back (the rows below say which part)",
+                ),
+            )
+        return result
     result = ImportResult(
         file_format=plan.file_format,
         dry_run=dry_run,
@@ -208,6 +237,14 @@ def apply_import(
     return result
 
 
+class _RolledBack(Exception):
+    """Raised inside an all-or-nothing import's transaction to roll all of it back."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__("import rolled back")
+        self.result = result
+
+
 def import_catalog(
     content: bytes,
     *,
@@ -218,6 +255,7 @@ def import_catalog(
     create_missing_categories: bool = False,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: Callable[[int], object] | None = None,
+    all_or_nothing: bool = False,
 ) -> ImportResult:
     """Import a catalog file (our CSV, JSON Lines or a Shopify export); see docs/import.md.
 
@@ -237,7 +275,12 @@ def import_catalog(
         create_missing_categories=create_missing_categories,
     )
     return apply_import(
-        plan, dry_run=dry_run, skip_invalid=skip_invalid, chunk_size=chunk_size, progress=progress
+        plan,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        chunk_size=chunk_size,
+        progress=progress,
+        all_or_nothing=all_or_nothing,
     )
 
 
