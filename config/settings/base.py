@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "recommend",
     "support_chat",
     "copywriting",
+    "insights",
 ]
 
 MIDDLEWARE = [

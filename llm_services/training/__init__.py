@@ -14,9 +14,11 @@ when they run. It imports ModelVersion, so import it once Django's apps are load
 """
 
 from llm_services.heads import (
+    LogisticHead,
     OpenSetHead,
     OpenSetPrediction,
     OpenSetSettings,
+    train_logistic_head,
     train_open_set_head,
 )
 from llm_services.training.artifacts import (
@@ -63,6 +65,7 @@ __all__ = [
     "Example",
     "FinetuneError",
     "GeneratorSettings",
+    "LogisticHead",
     "OpenSetHead",
     "OpenSetPrediction",
     "OpenSetSettings",
@@ -88,6 +91,7 @@ __all__ = [
     "run_finetune",
     "store_version",
     "stored_path",
+    "train_logistic_head",
     "train_open_set_head",
     "train_sequence_model",
     "versions_dir",
