@@ -5,6 +5,8 @@ transformers logits processors (``llm_services.decoding`` and ``generate`` both 
 
 - ``AvoidPhrases``: each row's banned token sequences (phrases in their usual spellings).
 - ``AvoidText``: each row's banned phrases in scripts without spaces (Chinese), by text.
+- ``OnlyTokens``: each row may write only the tokens of a text it is given (the words of
+  the facts it answers from, in their spellings), punctuation, digits and end of text.
 - ``NumberGuard``: each row may state only the numbers it is given. A number is what
   ``NUMBER`` matches (the grounding checks of copywriting use the same pattern): digits, with
   ``.`` or ``,`` between groups, not right after a letter or a dot ("A4" and "v1.2" are no
@@ -294,3 +296,52 @@ def number_processor(
             return scores
 
     return NumberGuard()
+
+
+def structural_token_ids(tokenizer: Any) -> frozenset[int]:
+    """Tokens that write only spaces, punctuation or digits (allowed in any copied text)."""
+    special = set(tokenizer.all_special_ids)
+    pieces = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
+    return frozenset(
+        token_id
+        for token_id, piece in enumerate(pieces)
+        if piece and token_id not in special and _STRUCTURAL.fullmatch(piece.replace("\u2581", " "))
+    )
+
+
+_STRUCTURAL = re.compile(r"[\s\d\W_]+|<0x[0-9A-Fa-f]{2}>")
+_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?|[^\sA-Za-z\d]")
+
+
+def copy_token_ids(tokenizer: Any, text: str) -> set[int]:
+    """The tokens that spell ``text`` and each of its words, as written, lower case and
+    capitalised, with and without a space before (a word's spelling depends on what precedes
+    it); a Chinese text's characters one by one too."""
+    ids = set(tokenizer(text, add_special_tokens=False)["input_ids"])
+    words = set(_WORD.findall(text))
+    for word in words:
+        for form in {word, word.lower(), word[:1].upper() + word[1:]}:
+            for spelling in (form, f" {form}"):
+                ids.update(tokenizer(spelling, add_special_tokens=False)["input_ids"])
+    return ids
+
+
+def only_tokens_processor(allowed: Sequence[Collection[int] | None]) -> Any:
+    """A logits processor letting row i write only the tokens ``allowed[i]`` (None: any)."""
+    import torch
+
+    masks: list[Any] = [None] * len(allowed)
+
+    class OnlyTokens(_processor_base()):
+        def __call__(self, ids: Any, scores: Any) -> Any:
+            for row, tokens in enumerate(allowed):
+                if tokens is None:
+                    continue
+                if masks[row] is None:
+                    mask = torch.ones(scores.shape[1], dtype=torch.bool)
+                    mask[[t for t in tokens if t < scores.shape[1]]] = False
+                    masks[row] = mask
+                scores[row].masked_fill_(masks[row], float("-inf"))
+            return scores
+
+    return OnlyTokens()

@@ -74,3 +74,6 @@ def _exercise(backend: object) -> None:
             avoid=[["cotton"], ["棉"]],
             numbers=[["42"], ["42"]],
         )
+    if hasattr(backend, "stream"):
+        # Copying from given words (the chat's answers) needs a table of structural tokens.
+        "".join(backend.stream(WARM_TEXTS[0], max_new_tokens=2, temperature=0, copy_from="42"))

@@ -1,8 +1,11 @@
 """What the chat answers: the intent routed to a tool, an article or a template.
 
-No generator phrases these answers yet: every reply is a retrieved passage or a template
-filled with a tool's result, and says so (``degraded``). Templates are gettext strings, so a
-reply is written in the shopper's language; numbers stay digits in both languages.
+An answer that states facts (an article's sentences, an order's status, a product's
+attributes) carries them in ``facts`` and its retrieved or templated text in ``text``; the
+generator then phrases the facts (``support_chat.phrasing``) and ``text`` is what is shown
+when it cannot. Fixed answers (a handoff, a refusal, a clarifying question) are templates by
+design. Templates are gettext strings, so a reply is written in the shopper's language;
+numbers stay digits in both languages.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from common.text import CHINESE, ENGLISH, has_han, is_chinese
 from support_chat import knowledge, tools
+from support_chat.grounding import sentences
 from support_chat.models import Intent
 
 HANDOFF_WORDS = re.compile(
@@ -40,9 +44,22 @@ class Reply:
     citations: list[dict[str, str]] = field(default_factory=list)
     actions: list[dict[str, Any]] = field(default_factory=list)
     handoff: bool = False
-    degraded: bool = True
+    degraded: bool = False
     # Set by the dialogue for services to store: a step awaiting yes/no, or {} to clear it.
     pending: dict[str, Any] | None = None
+    # What the generator may phrase ("text" is then the retrieved text, shown if it cannot),
+    # and a templated sentence that follows the phrased part (an offer to start a return).
+    facts: list[str] | None = None
+    # How many neighbouring facts may support one generated sentence (0: all of them; see
+    # support_chat.grounding).
+    fact_window: int = 1
+    suffix: str = ""
+    # "generated", "passage" (retrieved or tool text) or "template" (a fixed answer).
+    source: str = "template"
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.text}\n\n{self.suffix}" if self.suffix else self.text
 
 
 def reply_language(text: str, page_language: str) -> str:
@@ -80,7 +97,6 @@ def handoff_reply(intent: str = Intent.HUMAN_AGENT) -> Reply:
         ),
         intent=intent,
         handoff=True,
-        degraded=False,
     )
 
 
@@ -89,7 +105,6 @@ def waiting_for_staff_reply() -> Reply:
         text=_("Thank you, your message was added. A member of staff will reply here."),
         intent=Intent.HUMAN_AGENT,
         handoff=True,
-        degraded=False,
     )
 
 
@@ -106,7 +121,6 @@ def message_limit_reply(limit: int) -> Reply:
             {"type": "handoff", "label": _("Talk to a person")},
             {"type": "new_conversation", "label": _("Start a new conversation")},
         ],
-        degraded=False,
     )
 
 
@@ -149,6 +163,7 @@ def order_status(text: str, *, user: Any) -> Reply:
                 intent=Intent.ORDER_STATUS,
                 citations=[_order_link(info)],
                 actions=[{"type": "link", "label": _("View the order"), "url": info.url}],
+                facts=[_order_sentence(info)],
             )
         if not signed_in and not email:
             return Reply(
@@ -177,10 +192,13 @@ def order_status(text: str, *, user: Any) -> Reply:
     orders = tools.recent_orders(user=user)
     if not orders:
         return Reply(text=_("You have no orders yet."), intent=Intent.ORDER_STATUS)
+    # One fact per order: its sentences belong together, another order's do not.
+    facts = [_order_sentence(info) for info in orders]
     return Reply(
-        text=_sentences([_order_sentence(info) for info in orders]),
+        text=_sentences(facts),
         intent=Intent.ORDER_STATUS,
         citations=[_order_link(info) for info in orders],
+        facts=facts,
     )
 
 
@@ -230,12 +248,14 @@ def article_answer(text: str, intent: str, *, language: str, user: Any) -> Reply
         text="\n\n".join(passage.text for passage in passages),
         intent=intent,
         citations=[knowledge.citation(passage) for passage in passages],
+        facts=[sentence for passage in passages for sentence in sentences(passage.text)],
+        fact_window=2,
     )
     if intent == Intent.RETURN_REFUND:
         offer = _return_offer(text, user=user)
         if offer is not None:
             sentence, pending = offer
-            reply.text += "\n\n" + sentence
+            reply.suffix = sentence
             if pending:
                 reply.pending = pending
                 reply.actions.append(
@@ -245,6 +265,8 @@ def article_answer(text: str, intent: str, *, language: str, user: Any) -> Reply
 
 
 def product_answer(text: str, intent: str, *, language: str) -> Reply:
+    """Products the catalog search finds; a product question is answered from the first
+    one's catalog facts (attributes, highlights, description), the others listed."""
     from search.selectors import SearchParams, search_catalog
 
     with translation.override(language):
@@ -260,17 +282,40 @@ def product_answer(text: str, intent: str, *, language: str) -> Reply:
         f"{card.title}（{card.price}）" if chinese else f"{card.title} ({card.price})"
         for card in cards
     ]
-    return Reply(
+    listing = Reply(
         text=_("These products match:")
         + ("" if chinese else " ")
         + ("；" if chinese else "; ").join(lines),
         intent=intent,
         citations=[{"title": card.title, "url": card.url} for card in cards],
+        source="passage",
+    )
+    if intent != Intent.PRODUCT_QUESTION:
+        return listing
+    product = tools.product_facts(cards[0].slug)
+    if product is None:
+        return listing
+    return Reply(
+        # Shown when the generator cannot answer: the product's first facts, as the
+        # catalog states them (its name and price, stock and attributes).
+        text=_sentences(product.facts[:6]),
+        intent=intent,
+        citations=[{"title": product.title, "url": product.url}],
+        facts=product.facts,
+        fact_window=0,
+        source="passage",
     )
 
 
 def route(text: str, prediction: Any, *, language: str, user: Any) -> Reply:
     """The reply to one message, given the classifier's prediction (a template or a tool)."""
+    answer = _route(text, prediction, language=language, user=user)
+    # Nothing could be classified (the embedder is down): whatever is said is a guess.
+    answer.degraded = answer.degraded or bool(prediction.unavailable)
+    return answer
+
+
+def _route(text: str, prediction: Any, *, language: str, user: Any) -> Reply:
     label = prediction.label
     if prediction.out_of_scope or label == Intent.OUT_OF_SCOPE:
         return Reply(

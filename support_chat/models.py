@@ -130,6 +130,13 @@ class Message(models.Model):
         ASSISTANT = "assistant", _("Assistant")
         STAFF = "staff", _("Staff")
 
+    class Source(models.TextChoices):
+        """Who wrote an assistant answer: the generator, or the text it falls back to."""
+
+        GENERATED = "generated", _("Generator, checked against the facts")
+        PASSAGE = "passage", _("Retrieved text")
+        TEMPLATE = "template", _("Template")
+
     conversation = models.ForeignKey(
         Conversation, related_name="messages", on_delete=models.CASCADE
     )
@@ -139,6 +146,9 @@ class Message(models.Model):
     citations = models.JSONField(_("citations"), default=list, blank=True)
     actions = models.JSONField(_("actions"), default=list, blank=True)
     degraded = models.BooleanField(_("template answer"), default=False)
+    source = models.CharField(
+        _("written by"), max_length=10, choices=Source.choices, default=Source.TEMPLATE
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,13 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from support_chat import dialogue, selectors, tools
 from support_chat.intents import HEAD_FILE, INTENTS_ALIAS, EmbeddingCache, fit_intent_head
 from support_chat.models import Conversation, HelpArticle, Intent, IntentExample, Message
+from support_chat.phrasing import phrase
 
 logger = logging.getLogger("support_chat")
 
@@ -184,17 +186,58 @@ def start_conversation(*, user: Any, session_key: str, language: str) -> Convers
     )
 
 
-@transaction.atomic
 def reply(
     conversation: Conversation, message: str, *, user: Any, session: Any, language: str
 ) -> dialogue.Reply:
-    """Answer one shopper message in ``conversation`` and store both.
+    """Answer one shopper message in ``conversation`` and store both (see ``reply_stream``)."""
+    stream = reply_stream(conversation, message, user=user, language=language)
+    while True:
+        try:
+            next(stream)
+        except StopIteration as done:
+            return done.value
+
+
+def reply_stream(
+    conversation: Conversation, message: str, *, user: Any, language: str
+) -> Generator[str, None, dialogue.Reply]:
+    """Yield the answer to one shopper message as it is written; return it once stored.
 
     The tools get ``user`` (the authenticated identity) and never an identity from the text.
     A conversation handed to staff gets no automatic answers until staff close it. Past
     ``SUPPORT_CHAT_MAX_MESSAGES_PER_CONVERSATION`` shopper messages the answer is a fixed offer
-    of a person or a new conversation, and nothing is classified or searched.
+    of a person or a new conversation, and nothing is classified or searched. An answer that
+    states facts is phrased by the generator outside any transaction (it takes seconds, and
+    SQLite has one writer).
     """
+    answer, language = _take_message(conversation, message, user=user, language=language)
+    with translation.override(language):
+        if answer.facts:
+            phrasing = yield from phrase(
+                message,
+                answer.facts,
+                fallback=answer.text,
+                language=language,
+                window=answer.fact_window,
+            )
+            answer.text, answer.source = phrasing.text, phrasing.source
+            answer.degraded = answer.degraded or phrasing.degraded
+            if phrasing.note:
+                logger.info("chat answer %s: %s", phrasing.source, phrasing.note)
+        else:
+            yield answer.text
+        if answer.suffix:
+            yield "\n\n" + answer.suffix
+            answer.text, answer.suffix = answer.full_text, ""
+    _store_answer(conversation, answer)
+    return answer
+
+
+@transaction.atomic
+def _take_message(
+    conversation: Conversation, message: str, *, user: Any, language: str
+) -> tuple[dialogue.Reply, str]:
+    """Store the shopper's message, decide the answer and the conversation's next state."""
     # The row lock serialises messages of one conversation: two quick "yes" replies cannot both
     # start a return, and a status staff set meanwhile is read, not overwritten.
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
@@ -208,6 +251,11 @@ def reply(
         conversation.status = Conversation.Status.HANDOFF
     conversation.language = language
     conversation.save(update_fields=["pending", "status", "language", "updated_at"])
+    return answer, language
+
+
+@transaction.atomic
+def _store_answer(conversation: Conversation, answer: dialogue.Reply) -> None:
     Message.objects.create(
         conversation=conversation,
         role=Message.Role.ASSISTANT,
@@ -216,16 +264,18 @@ def reply(
         citations=answer.citations,
         actions=answer.actions,
         degraded=answer.degraded,
+        source=answer.source,
     )
+    Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
     # Ids and labels only: the message text may hold an email, an address or an order number.
     logger.info(
-        "chat reply conversation=%d intent=%s handoff=%s degraded=%s",
+        "chat reply conversation=%d intent=%s handoff=%s source=%s degraded=%s",
         conversation.pk,
         answer.intent or "-",
         answer.handoff,
+        answer.source,
         answer.degraded,
     )
-    return answer
 
 
 def _answer(conversation: Conversation, message: str, *, user: Any, language: str) -> Any:
@@ -241,7 +291,6 @@ def _answer(conversation: Conversation, message: str, *, user: Any, language: st
                 text=_("All right, no return was started."),
                 intent=Intent.RETURN_REFUND,
                 pending={},
-                degraded=False,
             )
     limit = settings.SUPPORT_CHAT_MAX_MESSAGES_PER_CONVERSATION
     if dialogue.wants_person(message):
@@ -266,7 +315,7 @@ def _start_return(number: str, *, user: Any) -> dialogue.Reply:
     from shop.orders.services import request_return
 
     order_id = tools.order_id_for(number=number, user=user)
-    answer = dialogue.Reply(text="", intent=Intent.RETURN_REFUND, pending={}, degraded=False)
+    answer = dialogue.Reply(text="", intent=Intent.RETURN_REFUND, pending={})
     if order_id is None:
         answer.text = _("I could not find order %(number)s for you.") % {"number": number}
         return answer

@@ -113,3 +113,35 @@ def order_id_for(*, number: str, user: Any) -> int | None:
     if user is None or not user.is_authenticated or not number:
         return None
     return orders_for(user).filter(number=number).values_list("pk", flat=True).first()
+
+
+@dataclass(frozen=True)
+class ProductFacts:
+    title: str
+    url: str
+    # Sentences the catalog states about the product, in the active language: name and
+    # price, stock, each attribute, the highlights, the description's sentences.
+    facts: list[str]
+
+
+def product_facts(slug: str) -> ProductFacts | None:
+    """What the catalog says about the active product ``slug``, in the active language."""
+    from django.utils.translation import gettext as _
+
+    from shop.catalog.selectors.detail import get_product_detail
+    from support_chat.grounding import sentences
+
+    detail = get_product_detail(slug)
+    if detail is None:
+        return None
+    card = detail.card
+    chinese = (translation.get_language() or "").startswith("zh")
+    stop = "。" if chinese else "."
+    facts = [
+        _("%(title)s costs %(price)s.") % {"title": card.title, "price": card.price},
+        _("It is in stock.") if detail.stock > 0 else _("It is out of stock."),
+    ]
+    facts += [f"{row.name}: {row.value}{stop}" for row in detail.attributes]
+    facts += [f"{line.rstrip('.。')}{stop}" for line in detail.highlights if line.strip()]
+    facts += sentences(detail.description)
+    return ProductFacts(title=card.title, url=card.url, facts=facts)

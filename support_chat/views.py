@@ -6,7 +6,7 @@ Thin: input is checked here, answers come from ``services.reply``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -91,12 +91,27 @@ def _payload(conversation: Conversation, answer: Any) -> dict[str, Any]:
         "actions": answer.actions,
         "handoff": answer.handoff,
         "degraded": answer.degraded,
+        "source": answer.source,
     }
 
 
-def _sse(payload: dict[str, Any]) -> Iterator[str]:
-    yield f"event: reply\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
-    yield 'event: done\ndata: {"done": true}\n\n'
+def _event(name: str, data: dict[str, Any]) -> str:
+    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _sse(conversation: Conversation, stream: Generator[str, None, Any]) -> Iterator[str]:
+    """``delta`` events with the answer's text as it is written and checked, then one
+    ``reply`` event with the whole answer (the JSON reply's content), then ``done``."""
+    yield _event("start", {"conversation": conversation.pk})
+    while True:
+        try:
+            piece = next(stream)
+        except StopIteration as finished:
+            answer = finished.value
+            break
+        yield _event("delta", {"text": piece})
+    yield _event("reply", _payload(conversation, answer))
+    yield _event("done", {"done": True})
 
 
 @csrf_protect
@@ -105,7 +120,8 @@ def chat_api(request: HttpRequest) -> HttpResponse:
     """``POST /api/chat`` with ``{"message", "conversation": id or null}`` (JSON body).
 
     ``Accept: application/json`` gets one JSON reply; anything else an SSE stream of the
-    same content (a ``reply`` event, then ``done``). Bad input is a 400 naming the field, an
+    same content: ``start``, ``delta`` events as the answer is written, one ``reply`` event
+    with the JSON reply's content, then ``done``. Bad input is a 400 naming the field, an
     unknown or someone else's conversation a 404, too many messages a 429.
     """
     verdict = ratelimit.check(request)
@@ -130,13 +146,15 @@ def chat_api(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": exc.message, "field": exc.field}, status=400)
     except Http404:
         return JsonResponse({"error": "Unknown conversation.", "field": "conversation"}, status=404)
-    answer = services.reply(
-        conversation, message, user=request.user, session=request.session, language=language
-    )
-    payload = _payload(conversation, answer)
     if "application/json" in request.headers.get("Accept", ""):
-        return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
-    response = StreamingHttpResponse(_sse(payload), content_type="text/event-stream")
+        answer = services.reply(
+            conversation, message, user=request.user, session=request.session, language=language
+        )
+        return JsonResponse(
+            _payload(conversation, answer), json_dumps_params={"ensure_ascii": False}
+        )
+    stream = services.reply_stream(conversation, message, user=request.user, language=language)
+    response = StreamingHttpResponse(_sse(conversation, stream), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response

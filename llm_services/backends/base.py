@@ -125,8 +125,17 @@ class Generator(Protocol):
         max_new_tokens: int = 256,
         temperature: float = 0.2,
         stop: Sequence[str] | None = None,
+        numbers: Collection[str] | None = None,
+        copy_from: str | None = None,
     ) -> Iterator[str]:
-        """Yield the text of ``generate`` piece by piece; the pieces join to the full text."""
+        """Yield the text of ``generate`` piece by piece; the pieces join to the full text.
+
+        ``numbers``: the only numbers the text may state (None: any), as in ``generate_batch``.
+        ``copy_from``: a text whose words (tokens) are the only ones the text may use, with
+        punctuation and digits: answers composed from given facts. In-process backends
+        keep to both while decoding; the OpenAI-compatible one cannot (callers check).
+        Closing the iterator early stops the generation.
+        """
         ...
 
     def close(self) -> None: ...

@@ -147,7 +147,10 @@ class FakeGenerator(Backend):
         max_new_tokens: int = 256,
         temperature: float = 0.2,
         stop: Sequence[str] | None = None,
+        numbers: Collection[str] | None = None,
+        copy_from: str | None = None,
     ) -> Iterator[str]:
+        # The double's text is fixed: ``numbers`` and ``copy_from`` are not applied.
         text = self.generate(
             prompt_or_messages, max_new_tokens=max_new_tokens, temperature=temperature, stop=stop
         ).text

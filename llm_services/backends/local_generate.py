@@ -30,8 +30,11 @@ from llm_services.backends.local import (
 from llm_services.constraints import (
     TokenTexts,
     avoid_processor,
+    copy_token_ids,
     number_processor,
+    only_tokens_processor,
     phrase_spellings,
+    structural_token_ids,
     text_phrase_processor,
 )
 from llm_services.exceptions import LLMBadRequest, LLMUnavailable
@@ -62,6 +65,8 @@ class _Prompt:
     avoid_text: tuple[str, ...] = ()
     # The only numbers it may state (``generate_batch(numbers=...)``); None: any.
     numbers: frozenset[str] | None = None
+    # The only tokens it may write (``stream(copy_from=...)``); None: any.
+    allowed: frozenset[int] | None = None
 
 
 class CausalLMGenerator(LocalBackend):
@@ -122,6 +127,7 @@ class CausalLMGenerator(LocalBackend):
             )
         self.batch_size = int(options.get("batch_size", 8))
         self._texts: TokenTexts | None = None
+        self._structural: frozenset[int] | None = None
         self._torch = torch = import_torch(options)
         # Imported here, not at the top: it needs torch, which only loading a model may import.
         from llm_services.quantization import QUANTIZATION_SCHEMES, describe, quantize_causal_lm
@@ -337,6 +343,13 @@ class CausalLMGenerator(LocalBackend):
             self._texts = TokenTexts(self.tokenizer)
         return self._texts
 
+    def _copy_ids(self, text: str) -> frozenset[int]:
+        """What a completion copying from ``text`` may write: its tokens, structural tokens
+        (spaces, punctuation, digits; the number guard rules digits) and the end."""
+        if self._structural is None:
+            self._structural = structural_token_ids(self.tokenizer)
+        return frozenset(copy_token_ids(self.tokenizer, text) | self._structural | self._eos_ids())
+
     def _eos_ids(self) -> set[int]:
         eos = self.generation_config.eos_token_id
         ids = set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
@@ -398,6 +411,8 @@ class CausalLMGenerator(LocalBackend):
         if any(p.numbers is not None for p in prompts):
             texts = self._token_texts()
             constraints.append(number_processor(texts, [p.numbers for p in prompts], width))
+        if any(p.allowed is not None for p in prompts):
+            constraints.append(only_tokens_processor([p.allowed for p in prompts]))
         if self.decoder is not None:
             processors, sample = self._processors(temperature, constraints)
             output = self.decoder.generate(
@@ -583,8 +598,14 @@ class CausalLMGenerator(LocalBackend):
         max_new_tokens: int = 256,
         temperature: float = 0.2,
         stop: Sequence[str] | None = None,
+        numbers: Collection[str] | None = None,
+        copy_from: str | None = None,
     ) -> Iterator[str]:
         prompt = self._prepare(prompt_or_messages, stop, max_new_tokens)
+        if numbers is not None:
+            prompt = replace(prompt, numbers=frozenset(map(str, numbers)))
+        if copy_from is not None:
+            prompt = replace(prompt, allowed=self._copy_ids(copy_from))
         return self._stream(prompt, max_new_tokens=max_new_tokens, temperature=temperature)
 
     def _stream(self, prompt: _Prompt, *, max_new_tokens: int, temperature: float) -> Iterator[str]:

@@ -440,7 +440,12 @@ class OpenAICompatGenerator(OpenAICompatBackend):
         max_new_tokens: int = 256,
         temperature: float = 0.2,
         stop: Sequence[str] | None = None,
+        numbers: Collection[str] | None = None,
+        copy_from: str | None = None,
     ) -> Iterator[str]:
+        # The API cannot limit numbers or words (see generate_batch's notes): callers that
+        # pass ``numbers`` or ``copy_from`` check the text themselves (the chat's grounding
+        # check does).
         path, payload = self._request(
             prompt_or_messages, max_new_tokens=max_new_tokens, temperature=temperature, stop=stop
         )

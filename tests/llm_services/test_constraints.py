@@ -214,3 +214,64 @@ def test_a_phrase_with_an_ascii_part_is_found_by_its_chinese_part():
     assert texts.writing("T白", at_start=False) == []  # no token writes it whole
     assert texts.writing("白色", at_start=False) == [2, 7]
     assert texts.writing("T", at_start=True) == []  # ASCII text is not indexed
+
+
+def test_a_stream_keeps_to_its_numbers(use_generator, tiny_causal_lm_dir, monkeypatch):
+    """stream(numbers=...) hands the decoding loop the same constraint as generate_batch."""
+    import llm_services.backends.local_generate as local_generate
+
+    seen = []
+    real = local_generate.number_processor
+
+    def spy(vocabulary, numbers, width):
+        seen.append(list(numbers))
+        return real(vocabulary, numbers, width)
+
+    monkeypatch.setattr(local_generate, "number_processor", spy)
+    generator = use_generator(tiny_causal_lm_dir, quantization="int8")
+
+    "".join(generator.stream("a", max_new_tokens=2, temperature=0, numbers=["30", 5]))
+    "".join(generator.stream("a", max_new_tokens=2, temperature=0))
+
+    assert seen == [[frozenset({"30", "5"})]]
+
+
+def test_only_tokens_processor_leaves_only_the_allowed_tokens():
+    import torch
+
+    from llm_services.constraints import only_tokens_processor
+
+    processor = only_tokens_processor([{1, 3}, None])
+    scores = processor(torch.zeros(2, 1, dtype=torch.long), torch.zeros(2, 5))
+
+    assert scores[0].tolist() == [float("-inf"), 0.0, float("-inf"), 0.0, float("-inf")]
+    assert scores[1].tolist() == [0.0] * 5
+
+
+def test_a_stream_copying_from_a_text_writes_only_its_tokens(
+    use_generator, tiny_causal_lm_dir, monkeypatch
+):
+    """copy_from: the words of the text (as spelt after a space too), punctuation, digits and
+    the end of text; nothing else, whatever the model prefers."""
+    import llm_services.backends.local_generate as local_generate
+
+    seen = []
+    real = local_generate.only_tokens_processor
+
+    def spy(allowed):
+        seen.append(allowed)
+        return real(allowed)
+
+    monkeypatch.setattr(local_generate, "only_tokens_processor", spy)
+    generator = use_generator(tiny_causal_lm_dir)
+
+    text = "".join(generator.stream("a", max_new_tokens=6, temperature=0, copy_from="Blue kettle"))
+
+    (allowed,) = seen[0]
+    tokenizer = generator.tokenizer
+    for spelling in ("Blue", " blue", " kettle", "Kettle", ".", " 7"):
+        assert set(tokenizer(spelling, add_special_tokens=False)["input_ids"]) <= allowed
+    assert not set(tokenizer(" zebra", add_special_tokens=False)["input_ids"]) <= allowed
+    assert set(tokenizer(text, add_special_tokens=False)["input_ids"]) <= allowed | {
+        t for t in range(len(tokenizer)) if tokenizer.decode([t]).strip() == ""
+    }

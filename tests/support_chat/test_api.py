@@ -40,11 +40,14 @@ def test_json_reply_shape(client):
         "actions",
         "handoff",
         "degraded",
+        "source",
         "last_message",
     }
     assert body["intent"] == "small_talk"
     assert body["handoff"] is False
-    assert body["degraded"] is True
+    # A greeting is a fixed answer by design, not a degraded one.
+    assert body["degraded"] is False
+    assert body["source"] == "template"
     conversation = Conversation.objects.get(pk=body["conversation"])
     assert conversation.messages.count() == 2
     assert body["last_message"] == conversation.messages.order_by("id").last().pk
@@ -63,11 +66,15 @@ def test_sse_stream_carries_the_same_reply(client):
 
     assert response["Content-Type"] == "text/event-stream"
     stream = b"".join(response.streaming_content).decode()
-    events = [block for block in stream.split("\n\n") if block]
-    assert events[0].startswith("event: reply\ndata: ")
-    payload = json.loads(events[0].split("data: ", 1)[1])
+    events = [block.split("\n", 1) for block in stream.split("\n\n") if block]
+    names = [name for name, _data in events]
+    data = [json.loads(line.removeprefix("data: ")) for _name, line in events]
+    assert names == ["event: start", "event: delta", "event: reply", "event: done"]
+    payload = data[2]
+    assert data[0] == {"conversation": payload["conversation"]}
+    assert data[1]["text"] == payload["reply"]
     assert payload["reply"].startswith("Hello! I can help")
-    assert events[-1] == 'event: done\ndata: {"done": true}'
+    assert data[3] == {"done": True}
 
 
 @pytest.mark.parametrize(
