@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from config.api_schema import api_schema
 from config.health import healthz
 from config.readiness import readyz
 from recommend.urls import api_urlpatterns as recommend_api
@@ -13,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("api/schema", api_schema, name="api-schema"),
     *search_api,
     *recommend_api,
     *chat_api,
