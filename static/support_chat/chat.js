@@ -1,4 +1,5 @@
-// The storefront's chat widget: posts to /api/chat and shows the reply with its sources.
+// The storefront's chat widget: posts to /api/chat and shows the reply as it streams (SSE:
+// start, delta per checked sentence, reply, done), then its sources and who wrote it.
 // Without JavaScript the form posts to the full chat page instead.
 (function () {
   "use strict";
@@ -41,9 +42,16 @@
     polling = null;
   }
 
-  function add(role, text, citations) {
-    var item = document.createElement("li");
-    item.className = "chat-message chat-" + role;
+  // How the answer was written: by the generator (checked), quoted, or without the generator.
+  function noteFor(data) {
+    if (data.degraded) return widget.dataset.noteDegraded;
+    if (data.source === "generated") return widget.dataset.noteGenerated;
+    if (data.source === "passage") return widget.dataset.notePassage;
+    return "";
+  }
+
+  function fill(item, text, citations, note) {
+    item.textContent = "";
     var body = document.createElement("div");
     body.className = "chat-text";
     body.textContent = text;
@@ -61,24 +69,94 @@
       });
       item.appendChild(list);
     }
-    log.appendChild(item);
+    if (note) {
+      var small = document.createElement("p");
+      small.className = "chat-note";
+      small.textContent = note;
+      item.appendChild(small);
+    }
     item.scrollIntoView({ block: "end" });
+  }
+
+  function add(role, text, citations, note) {
+    var item = document.createElement("li");
+    item.className = "chat-message chat-" + role;
+    log.appendChild(item);
+    fill(item, text, citations, note);
+    return item;
+  }
+
+  // The whole reply (the stream's "reply" event, or a JSON answer): remember the
+  // conversation, show the final text with its sources, listen for staff after a handoff.
+  function finish(status, data, item) {
+    item = item || add("assistant", "");
+    item.classList.remove("chat-pending");
+    if (status === 404) {
+      window.sessionStorage.removeItem(key);
+      stopPolling();
+      fill(item, widget.dataset.expiredText || errorText);
+      return;
+    }
+    if (status !== 200) { fill(item, data.error || errorText); return; }
+    var actions = data.actions || [];
+    var renew = actions.some(function (action) { return action.type === "new_conversation"; });
+    // A conversation at its message limit: the next message starts a new one.
+    if (renew) window.sessionStorage.removeItem(key);
+    else window.sessionStorage.setItem(key, String(data.conversation));
+    window.sessionStorage.setItem(afterKey, String(data.last_message || 0));
+    fill(item, data.reply, data.citations, noteFor(data));
+    if (data.handoff) startPolling();
+  }
+
+  function readStream(response, item) {
+    var reader = response.body.getReader();
+    var decoder = new TextDecoder();
+    var buffer = "";
+    var text = "";
+    function pump() {
+      return reader.read().then(function (chunk) {
+        if (chunk.done) return;
+        buffer += decoder.decode(chunk.value, { stream: true });
+        var blocks = buffer.split("\n\n");
+        buffer = blocks.pop();
+        blocks.forEach(function (block) {
+          var name = (block.match(/^event: (.*)$/m) || [])[1];
+          var line = (block.match(/^data: (.*)$/m) || [])[1];
+          if (!name || line === undefined) return;
+          var data = JSON.parse(line);
+          if (name === "delta") {
+            text += data.text;
+            item.querySelector(".chat-text").textContent = text;
+            item.scrollIntoView({ block: "end" });
+          } else if (name === "reply") {
+            finish(200, data, item);
+          }
+        });
+        return pump();
+      });
+    }
+    return pump();
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var input = form.querySelector("[name=message]");
+    var button = form.querySelector("button");
     var text = input.value.trim();
     if (!text) return;
     add("customer", text);
     input.value = "";
+    // One message at a time: the answer to this one is still being written.
+    button.disabled = true;
+    var item = add("assistant", "…");
+    item.classList.add("chat-pending");
     var stored = window.sessionStorage.getItem(key);
     fetch(widget.dataset.api, {
       method: "POST",
       credentials: "same-origin",
       headers: {
         "Content-Type": "application/json",
-        "Accept": "application/json",
+        "Accept": "text/event-stream",
         // The API has no language in its URL: its error messages follow the page's.
         "Accept-Language": widget.dataset.language,
         "X-CSRFToken": form.querySelector("[name=csrfmiddlewaretoken]").value
@@ -89,24 +167,14 @@
         language: widget.dataset.language
       })
     }).then(function (response) {
-      return response.json().then(function (data) { return { status: response.status, data: data }; });
-    }).then(function (result) {
-      if (result.status === 404) {
-        window.sessionStorage.removeItem(key);
-        stopPolling();
-        add("assistant", widget.dataset.expiredText || errorText);
-        return;
+      var type = response.headers.get("Content-Type") || "";
+      if (response.ok && response.body && type.indexOf("text/event-stream") === 0) {
+        return readStream(response, item);
       }
-      if (result.status !== 200) { add("assistant", result.data.error || errorText); return; }
-      var actions = result.data.actions || [];
-      var renew = actions.some(function (action) { return action.type === "new_conversation"; });
-      // A conversation at its message limit: the next message starts a new one.
-      if (renew) window.sessionStorage.removeItem(key);
-      else window.sessionStorage.setItem(key, String(result.data.conversation));
-      window.sessionStorage.setItem(afterKey, String(result.data.last_message || 0));
-      add("assistant", result.data.reply, result.data.citations);
-      if (result.data.handoff) startPolling();
-    }).catch(function () { add("assistant", errorText); });
+      // Errors (400, 404, 429) are JSON.
+      return response.json().then(function (data) { finish(response.status, data, item); });
+    }).catch(function () { fill(item, errorText); })
+      .then(function () { button.disabled = false; input.focus(); });
   });
   // A conversation handed to a person on an earlier page keeps listening on this one.
   if (window.sessionStorage.getItem(key) && window.sessionStorage.getItem(handoffKey)) startPolling();
