@@ -4,7 +4,7 @@ add-to-cart form to a fetch that updates the mini-cart in place (JSON when asked
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -39,10 +39,12 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def _back(request: HttpRequest, fallback: str = "cart:detail") -> HttpResponse:
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    # Only a path on this site: a bare word ("0") is a relative URL to Django's checks, and
+    # redirect() would try it as a view name and fail with a 500.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(target)
+        return HttpResponseRedirect(target)
     return redirect(fallback)
 
 
