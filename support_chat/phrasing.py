@@ -116,7 +116,6 @@ def phrase(
     if settings.LLM_MODELS.get(ALIAS) is None:
         yield fallback
         return _fallback(fallback, "the generator is switched off", degraded=True)
-    deadline = time.monotonic() + settings.SUPPORT_CHAT_GENERATION_SECONDS
     accepted: list[str] = []
     note = ""
     stream = None
@@ -124,6 +123,10 @@ def phrase(
         # One attempt within the chat's own budget (longer than a search's: a reply streams).
         with interactive_calls(timeout=settings.SUPPORT_CHAT_GENERATION_SECONDS):
             chosen = select_facts(question, facts)
+            started = time.monotonic()
+            deadline = started + settings.SUPPORT_CHAT_GENERATION_SECONDS
+            # A shopper waiting longer for a first checked sentence gets the retrieved text.
+            first_deadline = started + settings.SUPPORT_CHAT_FIRST_SENTENCE_SECONDS
             stream = llm[ALIAS].stream(
                 prompt_for(question, chosen, chinese=chinese),
                 max_new_tokens=settings.SUPPORT_CHAT_MAX_NEW_TOKENS,
@@ -144,7 +147,8 @@ def phrase(
                         raise _Stop
                     yield _joined(accepted, sentence, chinese=chinese)
                     accepted.append(sentence)
-                if time.monotonic() > deadline:
+                now = time.monotonic()
+                if now > deadline or (not accepted and now > first_deadline):
                     note = "out of time"
                     raise _Stop
             if buffer.strip():

@@ -150,6 +150,16 @@ def test_out_of_time_keeps_nothing_unchecked(generator_says, settings):
     assert (result.source, result.note) == ("passage", "out of time")
 
 
+def test_no_first_sentence_in_time_shows_the_retrieved_text(generator_says, settings):
+    settings.SUPPORT_CHAT_FIRST_SENTENCE_SECONDS = 0
+    generator_says("You can return a delivered order within 30 days of delivery.")
+
+    pieces, result = run("how long can I return things?")
+
+    assert pieces == [FALLBACK]
+    assert (result.source, result.degraded, result.note) == ("passage", False, "out of time")
+
+
 def test_chinese_prompt_and_answer(generator_says):
     facts = ["订单送达后 30 天内可以申请退货。", "商品须未使用并保留原包装。"]
     generator_says("订单送达后 30 天内可以申请退货。")
