@@ -87,6 +87,6 @@ def query_dict(data: dict[str, list[str]]) -> Any:
 
 def hostile_form_data(field_names: list[str]) -> st.SearchStrategy[dict[str, list[str]]]:
     """Hostile values for some of the named fields, plus an unknown field now and then."""
-    known = st.fixed_dictionaries({}, optional={name: hostile_values for name in field_names})
+    known = st.fixed_dictionaries({}, optional=dict.fromkeys(field_names, hostile_values))
     extra = st.dictionaries(st.text(max_size=12), hostile_values, max_size=2)
     return st.tuples(known, extra).map(lambda pair: {**pair[1], **pair[0]})

@@ -42,7 +42,9 @@ def test_cart_changes_never_fail(
         assert response.status_code == 302
 
 
-@pytest.mark.parametrize("target", ["0", "cart", "detail", "javascript:alert(1)", "//evil.example/"])
+@pytest.mark.parametrize(
+    "target", ["0", "cart", "detail", "javascript:alert(1)", "//evil.example/"]
+)
 def test_next_that_is_not_a_local_path_falls_back_to_the_cart(
     client: Any, product: Any, target: str
 ) -> None:
