@@ -35,6 +35,13 @@ def test_schema_is_served_as_json(client: Any) -> None:
     assert response.json()["openapi"] == "3.1.0"
 
 
+def test_schema_is_a_valid_openapi_3_1_document() -> None:
+    """The description passes the OpenAPI 3.1 meta-schema (schemathesis' validator)."""
+    import schemathesis
+
+    schemathesis.openapi.from_dict(openapi_description()).validate()
+
+
 def test_schema_refuses_other_methods(client: Any) -> None:
     """Only GET is served."""
     assert client.post("/api/schema").status_code == 405

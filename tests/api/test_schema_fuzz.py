@@ -3,9 +3,10 @@
 small indexed catalog) and checks each answer: never a 5xx, and the status code, content type,
 headers and body are the ones the description gives.
 
-Bounded and derandomised, so CI sees the same requests every run: 40 examples per operation
-and phase. The rate limits are left as the test settings have them (off, except the chat's
-per-visitor limit, which the description covers with its 429)."""
+Bounded and derandomised, so CI sees the same requests every run: 40 examples per operation,
+once asking for JSON and once not (the chat then streams). The test settings switch the
+search and recommendation rate limits off; a separate test turns each limit down to one
+request and checks the 429 it then answers against the description."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -61,8 +63,9 @@ schema = schemathesis.openapi.from_wsgi("/api/schema", application)
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("accept", ["application/json", "*/*"])
 @schema.parametrize()
-@settings(
+@hypothesis_settings(
     max_examples=40,
     derandomize=True,
     deadline=None,
@@ -70,11 +73,53 @@ schema = schemathesis.openapi.from_wsgi("/api/schema", application)
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_api_answers_as_described(
-    case: Any, api_catalog: dict[str, Any], serving_in_test_transaction: None
+    case: Any, accept: str, api_catalog: dict[str, Any], serving_in_test_transaction: None
 ) -> None:
-    """No 5xx; status codes, content types, headers and bodies conform to the description."""
+    """No 5xx; status codes, content types, headers and bodies conform to the description.
+    Twice: asking for JSON, and as a browser's EventSource or a plain client would (the
+    chat then streams)."""
     case.call_and_validate(
         checks=CHECKS,
-        headers={"X-CSRFToken": CSRF_TOKEN},
+        headers={"Accept": accept, "X-CSRFToken": CSRF_TOKEN},
         cookies={"csrftoken": CSRF_TOKEN},
     )
+
+
+RATE_LIMITED = {
+    ("GET", "/api/search"): ("SEARCH_RATE_LIMIT", {"q": "shoe"}),
+    ("GET", "/api/search/suggest"): ("SEARCH_SUGGEST_RATE_LIMIT", {"q": "st"}),
+    ("GET", "/api/recommendations"): ("RECOMMEND_RATE_LIMIT", {"surface": "home"}),
+    ("POST", "/api/chat"): ("SUPPORT_CHAT_RATE_LIMIT", None),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), sorted(RATE_LIMITED))
+def test_rate_limited_answers_are_described(
+    settings: Any,
+    api_catalog: dict[str, Any],
+    serving_in_test_transaction: None,
+    method: str,
+    path: str,
+) -> None:
+    """Over its limit each rate-limited operation answers the described 429 (JSON body and a
+    Retry-After header)."""
+    setting, query = RATE_LIMITED[(method, path)]
+    setattr(settings, setting, 1 if setting == "SUPPORT_CHAT_RATE_LIMIT" else "1/m")
+    operation = schema[path][method]
+    if method == "POST":
+        case = operation.Case(body={"message": "hello", "conversation": None})
+    else:
+        case = operation.Case(query=query)
+    kwargs = {
+        "headers": {"Accept": "application/json", "X-CSRFToken": CSRF_TOKEN},
+        "cookies": {"csrftoken": CSRF_TOKEN, "sessionid": "fuzz"},
+    }
+
+    # Each chat request starts a new session here, so the chat's limit is the client
+    # address's: ADDRESS_SHARE (10) times the per-visitor one.
+    allowed = 10 if method == "POST" else 1
+    answers = [case.call_and_validate(checks=CHECKS, **kwargs) for _ in range(allowed + 1)]
+
+    assert [answer.status_code for answer in answers] == [200] * allowed + [429]
+    assert int(answers[-1].headers["retry-after"][0]) >= 1
