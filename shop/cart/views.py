@@ -20,7 +20,18 @@ def _cart(request: HttpRequest) -> services.CartStore:
     return services.cart_for(user=request.user, session=request.session)
 
 
-def _int_field(request: HttpRequest, name: str, *, default: int | None = None) -> int:
+# Quantities are small; product ids go as far as the database's 64-bit keys.
+MAX_QUANTITY_INPUT = 10_000
+MAX_PRODUCT_ID = 2**63 - 1
+
+
+def _int_field(
+    request: HttpRequest,
+    name: str,
+    *,
+    default: int | None = None,
+    maximum: int = MAX_QUANTITY_INPUT,
+) -> int:
     raw = request.POST.get(name, "")
     if raw == "" and default is not None:
         return default
@@ -28,7 +39,7 @@ def _int_field(request: HttpRequest, name: str, *, default: int | None = None) -
         value = int(raw)
     except ValueError:
         raise CartError(_("Enter a whole number.")) from None
-    if abs(value) > 10_000:
+    if abs(value) > maximum:
         raise CartError(_("Enter a smaller number."))
     return value
 
@@ -56,7 +67,7 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
 def cart_add(request: HttpRequest) -> HttpResponse:
     cart = _cart(request)
     try:
-        product_id = _int_field(request, "product_id")
+        product_id = _int_field(request, "product_id", maximum=MAX_PRODUCT_ID)
         quantity = _int_field(request, "quantity", default=1)
         new_quantity = services.add_to_cart(cart, product_id=product_id, quantity=quantity)
     except CartError as error:
@@ -77,7 +88,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cart_update(request: HttpRequest) -> HttpResponse:
     try:
-        product_id = _int_field(request, "product_id")
+        product_id = _int_field(request, "product_id", maximum=MAX_PRODUCT_ID)
         quantity = _int_field(request, "quantity")
         services.set_quantity(_cart(request), product_id=product_id, quantity=quantity)
     except CartError as error:
@@ -90,7 +101,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cart_remove(request: HttpRequest) -> HttpResponse:
     try:
-        product_id = _int_field(request, "product_id")
+        product_id = _int_field(request, "product_id", maximum=MAX_PRODUCT_ID)
     except CartError as error:
         messages.error(request, str(error))
     else:
