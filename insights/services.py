@@ -92,7 +92,8 @@ def train_sentiment_classifier(
 
     Args:
         public_csv: a labelled review file (see ``read_labelled_reviews``) added to the shop's
-            reviews; its first ``public_limit`` rows only, when given.
+            reviews; a seeded random sample of ``public_limit`` of its reviews, when given (the
+            same sample every run).
         include_shop_reviews: train on the shop's reviews too (off: the public file alone).
         activate: make the new version the one served.
         c: the head's inverse regularisation strength.
@@ -116,10 +117,13 @@ def train_sentiment_classifier(
             public = read_labelled_reviews(public_csv)
         except SentimentDataError as exc:
             raise SentimentTrainingError(str(exc)) from exc
-        limit = len(public.texts) if public_limit is None else public_limit
-        texts += public.texts[:limit]
-        labels += public.labels[:limit]
-        public_rows = min(limit, len(public.texts))
+        rows = range(len(public.texts))
+        if public_limit is not None and public_limit < len(public.texts):
+            # A seeded sample, not the first rows: public files are often sorted by label.
+            rows = sorted(random.Random(SPLIT_SEED).sample(rows, public_limit))
+        texts += [public.texts[row] for row in rows]
+        labels += [public.labels[row] for row in rows]
+        public_rows = len(rows)
     counts = class_counts(labels)
     if min(counts.values()) < 1:
         raise SentimentTrainingError(

@@ -85,7 +85,7 @@ def test_a_version_stored_without_activation_is_not_served():
 
 
 def test_public_file_adds_rows(tmp_path, binary_rows):
-    """A public 0/1 file trains alongside the shop's reviews; public_limit keeps its first N."""
+    """A public 0/1 file trains alongside the shop's reviews; public_limit samples N of it."""
     store_reviews()
     public = write_csv(tmp_path / "public.csv", binary_rows)
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--public-limit",
             type=int,
-            help="Use only the first N reviews of --public (a shorter run).",
+            help="Use a seeded random sample of N reviews of --public (a shorter run).",
         )
         parser.add_argument(
             "--public-only",
