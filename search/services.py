@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,12 +125,22 @@ def rebuild_shop_index(
             was built.
     """
     with rebuild_lock():
+        _remove_abandoned_builds(shop_index_root())
         return _rebuild_shop_index(
             chunk_size=chunk_size,
             incremental=incremental,
             show_progress=show_progress,
             on_progress=on_progress,
         )
+
+
+def _remove_abandoned_builds(root: Path) -> None:
+    """Delete the half-built folders (``.building-<version>``) of builds whose process died:
+    a worker killed mid-rebuild leaves one behind, as large as an index. Called under the
+    rebuild lock, so no build is writing any of them."""
+    for folder in root.glob(".building-*"):
+        logger.warning("search index: removing %s, left by a rebuild that did not finish", folder)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _rebuild_shop_index(

@@ -237,3 +237,21 @@ def test_the_rebuild_lock_dies_with_its_process(small_shop: Any) -> None:
         holder.join(10)
 
     assert services.rebuild_shop_index(chunk_size=2).documents == 5
+
+
+@pytest.mark.django_db
+def test_a_rebuild_removes_the_half_built_folder_of_a_killed_one(small_shop: Any) -> None:
+    """A worker killed mid-build leaves its .building-<version> folder (issue #18, fault
+    drills); the next rebuild, holding the lock, deletes it and publishes a complete index."""
+    root = services.shop_index_root()
+    abandoned = root / ".building-20261206T000000000000-0000"
+    (abandoned / "bm25").mkdir(parents=True)
+    (abandoned / "vectors.npy").write_bytes(b"\0" * 64)
+
+    report = services.rebuild_shop_index(chunk_size=2)
+
+    assert not abandoned.exists()
+    assert sorted(p.name for p in root.iterdir()) == sorted(
+        [".rebuild.lock", "CURRENT", report.version]
+    )
+    assert current_version(root) == report.version
