@@ -14,6 +14,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from shop.catalog.importing import ImportFileError, ImportResult, RowError, import_catalog
+from shop.catalog.models import Product
 from tests.factories import (
     AttributeFactory,
     AttributeOptionFactory,
@@ -236,3 +237,36 @@ def test_import_reports_or_refuses_the_file(
 
     if result is not None and result.rejected and not skip_invalid:
         assert result.written is False
+
+
+def test_nul_escape_in_json_lines_is_a_row_error(catalog: None) -> None:
+    """Regression: a NUL byte is refused in the file, but its JSON escape reached the
+    database (PostgreSQL: DataError on the SKU lookup, an exception instead of a report)."""
+    content = (
+        b'{"sku": "SKU-1\\u0000", "title_en": "Road shoe", "category": "shoes", "price": "1"}\n'
+        b'{"sku": "SKU-2", "title_en": "Trail shoe", "category": "shoes", "price": "2",'
+        b' "attributes": {"color": ["\\u0000"]}}\n'
+        b'{"sku": "SKU-3", "title_en": "Shoe \\\\u0000", "category": "shoes", "price": "3"}\n'
+    )
+
+    result = import_catalog(content, filename="catalog.jsonl", skip_invalid=True)
+
+    assert [(error.line, error.message) for error in result.errors] == [
+        (1, "contains a NUL character (\\u0000), which cannot be stored"),
+        (2, "contains a NUL character (\\u0000), which cannot be stored"),
+    ]
+    assert (result.created, result.rejected) == (1, 2)
+    assert Product.objects.get(sku="SKU-3").title == "Shoe \\u0000"
+
+
+def test_json_nested_past_the_recursion_limit_is_a_row_error(catalog: None) -> None:
+    """Regression: json.loads raised RecursionError out of the importer."""
+    deep = b"[" * 100_000 + b"]" * 100_000
+    content = b'{"sku": "SKU-1"}\n{"attributes": {"color": ' + deep + b"}}\n"
+
+    result = import_catalog(content, filename="catalog.jsonl", dry_run=True)
+
+    assert [(error.line, error.message) for error in result.errors][-1] == (
+        2,
+        "invalid JSON: nested too deeply",
+    )

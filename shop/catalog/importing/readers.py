@@ -201,8 +201,16 @@ def read_jsonl(text: str) -> list[SourceRecord]:
         except json.JSONDecodeError as exc:
             record.errors.append(f"invalid JSON: {exc.msg} (column {exc.colno})")
             continue
+        except RecursionError:
+            record.errors.append("invalid JSON: nested too deeply")
+            continue
         if not isinstance(obj, dict):
             record.errors.append(f"expected a JSON object, got {json_type(obj)}")
+            continue
+        if _contains_nul(obj):
+            # A NUL byte is refused in the file as a whole; its JSON escape gets here, and
+            # PostgreSQL refuses it in any text, even a lookup by SKU.
+            record.errors.append("contains a NUL character (\\u0000), which cannot be stored")
             continue
         unknown = []
         for key, value in obj.items():
@@ -225,6 +233,23 @@ def read_jsonl(text: str) -> list[SourceRecord]:
                 "attributes)"
             )
     return records
+
+
+def _contains_nul(value: Any) -> bool:
+    """Whether a NUL character is in any key or string of a decoded JSON value (iterative:
+    a nesting as deep as json.loads accepts would exhaust the recursion limit)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def json_type(value: Any) -> str:
