@@ -26,6 +26,10 @@ def visible_order(
 
     Anyone else gets None (a 404), never a hint that the number exists.
     """
+    # The number comes from the URL: one no order can have (NUL, which PostgreSQL refuses
+    # in any query, or longer than the column) is answered without asking the database.
+    if "\x00" in number or len(number) > Order._meta.get_field("number").max_length:
+        return None
     order = (
         Order.objects.filter(number=number)
         .prefetch_related("lines", "events", "return_requests")

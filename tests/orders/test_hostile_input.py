@@ -68,3 +68,29 @@ def test_checkout_never_fails(client: Any, product: Any, data: dict, action: str
     )
 
     assert response.status_code in (200, 302)
+
+
+@HOSTILE
+@given(number=hostile_text.filter(lambda text: text and "/" not in text), signed_in=st.booleans())
+def test_order_pages_never_fail(client: Any, product: Any, number: str, signed_in: bool) -> None:
+    """Any order number in the URL is a 404 (for a visitor's return, the login page), never
+    a 5xx. Regression: a NUL in the number was a DataError on PostgreSQL."""
+    from urllib.parse import quote
+
+    if signed_in:
+        client.force_login(UserFactory(username="hostile"))
+    else:
+        client.logout()
+    path = quote(number, safe="")
+
+    detail = client.get(f"/en/orders/{path}/")
+    returned = client.post(f"/en/orders/{path}/return/", {"reason": "Too small"})
+
+    assert detail.status_code == 404
+    assert returned.status_code == (404 if signed_in else 302)
+
+
+@pytest.mark.parametrize("number", ["%00", "A%00B", "X" * 21])
+def test_order_number_no_order_can_have_is_a_404(client: Any, db: Any, number: str) -> None:
+    """Regression (PostgreSQL): /orders/%00/ was a DataError (500), not a 404."""
+    assert client.get(f"/en/orders/{number}/").status_code == 404
