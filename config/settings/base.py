@@ -237,6 +237,19 @@ CELERY_TASK_ANNOTATIONS = {
 # Late acknowledgement redelivers a message whose worker died; common.tasks.DeliveryCappedTask
 # (every task's class) runs one message at most this many times, then logs an error and drops it.
 TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=3)
+# Redis broker: a message taken by a worker that died without acknowledging it (the whole
+# worker killed: OOM, a lost machine; a killed pool process is requeued at once) goes back on
+# its queue once it is this many seconds old, and any worker's sweep finds it within a fifth of
+# that (at most 10 s later). It must outlast the longest task (the long tasks' hard limit), else
+# a task still running would be handed to a second worker. scripts/fault_drills.py sets 10 s.
+_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=_LONG_TASK_LIMITS["time_limit"] + 5 * 60
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY_TIMEOUT // 5)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "refresh-product-popularity": {
