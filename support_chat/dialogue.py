@@ -30,6 +30,10 @@ HANDOFF_WORDS = re.compile(
 YES = re.compile(r"^\s*(yes|y|yeah|yep|sure|ok|okay|confirm|是|是的|好|好的|确认|对)\W*$", re.I)
 NO = re.compile(r"^\s*(no|n|nope|cancel|不|不用了?|不要了?|取消|算了)\W*$", re.IGNORECASE)
 
+# Intents whose answers have nothing to do with an order: a message holding an order number
+# that the classifier put here is asked about the order instead.
+ORDERLESS_INTENTS = {Intent.SMALL_TALK, Intent.OUT_OF_SCOPE}
+
 INTENT_TOPICS = {
     Intent.RETURN_REFUND: ["returns", "warranty"],
     Intent.SHIPPING: ["shipping"],
@@ -53,6 +57,8 @@ class Reply:
     # How many neighbouring facts may support one generated sentence (0: all of them; see
     # support_chat.grounding).
     fact_window: int = 1
+    # The first generated sentence must say what the fact nearest the question says.
+    lead_with_nearest: bool = False
     suffix: str = ""
     # "generated", "passage" (retrieved or tool text) or "template" (a fixed answer).
     source: str = "template"
@@ -250,6 +256,7 @@ def article_answer(text: str, intent: str, *, language: str, user: Any) -> Reply
         citations=[knowledge.citation(passage) for passage in passages],
         facts=[sentence for passage in passages for sentence in sentences(passage.text)],
         fact_window=2,
+        lead_with_nearest=True,
     )
     if intent == Intent.RETURN_REFUND:
         offer = _return_offer(text, user=user)
@@ -317,6 +324,11 @@ def route(text: str, prediction: Any, *, language: str, user: Any) -> Reply:
 
 def _route(text: str, prediction: Any, *, language: str, user: Any) -> Reply:
     label = prediction.label
+    unsure = prediction.out_of_scope or prediction.clarify or not label
+    if tools.order_number_in(text) and (unsure or label in ORDERLESS_INTENTS):
+        # An order number says the message is about an order, whatever the classifier made of
+        # the words around it ("T-000801?" alone, "the thing I ordered, T-000801").
+        return order_status(text, user=user)
     if prediction.out_of_scope or label == Intent.OUT_OF_SCOPE:
         return Reply(
             text=_(

@@ -2,7 +2,8 @@
 
 A sentence is *supported* by a window of the facts (one fact, or up to ``window`` neighbouring
 ones) when the window holds every number it states, each number next to a word the sentence
-puts next to it too (so 14.99 cannot move from express to standard shipping), and every one
+puts next to it too (so 14.99 cannot move from express to standard shipping), every code
+(an order or tracking number, a date) whole as the window writes it, and every one
 of its content terms (``MIN_COVERAGE``: one new word can be the claim, "paid" for
 "pending"; "not", "never", 不 and 未 are terms too, so a denial needs the facts' own). Content
 terms: English words stemmed by search's analyzer; Chinese as overlapping character pairs
@@ -31,6 +32,9 @@ HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 FUNCTION_CHARS = re.compile(r"[的了吗呢吧啊您你我他她它们这那是在和与及或]")
 # A sentence ends at . ! ? followed by a space, or after a Chinese full stop (not in 15.00).
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？；])")
+# Codes: letters and digits joined by - or / with a digit in them (order numbers, dates,
+# tracking numbers). They are stated whole or not at all: "12-05" is not an order number.
+CODE = re.compile(r"(?<![\w-])(?=[\w/-]*\d)\w+(?:[-/]\w+)+(?![\w-])")
 # How many terms before a number are its neighbours (see _anchored).
 ANCHOR_TERMS = 2
 
@@ -70,13 +74,16 @@ def content_terms(text: str) -> set[str]:
     return set(term_sequence(text))
 
 
-def _windows(facts: Sequence[str], size: int) -> list[str]:
+def _windows(facts: Sequence[str], size: int, within: int | None = None) -> list[str]:
+    """Runs of up to ``size`` neighbouring facts (0: all of them as one), only those holding
+    fact ``within`` when it is given."""
     if size == 0:  # the facts are about one thing: any of them may support a sentence
         return [" ".join(facts)]
     return [
         " ".join(facts[start : start + width])
         for width in range(1, min(size, len(facts)) + 1)
         for start in range(0, len(facts) - width + 1)
+        if within is None or start <= within < start + width
     ]
 
 
@@ -97,19 +104,31 @@ def _anchored(sentence: str, window: str) -> bool:
 
 
 def check_sentence(
-    sentence: str, facts: Sequence[str], *, window: int = 1, min_terms: int = 1
+    sentence: str,
+    facts: Sequence[str],
+    *,
+    window: int = 1,
+    min_terms: int = 1,
+    within: int | None = None,
 ) -> Verdict:
-    """Is ``sentence`` supported by one window of ``facts``? (See the module's docstring.)"""
+    """Is ``sentence`` supported by one window of ``facts``? (See the module's docstring.)
+
+    ``within``: only windows holding that fact count (an answer's first sentence must say
+    what the fact nearest the question says, not another true thing of the article).
+    """
     terms = content_terms(sentence)
     if len(terms) < min_terms:
         return Verdict(False, "too little content")
     stated = numbers(sentence)
     best = Verdict(False, "no fact holds its terms")
-    for text in _windows(facts, window):
+    for text in _windows(facts, window, within):
         missing = stated - numbers(text)
         coverage = len(terms & content_terms(text)) / len(terms)
+        codes = set(CODE.findall(sentence)) - set(CODE.findall(text))
         if missing:
             reason = f"numbers not in the facts: {', '.join(sorted(missing))}"
+        elif codes:
+            reason = f"codes not in the facts: {', '.join(sorted(codes))}"
         elif coverage < MIN_COVERAGE:
             reason = f"{coverage:.0%} of its terms in one fact"
         elif not _anchored(sentence, text):

@@ -75,25 +75,27 @@ def prompt_for(question: str, facts: Sequence[str], *, chinese: bool) -> str:
     return "\n\n".join(blocks)
 
 
-def select_facts(question: str, facts: Sequence[str], *, limit: int = MAX_FACTS) -> list[str]:
-    """The ``limit`` facts nearest the question (e5 vectors), in their own order.
+def select_facts(
+    question: str, facts: Sequence[str], *, limit: int = MAX_FACTS
+) -> tuple[list[str], int | None]:
+    """The ``limit`` facts nearest the question (e5 vectors) in their own order, and the
+    position among them of the nearest one (None without the embedder).
 
     A long article's other sentences are noise to a small generator; without the embedder
     every fact is kept.
     """
     from llm_services import LLMError, llm
 
-    if len(facts) <= limit:
-        return list(facts)
     try:
         embedder = llm["embed"]
         query = embedder.encode([question], kind="query")[0]
         vectors = embedder.encode(list(facts), kind="document")
     except LLMError as exc:
         logger.warning("chat facts not ranked: %s", exc)
-        return list(facts)
-    nearest = np.argsort(-(vectors @ query), kind="stable")[:limit]
-    return [facts[index] for index in sorted(int(i) for i in nearest)]
+        return list(facts), None
+    ranked = [int(i) for i in np.argsort(-(vectors @ query), kind="stable")[:limit]]
+    kept = sorted(ranked)
+    return [facts[index] for index in kept], kept.index(ranked[0])
 
 
 def _fallback(text: str, note: str, *, degraded: bool) -> Phrasing:
@@ -101,12 +103,20 @@ def _fallback(text: str, note: str, *, degraded: bool) -> Phrasing:
 
 
 def phrase(
-    question: str, facts: Sequence[str], *, fallback: str, language: str, window: int = 1
+    question: str,
+    facts: Sequence[str],
+    *,
+    fallback: str,
+    language: str,
+    window: int = 1,
+    lead_with_nearest: bool = False,
 ) -> Generator[str, None, Phrasing]:
     """Yield the answer's pieces as they are written and checked; return how it was written.
 
     ``facts``: what the answer may say (sentences of articles, or tool results), ``window``
-    how many neighbouring facts may support one sentence (``grounding.check_sentence``).
+    how many neighbouring facts may support one sentence (``grounding.check_sentence``);
+    ``lead_with_nearest``: the first sentence must say what the fact nearest the question
+    says (an article holds other true sentences that answer other questions).
     ``fallback``: the retrieved or templated text shown when no generated sentence is
     supported.
     """
@@ -122,7 +132,8 @@ def phrase(
     try:
         # One attempt within the chat's own budget (longer than a search's: a reply streams).
         with interactive_calls(timeout=settings.SUPPORT_CHAT_GENERATION_SECONDS):
-            chosen = select_facts(question, facts)
+            chosen, nearest = select_facts(question, facts)
+            lead = nearest if lead_with_nearest else None
             started = time.monotonic()
             deadline = started + settings.SUPPORT_CHAT_GENERATION_SECONDS
             # A shopper waiting longer for a first checked sentence gets the retrieved text.
@@ -141,7 +152,9 @@ def phrase(
                 buffer += piece
                 *complete, buffer = _cut(buffer)
                 for sentence in complete:
-                    verdict = _accept(sentence, chosen, accepted, chinese=chinese, window=window)
+                    verdict = _accept(
+                        sentence, chosen, accepted, chinese=chinese, window=window, lead=lead
+                    )
                     if not verdict.supported:
                         note = f"unsupported sentence dropped: {verdict.reason}"
                         raise _Stop
@@ -152,7 +165,9 @@ def phrase(
                     note = "out of time"
                     raise _Stop
             if buffer.strip():
-                verdict = _accept(buffer.strip(), chosen, accepted, chinese=chinese, window=window)
+                verdict = _accept(
+                    buffer.strip(), chosen, accepted, chinese=chinese, window=window, lead=lead
+                )
                 if verdict.supported:
                     yield _joined(accepted, buffer.strip(), chinese=chinese)
                     accepted.append(buffer.strip())
@@ -188,13 +203,21 @@ def _cut(buffer: str) -> list[str]:
 
 
 def _accept(
-    sentence: str, facts: Sequence[str], accepted: list[str], *, chinese: bool, window: int
+    sentence: str,
+    facts: Sequence[str],
+    accepted: list[str],
+    *,
+    chinese: bool,
+    window: int,
+    lead: int | None,
 ) -> grounding.Verdict:
     if not grounding.check_language(sentence, chinese=chinese):
         return grounding.Verdict(False, "in the other language")
-    # An answer opens with a claim of some substance ("Refund 10." is not an answer).
-    min_terms = 1 if accepted else 2
-    return grounding.check_sentence(sentence, facts, window=window, min_terms=min_terms)
+    if accepted:
+        return grounding.check_sentence(sentence, facts, window=window)
+    # An answer opens with a claim of some substance ("Refund 10." is not an answer), and
+    # where the facts are ranked, with what the nearest one says.
+    return grounding.check_sentence(sentence, facts, window=window, min_terms=2, within=lead)
 
 
 def _joined(accepted: list[str], sentence: str, *, chinese: bool) -> str:

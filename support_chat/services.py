@@ -219,6 +219,7 @@ def reply_stream(
                 fallback=answer.text,
                 language=language,
                 window=answer.fact_window,
+                lead_with_nearest=answer.lead_with_nearest,
             )
             answer.text, answer.source = phrasing.text, phrasing.source
             answer.degraded = answer.degraded or phrasing.degraded

@@ -281,3 +281,22 @@ def test_messages_are_stored_with_citations(articles, monkeypatch):
     roles = list(conversation.messages.values_list("role", flat=True))
     assert roles == [Message.Role.CUSTOMER, Message.Role.ASSISTANT]
     assert conversation.messages.last().citations[0]["title"] == "Payment methods"
+
+
+@pytest.mark.parametrize(
+    ("label", "clarify", "out_of_scope"),
+    [("small_talk", False, False), ("", True, False), ("out_of_scope", False, True)],
+)
+def test_an_order_number_is_an_order_question_whatever_the_classifier_says(
+    monkeypatch, label, clarify, out_of_scope
+):
+    """"T-000123?" alone is about that order; a guest is asked for the order's email."""
+    stub_classifier(monkeypatch, label, clarify=clarify, out_of_scope=out_of_scope)
+
+    answer, _ = ask("T-000123?")
+
+    assert answer.intent == "order_status"
+    assert answer.text == (
+        "To look up an order without signing in, send its order number together with the "
+        "email address used for the order."
+    )

@@ -92,6 +92,13 @@ def test_chinese_terms_are_character_pairs_without_function_characters():
             1,
             Verdict(False, "numbers not in the facts: 000001, 05", 1.0),
         ),
+        # A code stated only in part: "12-05" is no order number.
+        (
+            "Order 12-05 was paid (placed 2026-12-05).",
+            ["Order T-000803 is Paid (placed 2026-12-05)."],
+            1,
+            Verdict(False, "codes not in the facts: 12-05", 1.0),
+        ),
         # Denying what the facts state: "not" is a claim of its own.
         (
             "Items must not be unused and in their original packaging.",
@@ -126,3 +133,11 @@ def test_language_of_the_answer():
     assert check_language("运费 5.00 USD。", chinese=True) is True
     assert check_language("Shipping is 5.00 USD.", chinese=True) is False
     assert check_language("Shipping is 5.00 USD.", chinese=False) is True
+
+
+def test_within_asks_for_a_window_holding_that_fact():
+    """A true sentence of another fact does not answer what the nearest fact answers."""
+    assert check_sentence(RETURNS[0], RETURNS, window=2, within=2) == Verdict(
+        False, "numbers not in the facts: 30", 1 / 3
+    )
+    assert check_sentence(RETURNS[2], RETURNS, window=2, within=2) == Verdict(True, "", 1.0)

@@ -137,7 +137,8 @@ def test_personal_data_in_a_message_never_reaches_the_logs(client, caplog, class
         body = post(client, message)
 
     logged = "\n".join(record.getMessage() for record in caplog.records)
-    assert f"chat reply conversation={body['conversation']} intent=small_talk" in logged
+    # The order number makes it an order question, whatever the classifier said.
+    assert f"chat reply conversation={body['conversation']} intent=order_status" in logged
     for secret in ("ada.private@example.org", "T-000123", "7700 900456"):
         assert secret not in logged
 

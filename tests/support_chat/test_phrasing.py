@@ -226,3 +226,25 @@ def test_an_offer_to_start_a_return_follows_the_phrased_part(generator_says, mon
 
     assert answer.text == "Card refunds usually appear within 5 to 10 business days."
     assert answer.source == "generated"
+
+
+def test_the_first_sentence_says_what_the_nearest_fact_says(generator_says):
+    """Another true sentence of the article does not answer the question."""
+    facts = [
+        "You can return a delivered order within 30 days of delivery.",
+        "Items must be unused and in their original packaging.",
+        "Card refunds usually appear within 5 to 10 business days.",
+    ]
+    generator_says("You can return a delivered order within 30 days of delivery.")
+    stream = phrasing.phrase(
+        "when does a card refund appear?",
+        facts,
+        fallback="the article",
+        language="en",
+        window=2,
+        lead_with_nearest=True,
+    )
+
+    pieces = list(stream)
+
+    assert pieces == ["the article"]
