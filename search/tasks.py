@@ -9,7 +9,11 @@ from search import services
 logger = logging.getLogger("search")
 
 
-@shared_task(bind=True)
+# A pool process killed mid-build (out of memory, the hard time limit) puts the message back on
+# the queue instead of acknowledging it as failed: the rebuild is redone, at most
+# TASK_MAX_DELIVERIES times (common.tasks), and the killed build left nothing behind (the OS
+# drops its lock, the next build deletes its half-built folder, CURRENT never named it).
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def rebuild_search_index_task(self, chunk_size: int = 256, incremental: bool = False) -> dict:
     """Build and publish a new shop index (queue "index"); progress goes to the task state."""
 

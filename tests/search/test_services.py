@@ -255,3 +255,12 @@ def test_a_rebuild_removes_the_half_built_folder_of_a_killed_one(small_shop: Any
         [".rebuild.lock", "CURRENT", report.version]
     )
     assert current_version(root) == report.version
+
+
+def test_a_rebuild_whose_worker_process_dies_is_redone() -> None:
+    """Killed mid-build (OOM, hard time limit), the pool process's message goes back on the
+    queue instead of being acknowledged as failed (issue #18, fault drills)."""
+    from search.tasks import rebuild_search_index_task
+
+    assert rebuild_search_index_task.acks_late is True
+    assert rebuild_search_index_task.reject_on_worker_lost is True
