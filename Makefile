@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_PRODUCTS ?= 2000
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps demo serve test lint format bench clean stack stack-smoke
+.PHONY: help install system-deps demo serve test lint format bench clean stack stack-smoke fault-drills
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ stack: install  ## Production stack on local PostgreSQL + Redis: prepare once, t
 
 stack-smoke: install  ## Start the production stack, check a page, a search, a copy job and an index rebuild through it, stop it
 	$(PY) scripts/stack_smoke.py
+
+fault-drills: install  ## Kill the llm and index workers mid-task, restart Redis and PostgreSQL (private ones), remove the models: nothing lost
+	$(PY) scripts/fault_drills.py
 
 bench: install system-deps  ## HTTP benchmark on PostgreSQL (see docs/benchmarks.md)
 	$(PY) bench/storefront_http.py

@@ -241,7 +241,7 @@ TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=3)
 # worker killed: OOM, a lost machine; a killed pool process is requeued at once) goes back on
 # its queue once it is this many seconds old, and any worker's sweep finds it within a fifth of
 # that (at most 10 s later). It must outlast the longest task (the long tasks' hard limit), else
-# a task still running would be handed to a second worker. scripts/fault_drills.py sets 10 s.
+# a task still running would be handed to a second worker. scripts/fault_drills.py sets 30 s.
 _VISIBILITY_TIMEOUT = env.int(
     "CELERY_VISIBILITY_TIMEOUT", default=_LONG_TASK_LIMITS["time_limit"] + 5 * 60
 )
