@@ -62,6 +62,27 @@ def test_out_of_scope_detected_without_examples(train_rows):
     assert known.label == "track"
 
 
+def test_one_example_intent_keeps_the_out_of_scope_threshold(train_rows):
+    """An intent with a single example no longer switches out-of-scope detection off.
+
+    Cross-validation cannot hold out the only row of a label; the thresholds then come from
+    the labels with two rows or more, and the head still knows the one-example intent.
+    """
+    rows = [*train_rows, ("i want to speak to a human agent", "agent")]
+    texts, labels = zip(*rows, strict=True)
+
+    head, facts = fit_intent_head(texts, labels, oos_label="oos", cache=EmbeddingCache())
+    far, known = predict(head, [FAR_AWAY, "where is my parcel right now"], cache=EmbeddingCache())
+
+    assert "agent" in head.labels
+    assert facts["single_example_labels"] == 1
+    assert facts["folds"] == 5
+    assert facts["oos_threshold"] > 0.0
+    assert far.out_of_scope is True
+    assert known.out_of_scope is False
+    assert known.label == "track"
+
+
 def test_out_of_scope_rows_become_a_class(train_rows):
     """With out-of-scope training rows, the head has an out-of-scope class of its own."""
     rows = [*train_rows, *[(f"recipe for {dish}", "oos") for dish in ("soup", "cake", "bread")]]
