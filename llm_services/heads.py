@@ -419,3 +419,52 @@ def train_open_set_head(
         fits = folds + 1 if folds >= 2 else 1
         on_fit(fits, fits)
     return OpenSetHead(head, oos_label, oos_threshold, clarify_threshold), calibration
+
+
+class ActiveHead:
+    """The head of an alias's active version, loaded once per version (thread-safe).
+
+    Which version is active comes from ``llm_services.active_versions()`` (read at most every
+    ``LLM_VERSION_CHECK_SECONDS``): a version activated by the worker that trained it is
+    served within seconds, without a restart. ``load(path)`` reads the head from ``file`` in
+    the version's folder; a head that cannot load is logged and served as None.
+    """
+
+    def __init__(self, alias: str, load: Callable[[Path], object], file: str) -> None:
+        import threading
+
+        self.alias = alias
+        self.file = file
+        self._load = load
+        self._lock = threading.Lock()
+        # (version name, head), replaced whole so that a reader never pairs one version's
+        # name with another's head.
+        self._state: tuple[str | None, object | None] = (None, None)
+
+    def get(self) -> tuple[str, object] | None:
+        """(version name, head) of the active version, or None."""
+        import logging
+
+        from llm_services.conf import active_versions
+
+        active = active_versions().get(self.alias)
+        name = active.name if active else None
+        if name != self._state[0]:
+            with self._lock:
+                if name != self._state[0]:
+                    head = None
+                    if active is not None:
+                        try:
+                            head = self._load(Path(active.model) / self.file)
+                        except LLMUnavailable as exc:
+                            logging.getLogger("llm_services").warning(
+                                "%s head %s cannot load: %s", self.alias, name, exc
+                            )
+                    self._state = (name, head)
+        loaded, head = self._state
+        return (loaded, head) if loaded is not None and head is not None else None
+
+    def reset(self) -> None:
+        """Forget the loaded version (tests); the next call loads the active one."""
+        with self._lock:
+            self._state = (None, None)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-import threading
-from pathlib import Path
 from typing import Any
 
 from llm_services import LLMError
@@ -12,9 +11,6 @@ from support_chat.intents import HEAD_FILE, INTENTS_ALIAS, EmbeddingCache, Inten
 from support_chat.models import Conversation, HelpArticle, Intent, IntentExample, Message
 
 logger = logging.getLogger("support_chat")
-
-_state: dict[str, Any] = {"name": None, "head": None}
-_state_lock = threading.Lock()
 
 
 def training_examples() -> tuple[list[str], list[str]]:
@@ -25,35 +21,22 @@ def training_examples() -> tuple[list[str], list[str]]:
 
 
 def active_intent_head() -> tuple[str, Any] | None:
-    """(version name, OpenSetHead) of the active ``intents`` version, or None.
-
-    Which version is active comes from ``llm_services.active_versions()`` (read at most every
-    ``LLM_VERSION_CHECK_SECONDS``): a version activated by the worker that trained it is served
-    within seconds, without a restart.
-    """
-    from llm_services import LLMUnavailable, active_versions
-    from llm_services.training import OpenSetHead
-
-    active = active_versions().get(INTENTS_ALIAS)
-    name = active.name if active else None
-    if name != _state["name"]:
-        with _state_lock:
-            if name != _state["name"]:
-                head = None
-                if active is not None:
-                    try:
-                        head = OpenSetHead.load(Path(active.model) / HEAD_FILE)
-                    except LLMUnavailable as exc:
-                        logger.warning("intent classifier %s cannot load: %s", name, exc)
-                _state.update(name=name, head=head)
-    head = _state["head"]
-    return (_state["name"], head) if head is not None else None
+    """(version name, OpenSetHead) of the active ``intents`` version, or None (see
+    ``llm_services.training.ActiveHead``: a newly activated version is served within seconds,
+    without a restart)."""
+    return _intent_head().get()
 
 
 def reset_intent_classifier() -> None:
     """Forget the loaded version (tests); the next call loads the active one."""
-    with _state_lock:
-        _state.update(name=None, head=None)
+    _intent_head().reset()
+
+
+@functools.cache
+def _intent_head() -> Any:
+    from llm_services.training import ActiveHead, OpenSetHead
+
+    return ActiveHead(INTENTS_ALIAS, OpenSetHead.load, HEAD_FILE)
 
 
 def classify(text: str, language: str = "en") -> IntentPrediction:

@@ -14,6 +14,7 @@ when they run. It imports ModelVersion, so import it once Django's apps are load
 """
 
 from llm_services.heads import (
+    ActiveHead,
     LogisticHead,
     OpenSetHead,
     OpenSetPrediction,
@@ -59,6 +60,7 @@ from llm_services.training.versions import (
 )
 
 __all__ = [
+    "ActiveHead",
     "CollectOptions",
     "Dataset",
     "DatasetStats",
