@@ -42,13 +42,14 @@ class LabelledReviews:
     """Reviews with a binary label each (0 negative, 1 positive).
 
     ``scale`` says how the file labelled them ("binary" or "stars"); ``neutral`` counts the
-    3-star rows left out of a star-rated file.
+    3-star rows left out of a star-rated file, ``empty`` the rows skipped for having no text.
     """
 
     texts: list[str]
     labels: list[int]
     scale: str = "binary"
     neutral: int = 0
+    empty: int = 0
 
 
 def label_from_rating(rating: int) -> int | None:
@@ -83,13 +84,13 @@ def binary_labels(values: Sequence[int]) -> tuple[list[int | None], str]:
 def read_labelled_reviews(path: str | Path) -> LabelledReviews:
     """The reviews of a CSV with a header: text in ``text`` or ``review``, the label in ``label``.
 
-    Other columns are ignored. Blank rows are skipped; 3-star rows of a star-rated file are
-    left out and counted.
+    Other columns are ignored. Blank rows are skipped, and so are rows with a label but no
+    text (counted); 3-star rows of a star-rated file are left out and counted.
 
     Raises:
         SentimentDataError: the file is missing or unreadable, lacks a text or label column,
-            has no rows, a row without text or label, a label that is not a whole number, a mix
-            of scales, or reviews of one class only.
+            has no rows, a row without a label, a label that is not a whole number, a mix of
+            scales, or reviews of one class only.
     """
     path = Path(path)
     if not path.is_file():
@@ -116,12 +117,17 @@ def read_labelled_reviews(path: str | Path) -> LabelledReviews:
     if not rows:
         raise SentimentDataError(f"{path}: no rows after the header.")
     texts, values = [], []
-    # Line numbers count physical lines only when no text spans lines; the row number is exact.
+    empty = 0
+    # Row numbers count data rows (a text may span lines, so they are not line numbers).
     for number, row in enumerate(rows, start=1):
         text = (row.get(text_column) or "").strip()
         raw = (row.get(fields[LABEL_COLUMN]) or "").strip()
-        if not text or not raw:
-            raise SentimentDataError(f"{path}, row {number}: a row needs a text and a label.")
+        if not raw:
+            raise SentimentDataError(f"{path}, row {number}: a row needs a label.")
+        if not text:
+            # Public files have the odd review without text (online_shopping_10_cats has one).
+            empty += 1
+            continue
         try:
             value = float(raw)
         except ValueError:
@@ -148,6 +154,7 @@ def read_labelled_reviews(path: str | Path) -> LabelledReviews:
         labels=[label for _text, label in kept],
         scale=scale,
         neutral=len(texts) - len(kept),
+        empty=empty,
     )
 
 

@@ -65,7 +65,7 @@ def test_rating_and_scale_helpers():
         (("body", "label"), [("nice", 1)], "needs a 'text' or 'review' column"),
         (("text", "stars"), [("nice", 1)], "needs a 'label' column"),
         (("text", "label"), [], "no rows after the header"),
-        (("text", "label"), [("nice", 1), ("", 0)], "row 2: a row needs a text and a label"),
+        (("text", "label"), [("nice", 1), ("bad", "")], "row 2: a row needs a label"),
         (("text", "label"), [("nice", 1), ("bad", "neg")], "row 2: the label 'neg'"),
         (("text", "label"), [("nice", 1), ("bad", 0), ("ok", 7)], "found 7"),
         (("text", "label"), [("nice", 1), ("lovely", 1)], "found only positive"),
@@ -80,6 +80,17 @@ def test_bad_files_name_the_problem(tmp_path, header, rows, message):
         read_labelled_reviews(path)
 
     assert str(path) in str(caught.value)
+
+
+def test_rows_without_text_are_skipped_and_counted(tmp_path):
+    """A labelled row with an empty text is skipped, not an error; the count says so."""
+    path = write_csv(tmp_path / "gaps.csv", [("nice", 1), ("", 0), ("bad", 0)])
+
+    reviews = read_labelled_reviews(path)
+
+    assert reviews.texts == ["nice", "bad"]
+    assert reviews.labels == [1, 0]
+    assert reviews.empty == 1
 
 
 def test_missing_and_empty_files(tmp_path):

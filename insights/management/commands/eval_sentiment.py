@@ -91,6 +91,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"train: {facts['rows']} reviews ({facts['negative']} negative, "
                 f"{facts['positive']} positive, {train.neutral} 3-star left out, "
+                f"{train.empty} without text, "
                 f"{train.scale} labels); embedding {facts['embed_seconds']} s, "
                 f"fit {facts['fit_seconds']} s"
             )
@@ -98,6 +99,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"test: {len(test.texts)} reviews ({counts['negative']} negative, "
                 f"{counts['positive']} positive, {test.neutral} 3-star left out, "
+                f"{test.empty} without text, "
                 f"{test.scale} labels)"
             )
             for name in ("baseline", "served"):
