@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-import threading
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from insights.sentiment import HEAD_FILE, LABELS, SENTIMENT_ALIAS, label_from_rating
 from shop.reviews.models import Review
-
-logger = logging.getLogger("insights")
-
-_state: dict[str, Any] = {"name": None, "head": None}
-_state_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -49,35 +42,25 @@ def review_training_rows() -> tuple[list[str], list[int]]:
     return texts, labels
 
 
+@functools.cache
+def _active_head() -> Any:
+    from llm_services.training import ActiveHead, LogisticHead
+
+    return ActiveHead(SENTIMENT_ALIAS, LogisticHead.load, HEAD_FILE)
+
+
 def active_sentiment_head() -> tuple[str, Any] | None:
     """(version name, LogisticHead) of the active ``sentiment`` version, or None.
 
     The active version comes from ``llm_services.active_versions()`` (read at most every
     ``LLM_VERSION_CHECK_SECONDS``), so a newly activated version is served without a restart.
     """
-    from llm_services import LLMUnavailable, active_versions
-    from llm_services.training import LogisticHead
-
-    active = active_versions().get(SENTIMENT_ALIAS)
-    name = active.name if active else None
-    if name != _state["name"]:
-        with _state_lock:
-            if name != _state["name"]:
-                head = None
-                if active is not None:
-                    try:
-                        head = LogisticHead.load(Path(active.model) / HEAD_FILE)
-                    except LLMUnavailable as exc:
-                        logger.warning("sentiment head %s cannot load: %s", name, exc)
-                _state.update(name=name, head=head)
-    head = _state["head"]
-    return (_state["name"], head) if head is not None else None
+    return _active_head().get()
 
 
 def reset_sentiment_head() -> None:
     """Forget the loaded version (tests); the next call loads the active one."""
-    with _state_lock:
-        _state.update(name=None, head=None)
+    _active_head().reset()
 
 
 def review_sentiments(texts: Sequence[str]) -> list[SentimentPrediction] | None:
