@@ -217,7 +217,7 @@ def _return_offer(text: str, *, user: Any) -> tuple[str, dict[str, Any]] | None:
         info = tools.find_order(number=number, user=user)
         candidates = [info] if info is not None else []
     else:
-        candidates = [info for info in tools.recent_orders(user=user) if info.returnable]
+        candidates = tools.returnable_orders(user=user)
     if not candidates:
         return None
     info = candidates[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone, translation
@@ -104,6 +104,22 @@ def recent_orders(*, user: Any, limit: int = 3, now: datetime | None = None) -> 
         return []
     now = now or timezone.now()
     return [_info(order, now) for order in orders_for(user)[:limit]]
+
+
+def returnable_orders(*, user: Any, now: datetime | None = None) -> list[OrderInfo]:
+    """A signed-in customer's delivered orders still inside the return window, newest first
+    (however many newer orders they have placed since)."""
+    from django.conf import settings
+
+    from shop.orders.models import Order
+    from shop.orders.selectors import orders_for
+
+    if user is None or not user.is_authenticated:
+        return []
+    now = now or timezone.now()
+    since = now - timedelta(days=settings.SHOP_RETURN_WINDOW_DAYS)
+    delivered = orders_for(user).filter(status=Order.Status.DELIVERED, delivered_at__gte=since)
+    return [_info(order, now) for order in delivered.order_by("-delivered_at")]
 
 
 def order_id_for(*, number: str, user: Any) -> int | None:

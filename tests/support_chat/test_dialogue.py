@@ -290,7 +290,7 @@ def test_messages_are_stored_with_citations(articles, monkeypatch):
 def test_an_order_number_is_an_order_question_whatever_the_classifier_says(
     monkeypatch, label, clarify, out_of_scope
 ):
-    """"T-000123?" alone is about that order; a guest is asked for the order's email."""
+    """ "T-000123?" alone is about that order; a guest is asked for the order's email."""
     stub_classifier(monkeypatch, label, clarify=clarify, out_of_scope=out_of_scope)
 
     answer, _ = ask("T-000123?")
@@ -300,3 +300,18 @@ def test_an_order_number_is_an_order_question_whatever_the_classifier_says(
         "To look up an order without signing in, send its order number together with the "
         "email address used for the order."
     )
+
+
+def test_a_return_is_offered_for_a_delivered_order_behind_newer_ones(articles, monkeypatch):
+    """The customer's three newest orders are not delivered yet: the delivered one behind
+    them is still offered."""
+    stub_classifier(monkeypatch, "return_refund")
+    customer = UserFactory()
+    delivered = delivered_order(customer, number="T-000601")
+    for number in ("T-000602", "T-000603", "T-000604"):
+        OrderFactory(user=customer, number=number, status=Order.Status.PAID)
+
+    answer, _ = ask("I want to return something", user=customer)
+
+    assert answer.pending == {"action": "start_return", "order": delivered.number}
+    assert "Order T-000601 can be returned until" in answer.text
