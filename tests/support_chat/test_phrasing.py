@@ -52,8 +52,7 @@ def run(question: str, facts=FACTS, *, language: str = "en"):
 
 def test_supported_sentences_stream_one_by_one(generator_says):
     generator_says(
-        "You can return a delivered order within 30 days of delivery. "
-        "Items must be unused."
+        "You can return a delivered order within 30 days of delivery. Items must be unused."
     )
 
     pieces, result = run("how long can I return things?")
