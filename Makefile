@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_PRODUCTS ?= 2000
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps demo serve test lint format bench clean stack stack-smoke fault-drills
+.PHONY: help install system-deps demo serve test lint format bench bench-load clean stack stack-smoke fault-drills
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ fault-drills: install  ## Kill the llm and index workers mid-task, restart Redis
 
 bench: install system-deps  ## HTTP benchmark on PostgreSQL (see docs/benchmarks.md)
 	$(PY) bench/storefront_http.py
+
+bench-load: install  ## Mixed shoppers on gunicorn + PostgreSQL, with a copy batch on the llm worker (Redis dbs 10-12)
+	$(PY) bench/storefront_load.py
 
 clean:  ## Remove the virtualenv and everything under var/
 	rm -rf $(VENV) var

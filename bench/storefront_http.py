@@ -52,6 +52,85 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def bench_environment(database_url: str) -> dict[str, str]:
+    """The environment the benchmark's processes share: production-like, no Redis, no broker."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "INTERACTIONS_MODE": "buffered",
+        "LOG_LEVEL": "WARNING",
+        # DEBUG is off: production settings require a mail backend and orders.E003 refuses
+        # the console one. Nothing is mailed while the benchmark runs.
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    }
+    env.pop("REDIS_URL", None)
+    env.pop("CELERY_BROKER_URL", None)
+    return env
+
+
+def dev_environment(env: dict[str, str]) -> dict[str, str]:
+    """``env`` for management commands: development settings with DEBUG off (and so without
+    the test card gateway, which orders.E001 refuses with DEBUG off)."""
+    return {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DEBUG": "false",
+        "SHOP_PAYMENT_GATEWAYS": "shop.orders.payments.CashOnDelivery",
+    }
+
+
+def prepare_database(env: dict[str, str], *, products: int, skip_load: bool) -> None:
+    """Create the database if missing, migrate, and (unless ``skip_load``) load the demo shop."""
+    ensure_database(env["DATABASE_URL"])
+    dev_env = dev_environment(env)
+    run([PY, "manage.py", "migrate", "--noinput", "-v0"], dev_env)
+    if skip_load:
+        return
+    started = time.perf_counter()
+    # DEBUG is off in this environment. Nobody signs in to the benchmark's shop, so its
+    # demo accounts get a password thrown away at once, and the load leaves the demo's
+    # var/demo-accounts.txt alone.
+    run(
+        [
+            PY,
+            "manage.py",
+            "load_demo_shop",
+            "--products",
+            str(products),
+            "--i-know-this-is-not-production",
+            "--password",
+            secrets.token_urlsafe(16),
+            "-v0",
+        ],
+        dev_env,
+    )
+    print(f"loaded demo shop ({products} products) in {time.perf_counter() - started:.0f} s")
+
+
+def start_gunicorn(
+    prod_env: dict[str, str], *, port: int, workers: int, **popen_kwargs
+) -> subprocess.Popen:
+    """gunicorn serving ``config.wsgi`` on 127.0.0.1:``port`` with ``workers`` sync workers."""
+    return subprocess.Popen(
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=prod_env,
+        **popen_kwargs,
+    )
+
+
 def pick_pages(env: dict[str, str]) -> dict[str, object]:
     """The busiest leaf category and a well-reviewed product in it, plus their query counts."""
     script = r"""
@@ -75,12 +154,7 @@ for name, url in pages.items():
     out[name] = {"url": url, "status": status, "queries": len(ctx.captured_queries)}
 print(json.dumps(out))
 """
-    shell_env = {
-        **env,
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "testserver",
-    }
+    shell_env = {**dev_environment(env), "ALLOWED_HOSTS": "testserver"}
     out = run([PY, "manage.py", "shell", "-c", script], shell_env, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -132,64 +206,14 @@ def main() -> int:
         print("wrk is not installed: run `make system-deps` (Debian package wrk)", file=sys.stderr)
         return 2
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "SECRET_KEY": "bench-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "INTERACTIONS_MODE": "buffered",
-        "LOG_LEVEL": "WARNING",
-        # DEBUG is off: production settings require a mail backend and orders.E003 refuses
-        # the console one. Nothing is mailed while the benchmark runs.
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-    }
-    env.pop("REDIS_URL", None)
-    env.pop("CELERY_BROKER_URL", None)
-    ensure_database(args.database_url)
-    dev_env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DEBUG": "false"}
-    run([PY, "manage.py", "migrate", "--noinput", "-v0"], dev_env)
-    if not args.skip_load:
-        started = time.perf_counter()
-        # DEBUG is off in this environment. Nobody signs in to the benchmark's shop, so its
-        # demo accounts get a password thrown away at once, and the load leaves the demo's
-        # var/demo-accounts.txt alone.
-        run(
-            [
-                PY,
-                "manage.py",
-                "load_demo_shop",
-                "--products",
-                str(args.products),
-                "--i-know-this-is-not-production",
-                "--password",
-                secrets.token_urlsafe(16),
-                "-v0",
-            ],
-            dev_env,
-        )
-        print(
-            f"loaded demo shop ({args.products} products) in {time.perf_counter() - started:.0f} s"
-        )
+    env = bench_environment(args.database_url)
+    prepare_database(env, products=args.products, skip_load=args.skip_load)
     prod_env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.prod"}
     run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], prod_env)
 
     pages = pick_pages(env)
     port = free_port()
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(PY).parent / "gunicorn"),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=prod_env,
-    )
+    gunicorn = start_gunicorn(prod_env, port=port, workers=args.workers)
     results: dict[str, object] = {
         "products": pages["total_products"],
         "category_products": pages["category_products"],
