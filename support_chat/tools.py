@@ -1,4 +1,4 @@
-"""The chat's tools on orders, always called with the authenticated identity.
+"""The chat's tools on orders, always called with the authenticated identity, and on products.
 
 An order number read from a message is only a key to look up among the orders this identity
 may see: a signed-in customer's own orders, or, for a guest, the order whose email the guest
@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 # Order numbers as place_order writes them (yymmdd-XXXXXX); tests' factories use T-000123.
 # ASCII boundaries, not \b: Chinese runs straight into a number ("订单T-000123到了吗"), and
@@ -142,8 +143,6 @@ class ProductFacts:
 
 def product_facts(slug: str) -> ProductFacts | None:
     """What the catalog says about the active product ``slug``, in the active language."""
-    from django.utils.translation import gettext as _
-
     from shop.catalog.selectors.detail import get_product_detail
     from support_chat.grounding import sentences
 
