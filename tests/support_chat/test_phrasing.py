@@ -4,6 +4,7 @@ text shown (and said) when the generator cannot answer."""
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -247,3 +248,27 @@ def test_the_first_sentence_says_what_the_nearest_fact_says(generator_says):
     pieces = list(stream)
 
     assert pieces == ["the article"]
+
+
+def test_why_an_answer_was_refused_is_logged_without_its_numbers(
+    generator_says, monkeypatch, caplog
+):
+    """A refused number may be an order or a phone number: the log keeps the reason only."""
+    services.seed_help_articles()
+    stub_classifier(monkeypatch, "return_refund")
+    generator_says("You can return a delivered order within 9071 days of delivery.")
+
+    with caplog.at_level(logging.INFO, logger="support_chat"):
+        services.reply(
+            ConversationFactory(session_key="s1"),
+            "how long do I have to return?",
+            user=AnonymousUser(),
+            session=None,
+            language="en",
+        )
+
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "chat answer passage: unsupported sentence dropped: numbers not in the facts: ####" in (
+        logged
+    )
+    assert "9071" not in logged
