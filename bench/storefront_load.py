@@ -276,8 +276,9 @@ class Shopper(threading.Thread):
                 recorder.samples.append(Sample(endpoint, began, seconds, status))
                 if status != 200:
                     recorder.failures[f"{endpoint}: HTTP {status}"] += 1
-                if self.think_ms > 0:
-                    time.sleep(self.rng.expovariate(1000.0 / self.think_ms))
+                if self.think_ms > 0:  # never past the phase's end
+                    pause = self.rng.expovariate(1000.0 / self.think_ms)
+                    time.sleep(max(0.0, min(pause, self.stop_at - time.monotonic())))
             self.done.set()
 
 
@@ -354,6 +355,10 @@ def run_phase(
     wall = time.monotonic() - wall_before
     cpu_after = cpu_seconds(groups)
     cpu = {name: round(cpu_after[name] - cpu_before[name], 1) for name in cpu_after}
+    # Redis, the kernel, anything else on the machine.
+    cpu["other"] = round(
+        cpu["machine_busy"] - sum(v for k, v in cpu.items() if k != "machine_busy"), 1
+    )
     return recorder, {"wall_s": round(wall, 1), "cpu_s": cpu}
 
 
