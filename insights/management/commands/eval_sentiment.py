@@ -18,9 +18,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from insights.management.commands._head_options import add_head_arguments, check_head_options
 from insights.sentiment import (
-    DEFAULT_C,
-    DEFAULT_CHUNK_SIZE,
     SentimentDataError,
     class_counts,
     fit_sentiment_head,
@@ -40,23 +39,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--train", required=True, type=Path, help="Training CSV.")
         parser.add_argument("--test", required=True, type=Path, help="Test CSV.")
-        parser.add_argument(
-            "--chunk-size",
-            type=int,
-            default=DEFAULT_CHUNK_SIZE,
-            help=f"Reviews embedded per call (default {DEFAULT_CHUNK_SIZE}).",
-        )
-        parser.add_argument(
-            "--c",
-            type=float,
-            default=DEFAULT_C,
-            help=f"The head's inverse regularisation strength (default {DEFAULT_C}).",
-        )
+        add_head_arguments(parser)
         parser.add_argument("--json", action="store_true", help="Print only the JSON line.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["chunk_size"] < 1:
-            raise CommandError("--chunk-size must be at least 1.")
+        check_head_options(options)
         try:
             train = read_labelled_reviews(options["train"])
             test = read_labelled_reviews(options["test"])

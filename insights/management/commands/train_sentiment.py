@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from insights import services
-from insights.sentiment import DEFAULT_C, DEFAULT_CHUNK_SIZE
+from insights.management.commands._head_options import add_head_arguments, check_head_options
 
 
 class Command(BaseCommand):
@@ -34,24 +34,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Train on --public alone, without the shop's reviews.",
         )
-        parser.add_argument(
-            "--chunk-size",
-            type=int,
-            default=DEFAULT_CHUNK_SIZE,
-            help=f"Reviews embedded per call (default {DEFAULT_CHUNK_SIZE}).",
-        )
-        parser.add_argument(
-            "--c",
-            type=float,
-            default=DEFAULT_C,
-            help=f"The head's inverse regularisation strength (default {DEFAULT_C}).",
-        )
+        add_head_arguments(parser)
         parser.add_argument("--no-activate", action="store_true", help="Store only.")
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["chunk_size"] < 1:
-            raise CommandError("--chunk-size must be at least 1.")
+        check_head_options(options)
         if options["public_only"] and not options["public"]:
             raise CommandError("--public-only needs --public FILE.")
         if options["public_limit"] is not None and options["public_limit"] < 1:
