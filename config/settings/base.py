@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "support_chat",
     "copywriting",
     "insights",
+    "translation",
 ]
 
 MIDDLEWARE = [
