@@ -1,7 +1,8 @@
 """A ranking as a catalog listing: filters, sort and facets over the catalog's facet rows.
 
 The rows of every active product (price, stock, attribute values) are read once and cached
-for a minute; filtering a ranking and counting its facets then needs no query per search.
+for a minute (in the shared cache and in each process); filtering a ranking and counting its
+facets then needs no query per search.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
-
-from django.core.cache import cache
 
 from shop.catalog import selectors as catalog
 from shop.catalog.cache import cached, versioned_key
@@ -47,18 +46,17 @@ def catalog_rows() -> tuple[list[catalog.Row], dict[int, int], list[str]]:
     codes = [a.code for a in search_schema()]
     # Hashed: the joined codes of a large catalog exceed memcached's 250-character keys.
     digest = hashlib.blake2b(",".join(codes).encode(), digest_size=8).hexdigest()
-    key = versioned_key("search-rows", digest)
-    found = cache.get(key)
-    if found is None:
+
+    def build() -> tuple[list[catalog.Row], dict[int, int], list[str]]:
         tree = catalog.category_tree()
         rows = catalog.listing_rows(list(tree.nodes), codes)
         roots = {}
         for pk, category_id in Product.objects.active().values_list("pk", "category_id"):
             ancestors = tree.ancestors(category_id)
             roots[pk] = ancestors[0].id if ancestors else category_id
-        found = (rows, roots, codes)
-        cache.set(key, found, ROWS_TIMEOUT)
-    return found
+        return rows, roots, codes
+
+    return cached(versioned_key("search-rows", digest), build, ROWS_TIMEOUT)
 
 
 def products_in(category_ids: set[int]) -> set[int]:
@@ -68,15 +66,15 @@ def products_in(category_ids: set[int]) -> set[int]:
     key = versioned_key(
         "search-category-products", hashlib.blake2b(joined.encode(), digest_size=8).hexdigest()
     )
-    found = cache.get(key)
-    if found is None:
-        found = set(
+
+    def build() -> set[int]:
+        return set(
             Product.objects.active()
             .filter(category_id__in=category_ids)
             .values_list("pk", flat=True)
         )
-        cache.set(key, found, ROWS_TIMEOUT)
-    return found
+
+    return cached(key, build, ROWS_TIMEOUT)
 
 
 def filter_ranked(

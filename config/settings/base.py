@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # One read of the catalog's cache version per request (shop/catalog/cache.py).
+    "shop.catalog.cache.CatalogVersionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -210,6 +212,7 @@ CELERY_TASK_ROUTES = {
     "recommend.tasks.*": {"queue": "index"},
     "support_chat.tasks.*": {"queue": "index"},
     "copywriting.tasks.*": {"queue": "llm"},
+    "translation.tasks.*": {"queue": "llm"},
     "llm_services.tasks.*": {"queue": "llm"},
 }
 CELERY_TASK_ACKS_LATE = True
@@ -230,6 +233,8 @@ CELERY_TASK_ANNOTATIONS = {
     # job stopped by its limit resumes from its cursor); training fits several models.
     "search.tasks.rebuild_search_index_task": _LONG_TASK_LIMITS,
     "copywriting.tasks.generate_copy_job_task": _LONG_TASK_LIMITS,
+    # A translation batch (resumes from its cursor like a copy job).
+    "translation.tasks.run_translation_job_task": _LONG_TASK_LIMITS,
     "recommend.tasks.train_recommender_task": _LONG_TASK_LIMITS,
     "support_chat.tasks.train_intents_task": _LONG_TASK_LIMITS,
     # An admin catalog upload (up to 20 MB), validated and written in one transaction.
@@ -523,6 +528,8 @@ SUPPORT_CHAT_FIRST_SENTENCE_SECONDS = env.float("SUPPORT_CHAT_FIRST_SENTENCE_SEC
 SEARCH_RATE_LIMIT = env("SEARCH_RATE_LIMIT", default="60/m")  # /search/ and /api/search
 SEARCH_SUGGEST_RATE_LIMIT = env("SEARCH_SUGGEST_RATE_LIMIT", default="60/m")
 RECOMMEND_RATE_LIMIT = env("RECOMMEND_RATE_LIMIT", default="120/m")
+# GET /api/reviews/translation: each uncached review costs the generator a second or more.
+TRANSLATION_REVIEW_RATE_LIMIT = env("TRANSLATION_REVIEW_RATE_LIMIT", default="20/m")
 # How many proxies of this deployment append the client's address to X-Forwarded-For. 0: the
 # header is ignored (anyone can send it) and REMOTE_ADDR is the client.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
