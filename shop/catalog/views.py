@@ -23,6 +23,9 @@ from . import selectors
 from .forms import ProductFilterForm
 
 BUY_BOX_SLOT = "<!--buy-box-->"
+# Where the "product_reviews_summary" slot goes: rendered per request, outside the cached body,
+# so what fills it (review insights refreshed by a task) shows without invalidating the body.
+REVIEWS_SUMMARY_SLOT = "<!--reviews-summary-->"
 
 
 @dataclass(frozen=True)
@@ -119,11 +122,13 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The cached body is the same for everyone; the buy form carries this visitor's CSRF
     # token, so the page template renders it into the slot the body leaves for it.
     before, _slot, after = body.html.partition(BUY_BOX_SLOT)
+    middle, _slot, end = after.partition(REVIEWS_SUMMARY_SLOT)
     context = {
         "body": body,
         "product": product,
         "body_before": mark_safe(before),  # noqa: S308  (rendered with autoescape)
-        "body_after": mark_safe(after),  # noqa: S308
+        "body_middle": mark_safe(middle),  # noqa: S308
+        "body_end": mark_safe(end),  # noqa: S308
         "product_id": product.pk,
         "canonical_url": request.build_absolute_uri(request.path),
     }

@@ -7,6 +7,7 @@ from django.db.models import Avg, Count
 
 from shop.catalog.models import Product
 
+from .hooks import run_reviews_changed_hooks
 from .models import Review
 
 
@@ -57,7 +58,8 @@ def create_review(
     language: str = "en",
     verified_purchase: bool = False,
 ) -> Review:
-    """Save a review and refresh the product's denormalised rating in the same transaction.
+    """Save a review and refresh the product's denormalised rating in the same transaction,
+    then run the reviews-changed hooks (``hooks.py``).
 
     Raises:
         ValidationError: when the rating is outside 1–5 or a field is empty or too long.
@@ -75,4 +77,5 @@ def create_review(
     review.full_clean()
     review.save()
     refresh_product_ratings([product.pk])
+    run_reviews_changed_hooks([product.pk])
     return review
