@@ -9,6 +9,7 @@ from config.readiness import readyz
 from recommend.urls import api_urlpatterns as recommend_api
 from search.urls import api_urlpatterns as search_api
 from support_chat.urls import api_urlpatterns as chat_api
+from translation.urls import api_urlpatterns as translation_api
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -18,6 +19,7 @@ urlpatterns = [
     *search_api,
     *recommend_api,
     *chat_api,
+    *translation_api,
 ]
 
 # The language is part of the URL (/en/…, /zh-hans/…) so each language version is its own

@@ -13,9 +13,17 @@ Slots offered today:
 
 - ``product_description_after``: under the product page's description (``product``, ``card``).
 - ``product_recommendations``: below the product page (``product``, ``card``).
+- ``product_reviews_summary``: at the top of the product page's reviews, under their heading
+  (``product_id``, ``product``); rendered per request outside the cached product body, so a
+  template registered here must read only what is stored (one query at most).
 - ``home_recommendations``: on the home page, above the new arrivals.
 - ``cart_recommendations``: under the cart's lines (``cart``).
+- ``product_reviews_after``: under the product page's list of reviews (``product``, ``card``);
+  rendered once per page, not per review (each review's ``<li>`` carries ``lang`` and
+  ``data-review-id`` for a script to work on).
 - ``search_results_after``: under a page of search results (``result``).
+- ``catalog_import_status_after``: on the admin's catalog import status page (``job``, the
+  ``CatalogImport``).
 - ``page_end``: the end of every storefront page (support chat's help widget).
 
 A grid that adds something to each card names its template in ``card_after_template`` instead

@@ -16,12 +16,14 @@ from tests.factories import (
     CategoryFactory,
     ProductFactory,
     ProductTranslationFactory,
+    ReviewFactory,
 )
 
 
 @pytest.fixture
 def api_catalog(db: Any) -> dict[str, Any]:
-    """Two categories with a colour filter, four products (one translated), indexed."""
+    """Two categories with a colour filter, four products (one translated, one with a Chinese
+    review to translate), indexed."""
     from search.services import rebuild_shop_index
 
     color = AttributeFactory(code="color", name="Colour", name_zh="颜色")
@@ -65,5 +67,6 @@ def api_catalog(db: Any) -> dict[str, Any]:
         ),
     ]
     ProductTranslationFactory(product=products[0], title="步履公路跑鞋")
+    review = ReviewFactory(product=products[0], title="很好", text="穿着舒服。", language="zh-hans")
     rebuild_shop_index()
-    return {"products": products, "shoes": shoes, "audio": audio}
+    return {"products": products, "shoes": shoes, "audio": audio, "review": review}

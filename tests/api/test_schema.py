@@ -61,6 +61,7 @@ def test_every_api_url_is_described() -> None:
         "/api/recommendations",
         "/api/chat",
         "/api/chat/updates",
+        "/api/reviews/translation",
     }
 
 

@@ -5,8 +5,8 @@ headers and body are the ones the description gives.
 
 Bounded and derandomised, so CI sees the same requests every run: 40 examples per operation,
 once asking for JSON and once not (the chat then streams). The test settings switch the
-search and recommendation rate limits off; a separate test turns each limit down to one
-request and checks the 429 it then answers against the description."""
+search, recommendation and review translation rate limits off; a separate test turns each
+limit down to one request and checks the 429 it then answers against the description."""
 
 from __future__ import annotations
 
@@ -90,6 +90,8 @@ RATE_LIMITED = {
     ("GET", "/api/search/suggest"): ("SEARCH_SUGGEST_RATE_LIMIT", {"q": "st"}),
     ("GET", "/api/recommendations"): ("RECOMMEND_RATE_LIMIT", {"surface": "home"}),
     ("POST", "/api/chat"): ("SUPPORT_CHAT_RATE_LIMIT", None),
+    # The review's id is filled in from api_catalog.
+    ("GET", "/api/reviews/translation"): ("TRANSLATION_REVIEW_RATE_LIMIT", {"lang": "en"}),
 }
 
 
@@ -105,6 +107,8 @@ def test_rate_limited_answers_are_described(
     """Over its limit each rate-limited operation answers the described 429 (JSON body and a
     Retry-After header)."""
     setting, query = RATE_LIMITED[(method, path)]
+    if path == "/api/reviews/translation":
+        query = {**query, "review": api_catalog["review"].pk}
     setattr(settings, setting, 1 if setting == "SUPPORT_CHAT_RATE_LIMIT" else "1/m")
     operation = schema[path][method]
     if method == "POST":

@@ -47,4 +47,5 @@ def test_the_product_page_renders_with_no_app_filling_its_slots(client, empty_sl
 def test_copywriting_fills_the_description_slot():
     assert slots.slot_templates("product_description_after") == (
         "copywriting/_ai_assisted_slot.html",
+        "translation/_machine_translated_slot.html",
     )

@@ -37,6 +37,7 @@ class AttributeRow:
 
 @dataclass(frozen=True, slots=True)
 class ReviewInfo:
+    id: int
     author: str
     rating: int
     title: str
@@ -114,6 +115,7 @@ def build_product_detail(product: Product) -> ProductDetail:
     reviews = (
         [
             ReviewInfo(
+                id=r.pk,
                 author=r.author_name,
                 rating=r.rating,
                 title=r.title,
