@@ -46,6 +46,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: background generation on this machine waits while a request is being answered
+    # (llm_services/foreground.py; LLM_GIVE_WAY).
+    "llm_services.foreground.ForegroundRequestsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -372,6 +375,13 @@ LLM_INTERACTIVE_TIMEOUT = env.float("LLM_INTERACTIVE_TIMEOUT", default=2.0)
 LLM_BREAKER_FAILURES = env.int("LLM_BREAKER_FAILURES", default=3)
 LLM_BREAKER_COOLDOWN = env.float("LLM_BREAKER_COOLDOWN", default=30.0)
 LLM_LOAD_RETRY_SECONDS = env.float("LLM_LOAD_RETRY_SECONDS", default=60.0)
+# Background generation (the llm worker's batches) pauses between decode steps while a web
+# process on this machine answers a request, at most LLM_GIVE_WAY_MAX_WAIT seconds a step
+# (llm_services/foreground.py: decoding's memory traffic slows page renders, which CPU
+# priorities cannot stop). The board is a 2 KB file; web and workers must share VAR_DIR.
+LLM_GIVE_WAY = env.bool("LLM_GIVE_WAY", default=True)
+LLM_GIVE_WAY_MAX_WAIT = env.float("LLM_GIVE_WAY_MAX_WAIT", default=0.25)
+LLM_GIVE_WAY_BOARD = VAR_DIR / "web-busy.board"
 # /healthz names why a check failed (exception text, backend URLs) only to staff, or to
 # everyone with this on (a probe on a private network that wants the reasons).
 HEALTHZ_SHOW_DETAIL = env.bool("HEALTHZ_SHOW_DETAIL", default=False)

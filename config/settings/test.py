@@ -42,6 +42,8 @@ if TEST_WORKER_GENERATE_MODEL:
     }
 # Fine-tuned versions are looked up in the database only when a test turns this on.
 LLM_MODEL_VERSIONS = False
+# Parallel test processes would wait for each other's requests (tests turn it on to test it).
+LLM_GIVE_WAY = False
 # Tests point SEARCH_INDEX_DIR at a temporary folder; a real Celery worker (which cannot see
 # that override) builds under this one.
 SEARCH_INDEX_DIR = VAR_DIR / "test-search"  # noqa: F405

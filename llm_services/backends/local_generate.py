@@ -6,7 +6,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from llm_services.constraints import (
     text_phrase_processor,
 )
 from llm_services.exceptions import LLMBadRequest, LLMUnavailable
+from llm_services.foreground import give_way_hook
 from llm_services.types import Generation, PromptOrMessages, validate_messages
 
 PROMPT_STYLES = ("auto", "plain")
@@ -374,12 +375,14 @@ class CausalLMGenerator(LocalBackend):
         streamer: Any = None,
         cancel: threading.Event | None = None,
         stop_at_eos: bool = True,
+        give_way: Callable[[], None] | None = None,
     ) -> tuple[list[list[int]], list[int | None]]:
         """Generate for left-padded prompts, with the decoder or transformers' generate.
 
         Returns the generated ids of each row (before trimming) and, per row, how many tokens
         it had generated when it finished (EOS or stop string), or None if it never did.
-        Call with ``self.lock`` held.
+        ``give_way`` (llm_services.foreground) is called before the prefill and after every
+        step. Call with ``self.lock`` held.
         """
         torch = self._torch
         width = max(len(p.ids) for p in prompts)
@@ -387,8 +390,12 @@ class CausalLMGenerator(LocalBackend):
         eos_ids = self._eos_ids() if stop_at_eos else set()
         tokenizer = self.tokenizer
         finished_at: list[int | None] = [None] * len(prompts)
+        if give_way is not None:
+            give_way()
 
         def finished(ids: Any) -> list[bool]:
+            if give_way is not None:
+                give_way()
             generated = ids.shape[1] - width
             for row, prompt in enumerate(prompts):
                 if finished_at[row] is not None:
@@ -577,12 +584,13 @@ class CausalLMGenerator(LocalBackend):
                 for prompt, allowed in zip(prepared, numbers, strict=True)
             ]
         results: list[Generation] = []
+        give_way = give_way_hook()
         for start in range(0, len(prepared), self.batch_size):
             chunk = prepared[start : start + self.batch_size]
             began = time.perf_counter()
             with self.lock:
                 rows, finished_at = self._generate_ids(
-                    chunk, max_new_tokens=max_new_tokens, temperature=temperature
+                    chunk, max_new_tokens=max_new_tokens, temperature=temperature, give_way=give_way
                 )
             latency_ms = (time.perf_counter() - began) * 1000
             results += [
@@ -614,6 +622,7 @@ class CausalLMGenerator(LocalBackend):
         tokens: queue.Queue[Any] = queue.Queue()
         cancel = threading.Event()
         outcome: dict[str, Any] = {}
+        give_way = give_way_hook()  # here: the decoding thread would not see the caller's budget
 
         class QueueStreamer(BaseStreamer):
             prompt_seen = False
@@ -637,6 +646,7 @@ class CausalLMGenerator(LocalBackend):
                         temperature=temperature,
                         streamer=QueueStreamer(),
                         cancel=cancel,
+                        give_way=give_way,
                     )
                 outcome["result"] = (rows[0], finished_at[0], began)
             except BaseException as exc:  # noqa: BLE001 - handed to the consuming thread
