@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReviewTranslationForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(
+        label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"class": "vLargeTextField"})
+    )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 8})
     )

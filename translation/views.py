@@ -3,6 +3,8 @@ demand. Thin: parse, call ``services.translate_review``, answer JSON."""
 
 from __future__ import annotations
 
+import logging
+
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -11,6 +13,8 @@ from common.ratelimit import rate_limit
 from common.text import CHINESE, ENGLISH
 from shop.reviews.models import Review
 from translation import services
+
+logger = logging.getLogger("translation")
 
 API_LANGUAGES = {ENGLISH: ENGLISH, "zh": CHINESE, CHINESE: CHINESE}
 # Review ids are database keys; a longer number is no review (and would overflow the query).
@@ -43,6 +47,9 @@ def review_translation_api(request: HttpRequest) -> JsonResponse:
         return _error(_("No such review."), "review", status=404)
     except services.ReviewNotTranslatable as exc:
         return _error(str(exc), "lang")
+    if result.degraded:
+        # The engine's reason may name the model server; shoppers get a fixed word.
+        logger.info("review %s not translated: %s", result.review_id, result.degraded)
     return JsonResponse(
         {
             "review": result.review_id,
@@ -54,7 +61,7 @@ def review_translation_api(request: HttpRequest) -> JsonResponse:
             "label": _("Machine-translated") if not result.degraded else None,
             "cached": result.cached,
             "flagged": result.is_flagged,
-            "degraded": result.degraded or None,
+            "degraded": "unavailable" if result.degraded else None,
             "message": _(
                 "The translation is unavailable right now; the review is shown as written."
             )
