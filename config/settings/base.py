@@ -215,6 +215,8 @@ CELERY_TASK_ROUTES = {
     "recommend.tasks.*": {"queue": "index"},
     "support_chat.tasks.*": {"queue": "index"},
     "copywriting.tasks.*": {"queue": "llm"},
+    # Review insights embed clauses: the worker that holds the embedder.
+    "insights.tasks.*": {"queue": "index"},
     "translation.tasks.*": {"queue": "llm"},
     "llm_services.tasks.*": {"queue": "llm"},
 }
@@ -283,6 +285,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.interactions.tasks.purge_expired_data_task",
         "schedule": 24 * 3600,
         "options": {"expires": 24 * 3600},
+    },
+    # Review insights: reviews that changed (and all, after a new sentiment version or aspect
+    # catalogue) read again, product summaries rebuilt; a run reads a batch and queues the rest
+    # (queue "index"). New reviews are refreshed at once through shop.reviews.hooks.
+    "refresh-review-insights": {
+        "task": "insights.tasks.refresh_review_insights_task",
+        "schedule": 3600,
+        "options": {"expires": 3600},
     },
     # Recommendations: a new version from the log every six hours (queue "index").
     "train-recommender": {

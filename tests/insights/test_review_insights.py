@@ -228,3 +228,17 @@ def test_command_narrows_to_a_product_and_says_when_no_head_is_active():
         "no sentiment version active: keyword mentions took the reviews' stars"
     )
     assert not ReviewAnalysis.objects.filter(review=other).exists()
+
+
+def test_beat_refreshes_hourly_on_the_index_queue(settings):
+    """The periodic refresh is scheduled and routed to the worker that holds the embedder."""
+    from celery import current_app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["refresh-review-insights"]
+    assert entry == {
+        "task": "insights.tasks.refresh_review_insights_task",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    }
+    assert entry["task"] in current_app.tasks
+    assert settings.CELERY_TASK_ROUTES["insights.tasks.*"] == {"queue": "index"}
