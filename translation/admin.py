@@ -2,10 +2,10 @@
 follow them, review drafts side by side with their source, approve or reject them.
 
 Thin: forms validate, services do the work. The product admin knows nothing of translation:
-this module registers its batch actions into ``shop.catalog.admin_hooks``, and the catalog
-import's status page shows this app's form through the ``catalog_import_status_after`` slot
-(registered in ``translation/apps.py``), which posts to
-:meth:`TranslationJobAdmin.from_import_view`.
+this module registers its batch actions and the change form's "Translate into …" buttons into
+``shop.catalog.admin_hooks``, and the catalog import's status page shows this app's form
+through the ``catalog_import_status_after`` slot (registered in ``translation/apps.py``),
+which posts to :meth:`TranslationJobAdmin.from_import_view`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from common.text import CHINESE, ENGLISH
 from shop.catalog.admin_hooks import product_admin_extensions
-from shop.catalog.models import CatalogImport, ProductTranslation
+from shop.catalog.models import CatalogImport, Product, ProductTranslation
 from translation import selectors, services
 from translation.forms import ReviewTranslationForm
 from translation.models import TranslatedText, TranslationDraft, TranslationJob
@@ -126,12 +126,36 @@ class TranslationJobAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
+                "translate-product/<int:product_id>/",
+                self.admin_site.admin_view(require_POST(self.translate_product_view)),
+                name="translation_translationjob_translate_product",
+            ),
+            path(
                 "from-import/<int:import_id>/",
                 self.admin_site.admin_view(require_POST(self.from_import_view)),
                 name="translation_translationjob_from_import",
             ),
             *super().get_urls(),
         ]
+
+    def translate_product_view(self, request, product_id: int):
+        """The product change form's "Translate into …" buttons: a job for one product."""
+        if not request.user.has_perm("catalog.change_product"):
+            raise PermissionDenied
+        product = get_object_or_404(Product, pk=product_id)
+        try:
+            job = services.request_translation(
+                product_ids=[product.pk],
+                target_language=request.POST.get("target_language", ""),
+                requested_by=request.user,
+            )
+        except services.TranslationError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:catalog_product_change", args=[product.pk]))
+        self.message_user(request, _job_queued_message(job), messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:translation_translationjob_change", args=[job.pk])
+        )
 
     def from_import_view(self, request, import_id: int):
         """The catalog import status page's form: one job for the products it wrote."""
@@ -380,3 +404,6 @@ def translate_into_chinese(modeladmin, request, queryset):
 @admin.action(description=_("Translate into English (machine translation)"), permissions=["change"])
 def translate_into_english(modeladmin, request, queryset):
     translate_from_admin(modeladmin, request, queryset, target_language=ENGLISH)
+
+
+product_admin_extensions.add_object_tools("admin/translation/product_object_tools.html")

@@ -72,6 +72,52 @@ def test_the_action_queues_one_job_run_after_commit(
     assert f"Queued translation job #{job.pk} for 2 products." in response.content.decode()
 
 
+def test_the_product_form_has_translate_buttons_for_the_other_language(client, merchant, draft):
+    """An English product offers "Translate into Chinese" (not English) and its drafts."""
+    page = client.get(
+        reverse("admin:catalog_product_change", args=[draft.product_id])
+    ).content.decode()
+
+    action = reverse("admin:translation_translationjob_translate_product", args=[draft.product_id])
+    assert f'action="{action}"' in page
+    assert '<input type="hidden" name="target_language" value="zh-hans">' in page
+    assert 'name="target_language" value="en"' not in page
+    assert "Translate into Chinese</button>" in page
+    assert "1 translation draft to review" in page
+
+
+def test_the_translate_button_queues_a_job_for_the_product(
+    client, merchant, fake_engine, django_capture_on_commit_callbacks
+):
+    product = ProductFactory(title="Desk lamp", description="", highlights=[])
+    url = reverse("admin:translation_translationjob_translate_product", args=[product.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"target_language": "zh-hans"})
+
+    job = TranslationJob.objects.get()
+    assert response["Location"] == reverse("admin:translation_translationjob_change", args=[job.pk])
+    assert (job.product_ids, job.status) == ([product.pk], TranslationJob.Status.DONE)
+    assert TranslationDraft.objects.get().fields["title"] == "[zh-hans] Desk lamp"
+    assert client.get(url).status_code == 405
+
+
+def test_the_translate_button_needs_the_product_permission(client, fake_engine):
+    clerk = UserFactory(
+        username="clerk", is_staff=True, permissions=["translation.view_translationjob"]
+    )
+    client.force_login(clerk)
+    product = ProductFactory()
+
+    response = client.post(
+        reverse("admin:translation_translationjob_translate_product", args=[product.pk]),
+        {"target_language": "zh-hans"},
+    )
+
+    assert response.status_code == 403
+    assert TranslationJob.objects.count() == 0
+
+
 def test_the_job_page_shows_progress_and_links_its_drafts(client, merchant, draft):
     job = draft.job
 

@@ -69,3 +69,14 @@ def import_translation_form(context: template.Context, catalog_import: Any) -> d
         "targets": [(ENGLISH, _("English")), (CHINESE, _("Simplified Chinese"))],
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def product_translation_tools(product: Any) -> dict[str, Any]:
+    """What the product change form's translation buttons need: the languages the product
+    can be translated into (not its own) and its drafts waiting for review."""
+    labels = {ENGLISH: _("Translate into English"), CHINESE: _("Translate into Chinese")}
+    return {
+        "targets": [(code, label) for code, label in labels.items() if code != product.language],
+        "pending": selectors.pending_draft_count(product.pk),
+    }

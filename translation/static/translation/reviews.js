@@ -60,7 +60,9 @@
         var mark = document.createElement("p");
         mark.className = "muted small machine-translated";
         mark.title = label("machine-title");
-        mark.textContent = data.label || label("machine");
+        // The page's own words: the API answers in the request's language, which for a
+        // cookie-less visitor may not be the page's.
+        mark.textContent = label("machine") || data.label;
         translated.appendChild(mark);
         article.insertBefore(translated, controls);
       }
@@ -77,8 +79,12 @@
           })
           .then(function (answer) {
             var data = answer.data || {};
-            if (!answer.ok || data.degraded || !data.machine_translated) {
-              status.textContent = data.message || data.error || label("failed");
+            if (answer.ok && data.degraded) {
+              status.textContent = label("unavailable") || data.message;
+              return;
+            }
+            if (!answer.ok || !data.machine_translated) {
+              status.textContent = data.error || label("failed");
               return;
             }
             status.textContent = "";
