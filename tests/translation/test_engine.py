@@ -330,3 +330,38 @@ def test_translation_task_is_registered_and_collects_both_directions():
         "sizes, units and numbers unchanged.\n\nEnglish: Linen shirt\nChinese:"
     )
     assert task.prompt_version == PROMPT_VERSION
+
+
+def test_active_translation_version_gets_the_zero_shot_prompt(scripted, settings):
+    """While a version fine-tuned on the translation task serves, no examples are shown, and
+    the cached row names the version and its revision."""
+    from llm_services.models import ModelVersion
+
+    scripted({"轻便背包": "Light backpack"})
+    settings.LLM_MODEL_VERSIONS = True
+    version = ModelVersion.objects.create(
+        alias="generate",
+        name="generate-test",
+        kind="generator",
+        task="translation",
+        method="lora",
+        base_model="fake",
+        artifact_path="versions/generate-test",
+        training_data_hash="0" * 64,
+        is_active=True,
+    )
+
+    [result] = translate_texts(["轻便背包"], source="zh-hans", target="en", kind="title")
+
+    # The handler serves the active version through a backend of its own.
+    served = engine.get_generator().backend
+    assert result.text == "Light backpack"
+    assert served.calls[0]["batch"] == [
+        "Translate product titles from Chinese to English. Keep brand names, model numbers, "
+        "sizes, units and numbers unchanged.\n\nChinese: 轻便背包\nEnglish:"
+    ]
+    row = TranslatedText.objects.get()
+    assert row.model_version == version
+    assert row.source_hash == engine.source_hash(
+        "轻便背包", source="zh-hans", target="en", revision=served.revision
+    )
