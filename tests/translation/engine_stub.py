@@ -55,7 +55,8 @@ class FakeEngine:
             }
         )
         if self.degraded:
-            return [Translation(t, t, [], False, False, self.degraded) for t in texts]
+            # As the engine: a degraded result has no text, never the source posing as one.
+            return [Translation(t, "", [], False, False, self.degraded) for t in texts]
         answers = []
         for text in texts:
             translated = self.table.get(text, f"[{target}] {text}")
