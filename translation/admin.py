@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from common.text import CHINESE, ENGLISH
+from llm_services import LLMError
 from shop.catalog.admin_hooks import product_admin_extensions
 from shop.catalog.models import CatalogImport, Product, ProductTranslation
 from translation import selectors, services
@@ -29,6 +30,9 @@ from translation.forms import ReviewTranslationForm
 from translation.models import TranslatedText, TranslationDraft, TranslationJob
 
 LANGUAGE_LABELS = {ENGLISH: _("English"), CHINESE: _("Simplified Chinese")}
+# Attribute labels translated per page of the labels view: the engine translates them in the
+# request (short texts, cached once translated).
+LABELS_PER_PAGE = 50
 
 
 def _job_queued_message(job: TranslationJob) -> str:
@@ -74,6 +78,7 @@ class TranslationJobAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "target_language"]
     actions = ["resume_jobs"]
+    change_list_template = "admin/translation/translationjob/change_list.html"
     exclude = ["product_ids"]
 
     def has_add_permission(self, request):
@@ -131,6 +136,11 @@ class TranslationJobAdmin(admin.ModelAdmin):
                 name="translation_translationjob_translate_product",
             ),
             path(
+                "attribute-labels/",
+                self.admin_site.admin_view(self.attribute_labels_view),
+                name="translation_attribute_labels",
+            ),
+            path(
                 "from-import/<int:import_id>/",
                 self.admin_site.admin_view(require_POST(self.from_import_view)),
                 name="translation_translationjob_from_import",
@@ -156,6 +166,60 @@ class TranslationJobAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:translation_translationjob_change", args=[job.pk])
         )
+
+    def changelist_view(self, request, extra_context=None):
+        missing = (
+            len(selectors.missing_attribute_labels(limit=LABELS_PER_PAGE))
+            if request.user.has_perm("catalog.change_attribute")
+            else 0
+        )
+        return super().changelist_view(
+            request, {"missing_labels": missing, **(extra_context or {})}
+        )
+
+    def attribute_labels_view(self, request):
+        """Attribute names and option labels the catalog has in English only: the machine's
+        Chinese proposals, which the merchant checks, edits and writes."""
+        if not request.user.has_perm("catalog.change_attribute"):
+            raise PermissionDenied
+        if request.method == "POST":
+            chosen = {
+                key.removeprefix("label-"): value
+                for key, value in request.POST.items()
+                if key.startswith("label-") and request.POST.get("write-" + key[6:])
+            }
+            try:
+                written = services.write_attribute_labels(labels=chosen, user=request.user)
+            except services.ApprovalBlocked as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(n)d Chinese label written.", "%(n)d Chinese labels written.", written
+                    )
+                    % {"n": written},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(request.path)
+        labels = selectors.missing_attribute_labels(limit=LABELS_PER_PAGE)
+        try:
+            proposals = services.propose_attribute_labels(labels)
+        except LLMError as exc:
+            proposals = {}
+            self.message_user(
+                request,
+                _("The translation model could not propose labels: %(reason)s") % {"reason": exc},
+                messages.WARNING,
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Attribute labels in Chinese"),
+            "rows": [(label, proposals.get(label.key, "")) for label in labels],
+            "unavailable": bool(labels) and not proposals,
+        }
+        return TemplateResponse(request, "admin/translation/attribute_labels.html", context)
 
     def from_import_view(self, request, import_id: int):
         """The catalog import status page's form: one job for the products it wrote."""

@@ -4,11 +4,12 @@ product's shown text is an approved machine translation."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
-from shop.catalog.models import CatalogImport, Product
+from shop.catalog.models import Attribute, AttributeOption, CatalogImport, Product
 from translation.models import TranslatedText, TranslationDraft, TranslationJob
 
 # A running job whose last progress is older than this is shown as stalled (resume it): a
@@ -94,6 +95,39 @@ def imported_product_ids(catalog_import: CatalogImport) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class MissingLabel:
+    """An attribute name or option label the catalog has in English only."""
+
+    kind: str  # "attribute" or "option"
+    id: int
+    source: str
+    # The attribute an option belongs to (its English name), for the reviewer.
+    context: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.id}"
+
+
+def missing_attribute_labels(*, limit: int = 100) -> list[MissingLabel]:
+    """Attribute names and option labels without a Chinese label, attributes first."""
+    labels = [
+        MissingLabel("attribute", pk, name)
+        for pk, name in Attribute.objects.filter(name_zh="")
+        .exclude(name="")
+        .order_by("code")
+        .values_list("pk", "name")[:limit]
+    ]
+    options = (
+        AttributeOption.objects.filter(label_zh="")
+        .exclude(label="")
+        .order_by("attribute__code", "position", "value")
+        .values_list("pk", "label", "attribute__name")[: max(0, limit - len(labels))]
+    )
+    return labels + [MissingLabel("option", pk, label, context) for pk, label, context in options]
 
 
 def pending_draft_count(product_id: int | None = None) -> int:

@@ -326,3 +326,55 @@ def test_a_dry_run_import_offers_no_translation(client, merchant, finished_impor
     page = client.get(reverse("admin:catalog_product_import_status", args=[catalog_import.pk]))
 
     assert "Translate the imported products" not in page.content.decode()
+
+
+def test_attribute_labels_are_proposed_checked_and_written(client, merchant, fake_engine):
+    """The jobs list links the English-only labels; the page shows the model's proposals
+    ticked, and writing stores the ticked (edited) ones only."""
+    from tests.factories import AttributeFactory, AttributeOptionFactory
+
+    material = AttributeFactory(code="material", name="Material", name_zh="")
+    linen = AttributeOptionFactory(attribute=material, value="linen", label="Linen", label_zh="")
+    fake_engine.table = {"Material": "材质", "Linen": "亚麻布"}
+    url = reverse("admin:translation_attribute_labels")
+
+    listing = client.get(reverse("admin:translation_translationjob_changelist")).content.decode()
+    page = client.get(url)
+
+    assert "2 attribute labels without Chinese" in listing
+    assert page.context["rows"] == [
+        (page.context["rows"][0][0], "材质"),
+        (page.context["rows"][1][0], "亚麻布"),
+    ]
+    content = page.content.decode()
+    assert f'name="label-attribute-{material.pk}" value="材质"' in content
+    assert (
+        f'name="write-option-{linen.pk}" id="write-option-{linen.pk}" value="1" checked' in content
+    )
+
+    response = client.post(
+        url,
+        {
+            f"write-attribute-{material.pk}": "1",
+            f"label-attribute-{material.pk}": "材质",
+            f"label-option-{linen.pk}": "亚麻",
+        },
+        follow=True,
+    )
+
+    material.refresh_from_db()
+    linen.refresh_from_db()
+    assert (material.name_zh, linen.label_zh) == ("材质", "")
+    assert "1 Chinese label written." in response.content.decode()
+
+
+def test_attribute_labels_need_the_attribute_permission(client, fake_engine):
+    clerk = UserFactory(
+        username="clerk", is_staff=True, permissions=["translation.view_translationjob"]
+    )
+    client.force_login(clerk)
+
+    assert client.get(reverse("admin:translation_attribute_labels")).status_code == 403
+    listing = client.get(reverse("admin:translation_translationjob_changelist")).content.decode()
+    assert "without Chinese" not in listing
+    assert fake_engine.calls == []

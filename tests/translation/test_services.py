@@ -504,3 +504,80 @@ def test_translate_review_refuses_what_it_cannot_translate(fake_engine):
     with pytest.raises(Review.DoesNotExist):
         services.translate_review(review_id=hidden.pk, target_language="zh-hans")
     assert fake_engine.calls == []
+
+
+# -- attribute labels ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def english_only_labels():
+    from tests.factories import AttributeFactory, AttributeOptionFactory
+
+    material = AttributeFactory(code="material", name="Material", name_zh="")
+    colour = AttributeFactory(code="color", name="Colour", name_zh="颜色")
+    linen = AttributeOptionFactory(attribute=material, value="linen", label="Linen", label_zh="")
+    red = AttributeOptionFactory(attribute=colour, value="red", label="Red", label_zh="红色")
+    return material, linen, red
+
+
+def test_missing_labels_and_their_proposals(english_only_labels, fake_engine):
+    """Only the English-only name and label are listed and sent, as labels, en → zh-hans."""
+    material, linen, _red = english_only_labels
+    fake_engine.table = {"Material": "材质", "Linen": "亚麻"}
+
+    labels = selectors.missing_attribute_labels()
+    proposals = services.propose_attribute_labels(labels)
+
+    assert [(label.key, label.source, label.context) for label in labels] == [
+        (f"attribute-{material.pk}", "Material", ""),
+        (f"option-{linen.pk}", "Linen", "Material"),
+    ]
+    assert proposals == {f"attribute-{material.pk}": "材质", f"option-{linen.pk}": "亚麻"}
+    assert [(c["kind"], c["source"], c["target"]) for c in fake_engine.calls] == [
+        ("label", "en", "zh-hans")
+    ]
+
+
+def test_degraded_label_proposals_are_left_out(english_only_labels, fake_engine):
+    fake_engine.degraded = "generator switched off"
+
+    assert services.propose_attribute_labels(selectors.missing_attribute_labels()) == {}
+
+
+def test_write_attribute_labels_fills_only_empty_labels(
+    english_only_labels, merchant, django_capture_on_commit_callbacks
+):
+    """Written where still empty (a label filled meanwhile is kept); the catalog cache
+    version moves so listings and the search index pick them up."""
+    material, linen, red = english_only_labels
+    version = catalog_version()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        written = services.write_attribute_labels(
+            labels={
+                f"attribute-{material.pk}": " 材质 ",
+                f"option-{linen.pk}": "亚麻",
+                f"option-{red.pk}": "赤色",
+                "option-x": "坏",
+            },
+            user=UserFactory(
+                username="cataloguer", is_staff=True, permissions=["catalog.change_attribute"]
+            ),
+        )
+
+    material.refresh_from_db()
+    linen.refresh_from_db()
+    red.refresh_from_db()
+    assert written == 2
+    assert (material.name_zh, linen.label_zh, red.label_zh) == ("材质", "亚麻", "红色")
+    assert catalog_version() == version + 1
+
+
+def test_write_attribute_labels_needs_the_attribute_permission(english_only_labels, merchant):
+    material, _linen, _red = english_only_labels
+
+    with pytest.raises(services.ApprovalBlocked, match="You may not change attributes"):
+        services.write_attribute_labels(labels={f"attribute-{material.pk}": "材质"}, user=merchant)
+
+    material.refresh_from_db()
+    assert material.name_zh == ""
