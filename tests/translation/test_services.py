@@ -157,6 +157,28 @@ def test_products_in_the_target_language_or_deleted_are_skipped(products, fake_e
     assert list(TranslationDraft.objects.values_list("product_id", flat=True)) == [products[1].pk]
 
 
+def test_sources_of_each_language_go_to_the_engine_apart(fake_engine):
+    """Chinese (Simplified and Traditional) products translated into English: one call per
+    source language and kind, each draft recording its source language."""
+    simplified = ProductFactory(language="zh-hans", title="跑鞋", description="", highlights=[])
+    traditional = ProductFactory(language="zh-hant", title="跑鞋", description="", highlights=[])
+    fake_engine.table = {"跑鞋": "Running shoe"}
+
+    job = run([simplified.pk, traditional.pk], target="en")
+
+    assert [(c["source"], c["kind"], c["texts"]) for c in fake_engine.calls] == [
+        ("zh-hans", "title", ["跑鞋"]),
+        ("zh-hant", "title", ["跑鞋"]),
+    ]
+    assert job.translated == 2
+    assert sorted(
+        TranslationDraft.objects.values_list("source_language", "target_language", "fields")
+    ) == [
+        ("zh-hans", "en", {"title": "Running shoe", "description": "", "highlights": []}),
+        ("zh-hant", "en", {"title": "Running shoe", "description": "", "highlights": []}),
+    ]
+
+
 def test_run_job_resumes_from_its_cursor(products, fake_engine):
     """A job whose first chunk is done starts at its cursor; progress is reported per chunk."""
     job = services.request_translation(
