@@ -193,12 +193,14 @@ def check_translation(
     target: str,
     terms: Sequence[ProtectedTerm],
     hit_length: bool = False,
+    looped: bool = False,
 ) -> list[dict[str, str]]:
     """The findings for one translation of ``source_text`` (Simplified or English).
 
     Errors: no text; a protected term lost ("protected_terms"); a number the source does not
     state ("numbers"); the text left in the source language ("language"). Warnings: Chinese
-    characters left in an English text; a segment cut at its length limit.
+    characters left in an English text; a segment cut at its length limit; a phrase the model
+    looped on, cut back to once ("repetition").
     """
     if not text.strip():
         return [_check("empty", ERROR, _("The model wrote no translation."))]
@@ -236,6 +238,10 @@ def check_translation(
             checks.append(_check("language", ERROR, _("The text was not translated into Chinese.")))
     if hit_length:
         checks.append(_check("length", WARNING, _("The translation was cut at its length limit.")))
+    if looped:
+        checks.append(
+            _check("repetition", WARNING, _("A phrase the model repeated was cut back to once."))
+        )
     return checks
 
 
@@ -257,6 +263,7 @@ class _Segment:
     numbers: list[str]
     output: str = ""
     hit_length: bool = False
+    looped: bool = False
     latency_ms: float = 0.0
     done: bool = False
 
@@ -327,7 +334,12 @@ def translate_with(
                         position=position,
                         text=segment,
                         prompt=build_prompt(
-                            segment, source=source, target=target, kind=kind, examples=chosen
+                            segment,
+                            source=source,
+                            target=target,
+                            kind=kind,
+                            examples=chosen,
+                            glossary=glossary,
                         ),
                         budget=max_new_tokens(segment, source=source, kind=kind),
                         numbers=sorted(source_numbers(segment)),
@@ -354,7 +366,7 @@ def translate_with(
         )
         share = (time.perf_counter() - began) * 1000 / len(chunk)
         for segment, generation in zip(chunk, generations, strict=True):
-            segment.output = tidy_output(generation.text, target=target)
+            segment.output, segment.looped = tidy_output(generation.text, target=target)
             segment.hit_length = generation.finish_reason == "length"
             segment.latency_ms = share
             segment.done = True
@@ -379,6 +391,7 @@ def translate_with(
             target=target,
             terms=item.terms,
             hit_length=any(s.hit_length for s in item.segments),
+            looped=any(s.looped for s in item.segments),
         )
         results.append((Translation(item.source, text, checks, is_flagged(checks), False), latency))
     return results

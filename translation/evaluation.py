@@ -20,7 +20,7 @@ from typing import Any
 
 from common.text import CHINESE
 from llm_services.training import Example
-from translation.glossary import extract_terms, missing_terms
+from translation.glossary import entries_in, extract_terms, missing_terms
 from translation.languages import LanguageError, source_language, to_simplified
 from translation.prompts import KINDS, Pair
 
@@ -112,11 +112,24 @@ def read_pairs(path: Path | str, *, kind: str = "title") -> PairFile:
     )
 
 
-def pair_examples(pairs: Sequence[Pair], *, source: str, target: str, prefix: str) -> list[Example]:
-    """Pairs as training examples of the "translation" task."""
+def pair_examples(
+    pairs: Sequence[Pair],
+    *,
+    source: str,
+    target: str,
+    prefix: str,
+    glossary: Sequence[Sequence[str]] = (),
+) -> list[Example]:
+    """Pairs as training examples of the "translation" task (with the glossary entries each
+    source names, which its prompt lists to keep)."""
     return [
         Example(
-            source={"text": pair.source, "source": source, "kind": pair.kind},
+            source={
+                "text": pair.source,
+                "source": source,
+                "kind": pair.kind,
+                "glossary": entries_in(pair.source, glossary),
+            },
             target=pair.target,
             language=target,
             key=f"{prefix}:{index}",

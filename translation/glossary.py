@@ -85,6 +85,13 @@ def catalog_glossary() -> list[tuple[str, ...]]:
     return [*configured_glossary(), *(names for names in brands if names)]
 
 
+def entries_in(text: str, glossary: Iterable[Sequence[str]]) -> list[tuple[str, ...]]:
+    """The glossary entries ``text`` names (by any spelling)."""
+    text = unicodedata.normalize("NFKC", text)
+    folded = text.casefold()
+    return [tuple(names) for names in glossary if any(_found(n, text, folded) for n in names)]
+
+
 def _found(name: str, text: str, folded: str) -> bool:
     if not name:
         return False

@@ -25,11 +25,14 @@ from pathlib import Path
 import yaml
 
 from common.text import CHINESE, ENGLISH
+from translation.glossary import extract_terms
 from translation.languages import NAMES
 
 # Stored with every cached translation and fine-tuned version: change it with the prompt
 # or the examples file.
-PROMPT_VERSION = "translation-v1"
+# v2: a "Keep:" line lists the source's protected terms under each source line; repeated
+# phrases trimmed from the output.
+PROMPT_VERSION = "translation-v2"
 KINDS = ("title", "description", "highlight", "label", "review", "text")
 _KIND_WORDS = {
     "title": "product titles",
@@ -54,6 +57,10 @@ SEGMENTED_KINDS = ("description", "review", "text")
 SEGMENT_CHARS = 240
 EXAMPLES_FILE = Path(__file__).resolve().parent / "data" / "fewshot.yaml"
 STOP = ("\n",)
+KEEP_LABEL = "Keep"
+MAX_KEPT = 8
+# A phrase of four characters or more said three times or more in a row: a model's loop.
+_LOOP = re.compile(r"(\S.{3,}?)(?:[\s,;/|-]*\1){2,}")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=[.;；])\s+(?=[A-Z\"“(0-9])")
 _SPACES = re.compile(r"\s+")
 
@@ -116,23 +123,51 @@ def choose_examples(text: str, pool: Sequence[Pair], *, kind: str, limit: int) -
     return list(reversed(ranked))
 
 
+def keep_terms(text: str, *, source: str, glossary: Sequence[Sequence[str]] = ()) -> list[str]:
+    """The protected terms of ``text`` a prompt lists to keep (a number inside a listed code
+    or unit is not listed again), at most MAX_KEPT."""
+    terms = [
+        term.text
+        for term in extract_terms(text, glossary=glossary, chinese_source=source == CHINESE)
+    ]
+    kept = [term for term in terms if not any(term != other and term in other for other in terms)]
+    return kept[:MAX_KEPT]
+
+
 def build_prompt(
-    text: str, *, source: str, target: str, kind: str = "text", examples: Sequence[Pair] = ()
+    text: str,
+    *,
+    source: str,
+    target: str,
+    kind: str = "text",
+    examples: Sequence[Pair] = (),
+    glossary: Sequence[Sequence[str]] = (),
 ) -> str:
-    """The prompt for one segment (``text``, already in Simplified Chinese or English)."""
+    """The prompt for one segment (``text``, already in Simplified Chinese or English).
+
+    Under each source line, a "Keep:" line lists its protected terms (``glossary``: brands
+    and the merchant's terms, see ``translation.glossary``), in the examples too, so the
+    model learns to carry them over.
+    """
     source_name, target_name = NAMES[source], NAMES[target]
     lines = [
         f"Translate {_KIND_WORDS[check_kind(kind)]} from {source_name} to {target_name}. "
         "Keep brand names, model numbers, sizes, units and numbers unchanged.",
         "",
     ]
+
+    def source_lines(segment: str) -> list[str]:
+        keep = keep_terms(segment, source=source, glossary=glossary)
+        listed = [f"{KEEP_LABEL}: {', '.join(keep)}"] if keep else []
+        return [f"{source_name}: {one_line(segment)}", *listed]
+
     for example in examples:
         lines += [
-            f"{source_name}: {one_line(example.source)}",
+            *source_lines(example.source),
             f"{target_name}: {one_line(example.target)}",
             "",
         ]
-    lines += [f"{source_name}: {one_line(text)}", f"{target_name}:"]
+    lines += [*source_lines(text), f"{target_name}:"]
     return "\n".join(lines)
 
 
@@ -176,10 +211,12 @@ def join_segments(lines: Sequence[Sequence[str]], *, target: str) -> str:
     return "\n".join(glue.join(s for s in line if s) for line in lines).strip()
 
 
-def tidy_output(text: str, *, target: str) -> str:
-    """The generated line, without what a model may add around it."""
+def tidy_output(text: str, *, target: str) -> tuple[str, bool]:
+    """The generated line without what a model may add around it, and whether a phrase it
+    looped on was cut back to its first saying."""
     text = text.split("\n", 1)[0].strip()
     for name in NAMES.values():
         if text.startswith(f"{name}:"):
             text = text[len(name) + 1 :].strip()
-    return text
+    trimmed = _LOOP.sub(r"\1", text).strip()
+    return trimmed, trimmed != text

@@ -17,7 +17,7 @@ while a version of this task is active on the alias.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from django.db.models import Prefetch
 
 from common.text import CHINESE, ENGLISH
 from llm_services.training import CollectOptions, Example, register_task
+from translation.glossary import catalog_glossary, entries_in
 from translation.prompts import PROMPT_VERSION, SEGMENT_CHARS, build_prompt
 
 TASK_NAME = "translation"
@@ -32,12 +33,14 @@ LANGUAGES = (ENGLISH, CHINESE)
 
 
 def build_training_prompt(example: Example) -> str:
-    """The zero-shot prompt for an example: ``source`` = {"text", "source", "kind"}."""
+    """The zero-shot prompt for an example: ``source`` = {"text", "source", "kind"} and
+    optionally "glossary" (brand and merchant terms, as the engine is given them)."""
     return build_prompt(
         str(example.source["text"]),
         source=str(example.source["source"]),
         target=example.language,
         kind=str(example.source.get("kind") or "text"),
+        glossary=[tuple(names) for names in example.source.get("glossary") or ()],
     )
 
 
@@ -64,7 +67,13 @@ def _pairs_of(
 
 
 def _both_ways(
-    *, key: str, source: str, fields: dict[str, Any], target: str, other: dict[str, Any]
+    *,
+    key: str,
+    source: str,
+    fields: dict[str, Any],
+    target: str,
+    other: dict[str, Any],
+    glossary: Sequence[Sequence[str]],
 ) -> Iterator[Example]:
     for language, mine, theirs, into in (
         (source, fields, other, target),
@@ -72,7 +81,12 @@ def _both_ways(
     ):
         for index, (kind, text, translated) in enumerate(_pairs_of(mine, theirs)):
             yield Example(
-                source={"text": text, "source": language, "kind": kind},
+                source={
+                    "text": text,
+                    "source": language,
+                    "kind": kind,
+                    "glossary": entries_in(text, glossary),
+                },
                 target=translated,
                 language=into,
                 key=f"{key}:{language}>{into}:{index}",
@@ -84,7 +98,9 @@ def _fields(row: Any) -> dict[str, Any]:
     return {"title": row.title, "description": row.description, "highlights": row.highlights}
 
 
-def _catalog_examples(options: CollectOptions) -> Iterator[Example]:
+def _catalog_examples(
+    options: CollectOptions, glossary: Sequence[Sequence[str]]
+) -> Iterator[Example]:
     from shop.catalog.models import Product, ProductTranslation
 
     products = (
@@ -109,10 +125,13 @@ def _catalog_examples(options: CollectOptions) -> Iterator[Example]:
                 fields=_fields(product),
                 target=translation.language_code,
                 other=_fields(translation),
+                glossary=glossary,
             )
 
 
-def _draft_examples(options: CollectOptions) -> Iterator[Example]:
+def _draft_examples(
+    options: CollectOptions, glossary: Sequence[Sequence[str]]
+) -> Iterator[Example]:
     from shop.catalog.models import ProductTranslation
     from translation.models import TranslationDraft
 
@@ -138,6 +157,7 @@ def _draft_examples(options: CollectOptions) -> Iterator[Example]:
             fields=fields,
             target=draft.target_language,
             other=dict(draft.fields or {}),
+            glossary=glossary,
         )
 
 
@@ -152,7 +172,7 @@ def training_files() -> list[tuple[str, str]]:
     return files
 
 
-def _file_examples() -> Iterator[Example]:
+def _file_examples(glossary: Sequence[Sequence[str]]) -> Iterator[Example]:
     from translation.evaluation import pair_examples, read_pairs
 
     for path, kind in training_files():
@@ -162,13 +182,19 @@ def _file_examples() -> Iterator[Example]:
             source=pair_file.source,
             target=pair_file.target,
             prefix=f"file:{path}",
+            glossary=glossary,
         )
 
 
 def collect_translation(options: CollectOptions) -> Iterator[Example]:
     """The catalog's translated products, approved drafts and the configured files."""
+    glossary = catalog_glossary()
     produced = 0
-    for source in (_catalog_examples(options), _draft_examples(options), _file_examples()):
+    for source in (
+        _catalog_examples(options, glossary),
+        _draft_examples(options, glossary),
+        _file_examples(glossary),
+    ):
         for example in source:
             if options.languages is not None and example.language not in options.languages:
                 continue

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 SCRIPTED = "tests.translation.test_engine.ScriptedGenerator"
 FAILING = "tests.translation.test_engine.FailingGenerator"
-_LAST_SOURCE = re.compile(r"(?:Chinese|English): (.*)\n(?:English|Chinese):$")
+_LAST_SOURCE = re.compile(r"(?:Chinese|English): (.*)\n(?:Keep: .*\n)?(?:English|Chinese):$")
 
 
 class ScriptedGenerator(FakeGenerator):
@@ -103,7 +103,9 @@ def test_translates_a_title_with_few_shot_prompt_and_allowed_numbers(scripted):
     [call] = generator.calls
     [prompt] = call["batch"]
     assert prompt.startswith("Translate product titles from Chinese to English.")
-    assert prompt.endswith("Chinese: SOFT 99 镀膜车蜡\nEnglish:")
+    # The source's protected terms are listed to keep, under the examples' sources too.
+    assert prompt.endswith("Chinese: SOFT 99 镀膜车蜡\nKeep: SOFT, 99\nEnglish:")
+    assert "Chinese: 女士亚麻衬衫 长袖 白色 M码\nKeep: M\nEnglish: Women's Linen Shirt" in prompt
     assert prompt.count("\nEnglish: ") == 4  # TRANSLATION_FEWSHOT_EXAMPLES
     assert call["numbers"] == [["99"]]
     assert call["stop"] == ["\n"]

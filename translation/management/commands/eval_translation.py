@@ -257,7 +257,9 @@ class Command(BaseCommand):
         task = get_task(TASK_NAME, kind="generator")
         scrubber = PIIScrubber()
         examples, stats = clean_examples(
-            pair_examples(pairs, source=source, target=target, prefix="train"),
+            pair_examples(
+                pairs, source=source, target=target, prefix="train", glossary=catalog_glossary()
+            ),
             task=task,
             scrubber=scrubber,
         )
