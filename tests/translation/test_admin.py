@@ -187,6 +187,9 @@ def test_approving_writes_the_product_translation(client, merchant, draft):
     )
     draft.refresh_from_db()
     assert (draft.status, draft.reviewer) == (TranslationDraft.Status.APPROVED, merchant)
+    page = client.get(url).content.decode()
+    assert "approving replaces it" not in page
+    assert 'name="_approve"' not in page
 
 
 def test_a_flagged_draft_is_approved_only_with_the_box_ticked(client, merchant, fake_engine):
