@@ -25,7 +25,7 @@ def pairs(catalogue, clause: str) -> list[tuple[str, str | None]]:
 
 def test_shipped_catalogue_loads_with_labels_in_both_languages(catalogue):
     """Every aspect has an English and a Chinese label for each polarity it can have."""
-    assert catalogue.version == "2"
+    assert catalogue.version == "3"
     assert len(catalogue.aspects) == 19
     assert catalogue.aspects["size_small"].labels == {
         "negative": {"en": "runs small", "zh": "偏小"}

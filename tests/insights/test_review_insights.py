@@ -58,7 +58,7 @@ def test_refresh_counts_verified_reviews_per_aspect_without_a_head():
     summary = ReviewAspectSummary.objects.get(product=product)
     assert summary.review_count == 3
     assert summary.sentiment_version == ""
-    assert summary.catalogue_version == "2"
+    assert summary.catalogue_version == "3"
     assert summary.counts == [
         {"aspect": "comfort", "polarity": "positive", "reviews": 2},
         {"aspect": "delivery", "polarity": "positive", "reviews": 1},
