@@ -242,3 +242,45 @@ def test_beat_refreshes_hourly_on_the_index_queue(settings):
     }
     assert entry["task"] in current_app.tasks
     assert settings.CELERY_TASK_ROUTES["insights.tasks.*"] == {"queue": "index"}
+
+
+def test_deleting_reviews_in_the_admin_refreshes_the_summary(
+    client, django_capture_on_commit_callbacks
+):
+    """The review admin runs the reviews-changed hook: the summary follows a deletion."""
+    from django.contrib.auth import get_user_model
+
+    product = shoe_reviews()
+    services.refresh_review_insights()
+    admin = get_user_model().objects.create_superuser("boss", "boss@example.com", "pw")
+    client.force_login(admin)
+    verified = list(product.reviews.filter(verified_purchase=True).values_list("pk", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(
+            "/en/admin/reviews/review/",
+            {"action": "delete_selected", "_selected_action": verified, "post": "yes"},
+        )
+
+    assert response.status_code == 302
+    assert len(callbacks) == 1
+    assert not ReviewAspectSummary.objects.filter(product=product).exists()
+
+
+def test_a_hook_is_registered_once():
+    from shop.reviews import hooks
+
+    calls = []
+
+    def hook(*, product_ids):
+        calls.append(product_ids)
+
+    hooks.register_reviews_changed_hook(hook)
+    hooks.register_reviews_changed_hook(hook)
+    try:
+        hooks.run_reviews_changed_hooks([3, 1, 3])
+        hooks.run_reviews_changed_hooks([])
+    finally:
+        hooks.unregister_reviews_changed_hook(hook)
+
+    assert calls == [[1, 3]]
