@@ -5,6 +5,7 @@ change, and hourly by beat) and the ``refresh_review_insights`` command call it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -20,6 +21,9 @@ from insights.aspects import (
     split_clauses,
 )
 from insights.models import ReviewAnalysis, ReviewAspectMention, ReviewAspectSummary
+from llm_services import LLMError
+
+logger = logging.getLogger("insights")
 
 REFRESH_TASK = "insights.tasks.refresh_review_insights_task"
 # The worker that holds the embedder (search's index rebuilds embed there too).
@@ -41,6 +45,9 @@ class InsightsRefreshReport:
     summaries_deleted: int
     remaining: int
     sentiment_version: str
+    # The active sentiment version could not be served (embedder missing or failing): keyword
+    # mentions took the reviews' stars, and the next refresh reads those reviews again.
+    degraded: bool = False
 
 
 def queue_review_insights_refresh(*, product_ids: list[int]) -> None:
@@ -73,10 +80,9 @@ def analyse_reviews(
     """The analysis and aspect mentions of each review (unsaved), and the sentiment version.
 
     Wordings of the catalogue carry their own polarity; keyword mentions take the sentiment
-    head's reading of their clause, or the review's stars when no version is active.
-
-    Raises:
-        LLMError: the embedder cannot serve the active sentiment version.
+    head's reading of their clause, or the review's stars when no version is active or it
+    cannot be served (the embedder is missing or fails: logged, and the returned version is
+    "", so these reviews are read again once it serves).
     """
     clauses = {row.pk: split_clauses(row.text) for row in reviews}
     matches = {
@@ -93,7 +99,15 @@ def analyse_reviews(
     )
     texts = [row.text for row in reviews]
     # One embedding call for the reviews and the clauses; None: no version is active.
-    predictions = selectors.review_sentiments([*texts, *keyword_clauses]) or []
+    try:
+        predictions = selectors.review_sentiments([*texts, *keyword_clauses]) or []
+    except LLMError as exc:
+        logger.warning(
+            "review insights: the sentiment version cannot be served (%s); keyword mentions "
+            "take the reviews' stars",
+            exc,
+        )
+        predictions = []
     version = predictions[0].version if predictions else ""
     whole = dict(zip(texts, predictions[: len(texts)], strict=False))
     by_clause = {
@@ -159,9 +173,6 @@ def refresh_review_insights(
             are left, and summaries are rebuilt only for the products read.
         chunk_size: reviews per transaction (and per embedding call).
         progress: a tqdm bar over the reviews.
-
-    Raises:
-        LLMError: the embedder cannot serve the active sentiment version.
     """
     catalogue = load_catalogue()
     loaded = selectors.active_sentiment_head()
@@ -176,10 +187,12 @@ def refresh_review_insights(
 
         bar = tqdm(total=len(todo), desc="reviews", unit="review")
     touched: set[int] = set()
+    degraded = False
     mention_count = 0
     for start in range(0, len(todo), chunk_size):
         rows = selectors.review_rows(todo[start : start + chunk_size])
-        analyses, mentions, _version = analyse_reviews(rows, catalogue=catalogue)
+        analyses, mentions, used = analyse_reviews(rows, catalogue=catalogue)
+        degraded = degraded or used != version
         with transaction.atomic():
             ReviewAspectMention.objects.filter(review_id__in=[row.pk for row in rows]).delete()
             ReviewAspectMention.objects.bulk_create(mentions)
@@ -205,7 +218,9 @@ def refresh_review_insights(
     remaining = len(stale) - len(todo)
     scope = product_ids if product_ids is not None else (sorted(touched) if remaining else None)
     written, deleted = rebuild_aspect_summaries(
-        product_ids=scope, catalogue_version=catalogue.version, sentiment_version=version
+        product_ids=scope,
+        catalogue_version=catalogue.version,
+        sentiment_version="" if degraded else version,
     )
     return InsightsRefreshReport(
         reviews_read=len(todo),
@@ -215,6 +230,7 @@ def refresh_review_insights(
         summaries_deleted=deleted,
         remaining=remaining,
         sentiment_version=version,
+        degraded=degraded,
     )
 
 

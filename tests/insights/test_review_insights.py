@@ -213,6 +213,7 @@ def test_command_prints_a_json_report():
         "summaries_deleted": 0,
         "remaining": 0,
         "sentiment_version": "",
+        "degraded": False,
     }
 
 
@@ -284,3 +285,32 @@ def test_a_hook_is_registered_once():
         hooks.unregister_reviews_changed_hook(hook)
 
     assert calls == [[1, 3]]
+
+
+def test_an_embedder_that_cannot_serve_degrades_to_stars_and_is_retried(monkeypatch, caplog):
+    """The active version fails to serve: keyword mentions take the stars, the report and the
+    summary say so, and the next refresh reads those reviews again."""
+    from insights import selectors
+    from llm_services import LLMUnavailable
+
+    product = shoe_reviews()
+    monkeypatch.setattr(selectors, "active_sentiment_head", lambda: ("sentiment-x", object()))
+
+    def unavailable(texts):
+        raise LLMUnavailable("embed: model files missing")
+
+    monkeypatch.setattr(selectors, "review_sentiments", unavailable)
+
+    report = services.refresh_review_insights()
+
+    assert (report.degraded, report.sentiment_version, report.reviews_read) == (
+        True,
+        "sentiment-x",
+        4,
+    )
+    assert "embed: model files missing" in caplog.text
+    keyword = ReviewAspectMention.objects.get(source="keyword")
+    assert (keyword.aspect, keyword.polarity) == ("value", "negative")  # from 2 stars
+    assert ReviewAspectSummary.objects.get(product=product).sentiment_version == ""
+    assert set(ReviewAnalysis.objects.values_list("sentiment_version", flat=True)) == {""}
+    assert services.refresh_review_insights().reviews_read == 4

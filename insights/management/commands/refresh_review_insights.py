@@ -46,13 +46,18 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(asdict(report)))
             return
-        polarity = (
-            f"sentiment {report.sentiment_version}"
-            if report.sentiment_version
-            else "no sentiment version active: keyword mentions took the reviews' stars"
-        )
+        if report.degraded:
+            polarity = (
+                f"sentiment {report.sentiment_version} could not be served (see the log): "
+                "keyword mentions took the reviews' stars; the next run reads them again"
+            )
+        elif report.sentiment_version:
+            polarity = f"sentiment {report.sentiment_version}"
+        else:
+            polarity = "no sentiment version active: keyword mentions took the reviews' stars"
+        style = self.style.WARNING if report.degraded else self.style.SUCCESS
         self.stdout.write(
-            self.style.SUCCESS(
+            style(
                 f"{report.reviews_read} reviews read ({report.reviews_up_to_date} up to date), "
                 f"{report.mentions} aspect mentions, {report.summaries_written} summaries "
                 f"written, {report.summaries_deleted} deleted; {polarity}"
