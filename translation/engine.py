@@ -31,18 +31,16 @@ import hashlib
 import json
 import logging
 import time
-import unicodedata
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
-from common.text import CHINESE, ENGLISH, HAN_CHAR
+from common.text import CHINESE
 from llm_services import (
     Generator,
     LLMError,
@@ -53,14 +51,8 @@ from llm_services import (
     llm,
 )
 from llm_services.models import ModelVersion
-from translation.glossary import (
-    ProtectedTerm,
-    catalog_glossary,
-    extra_numbers,
-    extract_terms,
-    missing_terms,
-    source_numbers,
-)
+from translation.checks import ERROR, check_translation, is_flagged, make_check
+from translation.glossary import ProtectedTerm, catalog_glossary, extract_terms, source_numbers
 from translation.languages import source_language, target_language, to_simplified
 from translation.models import TranslatedText
 from translation.prompts import (
@@ -85,7 +77,6 @@ DEFAULT_FEWSHOT_EXAMPLES = 4
 # A shopper waits for at most this many seconds of generation (whole batches; a batch
 # started before the deadline finishes).
 DEFAULT_INTERACTIVE_SECONDS = 6.0
-ERROR, WARNING = "error", "warning"
 
 
 @dataclass(frozen=True)
@@ -170,83 +161,6 @@ def source_hash(text: str, *, source: str, target: str, revision: str) -> str:
     """The cache key: sha256 of the source text, languages, prompt version and revision."""
     payload = [text, source, target, PROMPT_VERSION, revision]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
-
-
-# -- checks -----------------------------------------------------------------------------------
-
-
-def _check(name: str, severity: str, detail: str) -> dict[str, str]:
-    return {"name": name, "severity": severity, "detail": detail}
-
-
-def _han_share(text: str) -> float:
-    letters = [c for c in unicodedata.normalize("NFKC", text) if c.isalpha()]
-    if not letters:
-        return 0.0
-    return sum(1 for c in letters if HAN_CHAR.match(c)) / len(letters)
-
-
-def check_translation(
-    source_text: str,
-    text: str,
-    *,
-    target: str,
-    terms: Sequence[ProtectedTerm],
-    hit_length: bool = False,
-    looped: bool = False,
-) -> list[dict[str, str]]:
-    """The findings for one translation of ``source_text`` (Simplified or English).
-
-    Errors: no text; a protected term lost ("protected_terms"); a number the source does not
-    state ("numbers"); the text left in the source language ("language"). Warnings: Chinese
-    characters left in an English text; a segment cut at its length limit; a phrase the model
-    looped on, cut back to once ("repetition").
-    """
-    if not text.strip():
-        return [_check("empty", ERROR, _("The model wrote no translation."))]
-    checks = []
-    lost = missing_terms(terms, text)
-    if lost:
-        checks.append(
-            _check(
-                "protected_terms",
-                ERROR,
-                _("Missing from the translation: %(terms)s")
-                % {"terms": ", ".join(term.text for term in lost)},
-            )
-        )
-    extra = extra_numbers(source_text, text)
-    if extra:
-        checks.append(
-            _check(
-                "numbers",
-                ERROR,
-                _("Numbers not in the source: %(numbers)s") % {"numbers": ", ".join(extra)},
-            )
-        )
-    share = _han_share(text)
-    if target == ENGLISH and share > 0.3:
-        checks.append(_check("language", ERROR, _("The text was not translated into English.")))
-    elif target == ENGLISH and share > 0:
-        checks.append(
-            _check("language", WARNING, _("Chinese characters are left in the English text."))
-        )
-    elif target == CHINESE and share == 0 and _han_share(source_text) == 0:
-        protected = " ".join(term.text for term in terms)
-        words = [w for w in source_text.split() if w.isalpha() and w not in protected]
-        if words:
-            checks.append(_check("language", ERROR, _("The text was not translated into Chinese.")))
-    if hit_length:
-        checks.append(_check("length", WARNING, _("The translation was cut at its length limit.")))
-    if looped:
-        checks.append(
-            _check("repetition", WARNING, _("A phrase the model repeated was cut back to once."))
-        )
-    return checks
-
-
-def is_flagged(checks: Sequence[dict[str, Any]]) -> bool:
-    return any(check["severity"] == ERROR for check in checks)
 
 
 # -- generating -------------------------------------------------------------------------------
@@ -340,6 +254,7 @@ def translate_with(
                             kind=kind,
                             examples=chosen,
                             glossary=glossary,
+                            list_terms=finetuned,
                         ),
                         budget=max_new_tokens(segment, source=source, kind=kind),
                         numbers=sorted(source_numbers(segment)),
@@ -402,7 +317,7 @@ def degraded_translation(source_text: str, reason: str) -> Translation:
     return Translation(
         source_text=source_text,
         text="",
-        checks=[_check("unavailable", ERROR, reason)],
+        checks=[make_check("unavailable", ERROR, reason)],
         is_flagged=True,
         cached=False,
         degraded=reason,

@@ -31,8 +31,10 @@ from translation.languages import NAMES
 # Stored with every cached translation and fine-tuned version: change it with the prompt
 # or the examples file.
 # v2: a "Keep:" line lists the source's protected terms under each source line; repeated
-# phrases trimmed from the output.
-PROMPT_VERSION = "translation-v2"
+# phrases trimmed from the output. v3: the line only in zero-shot prompts (fine-tuned
+# models): it confused the base model few-shot (chrF 34.3 -> 23.8 on held-out Shopee titles,
+# docs/benchmarks.md), while a model fine-tuned with it kept more terms.
+PROMPT_VERSION = "translation-v3"
 KINDS = ("title", "description", "highlight", "label", "review", "text")
 _KIND_WORDS = {
     "title": "product titles",
@@ -142,12 +144,15 @@ def build_prompt(
     kind: str = "text",
     examples: Sequence[Pair] = (),
     glossary: Sequence[Sequence[str]] = (),
+    list_terms: bool = False,
 ) -> str:
     """The prompt for one segment (``text``, already in Simplified Chinese or English).
 
-    Under each source line, a "Keep:" line lists its protected terms (``glossary``: brands
-    and the merchant's terms, see ``translation.glossary``), in the examples too, so the
-    model learns to carry them over.
+    With ``list_terms`` (the zero-shot prompt a fine-tuned model learns), a "Keep:" line
+    under the source line lists its protected terms (``glossary``: brands and the
+    merchant's terms, see ``translation.glossary``), so the model learns to carry them
+    over. Few-shot prompts for the base model go without it: it copied the list instead
+    of translating.
     """
     source_name, target_name = NAMES[source], NAMES[target]
     lines = [
@@ -157,7 +162,7 @@ def build_prompt(
     ]
 
     def source_lines(segment: str) -> list[str]:
-        keep = keep_terms(segment, source=source, glossary=glossary)
+        keep = keep_terms(segment, source=source, glossary=glossary) if list_terms else []
         listed = [f"{KEEP_LABEL}: {', '.join(keep)}"] if keep else []
         return [f"{source_name}: {one_line(segment)}", *listed]
 

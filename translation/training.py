@@ -41,6 +41,7 @@ def build_training_prompt(example: Example) -> str:
         target=example.language,
         kind=str(example.source.get("kind") or "text"),
         glossary=[tuple(names) for names in example.source.get("glossary") or ()],
+        list_terms=True,
     )
 
 

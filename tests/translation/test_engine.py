@@ -103,9 +103,9 @@ def test_translates_a_title_with_few_shot_prompt_and_allowed_numbers(scripted):
     [call] = generator.calls
     [prompt] = call["batch"]
     assert prompt.startswith("Translate product titles from Chinese to English.")
-    # The source's protected terms are listed to keep, under the examples' sources too.
-    assert prompt.endswith("Chinese: SOFT 99 镀膜车蜡\nKeep: SOFT, 99\nEnglish:")
-    assert "Chinese: 女士亚麻衬衫 长袖 白色 M码\nKeep: M\nEnglish: Women's Linen Shirt" in prompt
+    assert prompt.endswith("Chinese: SOFT 99 镀膜车蜡\nEnglish:")
+    assert "Chinese: 女士亚麻衬衫 长袖 白色 M码\nEnglish: Women's Linen Shirt" in prompt
+    assert "Keep:" not in prompt
     assert prompt.count("\nEnglish: ") == 4  # TRANSLATION_FEWSHOT_EXAMPLES
     assert call["numbers"] == [["99"]]
     assert call["stop"] == ["\n"]
@@ -339,7 +339,7 @@ def test_active_translation_version_gets_the_zero_shot_prompt(scripted, settings
     the cached row names the version and its revision."""
     from llm_services.models import ModelVersion
 
-    scripted({"轻便背包": "Light backpack"})
+    scripted({"轻便背包 2件": "Light backpack 2 pcs"})
     settings.LLM_MODEL_VERSIONS = True
     version = ModelVersion.objects.create(
         alias="generate",
@@ -353,17 +353,18 @@ def test_active_translation_version_gets_the_zero_shot_prompt(scripted, settings
         is_active=True,
     )
 
-    [result] = translate_texts(["轻便背包"], source="zh-hans", target="en", kind="title")
+    [result] = translate_texts(["轻便背包 2件"], source="zh-hans", target="en", kind="title")
 
-    # The handler serves the active version through a backend of its own.
+    # The handler serves the active version through a backend of its own; the zero-shot
+    # prompt lists the protected terms it learnt to keep.
     served = engine.get_generator().backend
-    assert result.text == "Light backpack"
+    assert result.text == "Light backpack 2 pcs"
     assert served.calls[0]["batch"] == [
         "Translate product titles from Chinese to English. Keep brand names, model numbers, "
-        "sizes, units and numbers unchanged.\n\nChinese: 轻便背包\nEnglish:"
+        "sizes, units and numbers unchanged.\n\nChinese: 轻便背包 2件\nKeep: 2\nEnglish:"
     ]
     row = TranslatedText.objects.get()
     assert row.model_version == version
     assert row.source_hash == engine.source_hash(
-        "轻便背包", source="zh-hans", target="en", revision=served.revision
+        "轻便背包 2件", source="zh-hans", target="en", revision=served.revision
     )
