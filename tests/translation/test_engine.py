@@ -12,7 +12,7 @@ import pytest
 from llm_services import Generation
 from llm_services.backends.fake import FakeGenerator
 from llm_services.exceptions import LLMUnavailable
-from llm_services.training import get_task
+from llm_services.training import CollectOptions, get_task
 from tests.factories import BrandFactory, ProductFactory, ProductTranslationFactory
 from translation import engine
 from translation.engine import Translation, translate_texts
@@ -316,9 +316,7 @@ def test_translation_task_is_registered_and_collects_both_directions():
     ProductTranslationFactory(product=product, title="亚麻衬衫", description="柔软亚麻。")
     task = get_task("translation", kind="generator")
 
-    examples = list(
-        task.collect(type("Options", (), {"languages": None, "limit": None, "chunk_size": 10})())
-    )
+    examples = list(task.collect(CollectOptions(chunk_size=10)))
 
     assert [(e.source["text"], e.target, e.language) for e in examples] == [
         ("Linen shirt", "亚麻衬衫", "zh-hans"),
@@ -368,3 +366,38 @@ def test_active_translation_version_gets_the_zero_shot_prompt(scripted, settings
     assert row.source_hash == engine.source_hash(
         "轻便背包 2件", source="zh-hans", target="en", revision=served.revision
     )
+
+
+def test_translation_task_collects_approved_drafts_and_configured_files(settings, tmp_path):
+    """An approved draft's fields pair with the product's source text; a configured file's
+    rows are pairs of its kind (Traditional converted); a draft still awaiting review is not
+    collected."""
+    from translation.models import TranslationDraft
+
+    product = ProductFactory(title="Rain boots", description="", highlights=[])
+    common = {"source_language": "en", "target_language": "zh-hans", "prompt_version": "v"}
+    TranslationDraft.objects.create(
+        product=product,
+        fields={"title": "雨靴"},
+        status=TranslationDraft.Status.APPROVED,
+        source_hash="a",
+        **common,
+    )
+    TranslationDraft.objects.create(
+        product=ProductFactory(title="Sun hat", description="", highlights=[]),
+        fields={"title": "遮阳帽"},
+        source_hash="b",
+        **common,
+    )
+    path = tmp_path / "pairs.csv"
+    path.write_text("zh_tw,en\n無線滑鼠,Wireless mouse\n", encoding="utf-8")
+    settings.TRANSLATION_TRAINING_FILES = [{"path": str(path), "kind": "title"}]
+    task = get_task("translation", kind="generator")
+
+    examples = list(task.collect(CollectOptions()))
+
+    assert [(e.source["text"], e.target, e.language, e.source["kind"]) for e in examples] == [
+        ("Rain boots", "雨靴", "zh-hans", "title"),
+        ("雨靴", "Rain boots", "en", "title"),
+        ("无线鼠标", "Wireless mouse", "en", "title"),
+    ]
