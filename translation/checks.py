@@ -16,6 +16,7 @@ from common.text import CHINESE, ENGLISH, HAN_CHAR
 from translation.glossary import ProtectedTerm, extra_numbers, missing_terms
 
 ERROR, WARNING = "error", "warning"
+RESTORED = "restored_terms"
 
 
 def make_check(name: str, severity: str, detail: str) -> dict[str, str]:
@@ -37,13 +38,15 @@ def check_translation(
     terms: Sequence[ProtectedTerm],
     hit_length: bool = False,
     looped: bool = False,
+    restored: Sequence[ProtectedTerm] = (),
 ) -> list[dict[str, str]]:
     """The findings for one translation of ``source_text`` (Simplified or English).
 
     Errors: no text; a protected term lost ("protected_terms"); a number the source does not
     state ("numbers"); the text left in the source language ("language"). Warnings: Chinese
     characters left in an English text; a segment cut at its length limit; a phrase the model
-    looped on, cut back to once ("repetition").
+    looped on, cut back to once ("repetition"); names or codes the model lost and
+    ``glossary.restore_terms`` put back at the start or end ("restored_terms").
     """
     if not text.strip():
         return [make_check("empty", ERROR, _("The model wrote no translation."))]
@@ -84,6 +87,15 @@ def check_translation(
     if hit_length:
         checks.append(
             make_check("length", WARNING, _("The translation was cut at its length limit."))
+        )
+    if restored:
+        checks.append(
+            make_check(
+                RESTORED,
+                WARNING,
+                _("Put back as written (check where they stand): %(terms)s")
+                % {"terms": ", ".join(term.text for term in restored)},
+            )
         )
     if looped:
         checks.append(

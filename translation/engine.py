@@ -52,7 +52,13 @@ from llm_services import (
 )
 from llm_services.models import ModelVersion
 from translation.checks import ERROR, check_translation, is_flagged, make_check
-from translation.glossary import ProtectedTerm, catalog_glossary, extract_terms, source_numbers
+from translation.glossary import (
+    ProtectedTerm,
+    catalog_glossary,
+    extract_terms,
+    restore_terms,
+    source_numbers,
+)
 from translation.languages import source_language, target_language, to_simplified
 from translation.models import TranslatedText
 from translation.prompts import (
@@ -300,6 +306,7 @@ def translate_with(
         if not item.source.strip():
             results.append((Translation(item.source, "", [], False, False), latency))
             continue
+        text, restored = restore_terms(item.source, text, item.terms)
         checks = check_translation(
             item.source,
             text,
@@ -307,6 +314,7 @@ def translate_with(
             terms=item.terms,
             hit_length=any(s.hit_length for s in item.segments),
             looped=any(s.looped for s in item.segments),
+            restored=restored,
         )
         results.append((Translation(item.source, text, checks, is_flagged(checks), False), latency))
     return results

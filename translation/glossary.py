@@ -173,6 +173,34 @@ def is_kept(term: ProtectedTerm, output: str) -> bool:
     return any(_normal(spelling) in normal for spelling in term.spellings)
 
 
+# Kinds a lost term of which is put back as written: names and codes read the same in both
+# languages. Units, sizes and bare numbers are not (a "1.7 litre" is "1.7升" in Chinese).
+RESTORABLE_KINDS = frozenset({"glossary", "code", "name"})
+LEADING_SHARE = 0.25
+
+
+def restore_terms(source: str, output: str, terms: Sequence[ProtectedTerm]) -> tuple[str, list]:
+    """``output`` with every restorable term it lost put back, and the terms put back.
+
+    A term from the first quarter of the source goes in front (brands lead titles), any other
+    at the end (model codes trail them). The translation is then marked for the
+    merchant to check the placement (``translation.checks``); the model's own survival rate
+    is what evaluations report as ``model_term_survival``.
+    """
+    source = unicodedata.normalize("NFKC", source)
+    restored = []
+    for term in missing_terms(terms, output):
+        if term.kind not in RESTORABLE_KINDS:
+            continue
+        position = source.find(term.text)
+        if 0 <= position <= len(source) * LEADING_SHARE:
+            output = f"{term.text} {output}".strip()
+        else:
+            output = f"{output} {term.text}".strip()
+        restored.append(term)
+    return output, restored
+
+
 def missing_terms(terms: Sequence[ProtectedTerm], output: str) -> list[ProtectedTerm]:
     """The terms ``output`` lost."""
     return [term for term in terms if not is_kept(term, output)]

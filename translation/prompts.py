@@ -26,7 +26,7 @@ import yaml
 
 from common.text import CHINESE, ENGLISH
 from translation.glossary import extract_terms
-from translation.languages import NAMES
+from translation.languages import NAMES, to_simplified
 
 # Stored with every cached translation and fine-tuned version: change it with the prompt
 # or the examples file.
@@ -63,6 +63,10 @@ KEEP_LABEL = "Keep"
 MAX_KEPT = 8
 # A phrase of four characters or more said three times or more in a row: a model's loop.
 _LOOP = re.compile(r"(\S.{3,}?)(?:[\s,;/|-]*\1){2,}")
+# A short text (a title) said twice in a row: "厨房智能锅 厨房智能锅".
+_DOUBLED = re.compile(r"^(\S.{3,}?)[\s,;/|-]*\1$")
+# Markup a base model copies from web text ("<strong>"): never part of a translation.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=[.;；])\s+(?=[A-Z\"“(0-9])")
 _SPACES = re.compile(r"\s+")
 
@@ -223,5 +227,9 @@ def tidy_output(text: str, *, target: str) -> tuple[str, bool]:
     for name in NAMES.values():
         if text.startswith(f"{name}:"):
             text = text[len(name) + 1 :].strip()
-    trimmed = _LOOP.sub(r"\1", text).strip()
+    text = _SPACES.sub(" ", _TAG.sub(" ", text)).strip()
+    if target == CHINESE:
+        # The base model slips into Traditional characters (its web text mixes both).
+        text = to_simplified(text)
+    trimmed = _DOUBLED.sub(r"\1", _LOOP.sub(r"\1", text)).strip()
     return trimmed, trimmed != text

@@ -111,20 +111,67 @@ def test_translates_a_title_with_few_shot_prompt_and_allowed_numbers(scripted):
     assert call["stop"] == ["\n"]
 
 
-def test_a_lost_model_code_flags_the_translation(scripted):
-    """A protected code missing from the output is an error check and flags the result."""
+def test_a_lost_model_code_is_put_back_at_the_end_with_a_warning(scripted):
+    """A code the model dropped is restored as written where the source has it (its last
+    three quarters: the end) and the merchant is told to check where it stands."""
     scripted({"钻石 (SC-MK-010)": "Diamond SC-MK"})
 
     [result] = translate_texts(["钻石 (SC-MK-010)"], source="zh-hans", target="en", kind="title")
 
+    assert result.text == "Diamond SC-MK SC-MK-010"
+    assert result.is_flagged is False
+    assert result.checks == [
+        {
+            "name": "restored_terms",
+            "severity": "warning",
+            "detail": "Put back as written (check where they stand): SC-MK-010",
+        }
+    ]
+
+
+def test_a_lost_leading_brand_is_put_back_in_front(scripted):
+    scripted({"LANCOME兰蔻 保湿水凝霜": "Moisturising Gel Cream"})
+
+    [result] = translate_texts(
+        ["LANCOME兰蔻 保湿水凝霜"], source="zh-hans", target="en", kind="title"
+    )
+
+    assert result.text == "LANCOME Moisturising Gel Cream"
+    assert [c["name"] for c in result.checks] == ["restored_terms"]
+
+
+def test_a_lost_number_is_not_restored_and_flags_the_translation(scripted):
+    """A bare number cannot be put back meaningfully: the translation waits for a person."""
+    scripted({"钻石耳环 12 对": "Diamond earrings"})
+
+    [result] = translate_texts(["钻石耳环 12 对"], source="zh-hans", target="en", kind="title")
+
+    assert result.text == "Diamond earrings"
     assert result.is_flagged is True
     assert result.checks == [
         {
             "name": "protected_terms",
             "severity": "error",
-            "detail": "Missing from the translation: SC-MK-010, 010",
+            "detail": "Missing from the translation: 12",
         }
     ]
+
+
+def test_markup_traditional_characters_and_a_doubled_title_are_tidied(scripted):
+    scripted(
+        {
+            "Smart Kettle": "智能水壺 智能水壺",
+            "Ball Pen": "<strong>圆珠笔</strong>",
+        }
+    )
+
+    kettle, pen = translate_texts(
+        ["Smart Kettle", "Ball Pen"], source="en", target="zh-hans", kind="title"
+    )
+
+    assert (kettle.text, pen.text) == ("智能水壶", "圆珠笔")
+    assert [c["name"] for c in kettle.checks] == ["repetition"]
+    assert pen.checks == []
 
 
 def test_spacing_of_a_code_does_not_count_as_a_loss(scripted):
@@ -147,14 +194,22 @@ def test_catalog_brand_counts_in_either_language(scripted):
 
 
 def test_merchant_glossary_term_must_survive(scripted, settings):
-    """A TRANSLATION_PROTECTED_TERMS entry found in the source must be in the output."""
+    """A TRANSLATION_PROTECTED_TERMS entry found in the source ends in the output: the model
+    dropped it here, so it is put back in front, as the source has it, with a warning."""
     settings.TRANSLATION_PROTECTED_TERMS = ["Sunny Days"]
     scripted({"Sunny Days sun hat": "晴天遮阳帽"})
 
     [result] = translate_texts(["Sunny Days sun hat"], source="en", target="zh-hans")
 
-    assert result.is_flagged is True
-    assert result.checks[0]["detail"] == "Missing from the translation: Sunny Days"
+    assert result.text == "Sunny Days 晴天遮阳帽"
+    assert result.is_flagged is False
+    assert result.checks == [
+        {
+            "name": "restored_terms",
+            "severity": "warning",
+            "detail": "Put back as written (check where they stand): Sunny Days",
+        }
+    ]
 
 
 def test_a_number_the_source_does_not_state_is_an_error(scripted):

@@ -23,6 +23,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.module_loading import import_string
 
+from translation.checks import RESTORED
 from translation.engine import fewshot_examples, model_alias, translate_with
 from translation.evaluation import (
     TranslationFileError,
@@ -156,7 +157,7 @@ class Command(BaseCommand):
 
         if "fewshot" in systems:
             shots = fewshot_examples() if options["examples"] is None else options["examples"]
-            outputs, flagged, seconds = self.translate(
+            outputs, flagged, restored, seconds = self.translate(
                 config,
                 config["MODEL"],
                 "eval-fewshot",
@@ -169,13 +170,13 @@ class Command(BaseCommand):
                 examples=shots,
                 glossary=glossary,
             )
-            score("fewshot", outputs, seconds, flagged=flagged, examples=shots)
+            score("fewshot", outputs, seconds, flagged=flagged, restored=restored, examples=shots)
             self.samples("fewshot", outputs)
 
         if "finetuned" in systems:
             folder, training = self.finetune(config, train_pairs, source, target, options)
             try:
-                outputs, flagged, seconds = self.translate(
+                outputs, flagged, restored, seconds = self.translate(
                     config,
                     str(folder),
                     "eval-finetuned",
@@ -194,7 +195,7 @@ class Command(BaseCommand):
 
                     if folder.parent == versions_dir():
                         shutil.rmtree(folder, ignore_errors=True)
-            score("finetuned", outputs, seconds, flagged=flagged, **training)
+            score("finetuned", outputs, seconds, flagged=flagged, restored=restored, **training)
             if options["keep_model"]:
                 report["finetuned"]["folder"] = str(folder)
             self.samples("finetuned", outputs)
@@ -235,7 +236,12 @@ class Command(BaseCommand):
             backend.close()
         outputs = [translation.text for translation, _ in results]
         flagged = sum(1 for translation, _ in results if translation.is_flagged)
-        return outputs, flagged, seconds
+        restored = sum(
+            1
+            for translation, _ in results
+            if any(check["name"] == RESTORED for check in translation.checks)
+        )
+        return outputs, flagged, restored, seconds
 
     def finetune(
         self,
@@ -317,6 +323,7 @@ class Command(BaseCommand):
             "chrf",
             "term_survival",
             "outputs_all_kept",
+            "restored",
             "flagged",
             "items_per_min",
         ):
