@@ -76,7 +76,7 @@ def test_a_timeout_propagates_for_the_retry_and_leaves_the_job_running(monkeypat
     def timeout(*args, **kwargs):
         raise LLMTimeout("generate took too long")
 
-    monkeypatch.setattr(services, "_translate", timeout)
+    monkeypatch.setattr(services.base, "_translate", timeout)
 
     with pytest.raises(LLMTimeout):
         services.run_job(job.pk)
