@@ -174,9 +174,22 @@ def is_kept(term: ProtectedTerm, output: str) -> bool:
 
 
 # Kinds a lost term of which is put back as written: names and codes read the same in both
-# languages. Units, sizes and bare numbers are not (a "1.7 litre" is "1.7升" in Chinese).
+# languages. Sizes, units in words and short numbers do not (a "1.7 litre" is "1.7升" in
+# Chinese, a lost "12" means nothing at the end of a title); a unit written in Latin letters
+# ("900ml") and a number of five digits or more (an item number) do.
 RESTORABLE_KINDS = frozenset({"glossary", "code", "name"})
+_LATIN_UNIT = re.compile(r"^[0-9.,]+[A-Za-z]+$")
+_ITEM_NUMBER = re.compile(r"^[0-9]{5,}$")
 LEADING_SHARE = 0.25
+
+
+def restorable(term: ProtectedTerm) -> bool:
+    """Whether a lost ``term`` can be put back as written (see RESTORABLE_KINDS)."""
+    if term.kind in RESTORABLE_KINDS:
+        return True
+    if term.kind == "unit":
+        return _LATIN_UNIT.match(term.text) is not None
+    return term.kind == "number" and _ITEM_NUMBER.match(term.text) is not None
 
 
 def restore_terms(source: str, output: str, terms: Sequence[ProtectedTerm]) -> tuple[str, list]:
@@ -190,7 +203,8 @@ def restore_terms(source: str, output: str, terms: Sequence[ProtectedTerm]) -> t
     source = unicodedata.normalize("NFKC", source)
     restored = []
     for term in missing_terms(terms, output):
-        if term.kind not in RESTORABLE_KINDS:
+        if not restorable(term) or is_kept(term, output):
+            # Kept now: a code put back carries its number ("SC-MK-010" and "010").
             continue
         position = source.find(term.text)
         if 0 <= position <= len(source) * LEADING_SHARE:

@@ -140,6 +140,18 @@ def test_a_lost_leading_brand_is_put_back_in_front(scripted):
     assert [c["name"] for c in result.checks] == ["restored_terms"]
 
 
+def test_a_lost_item_number_and_latin_unit_are_put_back_at_the_end(scripted):
+    scripted({"幼猫用循环净水饮水器 900ml 订制款-12020246": "Water fountain"})
+
+    [result] = translate_texts(
+        ["幼猫用循环净水饮水器 900ml 订制款-12020246"], source="zh-hans", target="en", kind="title"
+    )
+
+    assert result.text == "Water fountain 900ml 12020246"
+    assert result.is_flagged is False
+    assert [c["name"] for c in result.checks] == ["restored_terms"]
+
+
 def test_a_lost_number_is_not_restored_and_flags_the_translation(scripted):
     """A bare number cannot be put back meaningfully: the translation waits for a person."""
     scripted({"钻石耳环 12 对": "Diamond earrings"})
