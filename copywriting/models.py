@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.jobs import BatchJob
+
 
 class Channel(models.TextChoices):
     PRODUCT_PAGE = "product_page", _("Product page (description + highlights)")
@@ -33,7 +35,7 @@ class Length(models.TextChoices):
     LONG = "long", _("Long")
 
 
-class CopyJob(models.Model):
+class CopyJob(BatchJob):
     """Products to draft copy for, processed by a Celery task on the llm queue.
 
     A batch job drafts one greedy candidate for each of its products; a candidates job is the
@@ -44,48 +46,22 @@ class CopyJob(models.Model):
         BATCH = "batch", _("Batch")
         CANDIDATES = "candidates", _("Candidates for one product")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.BATCH)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
     field = models.CharField(_("field"), max_length=20, choices=Field.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=10)
     options = models.JSONField(_("options"), default=dict, blank=True)
-    product_ids = models.JSONField(_("products"), default=list)
-    # Products before this index of product_ids are done; a resumed job starts here.
-    cursor = models.PositiveIntegerField(_("done up to"), default=0)
-    total = models.PositiveIntegerField(_("products"), default=0)
     generated = models.PositiveIntegerField(_("drafted"), default=0)
     skipped = models.PositiveIntegerField(_("already drafted"), default=0)
     refused = models.PositiveIntegerField(_("refused"), default=0)
     flagged = models.PositiveIntegerField(_("flagged"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    class Meta:
+    class Meta(BatchJob.Meta):
         verbose_name = _("copy batch job")
         verbose_name_plural = _("copy batch jobs")
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Copy job #{self.pk} ({self.get_channel_display()}, {self.language})"
-
-    @property
-    def progress_percent(self) -> int:
-        return int(100 * self.cursor / self.total) if self.total else 100
 
 
 class CopyDraft(models.Model):

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.jobs import BatchJob
+
 
 class TranslatedText(models.Model):
     """One source text translated into one language: the cache, keyed by the source's hash.
@@ -50,46 +52,20 @@ class TranslatedText(models.Model):
         return f"{self.source_language}→{self.target_language}: {self.source_text[:40]}"
 
 
-class TranslationJob(models.Model):
+class TranslationJob(BatchJob):
     """Products to translate into one language, processed by a Celery task on the llm queue."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
     target_language = models.CharField(_("target language"), max_length=10)
-    product_ids = models.JSONField(_("products"), default=list)
-    # Products before this index of product_ids are done; a resumed job starts here.
-    cursor = models.PositiveIntegerField(_("done up to"), default=0)
-    total = models.PositiveIntegerField(_("products"), default=0)
     translated = models.PositiveIntegerField(_("translated"), default=0)
     skipped = models.PositiveIntegerField(_("already translated"), default=0)
     flagged = models.PositiveIntegerField(_("flagged"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    class Meta:
+    class Meta(BatchJob.Meta):
         verbose_name = _("translation job")
         verbose_name_plural = _("translation jobs")
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Translation job #{self.pk} (→{self.target_language})"
-
-    @property
-    def progress_percent(self) -> int:
-        return int(100 * self.cursor / self.total) if self.total else 100
 
 
 class TranslationDraft(models.Model):

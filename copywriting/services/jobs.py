@@ -7,11 +7,11 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from celery import current_app
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common.jobs import enqueue_job, resume_batch_job
 from copywriting import conf, selectors
 from copywriting.exceptions import CopyRefused, CopywritingError, CopywritingUnavailable
 from copywriting.models import CopyDraft, CopyJob
@@ -88,19 +88,11 @@ def start_candidates_job(*, product_id: int, request: CopyRequest, user: Any = N
 
 def resume_copy_job(*, job_id: int) -> CopyJob:
     """Queue a stopped or failed job again; it continues after its last finished chunk."""
-    with transaction.atomic():
-        job = CopyJob.objects.select_for_update().get(pk=job_id)
-        if job.status == CopyJob.Status.DONE:
-            return job
-        job.status = CopyJob.Status.QUEUED
-        job.error = ""
-        job.save(update_fields=["status", "error"])
-        transaction.on_commit(lambda: _enqueue(job.pk))
-    return job
+    return resume_batch_job(CopyJob, job_id=job_id, task_name=RUN_JOB_TASK)
 
 
 def _enqueue(job_id: int) -> None:
-    current_app.tasks[RUN_JOB_TASK].delay(job_id)
+    enqueue_job(job_id, task_name=RUN_JOB_TASK)
 
 
 ProgressCallback = Callable[[CopyJob], None]

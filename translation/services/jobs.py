@@ -8,12 +8,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from celery import current_app
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.jobs import enqueue_job, resume_batch_job
 from llm_services import LLMError, LLMTimeout
 from shop.catalog.models import (
     CatalogImport,
@@ -88,19 +88,11 @@ def request_import_translation(
 
 def resume_job(*, job_id: int) -> TranslationJob:
     """Queue a stopped or failed job again; it continues after its last finished chunk."""
-    with transaction.atomic():
-        job = TranslationJob.objects.select_for_update().get(pk=job_id)
-        if job.status == TranslationJob.Status.DONE:
-            return job
-        job.status = TranslationJob.Status.QUEUED
-        job.error = ""
-        job.save(update_fields=["status", "error"])
-        transaction.on_commit(lambda: _enqueue(job.pk))
-    return job
+    return resume_batch_job(TranslationJob, job_id=job_id, task_name=RUN_JOB_TASK)
 
 
 def _enqueue(job_id: int) -> None:
-    current_app.tasks[RUN_JOB_TASK].delay(job_id)
+    enqueue_job(job_id, task_name=RUN_JOB_TASK)
 
 
 ProgressCallback = Callable[[TranslationJob], None]

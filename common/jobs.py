@@ -1,0 +1,75 @@
+"""Resumable batch jobs over products: the fields and the resume step that copywriting's
+and translation's jobs share.
+
+A job holds the ids of the products to work through; a Celery task takes them chunk by chunk
+and moves ``cursor`` in the same transaction that stores a chunk's results, so a worker killed
+mid-chunk redoes at most that chunk, and :func:`resume_batch_job` queues a stopped or failed job to
+go on after its last finished chunk.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from celery import current_app
+from django.conf import settings
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class BatchJob(models.Model):
+    """Abstract: a subclass adds what it counts (drafted, skipped, flagged…) and its options."""
+
+    Status = JobStatus
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    product_ids = models.JSONField(_("products"), default=list)
+    # Products before this index of product_ids are done; a resumed job starts here.
+    cursor = models.PositiveIntegerField(_("done up to"), default=0)
+    total = models.PositiveIntegerField(_("products"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def progress_percent(self) -> int:
+        return int(100 * self.cursor / self.total) if self.total else 100
+
+
+Job = TypeVar("Job", bound=BatchJob)
+
+
+def resume_batch_job(model: type[Job], *, job_id: int, task_name: str) -> Job:
+    """Queue a stopped or failed job again (the Celery task ``task_name``, by name, once the
+    transaction commits); a finished job is returned as it is."""
+    with transaction.atomic():
+        job = model.objects.select_for_update().get(pk=job_id)
+        if job.status == JobStatus.DONE:
+            return job
+        job.status = JobStatus.QUEUED
+        job.error = ""
+        job.save(update_fields=["status", "error"])
+        transaction.on_commit(lambda: enqueue_job(job.pk, task_name=task_name))
+    return job
+
+
+def enqueue_job(job_id: int, *, task_name: str) -> None:
+    current_app.tasks[task_name].delay(job_id)
