@@ -3,7 +3,11 @@
 Both files have a header row; the first column is the text, the second the label. Rows
 labelled ``--oos-label`` are out of scope: the training file may have none (out of scope is then
 detected from the in-scope rows alone, by a confidence threshold calibrated by cross-validation
-on the training file). The last line printed is the JSON of the figures.
+on the training file). With ``--background``, the project's background messages
+(``support_chat/data/background.yaml``) are added as out-of-scope training rows, except those
+that look in scope for the training file (tried for issue #16, not adopted: see
+docs/benchmarks.md; ``train_intents`` does not use them). The last line printed is the JSON
+of the figures.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from support_chat.intents import (
     EmbeddingCache,
     LabelledCSVError,
+    background_examples,
     fit_intent_head,
     intent_metrics,
     predict,
@@ -35,6 +40,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--oos-label", default="oos", help="The out-of-scope label (default: oos)."
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Also train on the background out-of-scope messages (tried, not adopted).",
+        )
         parser.add_argument("--json", action="store_true", help="Print only the JSON line.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -48,7 +58,10 @@ class Command(BaseCommand):
             raise CommandError(f"{options['train']}: needs at least two in-scope labels.")
         quiet = options["json"] or options["verbosity"] == 0
         cache = EmbeddingCache(progress=not quiet)
-        head, facts = fit_intent_head(train_texts, train_labels, oos_label=oos_label, cache=cache)
+        background = background_examples() if options["background"] else ()
+        head, facts = fit_intent_head(
+            train_texts, train_labels, oos_label=oos_label, cache=cache, background=background
+        )
         predictions = predict(head, test_texts, cache=cache)
         metrics = intent_metrics(test_labels, [p.label for p in predictions], oos_label=oos_label)
         result = {
@@ -60,7 +73,8 @@ class Command(BaseCommand):
                 f"train: {facts['rows']} rows, {facts['labels']} labels "
                 f"({facts['oos_rows']} out-of-scope rows); {facts['folds']}-fold threshold "
                 f"{facts['oos_threshold']}; embedding {facts['embed_seconds']} s, "
-                f"fit {facts['fit_seconds']} s"
+                f"fit {facts['fit_seconds']} s; background rows "
+                f"{facts.get('background_rows', 0)} of {facts.get('background_offered', 0)}"
             )
             self.stdout.write(
                 f"test: {len(test_texts)} rows, "
