@@ -19,14 +19,23 @@ def merchant(client):
 
 
 def test_merchant_group_holds_shop_permissions_only():
-    """The migrations give the group catalog, order, review and copywriting permissions and
-    blocked search suggestions, and may view refunds and mark them made, nothing else;
-    orders and refunds are never deleted."""
+    """The migrations give the group catalog, order, review and copywriting permissions,
+    blocked search suggestions and the review of machine translations (jobs: add, change,
+    view; drafts: change, view; the cache: view), and may view refunds and mark them made,
+    nothing else; orders and refunds are never deleted."""
     group = Group.objects.get(name=MERCHANT_GROUP_NAME)
     labels = set(group.permissions.values_list("content_type__app_label", flat=True))
     codenames = set(group.permissions.values_list("codename", flat=True))
-    assert labels == {"catalog", "orders", "reviews", "copywriting", "search"}
-    assert group.permissions.count() == 9 * 4 + 4 + 5 * 3 + 4 + 2 * 4 + 4 + 2
+    assert labels == {"catalog", "orders", "reviews", "copywriting", "search", "translation"}
+    assert group.permissions.count() == 9 * 4 + 4 + 5 * 3 + 4 + 2 * 4 + 4 + 2 + 3 + 2 + 1
+    assert {c for c in codenames if "translat" in c} == {
+        "add_translationjob",
+        "change_translationjob",
+        "view_translationjob",
+        "change_translationdraft",
+        "view_translationdraft",
+        "view_translatedtext",
+    }
     assert {"change_product", "change_order", "change_review", "change_copydraft"} <= codenames
     assert {c for c in codenames if c.endswith("blockedsuggestion")} == {
         "add_blockedsuggestion",
