@@ -63,9 +63,9 @@ def test_inline_tasks_are_not_counted(settings, refreshes):
 
 
 def test_every_task_is_capped_and_the_long_ones_have_their_time_limits():
-    """The app's task class is the capped one; long tasks (index rebuilds, copy jobs,
-    training, admin catalog imports) get 2 h soft / 2 h 5 min hard limits, the others the
-    5 / 6 minute defaults."""
+    """The app's task class is the capped one; long tasks (index rebuilds, copy and
+    translation jobs, training, admin catalog imports) get 2 h soft / 2 h 5 min hard limits,
+    the others the 5 / 6 minute defaults."""
     app.loader.import_default_modules()
     names = sorted(n for n in app.tasks if not n.startswith("celery."))
     long_tasks = {
@@ -74,6 +74,7 @@ def test_every_task_is_capped_and_the_long_ones_have_their_time_limits():
         "search.tasks.rebuild_search_index_task",
         "shop.catalog.tasks.run_catalog_import_task",
         "support_chat.tasks.train_intents_task",
+        "translation.tasks.run_translation_job_task",
     }
 
     assert all(isinstance(app.tasks[n], DeliveryCappedTask) for n in names)
