@@ -9,7 +9,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from shop.catalog.models import Attribute, AttributeOption, CatalogImport, Product
+from shop.catalog.models import (
+    Attribute,
+    AttributeOption,
+    CatalogImport,
+    Product,
+    ProductTranslation,
+)
 from translation.models import TranslatedText, TranslationDraft, TranslationJob
 
 # A running job whose last progress is older than this is shown as stalled (resume it): a
@@ -160,4 +166,17 @@ def is_machine_translated(*, product_id: int, language: str, title: str, descrip
         return False
     return (bool(title) and fields.get("title", "").strip() == title.strip()) or (
         bool(description) and fields.get("description", "").strip() == description.strip()
+    )
+
+
+def products_missing_language(language: str) -> list[int]:
+    """Ids of active products with no text in ``language``: written in another language and
+    without a translation row for it (the ones a shopper of that language reads in another)."""
+    translated = ProductTranslation.objects.filter(language_code=language).values("product_id")
+    return list(
+        Product.objects.active()
+        .exclude(language=language)
+        .exclude(pk__in=translated)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
