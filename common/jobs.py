@@ -13,7 +13,10 @@ from typing import TypeVar
 
 from celery import current_app
 from django.conf import settings
+from django.contrib import admin
 from django.db import models, transaction
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,6 +55,42 @@ class BatchJob(models.Model):
     @property
     def progress_percent(self) -> int:
         return int(100 * self.cursor / self.total) if self.total else 100
+
+    def is_stalled(self, after_seconds: float) -> bool:
+        """Running, with its last progress more than ``after_seconds`` ago (resume it)."""
+        return bool(
+            self.status == JobStatus.RUNNING
+            and self.heartbeat_at
+            and (timezone.now() - self.heartbeat_at).total_seconds() > after_seconds
+        )
+
+
+class BatchJobAdminMixin:
+    """The job admin's shared columns: "stalled" status and a progress bar. Jobs are made by
+    the apps' actions and forms, never added by hand. ``stalled_after_seconds()`` says when a
+    running job counts as stalled."""
+
+    def stalled_after_seconds(self) -> float:
+        raise NotImplementedError
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description=_("status"))
+    def state(self, obj: BatchJob) -> str:
+        if obj.is_stalled(self.stalled_after_seconds()):
+            return _("stalled (resume it)")
+        return obj.get_status_display()
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj: BatchJob) -> str:
+        return format_html(
+            '<progress max="{}" value="{}"></progress> {} / {}',
+            obj.total,
+            obj.cursor,
+            obj.cursor,
+            obj.total,
+        )
 
 
 Job = TypeVar("Job", bound=BatchJob)

@@ -21,6 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.jobs import BatchJobAdminMixin
 from common.text import CHINESE, ENGLISH
 from copywriting import conf, selectors, services
 from copywriting.forms import GenerateCopyForm, ReviewDraftForm
@@ -247,7 +248,7 @@ class CopyDraftAdmin(admin.ModelAdmin):
 
 
 @admin.register(CopyJob)
-class CopyJobAdmin(admin.ModelAdmin):
+class CopyJobAdmin(BatchJobAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "kind",
@@ -265,28 +266,12 @@ class CopyJobAdmin(admin.ModelAdmin):
     actions = ["resume_jobs"]
     exclude = ["product_ids"]
 
-    def has_add_permission(self, request):
-        return False
-
     def get_readonly_fields(self, request, obj=None):
         fields = [f.name for f in self.model._meta.fields if f.name != "product_ids"]
         return ["state", "progress", *fields]
 
-    @admin.display(description=_("status"))
-    def state(self, obj):
-        if selectors.is_stalled(obj):
-            return _("stalled (resume it)")
-        return obj.get_status_display()
-
-    @admin.display(description=_("progress"))
-    def progress(self, obj):
-        return format_html(
-            '<progress max="{}" value="{}"></progress> {} / {}',
-            obj.total,
-            obj.cursor,
-            obj.cursor,
-            obj.total,
-        )
+    def stalled_after_seconds(self) -> float:
+        return conf.get("STALLED_AFTER_SECONDS")
 
     @admin.action(description=_("Resume selected jobs"), permissions=["change"])
     def resume_jobs(self, request, queryset):

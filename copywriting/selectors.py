@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from common.text import CHINESE
 from copywriting import conf
@@ -292,8 +291,4 @@ def job_drafts(job_id: int) -> QuerySet[CopyDraft]:
 
 def is_stalled(job: CopyJob) -> bool:
     """A running job whose last progress is older than COPYWRITING_STALLED_AFTER_SECONDS."""
-    return bool(
-        job.status == CopyJob.Status.RUNNING
-        and job.heartbeat_at
-        and (timezone.now() - job.heartbeat_at).total_seconds() > conf.get("STALLED_AFTER_SECONDS")
-    )
+    return job.is_stalled(conf.get("STALLED_AFTER_SECONDS"))

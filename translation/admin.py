@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from common.jobs import BatchJobAdminMixin
 from common.text import CHINESE, ENGLISH
 from llm_services import LLMError
 from shop.catalog.admin_hooks import product_admin_extensions
@@ -64,7 +65,7 @@ def _check_labels(checks: list[dict]) -> list[dict]:
 
 
 @admin.register(TranslationJob)
-class TranslationJobAdmin(admin.ModelAdmin):
+class TranslationJobAdmin(BatchJobAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "target_language",
@@ -81,28 +82,12 @@ class TranslationJobAdmin(admin.ModelAdmin):
     change_list_template = "admin/translation/translationjob/change_list.html"
     exclude = ["product_ids"]
 
-    def has_add_permission(self, request):
-        return False
-
     def get_readonly_fields(self, request, obj=None):
         fields = [f.name for f in self.model._meta.fields if f.name != "product_ids"]
         return ["state", "progress", "drafts_link", *fields]
 
-    @admin.display(description=_("status"))
-    def state(self, obj):
-        if selectors.is_stalled(obj):
-            return _("stalled (resume it)")
-        return obj.get_status_display()
-
-    @admin.display(description=_("progress"))
-    def progress(self, obj):
-        return format_html(
-            '<progress max="{}" value="{}"></progress> {} / {}',
-            obj.total,
-            obj.cursor,
-            obj.cursor,
-            obj.total,
-        )
+    def stalled_after_seconds(self) -> float:
+        return selectors.STALLED_AFTER_SECONDS
 
     @admin.display(description=_("drafts"))
     def drafts_link(self, obj):

@@ -7,8 +7,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
-
 from shop.catalog.models import (
     Attribute,
     AttributeOption,
@@ -37,11 +35,7 @@ def job_progress(job: TranslationJob) -> dict[str, Any]:
 
 def is_stalled(job: TranslationJob) -> bool:
     """A running job whose last progress is older than :data:`STALLED_AFTER_SECONDS`."""
-    return bool(
-        job.status == TranslationJob.Status.RUNNING
-        and job.heartbeat_at
-        and (timezone.now() - job.heartbeat_at).total_seconds() > STALLED_AFTER_SECONDS
-    )
+    return job.is_stalled(STALLED_AFTER_SECONDS)
 
 
 def drafted_hashes(
