@@ -12,7 +12,7 @@ the cheap substitute. Train it with ``train_logistic_head``, save it as .npz, se
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -20,6 +20,7 @@ import numpy as np
 
 from llm_services.backends.base import Embedder
 from llm_services.exceptions import LLMBadRequest, LLMUnavailable
+from llm_services.lexical import LEXICAL_C, LexicalHead, train_lexical_head
 from llm_services.types import EmbeddingKind
 
 
@@ -241,13 +242,16 @@ class OpenSetHead:
 
     A text is out of scope when its best in-scope probability is below ``oos_threshold`` or when
     the head's own out-of-scope class (present only if the training data had examples of it)
-    wins; it is in scope but needs clarifying below ``clarify_threshold``.
+    wins; it is in scope but needs clarifying below ``clarify_threshold``. With a ``lexical``
+    head (same labels) the probabilities are the mean of both heads', and predicting needs the
+    texts as well as their vectors.
     """
 
     head: LogisticHead
     oos_label: str
     oos_threshold: float
     clarify_threshold: float
+    lexical: LexicalHead | None = None
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -257,8 +261,19 @@ class OpenSetHead:
     def dim(self) -> int:
         return self.head.dim
 
-    def predict_vectors(self, vectors: np.ndarray) -> list[OpenSetPrediction]:
+    def predict_vectors(
+        self, vectors: np.ndarray, texts: Sequence[str] | None = None
+    ) -> list[OpenSetPrediction]:
+        """Each row's prediction; ``texts`` (the rows' texts) are needed with a lexical head.
+
+        Raises:
+            LLMBadRequest: a lexical head and no texts, or not one text per vector.
+        """
         probabilities = self.head.predict_proba(vectors)
+        if self.lexical is not None:
+            if texts is None or len(texts) != len(probabilities):
+                raise LLMBadRequest("This head also reads the texts: pass one per vector.")
+            probabilities = (probabilities + self.lexical.predict_proba(texts)) / 2
         inscope = np.array([label != self.oos_label for label in self.labels])
         scores = np.where(inscope, probabilities, -1.0)
         best = scores.argmax(axis=1)
@@ -291,6 +306,7 @@ class OpenSetHead:
                 embed_revision=np.array(head.embed_revision),
                 oos_label=np.array(self.oos_label),
                 thresholds=np.array([self.oos_threshold, self.clarify_threshold]),
+                **(self.lexical.arrays() if self.lexical is not None else {}),
             )
 
     @classmethod
@@ -314,6 +330,7 @@ class OpenSetHead:
                     oos_label=str(data["oos_label"]),
                     oos_threshold=oos_threshold,
                     clarify_threshold=clarify_threshold,
+                    lexical=LexicalHead.from_arrays(data),
                 )
         except (OSError, KeyError, ValueError) as exc:
             raise LLMUnavailable(f"Cannot read open-set head {path}: {exc}") from exc
@@ -331,6 +348,8 @@ class OpenSetSettings:
         oos_quantile: share of held-out in-scope rows the out-of-scope threshold may reject
             (1%: chosen on CLINC150's validation split, against 0.5-3%; see docs/benchmarks.md).
         clarify_quantile: share of held-out in-scope rows below the clarify threshold.
+        lexical_c: inverse regularisation of the lexical head fitted beside the embedding head
+            when texts are given (see ``lexical``); None fits none.
         seed: the folds' shuffle.
     """
 
@@ -340,6 +359,7 @@ class OpenSetSettings:
     oos_quantile: float = 0.01
     clarify_quantile: float = 0.10
     max_iter: int = 1000
+    lexical_c: float | None = LEXICAL_C
     seed: int = 0
 
 
@@ -352,8 +372,13 @@ def train_open_set_head(
     embed_model_id: str = "",
     embed_revision: str = "",
     on_fit: Callable[[int, int], None] | None = None,
+    texts: Sequence[str] | None = None,
 ) -> tuple[OpenSetHead, dict[str, float]]:
     """Fit a logistic head and calibrate its out-of-scope and clarify thresholds.
+
+    With ``texts`` (the rows' texts) and ``settings.lexical_c`` set, a lexical head is fitted
+    beside it on the same rows, in every fold too, so the thresholds are calibrated on the
+    heads' mean probability, the one served.
 
     Rows labelled ``oos_label`` are optional: when present they become a class of their own;
     either way the thresholds are quantiles of the best in-scope probability on held-out
@@ -378,18 +403,32 @@ def train_open_set_head(
     if len(inscope_labels) < 2:
         raise LLMBadRequest(f"Need at least two in-scope labels, got {inscope_labels}.")
 
+    if texts is not None and len(texts) != len(y):
+        raise LLMBadRequest(f"Got {len(texts)} texts for {len(y)} vectors.")
+    with_lexical = texts is not None and settings.lexical_c is not None
+    text_array = np.asarray(list(texts) if texts is not None else [], dtype=object)
+
     def fit(rows: np.ndarray) -> OpenSetHead:
+        row_labels = sorted(set(y[rows].tolist()))
+        lexical = None
+        if with_lexical:
+            lexical = train_lexical_head(
+                list(text_array[rows]), y[rows], row_labels, c=settings.lexical_c
+            )
         head = train_logistic_head(
             vectors[rows],
             y[rows],
-            sorted(set(y[rows].tolist())),
+            row_labels,
             c=settings.c,
             max_iter=settings.max_iter,
             standardize=settings.standardize,
             embed_model_id=embed_model_id,
             embed_revision=embed_revision,
         )
-        return OpenSetHead(head, oos_label, oos_threshold=0.0, clarify_threshold=0.0)
+        return OpenSetHead(head, oos_label, 0.0, 0.0, lexical=lexical)
+
+    def texts_of(rows: np.ndarray) -> list[str] | None:
+        return list(text_array[rows]) if with_lexical else None
 
     smallest = min(int(np.sum(y == label)) for label in labels)
     folds = min(settings.folds, smallest)
@@ -400,7 +439,7 @@ def train_open_set_head(
         correct = np.zeros(len(y), dtype=bool)
         splitter = StratifiedKFold(folds, shuffle=True, random_state=settings.seed)
         for fold, (train_rows, test_rows) in enumerate(splitter.split(vectors, y), start=1):
-            predictions = fit(train_rows).predict_vectors(vectors[test_rows])
+            predictions = fit(train_rows).predict_vectors(vectors[test_rows], texts_of(test_rows))
             if on_fit:
                 on_fit(fold, folds + 1)
             held_out[test_rows] = [p.confidence for p in predictions]
@@ -414,11 +453,14 @@ def train_open_set_head(
             clarify_threshold=round(clarify_threshold, 6),
             held_out_accuracy=round(float(correct.mean()), 4),
         )
-    head = fit(np.arange(len(y))).head
+    final = fit(np.arange(len(y)))
     if on_fit:
         fits = folds + 1 if folds >= 2 else 1
         on_fit(fits, fits)
-    return OpenSetHead(head, oos_label, oos_threshold, clarify_threshold), calibration
+    calibration["lexical"] = final.lexical is not None
+    return replace(final, oos_threshold=oos_threshold, clarify_threshold=clarify_threshold), (
+        calibration
+    )
 
 
 class ActiveHead:

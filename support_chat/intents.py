@@ -6,11 +6,15 @@ open-set logistic head is fitted on them, and texts whose best in-scope probabil
 a threshold calibrated by cross-validation on the training rows are out of scope, so the
 training data need not contain any out-of-scope examples.
 
-``fit_intent_head(..., background=...)`` can also add background messages
-(``data/background.yaml``: small talk, other domains, noise; written for this project, English
-and Chinese) as out-of-scope rows ("outlier exposure"). Tried for issue #16 and not adopted: it
-helps the HINT3 bots but costs CLINC150 its in-scope target (docs/benchmarks.md), so only
-``eval_intents --background`` uses it; ``train_intents`` does not.
+With a lexical head beside the embedding head (``llm_services.lexical``: character n-gram TF-IDF,
+its probabilities averaged with the e5 head's), a message must share wording with an intent's
+examples as well as its topic.
+
+Background messages (``data/background.yaml``: small talk, other domains, noise; written for
+this project, English and Chinese) are added as out-of-scope rows ("outlier exposure") when the
+training rows have no out-of-scope example of their own (``background_for``, mode "auto"): the
+threshold alone lets most out-of-scope messages through on few-example bots (docs/benchmarks.md,
+HINT3), while a file with its own out-of-scope examples (CLINC150, the shop's seed) keeps them.
 """
 
 from __future__ import annotations
@@ -123,6 +127,24 @@ class EmbeddingCache:
         return np.stack([self._vectors[text] for text in texts])
 
 
+BACKGROUND_MODES = ("auto", "on", "off")
+
+
+def background_for(
+    labels: Sequence[str], *, oos_label: str, mode: str = "auto", path: str | Path = BACKGROUND_FILE
+) -> list[str]:
+    """The background messages to train with: all of them when ``mode`` is "on", none when
+    "off", and with "auto" only when no training row is labelled ``oos_label``.
+
+    Raises:
+        ValueError: an unknown mode.
+    """
+    if mode not in BACKGROUND_MODES:
+        raise ValueError(f"Background mode must be one of {', '.join(BACKGROUND_MODES)}.")
+    wanted = mode == "on" or (mode == "auto" and oos_label not in set(labels))
+    return background_examples(path) if wanted else []
+
+
 def background_examples(path: str | Path = BACKGROUND_FILE) -> list[str]:
     """The background messages of ``path`` (its ``en`` and ``zh`` lists), each once."""
     import yaml
@@ -187,7 +209,7 @@ def _fit_with_background(
     kept: list[str] = []
     if offered and cut > 0.0:
         vectors = cache.encode(offered, description="embedding background texts")
-        confidences = [p.confidence for p in own_head.predict_vectors(vectors)]
+        confidences = [p.confidence for p in own_head.predict_vectors(vectors, offered)]
         kept = [text for text, value in zip(offered, confidences, strict=True) if value < cut]
     if not kept:
         head, facts = _fit(texts, labels, oos_label=oos_label, cache=cache, settings=settings)
@@ -250,10 +272,11 @@ def _fit(
             embed_model_id=embedder.model_id,
             embed_revision=embedder.revision,
             on_fit=on_fit,
+            texts=texts,
         )
         if calibration.get("folds", 0) < 2:
             head, calibration = _calibrate_without_singletons(
-                head, calibration, vectors, labels, oos_label=oos_label, settings=settings
+                head, calibration, vectors, texts, labels, oos_label=oos_label, settings=settings
             )
     finally:
         if bar is not None:
@@ -275,6 +298,7 @@ def _calibrate_without_singletons(
     head: Any,
     calibration: dict[str, Any],
     vectors: np.ndarray,
+    texts: Sequence[str],
     labels: Sequence[str],
     *,
     oos_label: str,
@@ -297,7 +321,11 @@ def _calibrate_without_singletons(
     if len({labels[i] for i in rows if labels[i] != oos_label}) < 2:
         return head, calibration
     _, held_out = train_open_set_head(
-        vectors[rows], [labels[i] for i in rows], oos_label=oos_label, settings=settings
+        vectors[rows],
+        [labels[i] for i in rows],
+        oos_label=oos_label,
+        settings=settings,
+        texts=[texts[i] for i in rows],
     )
     if held_out.get("folds", 0) < 2:
         return head, calibration
@@ -312,7 +340,7 @@ def _calibrate_without_singletons(
 
 def predict(head: Any, texts: Sequence[str], *, cache: EmbeddingCache) -> list[Any]:
     """The head's OpenSetPrediction for each text."""
-    return head.predict_vectors(cache.encode(texts, description="embedding test texts"))
+    return head.predict_vectors(cache.encode(texts, description="embedding test texts"), texts)
 
 
 def intent_metrics(

@@ -65,7 +65,7 @@ def classify(text: str, language: str = "en") -> IntentPrediction:
         return IntentPrediction(
             label="", confidence=0.0, out_of_scope=False, clarify=True, unavailable=str(exc)
         )
-    prediction = head.predict_vectors(vectors)[0]
+    prediction = head.predict_vectors(vectors, [text])[0]
     return IntentPrediction(
         label=prediction.label,
         confidence=prediction.confidence,

@@ -20,7 +20,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from support_chat import dialogue, selectors, tools
-from support_chat.intents import HEAD_FILE, INTENTS_ALIAS, EmbeddingCache, fit_intent_head
+from support_chat.intents import (
+    HEAD_FILE,
+    INTENTS_ALIAS,
+    EmbeddingCache,
+    background_for,
+    fit_intent_head,
+)
 from support_chat.models import Conversation, HelpArticle, Intent, IntentExample, Message
 from support_chat.phrasing import phrase
 
@@ -109,7 +115,10 @@ def train_intent_classifier(*, activate: bool = True) -> IntentTrainingReport:
             f"found {sorted(inscope)}. Run `manage.py train_intents --seed` or add some."
         )
     cache = EmbeddingCache()
-    head, facts = fit_intent_head(texts, labels, oos_label=Intent.OUT_OF_SCOPE, cache=cache)
+    background = background_for(labels, oos_label=Intent.OUT_OF_SCOPE)
+    head, facts = fit_intent_head(
+        texts, labels, oos_label=Intent.OUT_OF_SCOPE, cache=cache, background=background
+    )
     embedder = cache.embedder
 
     def write(folder: Path, name: str) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Background out-of-scope messages ("outlier exposure") for the intent head (issue #16).
 
-Tried and not adopted (docs/benchmarks.md): only ``eval_intents --background`` uses them.
+They are added when the training rows have no out-of-scope example (``background_for``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from support_chat.intents import (
     BACKGROUND_FILE,
     EmbeddingCache,
     background_examples,
+    background_for,
     fit_intent_head,
     predict,
 )
@@ -113,28 +114,41 @@ def test_background_all_in_scope_keeps_the_plain_head(train_rows):
     assert "oos" not in head.labels
 
 
-def test_eval_intents_uses_the_background_only_when_asked(tmp_path, train_rows):
-    """--background trains with the project's background file; without it, none is used."""
+def test_background_for_adds_the_file_only_without_out_of_scope_rows(tmp_path):
+    """auto: only when no row is out of scope; on and off regardless; other modes refused."""
+    path = tmp_path / "background.yaml"
+    path.write_text("en: [how old are you]\nzh: [你几岁了]\n", encoding="utf-8")
+    without_oos, with_oos = ["track", "refund"], ["track", "oos"]
+    both = ["how old are you", "你几岁了"]
+
+    assert background_for(without_oos, oos_label="oos", path=path) == both
+    assert background_for(with_oos, oos_label="oos", path=path) == []
+    assert background_for(with_oos, oos_label="oos", mode="on", path=path) == both
+    assert background_for(without_oos, oos_label="oos", mode="off", path=path) == []
+    with pytest.raises(ValueError, match="auto, on, off"):
+        background_for(without_oos, oos_label="oos", mode="sometimes", path=path)
+
+
+def _eval(train, test, *extra):
+    out = StringIO()
+    call_command("eval_intents", "--train", str(train), "--test", str(test), *extra, stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_eval_intents_adds_the_background_to_a_file_without_out_of_scope_rows(tmp_path, train_rows):
+    """By default a training file without oos rows gets the project's 305 background
+    messages; --background off trains without them; a file with oos rows keeps its own."""
     train = write_csv(tmp_path / "train.csv", train_rows)
+    with_oos = write_csv(tmp_path / "with_oos.csv", [*train_rows, ("lorem ipsum dolor", "oos")])
     test = write_csv(tmp_path / "test.csv", [(FAR_AWAY, "oos"), (INTENTS["refund"][1], "refund")])
 
-    with_background, without = StringIO(), StringIO()
-    call_command(
-        "eval_intents",
-        "--train",
-        str(train),
-        "--test",
-        str(test),
-        "--background",
-        stdout=with_background,
-    )
-    call_command("eval_intents", "--train", str(train), "--test", str(test), stdout=without)
+    auto, off = _eval(train, test), _eval(train, test, "--background", "off")
+    own = _eval(with_oos, test)
 
-    first_line = with_background.getvalue().splitlines()[0]
-    assert "background rows" in first_line
-    assert " of 305" in first_line
-    assert "background rows 0 of 0" in without.getvalue().splitlines()[0]
-    for out in (with_background, without):
-        figures = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert " of 305" in auto[0]
+    assert "background rows 0 of 0" in off[0]
+    assert "background rows 0 of 0" in own[0]
+    for lines in (auto, off):
+        figures = json.loads(lines[-1])
         assert figures["accuracy"] == 1.0
         assert figures["oos_recall"] == 1.0

@@ -2,12 +2,12 @@
 
 Both files have a header row; the first column is the text, the second the label. Rows
 labelled ``--oos-label`` are out of scope: the training file may have none (out of scope is then
-detected from the in-scope rows alone, by a confidence threshold calibrated by cross-validation
-on the training file). With ``--background``, the project's background messages
-(``support_chat/data/background.yaml``) are added as out-of-scope training rows, except those
-that look in scope for the training file (tried for issue #16, not adopted: see
-docs/benchmarks.md; ``train_intents`` does not use them). The last line printed is the JSON
-of the figures.
+detected by a confidence threshold calibrated by cross-validation on the training file and by
+the project's background messages, ``support_chat/data/background.yaml``, added as out-of-scope
+training rows, except those that look in scope for the training file). ``--background`` says
+when to add them: ``auto`` (default) only to a training file without out-of-scope rows, as
+``train_intents`` does; ``on`` always; ``off`` never. The last line printed is the JSON of the
+figures.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from support_chat.intents import (
+    BACKGROUND_MODES,
     EmbeddingCache,
     LabelledCSVError,
-    background_examples,
+    background_for,
     fit_intent_head,
     intent_metrics,
     predict,
@@ -42,8 +43,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--background",
-            action="store_true",
-            help="Also train on the background out-of-scope messages (tried, not adopted).",
+            choices=BACKGROUND_MODES,
+            default="auto",
+            help="Train on the background out-of-scope messages: auto (default: only when the "
+            "training file has no out-of-scope rows), on or off.",
         )
         parser.add_argument("--json", action="store_true", help="Print only the JSON line.")
 
@@ -58,7 +61,7 @@ class Command(BaseCommand):
             raise CommandError(f"{options['train']}: needs at least two in-scope labels.")
         quiet = options["json"] or options["verbosity"] == 0
         cache = EmbeddingCache(progress=not quiet)
-        background = background_examples() if options["background"] else ()
+        background = background_for(train_labels, oos_label=oos_label, mode=options["background"])
         head, facts = fit_intent_head(
             train_texts, train_labels, oos_label=oos_label, cache=cache, background=background
         )
