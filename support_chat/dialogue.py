@@ -330,12 +330,16 @@ def _route(text: str, prediction: Any, *, language: str, user: Any) -> Reply:
         # the words around it ("T-000801?" alone, "the thing I ordered, T-000801").
         return order_status(text, user=user)
     if prediction.out_of_scope or label == Intent.OUT_OF_SCOPE:
+        # Real out-of-scope traffic is mostly about the shop after all ("cannot add to cart"),
+        # so the refusal offers a person rather than ending the conversation.
         return Reply(
             text=_(
                 "Sorry, I can only help with this shop: orders, returns, shipping, payment "
-                "and products."
+                "and products. If your question is about the shop, a person from our team "
+                "can take it."
             ),
             intent=Intent.OUT_OF_SCOPE,
+            actions=[{"type": "handoff", "label": _("Talk to a person")}],
         )
     if not label or prediction.clarify:
         return Reply(

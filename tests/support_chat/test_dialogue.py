@@ -117,6 +117,8 @@ def test_template_intents(monkeypatch, label, expected):
 
     assert answer.text.startswith(expected)
     assert answer.intent == label
+    offers_a_person = [{"type": "handoff", "label": "Talk to a person"}]
+    assert answer.actions == (offers_a_person if label != "small_talk" else [])
 
 
 def test_low_confidence_asks_a_clarifying_question(monkeypatch):
