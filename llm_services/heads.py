@@ -459,9 +459,8 @@ def train_open_set_head(
         fits = folds + 1 if folds >= 2 else 1
         on_fit(fits, fits)
     calibration["lexical"] = final.lexical is not None
-    return replace(final, oos_threshold=oos_threshold, clarify_threshold=clarify_threshold), (
-        calibration
-    )
+    head = replace(final, oos_threshold=oos_threshold, clarify_threshold=clarify_threshold)
+    return head, calibration
 
 
 class ActiveHead:

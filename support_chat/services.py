@@ -131,7 +131,7 @@ def train_intent_classifier(*, activate: bool = True) -> IntentTrainingReport:
             write,
             kind="classifier",
             task="support_chat",
-            method="open-set-logistic",
+            method="logistic+lexical" if head.lexical is not None else "open-set-logistic",
             base_model=embedder.model_id,
             base_revision=embedder.revision,
             training_data_hash=_fingerprint(texts, labels),

@@ -406,6 +406,7 @@ SERVING_WARMUP = {
         "llm_services.warmup.warm_models",
         "search.warmup.warm_search",
         "recommend.warmup.warm_recommender",
+        "support_chat.warmup.warm_intents",
     ],
     "worker:default": [],
     "worker:index": ["llm_services.warmup.warm_embedder"],

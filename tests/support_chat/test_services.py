@@ -157,3 +157,20 @@ def test_classify_when_the_embedder_is_down_asks_to_clarify_instead_of_failing(m
         True,
         "embed model missing",
     )
+
+
+def test_warm_intents_classifies_with_the_active_version():
+    """At process start the active head is loaded and used once per shop language."""
+    from support_chat.warmup import warm_intents
+
+    store({"order_status": INTENTS["track"], "return_refund": INTENTS["refund"]})
+    trained = services.train_intent_classifier()
+
+    assert warm_intents() == {"ok": True, "version": trained.version, "unavailable": None}
+    assert ModelVersion.objects.get(name=trained.version).method == "logistic+lexical"
+
+
+def test_warm_intents_without_a_version_is_ok():
+    from support_chat.warmup import warm_intents
+
+    assert warm_intents() == {"ok": True, "version": None}
