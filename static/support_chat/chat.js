@@ -105,7 +105,24 @@
     else window.sessionStorage.setItem(key, String(data.conversation));
     window.sessionStorage.setItem(afterKey, String(data.last_message || 0));
     fill(item, data.reply, data.citations, noteFor(data));
+    actions.forEach(function (action) {
+      if (action.type === "handoff" && !data.handoff) offerPerson(item, action.label);
+    });
     if (data.handoff) startPolling();
+  }
+
+  // "Talk to a person" under a reply: sends those words, which the chat hands to staff.
+  function offerPerson(item, label) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button-secondary chat-action";
+    button.textContent = label;
+    button.addEventListener("click", function () {
+      button.remove();
+      form.querySelector("[name=message]").value = label;
+      form.requestSubmit();
+    });
+    item.appendChild(button);
   }
 
   function readStream(response, item) {

@@ -224,6 +224,32 @@ def test_page_in_chinese(client):
     assert "您好！我可以帮您查询订单" in page
 
 
+@pytest.mark.parametrize(
+    ("language", "message", "label"),
+    [("en", "my cart is broken", "Talk to a person"), ("zh-hans", "购物车坏了", "转人工客服")],
+)
+def test_page_offers_a_person_under_an_out_of_scope_reply(
+    client, monkeypatch, language, message, label
+):
+    """Without JavaScript the offer is a button that sends its words; the chat then hands the
+    conversation to staff. Once handed over, the button is gone."""
+    stub_classifier(monkeypatch, "out_of_scope", out_of_scope=True)
+    client.post(f"/{language}/support/", {"message": message})
+    conversation = Conversation.objects.get()
+
+    page = client.get(f"/{language}/support/?conversation={conversation.pk}").content.decode()
+    button = f'data-testid="chat-handoff">{label}</button>'
+    assert button in page
+    assert f'name="message" value="{label}"' in page
+
+    client.post(f"/{language}/support/", {"message": label, "conversation": conversation.pk})
+
+    conversation.refresh_from_db()
+    assert conversation.status == Conversation.Status.HANDOFF
+    page = client.get(f"/{language}/support/?conversation={conversation.pk}").content.decode()
+    assert button not in page
+
+
 def test_widget_is_on_storefront_pages(client):
     page = client.get("/en/search/").content.decode()
 
