@@ -3,7 +3,8 @@
 It sits beside an embedding head (``heads.OpenSetHead``) and the two heads' probabilities are
 averaged, the sparse + dense pairing of Rasa's default NLU pipeline. The e5 encoder alone
 confuses messages that merely share a topic with an intent; word-piece overlap with the
-intent's own examples is the second opinion (docs/benchmarks.md, "Intents: dense and lexical").
+intent's own examples is the second opinion (docs/benchmarks.md, intents, "Since commit
+e30a471: e5 and lexical heads").
 ``char_wb`` n-grams need no tokenizer, so Chinese text is matched by its characters and
 English by word pieces, typos included.
 
