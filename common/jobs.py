@@ -9,6 +9,8 @@ go on after its last finished chunk.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import TypeVar
 
 from celery import current_app
@@ -112,3 +114,14 @@ def resume_batch_job(model: type[Job], *, job_id: int, task_name: str) -> Job:
 
 def enqueue_job(job_id: int, *, task_name: str) -> None:
     current_app.tasks[task_name].delay(job_id)
+
+
+def follow_batch_job(job: Job, on_progress: Callable[[Job], None], *, interval: float = 1.0) -> Job:
+    """Read ``job`` again every ``interval`` seconds until it is done or failed, calling
+    ``on_progress`` after each read (a command's progress bar follows a worker's job)."""
+    while True:
+        job.refresh_from_db()
+        on_progress(job)
+        if job.status in (JobStatus.DONE, JobStatus.FAILED):
+            return job
+        time.sleep(interval)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from common.jobs import follow_batch_job
 from copywriting import selectors, services
 from copywriting.models import Channel, CopyJob, Length, Tone
 from shop.catalog.models import Category
@@ -115,7 +116,7 @@ class Command(BaseCommand):
                 if options["resume"] and not options["inline"]:
                     job = services.resume_copy_job(job_id=job.pk)
                     if not options["no_wait"]:
-                        job = self.follow(job, bar)
+                        job = follow_batch_job(job, advance)
                 else:
                     job = services.run_copy_job(
                         job.pk, chunk_size=options["chunk_size"], on_progress=advance
@@ -124,7 +125,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Queued copy job {job.pk} for {job.total} products.")
             if not options["no_wait"]:
                 with tqdm(total=job.total, desc=f"job {job.pk}", disable=not verbose) as bar:
-                    job = self.follow(job, bar)
+                    job = follow_batch_job(job, lambda current: bar.update(current.cursor - bar.n))
         job.refresh_from_db()
         seconds = time.perf_counter() - began
         rate = f", {60 * job.generated / seconds:.1f} drafted/min" if job.generated else ""
@@ -135,11 +136,3 @@ class Command(BaseCommand):
         )
         if job.status == CopyJob.Status.FAILED:
             raise CommandError(job.error)
-
-    def follow(self, job: CopyJob, bar: tqdm) -> CopyJob:
-        while True:
-            job.refresh_from_db()
-            bar.update(job.cursor - bar.n)
-            if job.status in (CopyJob.Status.DONE, CopyJob.Status.FAILED):
-                return job
-            time.sleep(1.0)

@@ -12,6 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from common.jobs import follow_batch_job
 from translation import selectors, services
 from translation.models import TranslationJob
 
@@ -61,11 +62,11 @@ class Command(BaseCommand):
         with tqdm(
             total=job.total, initial=job.cursor, desc=f"job {job.pk}", disable=not verbose
         ) as bar:
+
+            def advance(current: TranslationJob) -> None:
+                bar.update(current.cursor - bar.n)
+
             if options["inline"]:
-
-                def advance(current: TranslationJob) -> None:
-                    bar.update(current.cursor - bar.n)
-
                 job = services.run_job(
                     job.pk, chunk_size=options["chunk_size"], on_progress=advance
                 )
@@ -73,7 +74,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Queued translation job {job.pk} for {job.total} products.")
                 return
             else:
-                job = self.follow(job, bar)
+                job = follow_batch_job(job, advance)
         job.refresh_from_db()
         seconds = time.perf_counter() - began
         self.stdout.write(
@@ -108,11 +109,3 @@ class Command(BaseCommand):
             return services.request_translation(product_ids=ids, target_language=language)
         except services.TranslationError as exc:
             raise CommandError(str(exc)) from exc
-
-    def follow(self, job: TranslationJob, bar: tqdm) -> TranslationJob:
-        while True:
-            job.refresh_from_db()
-            bar.update(job.cursor - bar.n)
-            if job.status in (TranslationJob.Status.DONE, TranslationJob.Status.FAILED):
-                return job
-            time.sleep(1.0)
