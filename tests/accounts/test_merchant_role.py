@@ -21,13 +21,36 @@ def merchant(client):
 def test_merchant_group_holds_shop_permissions_only():
     """The migrations give the group catalog, order, review and copywriting permissions,
     blocked search suggestions and the review of machine translations (jobs: add, change,
-    view; drafts: change, view; the cache: view), and may view refunds and mark them made,
-    nothing else; orders and refunds are never deleted."""
+    view; drafts: change, view; the cache: view), the support chat's staff work (answer and
+    close conversations, read their messages, edit help articles and intent examples), and may
+    view refunds and mark them made, nothing else; orders, refunds and conversations are never
+    deleted."""
     group = Group.objects.get(name=MERCHANT_GROUP_NAME)
     labels = set(group.permissions.values_list("content_type__app_label", flat=True))
     codenames = set(group.permissions.values_list("codename", flat=True))
-    assert labels == {"catalog", "orders", "reviews", "copywriting", "search", "translation"}
-    assert group.permissions.count() == 9 * 4 + 4 + 5 * 3 + 4 + 2 * 4 + 4 + 2 + 3 + 2 + 1
+    assert labels == {
+        "catalog",
+        "orders",
+        "reviews",
+        "copywriting",
+        "search",
+        "translation",
+        "support_chat",
+    }
+    assert group.permissions.count() == 9 * 4 + 4 + 5 * 3 + 4 + 2 * 4 + 4 + 2 + 3 + 2 + 1 + 10
+    chat_models = {"conversation", "message", "helparticle", "intentexample"}
+    assert {c for c in codenames if c.split("_", 1)[1] in chat_models} == {
+        "change_conversation",
+        "view_conversation",
+        "view_message",
+        "add_helparticle",
+        "change_helparticle",
+        "view_helparticle",
+        "add_intentexample",
+        "change_intentexample",
+        "delete_intentexample",
+        "view_intentexample",
+    }
     translation_models = {"translationjob", "translationdraft", "translatedtext"}
     assert {c for c in codenames if c.split("_", 1)[1] in translation_models} == {
         "add_translationjob",
@@ -62,6 +85,9 @@ def test_grant_merchant_role_makes_staff_not_superuser(merchant):
         ("admin:orders_order_changelist", 200),
         ("admin:reviews_review_changelist", 200),
         ("admin:copywriting_copydraft_changelist", 200),
+        ("admin:support_chat_conversation_changelist", 200),
+        ("admin:support_chat_helparticle_changelist", 200),
+        ("admin:support_chat_intentexample_changelist", 200),
         ("admin:auth_user_changelist", 403),
         ("admin:auth_group_changelist", 403),
         ("admin:llm_services_modelversion_changelist", 403),
@@ -87,6 +113,7 @@ def test_merchant_admin_index_lists_only_shop_apps(client, merchant):
         "search",
         "insights",
         "translation",
+        "support_chat",
     }
     search = next(app for app in response.context["app_list"] if app["app_label"] == "search")
     assert [model["object_name"] for model in search["models"]] == ["BlockedSuggestion"]
