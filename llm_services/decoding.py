@@ -21,6 +21,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from llm_services.prefix_cache import PrefixCache
 from llm_services.quantization import NATIVE, Int8Linear
 
 SUPPORTED_MODEL_TYPES = ("gemma3_text",)
@@ -117,10 +118,14 @@ class Gemma3Decoder:
     """Greedy or sampled generation for a loaded ``Gemma3ForCausalLM`` (float32 or int8).
 
     With ``kernels`` (``llm_services.kernels.NativeKernels``), decode steps of up to 8 rows
-    run each layer in one native call; prefill (many columns at once) runs on torch.
+    run each layer in one native call; prefill (many columns at once) runs on torch. A single
+    prompt reuses the keys and values of the longest beginning it shares with a recent one
+    (``prefixes``, a ``PrefixCache``; None turns it off).
     """
 
-    def __init__(self, model: nn.Module, kernels: Any = None) -> None:
+    def __init__(
+        self, model: nn.Module, kernels: Any = None, prefixes: PrefixCache | None = None
+    ) -> None:
         reason = unsupported_reason(model)
         if reason:
             raise ValueError(f"Gemma3Decoder cannot run this model: {reason}")
@@ -167,6 +172,7 @@ class Gemma3Decoder:
                 )
         self.kernels = kernels
         self.native_layers = self._native_layers(model) if kernels is not None else None
+        self.prefixes = prefixes
 
     def _native_layers(self, model: nn.Module) -> list[Any] | None:
         """decode.c's description of every layer, or None if one has a format it lacks."""
@@ -397,8 +403,20 @@ class Gemma3Decoder:
         rope = self._prepare_native(self.rope_tables(total), batch, total)
         if streamer is not None:
             streamer.put(ids[:, :width])
+        # Batches are left-padded, so a shared beginning sits in different columns: one
+        # prompt at a time reuses (the interactive calls: chat, search, a single draft).
+        reuse = self.prefixes if batch == 1 else None
+        reused = 0
+        if reuse is not None:
+            reused, stored = reuse.lookup(prompts[0])
+            if stored is not None:
+                for (keys, values), (old_keys, old_values) in zip(cache, stored, strict=True):
+                    keys[:, :, :reused] = old_keys[:, :, :reused]
+                    values[:, :, :reused] = old_values[:, :, :reused]
         with torch.inference_mode():
-            logits = self.forward(ids[:, :width], pads, 0, cache, rope)
+            logits = self.forward(ids[:, reused:width], pads, reused, cache, rope)
+            if reuse is not None:
+                reuse.store(prompts[0], cache)
 
             def advance(active: torch.Tensor, keep: torch.Tensor | None, length: int) -> Any:
                 nonlocal pads, cache

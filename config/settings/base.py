@@ -407,6 +407,7 @@ SERVING_WARMUP = {
         "search.warmup.warm_search",
         "recommend.warmup.warm_recommender",
         "support_chat.warmup.warm_intents",
+        "support_chat.warmup.warm_phrasing",
     ],
     "worker:default": [],
     "worker:index": ["llm_services.warmup.warm_embedder"],
