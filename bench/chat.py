@@ -1,6 +1,6 @@
 """Support chat latency through a served shop: first SSE event and full reply, p50/p95.
 
-    .venv/bin/python bench/chat.py http://127.0.0.1:8000 [--rounds 10] [--json]
+    .venv/bin/python bench/chat.py http://127.0.0.1:8000 [--rounds 10] [--shoppers 1] [--json]
         [--accounts var/demo-accounts.txt] [--customer demo_customer_01]
 
 Signs in as a demo customer (the password from the file ``load_demo_shop`` writes), then
@@ -11,7 +11,9 @@ records the time to the first ``delta`` event (the first checked text a shopper 
 the generator, its first sentence that passed the grounding check) and to the ``done`` event,
 and who wrote the answer (``source``: generated, passage, template). Each round signs in as
 the next demo customer (01, 02, …) in a new browser session, which keeps the chat's rate
-limit (``SUPPORT_CHAT_RATE_LIMIT`` per customer and minute) out of the figures. The targets
+limit (``SUPPORT_CHAT_RATE_LIMIT`` per customer and minute) out of the figures. With
+``--shoppers N`` N rounds run at the same time (the server's processes and threads share the
+cores and, within a process, the generator). The targets
 (issue #16): first token p95 ≤ 1.5 s, full reply p95 ≤ 6 s, on 2 cores with the local
 generator.
 """
@@ -25,6 +27,7 @@ import re
 import statistics
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -120,6 +123,12 @@ def main() -> None:
         action="store_false",
         help="every round as --customer (mind SUPPORT_CHAT_RATE_LIMIT per minute)",
     )
+    parser.add_argument(
+        "--shoppers",
+        type=int,
+        default=1,
+        help="shoppers chatting at the same time, each in its own rounds (default 1)",
+    )
     parser.add_argument("--json", action="store_true", help="end with one JSON line")
     args = parser.parse_args()
     base = args.base.rstrip("/")
@@ -129,21 +138,30 @@ def main() -> None:
     degraded = 0
     sources: dict[str, int] = {}
     by_intent: dict[str, list[float]] = {}
-    for round_ in range(args.rounds):
+
+    def chat_round(round_: int) -> list[tuple[float, float, dict]]:
         # A different demo customer each round: the chat's rate limit counts per customer.
         customer = f"demo_customer_{round_ % 60 + 1:02d}" if args.rotate else args.customer
         session = signed_in(base, customer, secret)
         conversation = None
+        answers = []
         for message in MESSAGES:
             first, full, payload = ask(session, base, message, conversation)
             conversation = payload.get("conversation", conversation)
-            firsts.append(first)
-            fulls.append(full)
-            degraded += bool(payload.get("degraded"))
-            source = payload.get("source") or "?"
-            sources[source] = sources.get(source, 0) + 1
-            by_intent.setdefault(payload.get("intent") or "?", []).append(full)
+            answers.append((first, full, payload))
+        return answers
+
+    with ThreadPoolExecutor(max_workers=max(1, args.shoppers)) as shoppers:
+        rounds = list(shoppers.map(chat_round, range(args.rounds)))
+    for first, full, payload in (answer for answers in rounds for answer in answers):
+        firsts.append(first)
+        fulls.append(full)
+        degraded += bool(payload.get("degraded"))
+        source = payload.get("source") or "?"
+        sources[source] = sources.get(source, 0) + 1
+        by_intent.setdefault(payload.get("intent") or "?", []).append(full)
     result = {
+        "shoppers": args.shoppers,
         "messages": len(fulls),
         "first_text_p50_s": round(statistics.median(firsts), 4),
         "first_text_p95_s": round(percentile(firsts, 0.95), 4),

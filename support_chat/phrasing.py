@@ -110,6 +110,7 @@ def phrase(
     language: str,
     window: int = 1,
     lead_with_nearest: bool = False,
+    received: float | None = None,
 ) -> Generator[str, None, Phrasing]:
     """Yield the answer's pieces as they are written and checked; return how it was written.
 
@@ -118,9 +119,10 @@ def phrase(
     ``lead_with_nearest``: the first sentence must say what the fact nearest the question
     says (an article holds other true sentences that answer other questions).
     ``fallback``: the retrieved or templated text shown when no generated sentence is
-    supported.
+    supported. ``received``: when the shopper's message arrived (``time.monotonic()``;
+    default now): the time limits count from there, since the shopper waits from there.
     """
-    from llm_services import LLMError, interactive_calls, llm
+    from llm_services import LLMError, LLMTimeout, interactive_calls, llm
 
     chinese = is_chinese(language)
     if settings.LLM_MODELS.get(ALIAS) is None:
@@ -129,17 +131,23 @@ def phrase(
     accepted: list[str] = []
     note = ""
     stream = None
+    started = time.monotonic() if received is None else received
+    deadline = started + settings.SUPPORT_CHAT_GENERATION_SECONDS
+    # A shopper waiting longer for a first checked sentence gets the retrieved text.
+    first_deadline = started + settings.SUPPORT_CHAT_FIRST_SENTENCE_SECONDS
     try:
         # One attempt within the chat's own budget (longer than a search's: a reply streams).
         with interactive_calls(timeout=settings.SUPPORT_CHAT_GENERATION_SECONDS):
             chosen, nearest = select_facts(question, facts)
             lead = nearest if lead_with_nearest else None
-            started = time.monotonic()
-            deadline = started + settings.SUPPORT_CHAT_GENERATION_SECONDS
-            # A shopper waiting longer for a first checked sentence gets the retrieved text.
-            first_deadline = started + settings.SUPPORT_CHAT_FIRST_SENTENCE_SECONDS
+            if time.monotonic() >= first_deadline:  # classifying and retrieving took it all
+                note = "out of time"
+                raise _Stop
             stream = llm[ALIAS].stream(
                 prompt_for(question, chosen, chinese=chinese),
+                # A model busy with another shopper's answer would hold this one past its
+                # limit before the first token; the retrieved text is shown instead.
+                first_token_timeout=max(0.0, first_deadline - time.monotonic()),
                 max_new_tokens=settings.SUPPORT_CHAT_MAX_NEW_TOKENS,
                 temperature=0,
                 stop=["\n"],
@@ -175,6 +183,8 @@ def phrase(
                     note = f"unsupported sentence dropped: {verdict.reason}"
     except _Stop:
         pass
+    except LLMTimeout:
+        note = "out of time"
     except LLMError as exc:
         logger.warning("chat answer not generated: %s", exc)
         if not accepted:

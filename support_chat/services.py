@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,6 +222,7 @@ def reply_stream(
     states facts is phrased by the generator outside any transaction (it takes seconds, and
     SQLite has one writer).
     """
+    received = time.monotonic()
     answer, language = _take_message(conversation, message, user=user, language=language)
     with translation.override(language):
         if answer.facts:
@@ -231,6 +233,7 @@ def reply_stream(
                 language=language,
                 window=answer.fact_window,
                 lead_with_nearest=answer.lead_with_nearest,
+                received=received,
             )
             answer.text, answer.source = phrasing.text, phrasing.source
             answer.degraded = answer.degraded or phrasing.degraded

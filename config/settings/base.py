@@ -537,8 +537,10 @@ SUPPORT_CHAT_MAX_MESSAGES_PER_CONVERSATION = env.int(
 )
 # The generator phrasing a chat answer (support_chat/phrasing.py): the most tokens one answer
 # takes (with the message cap, a conversation's output is bounded too: 50 x 80 tokens), the
-# seconds it may write for, and for its first checked sentence; what it wrote by then is kept,
-# else the retrieved text is shown (issue #16's targets: first text 1.5 s, answer 6 s, p95).
+# seconds it may write for, and for its first checked sentence, both counted from the shopper's
+# message (a generator busy with another answer is not waited for past the latter); what it
+# wrote by then is kept, else the retrieved text is shown (issue #16's targets: first text
+# 1.5 s, answer 6 s, p95).
 SUPPORT_CHAT_MAX_NEW_TOKENS = env.int("SUPPORT_CHAT_MAX_NEW_TOKENS", default=80)
 SUPPORT_CHAT_GENERATION_SECONDS = env.float("SUPPORT_CHAT_GENERATION_SECONDS", default=5.0)
 SUPPORT_CHAT_FIRST_SENTENCE_SECONDS = env.float("SUPPORT_CHAT_FIRST_SENTENCE_SECONDS", default=1.2)

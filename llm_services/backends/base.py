@@ -127,6 +127,7 @@ class Generator(Protocol):
         stop: Sequence[str] | None = None,
         numbers: Collection[str] | None = None,
         copy_from: str | None = None,
+        first_token_timeout: float | None = None,
     ) -> Iterator[str]:
         """Yield the text of ``generate`` piece by piece; the pieces join to the full text.
 
@@ -134,7 +135,9 @@ class Generator(Protocol):
         ``copy_from``: a text whose words (tokens) are the only ones the text may use, with
         punctuation and digits: answers composed from given facts. In-process backends
         keep to both while decoding; the OpenAI-compatible one cannot (callers check).
-        Closing the iterator early stops the generation.
+        ``first_token_timeout``: seconds the first piece may take (waiting for a busy model
+        and reading the prompt included); later, iterating raises ``LLMTimeout`` and the
+        generation is abandoned. Closing the iterator early stops the generation.
         """
         ...
 

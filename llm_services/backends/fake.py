@@ -149,8 +149,10 @@ class FakeGenerator(Backend):
         stop: Sequence[str] | None = None,
         numbers: Collection[str] | None = None,
         copy_from: str | None = None,
+        first_token_timeout: float | None = None,
     ) -> Iterator[str]:
-        # The double's text is fixed: ``numbers`` and ``copy_from`` are not applied.
+        # The double's text is fixed: ``numbers`` and ``copy_from`` are not applied; it
+        # answers at once, so no first token is late.
         text = self.generate(
             prompt_or_messages, max_new_tokens=max_new_tokens, temperature=temperature, stop=stop
         ).text

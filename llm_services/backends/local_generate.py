@@ -37,7 +37,7 @@ from llm_services.constraints import (
     structural_token_ids,
     text_phrase_processor,
 )
-from llm_services.exceptions import LLMBadRequest, LLMUnavailable
+from llm_services.exceptions import LLMBadRequest, LLMTimeout, LLMUnavailable
 from llm_services.foreground import give_way_hook
 from llm_services.types import Generation, PromptOrMessages, validate_messages
 
@@ -617,15 +617,26 @@ class CausalLMGenerator(LocalBackend):
         stop: Sequence[str] | None = None,
         numbers: Collection[str] | None = None,
         copy_from: str | None = None,
+        first_token_timeout: float | None = None,
     ) -> Iterator[str]:
         prompt = self._prepare(prompt_or_messages, stop, max_new_tokens)
         if numbers is not None:
             prompt = replace(prompt, numbers=frozenset(map(str, numbers)))
         if copy_from is not None:
             prompt = replace(prompt, allowed=self._copy_ids(copy_from))
-        return self._stream(prompt, max_new_tokens=max_new_tokens, temperature=temperature)
+        first_by = None if first_token_timeout is None else time.monotonic() + first_token_timeout
+        return self._stream(
+            prompt, max_new_tokens=max_new_tokens, temperature=temperature, first_by=first_by
+        )
 
-    def _stream(self, prompt: _Prompt, *, max_new_tokens: int, temperature: float) -> Iterator[str]:
+    def _stream(
+        self,
+        prompt: _Prompt,
+        *,
+        max_new_tokens: int,
+        temperature: float,
+        first_by: float | None = None,
+    ) -> Iterator[str]:
         from transformers.generation.streamers import BaseStreamer
 
         tokens: queue.Queue[Any] = queue.Queue()
@@ -649,6 +660,8 @@ class CausalLMGenerator(LocalBackend):
             began = time.perf_counter()
             try:
                 with self.lock:
+                    if cancel.is_set():  # abandoned while another generation held the model
+                        return
                     rows, finished_at = self._generate_ids(
                         [prompt],
                         max_new_tokens=max_new_tokens,
@@ -667,8 +680,20 @@ class CausalLMGenerator(LocalBackend):
         worker.start()
         ids: list[int] = []
         emitted = ""
+        abandoned = False
         try:
-            while (token := tokens.get()) is not _DONE:
+            while True:
+                wait = None if first_by is None or ids else max(0.0, first_by - time.monotonic())
+                try:
+                    token = tokens.get(timeout=wait)
+                except queue.Empty:
+                    abandoned = True
+                    raise LLMTimeout(
+                        f"LLM alias {self.alias!r}: no first token within its limit (the model "
+                        "was busy with another generation or reading a long prompt)."
+                    ) from None
+                if token is _DONE:
+                    break
                 ids.append(token)
                 if token in self._eos_ids():
                     continue
@@ -693,7 +718,8 @@ class CausalLMGenerator(LocalBackend):
                 yield generation.text[len(emitted) :]
         finally:
             cancel.set()
-            worker.join()
+            if not abandoned:  # the worker may still wait for the model or read the prompt
+                worker.join()
 
     def close(self) -> None:
         self.__dict__.pop("model", None)

@@ -442,6 +442,7 @@ class OpenAICompatGenerator(OpenAICompatBackend):
         stop: Sequence[str] | None = None,
         numbers: Collection[str] | None = None,
         copy_from: str | None = None,
+        first_token_timeout: float | None = None,
     ) -> Iterator[str]:
         # The API cannot limit numbers or words (see generate_batch's notes): callers that
         # pass ``numbers`` or ``copy_from`` check the text themselves (the chat's grounding
@@ -451,7 +452,13 @@ class OpenAICompatGenerator(OpenAICompatBackend):
         )
         # The plan is taken now: a streamed response is read after the view (and its
         # interactive context) returned.
-        return self._stream(path, payload, stop=tuple(stop or ()), plan=self.call_plan())
+        plan = self.call_plan()
+        if first_token_timeout is not None:
+            # httpx sets one read timeout per response: it bounds the first event and, as a
+            # side effect, each gap between later ones (a server streaming tokens sends them
+            # far more often than a first-token limit).
+            plan = replace(plan, timeout=min(plan.timeout, max(0.001, first_token_timeout)))
+        return self._stream(path, payload, stop=tuple(stop or ()), plan=plan)
 
     def _stream(
         self, path: str, payload: dict[str, Any], *, stop: tuple[str, ...], plan: CallPlan

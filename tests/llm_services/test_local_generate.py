@@ -5,7 +5,7 @@ import torch
 from tokenizers import Tokenizer
 from transformers import AutoModelForCausalLM
 
-from llm_services import Generation, LLMBadRequest, LLMUnavailable, llm
+from llm_services import Generation, LLMBadRequest, LLMTimeout, LLMUnavailable, llm
 
 PROMPT = "running shoes"
 MESSAGES = [
@@ -127,6 +127,33 @@ def test_abandoned_stream_releases_the_model(tiny_generator):
     assert tiny_generator.lock.acquire(timeout=5)
     tiny_generator.lock.release()
     assert tiny_generator.generate(PROMPT, max_new_tokens=2, temperature=0).completion_tokens == 2
+
+
+def test_no_first_token_in_time_abandons_the_generation(tiny_generator, monkeypatch):
+    """A stream waiting for a model that another generation holds gives up at its limit and,
+    once the model is free, generates nothing for the caller that left."""
+    runs = []
+    generate_ids = tiny_generator._generate_ids
+    monkeypatch.setattr(
+        tiny_generator, "_generate_ids", lambda *a, **k: runs.append(1) or generate_ids(*a, **k)
+    )
+    with tiny_generator.lock:  # another shopper's answer
+        stream = tiny_generator.stream(
+            PROMPT, max_new_tokens=4, temperature=0, first_token_timeout=0.05
+        )
+        with pytest.raises(LLMTimeout, match="no first token within its limit"):
+            next(stream)
+
+    assert tiny_generator.generate(PROMPT, max_new_tokens=2, temperature=0).completion_tokens == 2
+    assert runs == [1]  # the generate() above only
+
+
+def test_a_first_token_in_time_streams_the_whole_text(tiny_generator):
+    expected = tiny_generator.generate(PROMPT, max_new_tokens=8, temperature=0).text
+
+    pieces = tiny_generator.stream(PROMPT, max_new_tokens=8, temperature=0, first_token_timeout=30)
+
+    assert "".join(pieces) == expected
 
 
 def test_messages_without_chat_template_become_a_transcript(tiny_generator, tiny_causal_lm_dir):

@@ -166,6 +166,16 @@ def test_streaming_holds_back_a_possible_stop_string(server, make):
     assert pieces == ["ab", "c"]
 
 
+def test_a_stream_waits_for_its_first_event_at_most_first_token_timeout(server, make):
+    """The alias's TIMEOUT is 10 s; a chat answer's first-token limit of 0.1 s wins."""
+    late = Reply(events=[{"choices": [{"text": "late"}]}], delay=0.5)
+    server.reply(late, late)
+    generator = make(OpenAICompatGenerator, server.url, TIMEOUT=10, MAX_RETRIES=1)
+
+    with pytest.raises(LLMTimeout, match="within 0.1s"):
+        list(generator.stream("p", max_new_tokens=2, first_token_timeout=0.1))
+
+
 def test_timeout_is_retried_then_raised(server, make):
     """A server slower than TIMEOUT is tried 1 + MAX_RETRIES times, then LLMTimeout."""
     server.reply(*[Reply(body=chat_body("late"), delay=0.5)] * 3)

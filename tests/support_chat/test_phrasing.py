@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from llm_services import LLMUnavailable, llm
+from llm_services import LLMTimeout, LLMUnavailable, llm
 from support_chat import phrasing, services
 from support_chat.models import Message
 from tests.support_chat.factories import ConversationFactory, stub_classifier
@@ -158,6 +159,50 @@ def test_no_first_sentence_in_time_shows_the_retrieved_text(generator_says, sett
 
     assert pieces == [FALLBACK]
     assert (result.source, result.degraded, result.note) == ("passage", False, "out of time")
+
+
+def test_a_generator_busy_past_the_first_sentence_limit_shows_the_retrieved_text(
+    generator_says, monkeypatch, settings
+):
+    """The first token is waited for only until the first-sentence limit (another shopper's
+    answer may hold the model): then the retrieved text, at once."""
+    settings.SUPPORT_CHAT_FIRST_SENTENCE_SECONDS = 1.2
+    generator_says("unused")
+    limits = []
+
+    def busy(*args, first_token_timeout=None, **kwargs):
+        limits.append(first_token_timeout)
+        raise LLMTimeout("no first token within its limit")
+        yield  # a generator, as the backends' streams are
+
+    monkeypatch.setattr(llm["generate"], "stream", busy)
+
+    pieces, result = run("how long can I return things?")
+
+    assert pieces == [FALLBACK]
+    assert (result.source, result.degraded, result.note) == ("passage", False, "out of time")
+    assert len(limits) == 1
+    assert 0 < limits[0] <= 1.2  # the limit less the time the facts took to rank
+
+
+def test_the_limits_count_from_the_shoppers_message(generator_says, monkeypatch, settings):
+    """Classifying and retrieving used the whole first-sentence limit: the generator is not
+    started at all."""
+    settings.SUPPORT_CHAT_FIRST_SENTENCE_SECONDS = 1.2
+    generator_says("You can return a delivered order within 30 days of delivery.")
+    started = []
+    monkeypatch.setattr(llm["generate"], "stream", lambda *a, **k: started.append(1))
+
+    stream = phrasing.phrase(
+        "how long can I return things?",
+        FACTS,
+        fallback=FALLBACK,
+        language="en",
+        received=time.monotonic() - 1.5,
+    )
+
+    assert list(stream) == [FALLBACK]
+    assert started == []
 
 
 def test_chinese_prompt_and_answer(generator_says):
