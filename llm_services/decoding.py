@@ -403,8 +403,8 @@ class Gemma3Decoder:
         rope = self._prepare_native(self.rope_tables(total), batch, total)
         if streamer is not None:
             streamer.put(ids[:, :width])
-        # Batches are left-padded, so a shared beginning sits in different columns: one
-        # prompt at a time reuses (the interactive calls: chat, search, a single draft).
+        # Batches are left-padded, so a shared beginning sits in different columns: only a
+        # prompt on its own reuses (interactive calls such as a chat answer).
         reuse = self.prefixes if batch == 1 else None
         reused = 0
         if reuse is not None:

@@ -84,6 +84,3 @@ class PrefixCache:
         self._entries.move_to_end(key)
         while sum(len(stored) for stored, _ in self._entries.values()) > self.max_tokens:
             self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        self._entries.clear()
