@@ -1,6 +1,6 @@
 """A lexical head: character n-gram TF-IDF features and a logistic regression (scikit-learn).
 
-It sits beside an embedding head (``heads.OpenSetHead``) and the two heads' probabilities are
+It sits beside an embedding head (``open_set.OpenSetHead``) and the two heads' probabilities are
 averaged, the sparse + dense pairing of Rasa's default NLU pipeline. The e5 encoder alone
 confuses messages that merely share a topic with an intent; word-piece overlap with the
 intent's own examples is the second opinion (docs/benchmarks.md, intents, "Since commit

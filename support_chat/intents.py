@@ -274,10 +274,6 @@ def _fit(
             on_fit=on_fit,
             texts=texts,
         )
-        if calibration.get("folds", 0) < 2:
-            head, calibration = _calibrate_without_singletons(
-                head, calibration, vectors, texts, labels, oos_label=oos_label, settings=settings
-            )
     finally:
         if bar is not None:
             bar.close()
@@ -292,50 +288,6 @@ def _fit(
         **calibration,
     }
     return head, facts
-
-
-def _calibrate_without_singletons(
-    head: Any,
-    calibration: dict[str, Any],
-    vectors: np.ndarray,
-    texts: Sequence[str],
-    labels: Sequence[str],
-    *,
-    oos_label: str,
-    settings: Any,
-) -> tuple[Any, dict[str, Any]]:
-    """Thresholds from the labels that can be cross-validated, when some label has one row.
-
-    Cross-validation needs two rows of every label, so a single one-example intent used to
-    leave the head without any out-of-scope threshold (nothing was ever out of scope). The
-    thresholds are now calibrated on the rows of labels with at least two examples; the head
-    itself stays fitted on every row. Unchanged when fewer than two labels have two rows.
-    """
-    from collections import Counter
-    from dataclasses import replace
-
-    from llm_services.training import train_open_set_head
-
-    counts = Counter(labels)
-    rows = [i for i, label in enumerate(labels) if counts[label] >= 2]
-    if len({labels[i] for i in rows if labels[i] != oos_label}) < 2:
-        return head, calibration
-    _, held_out = train_open_set_head(
-        vectors[rows],
-        [labels[i] for i in rows],
-        oos_label=oos_label,
-        settings=settings,
-        texts=[texts[i] for i in rows],
-    )
-    if held_out.get("folds", 0) < 2:
-        return head, calibration
-    head = replace(
-        head,
-        oos_threshold=held_out["oos_threshold"],
-        clarify_threshold=held_out["clarify_threshold"],
-    )
-    singletons = sum(1 for count in counts.values() if count < 2)
-    return head, {**held_out, "single_example_labels": singletons}
 
 
 def predict(head: Any, texts: Sequence[str], *, cache: EmbeddingCache) -> list[Any]:

@@ -13,13 +13,11 @@ model code: torch, transformers, peft and matplotlib are imported by the trainin
 when they run. It imports ModelVersion, so import it once Django's apps are loaded.
 """
 
-from llm_services.heads import (
-    ActiveHead,
-    LogisticHead,
+from llm_services.heads import ActiveHead, LogisticHead, train_logistic_head
+from llm_services.open_set import (
     OpenSetHead,
     OpenSetPrediction,
     OpenSetSettings,
-    train_logistic_head,
     train_open_set_head,
 )
 from llm_services.training.artifacts import (

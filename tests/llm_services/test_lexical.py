@@ -6,8 +6,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from llm_services import LLMBadRequest
-from llm_services.heads import LogisticHead, OpenSetHead, OpenSetSettings, train_open_set_head
+from llm_services.heads import LogisticHead
 from llm_services.lexical import LexicalHead, train_lexical_head
+from llm_services.open_set import OpenSetHead, OpenSetSettings, train_open_set_head
 
 ROWS = {
     "refund": ["i want a refund", "refund my order", "how do refunds work", "我要退款", "退款多久"],

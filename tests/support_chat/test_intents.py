@@ -62,11 +62,11 @@ def test_out_of_scope_detected_without_examples(train_rows):
     assert known.label == "track"
 
 
-def test_one_example_intent_keeps_the_out_of_scope_threshold(train_rows):
+def test_one_example_intent_keeps_the_out_of_scope_cut(train_rows):
     """An intent with a single example no longer switches out-of-scope detection off.
 
-    Cross-validation cannot hold out the only row of a label; the thresholds then come from
-    the labels with two rows or more, and the head still knows the one-example intent.
+    Cross-validation cannot hold out the only row of a label; it stays in every training
+    fold, the cut comes from the labels with two rows or more, and the head knows all four.
     """
     rows = [*train_rows, ("i want to speak to a human agent", "agent")]
     texts, labels = zip(*rows, strict=True)
