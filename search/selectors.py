@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext
 
 from search.engine import IndexUnavailable
 from search.listing import (
@@ -201,12 +203,23 @@ def _merge_filters(
             attributes[code] = frozenset(values)
             labels = ", ".join(schema[code].options.get(v, v) for v in values)
             applied.append({"kind": "attribute", "label": f"{schema[code].name}: {labels}"})
+        quote = parsed.price_quote
         if parsed.price_min is not None and price_min is None:
             price_min = parsed.price_min
-            applied.append({"kind": "price", "label": f"≥ {parsed.price_min}"})
+            written = quote.price_min if quote else None
+            applied.append({"kind": "price", "label": _price_label("≥", price_min, written, quote)})
         if parsed.price_max is not None and price_max is None:
             price_max = parsed.price_max
-            applied.append({"kind": "price", "label": f"≤ {parsed.price_max}"})
+            written = quote.price_max if quote else None
+            applied.append({"kind": "price", "label": _price_label("≤", price_max, written, quote)})
+        if quote is not None and quote.rate is None:
+            applied.append(
+                {
+                    "kind": "price",
+                    "label": gettext("No exchange rate for %(currency)s: price not applied")
+                    % {"currency": quote.currency},
+                }
+            )
     merged = replace(
         filters,
         brand_ids=frozenset(brand_ids),
@@ -215,6 +228,17 @@ def _merge_filters(
         price_max=price_max,
     )
     return merged, category_ids, applied
+
+
+def _price_label(sign: str, amount: Decimal, written: Decimal | None, quote: Any) -> str:
+    """ "≤ $13.88", and the amount as written when the query named another currency:
+    "≤ $13.88 (¥100.00)"."""
+    from django.conf import settings
+
+    label = f"{sign} {catalog.format_price(amount, settings.SHOP_DEFAULT_CURRENCY)}"
+    if quote is not None and written is not None:
+        label += f" ({catalog.format_price(written, quote.currency)})"
+    return label
 
 
 def _relaxations(parsed: ParsedQuery) -> list[tuple[str, ParsedQuery]]:

@@ -137,6 +137,8 @@ def search_api(request: HttpRequest) -> JsonResponse:
                     "url": request.build_absolute_uri(card.url),
                     "brand": card.brand,
                     "price": card.price,
+                    "price_amount": float(card.price_amount),
+                    "currency": card.currency,
                     "in_stock": card.in_stock,
                     "rating": card.rating or None,
                     "why": hit.explanation,

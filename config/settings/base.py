@@ -340,6 +340,10 @@ DATA_RETENTION = {
 # not under MEDIA_ROOT, which may be served publicly.
 CATALOG_IMPORT_DIR = env.path("CATALOG_IMPORT_DIR", default=str(VAR_DIR / "imports"))
 SHOP_DEFAULT_CURRENCY = env("SHOP_DEFAULT_CURRENCY", default="USD")
+# Units of another currency per unit of SHOP_DEFAULT_CURRENCY, for prices shoppers write in it
+# ("100元以下" in a shop that prices in US dollars). Env: SHOP_CURRENCY_RATES="CNY=7.2,EUR=0.92".
+# A currency without a rate is not converted: search says so and applies no price bound.
+SHOP_CURRENCY_RATES = env.dict("SHOP_CURRENCY_RATES", default={"CNY": "7.2"})
 SHOP_PAGE_SIZE = 24
 
 LOGGING = {

@@ -18,7 +18,10 @@ SUPPORT_TOPICS = ("returns", "order_status", "payment", "account", "shipping", "
 # Grammar: prices
 
 _PRE = r"(?:us\$|[$¥€£]|usd|rmb|cny)\s?"
-_POST = r"(?:\s?(?:dollars?|bucks?|usd|yuan|rmb|cny|美元|美金|人民币|块钱|元|块|刀))"
+_POST = (
+    r"(?:\s?(?:dollars?|bucks?|usd|yuan|rmb|cny|euros?|eur"
+    r"|美元|美金|人民币|欧元|块钱|元|块|刀))"
+)
 
 
 def _amount(name: str, *, guarded: bool = True) -> str:
@@ -97,6 +100,43 @@ _PRICE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+
+
+# What each currency word or symbol of _PRE/_POST stands for (¥ is the yuan: the shop speaks
+# Chinese, not Japanese).
+_CURRENCIES = {
+    "us$": "USD",
+    "$": "USD",
+    "usd": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "buck": "USD",
+    "bucks": "USD",
+    "美元": "USD",
+    "美金": "USD",
+    "刀": "USD",
+    "¥": "CNY",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "yuan": "CNY",
+    "人民币": "CNY",
+    "块钱": "CNY",
+    "元": "CNY",
+    "块": "CNY",
+    "€": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "eur": "EUR",
+    "欧元": "EUR",
+    "£": "GBP",
+}
+
+
+def _currency(match: re.Match[str], name: str) -> str | None:
+    for part in (match.group(f"{name}_pre"), match.group(f"{name}_post")):
+        if part:
+            return _CURRENCIES.get(part.strip())
+    return None
 
 
 def _has_currency(match: re.Match[str], name: str) -> bool:
@@ -344,9 +384,11 @@ def _looks_like_code(text: str, match: re.Match[str]) -> bool:
     return bool(_CODE_WORDS.search(before) or before.endswith(("x", "×", "*")))
 
 
-def _extract_prices(text: str, spans: _Spans) -> tuple[Decimal | None, Decimal | None]:
+def _extract_prices(text: str, spans: _Spans) -> tuple[Decimal | None, Decimal | None, str | None]:
+    """The price bounds a query states and the currency it names (None: unmarked)."""
     low: Decimal | None = None
     high: Decimal | None = None
+    currency: str | None = None
     for kind, pattern in _PRICE_PATTERNS:
         for match in pattern.finditer(text):
             if not spans.free(match.start(), match.end()):
@@ -371,6 +413,7 @@ def _extract_prices(text: str, spans: _Spans) -> tuple[Decimal | None, Decimal |
                     continue
                 lo_value, hi_value = sorted((lo_value, hi_value))
                 low, high = lo_value, hi_value
+                currency = _currency(match, "hi") or _currency(match, "lo") or currency
             else:
                 name = "hi" if kind == "max" else "lo"
                 if not groups.get("strong") and _is_quantity(text, match, name):
@@ -382,10 +425,11 @@ def _extract_prices(text: str, spans: _Spans) -> tuple[Decimal | None, Decimal |
                     high = value
                 else:
                     low = value
+                currency = _currency(match, name) or currency
             spans.claim(match.start(), match.end())
     if low is not None and high is not None and low > high:
         low, high = high, low
-    return low, high
+    return low, high, currency
 
 
 def _extract_sort(text: str, spans: _Spans) -> str | None:

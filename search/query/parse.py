@@ -26,6 +26,7 @@ from search.query.matching import (
     _match_chinese,
     _match_english,
 )
+from search.query.money import PriceQuote
 from search.query.vocabulary import QueryVocabulary
 from search.text import CHINESE_STOPWORDS, detect_language, has_cjk
 
@@ -47,7 +48,8 @@ class ParsedQuery:
     ``text`` is what is left for retrieval: the query in lower case without price, sort and
     attribute phrases (category and brand words stay). Filters are ``category_ids``,
     ``brand_ids``, ``attributes`` (code → option values; several values of one code mean
-    any of them) and the price bounds, inclusive.
+    any of them) and the price bounds, inclusive, in the shop's currency; ``price_quote``
+    keeps the bounds as written when the query named another currency.
     """
 
     raw: str
@@ -58,6 +60,7 @@ class ParsedQuery:
     attributes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     price_min: Decimal | None = None
     price_max: Decimal | None = None
+    price_quote: PriceQuote | None = None
     sort: str | None = None
     intent: str = PRODUCT
     support_topic: str | None = None
@@ -84,6 +87,7 @@ class ParsedQuery:
             "attributes": {code: list(values) for code, values in self.attributes.items()},
             "price_min": None if self.price_min is None else str(self.price_min),
             "price_max": None if self.price_max is None else str(self.price_max),
+            "price_quote": None if self.price_quote is None else self.price_quote.as_dict(),
             "sort": self.sort,
             "intent": self.intent,
             "support_topic": self.support_topic,
@@ -179,7 +183,8 @@ def parse_query(raw: str, vocabulary: QueryVocabulary) -> ParsedQuery:
         )
 
     spans = _Spans()
-    price_min, price_max = _extract_prices(query, spans)
+    price_min, price_max, written = _extract_prices(query, spans)
+    price_min, price_max, quote = vocabulary.money.convert(price_min, price_max, written)
     sort = _extract_sort(query, spans)
     hits: list[tuple[str, str, int, int]] = []
     categories: list[tuple[int, int, bool]] = []
@@ -203,6 +208,7 @@ def parse_query(raw: str, vocabulary: QueryVocabulary) -> ParsedQuery:
         attributes=attributes,
         price_min=price_min,
         price_max=price_max,
+        price_quote=quote,
         sort=sort,
         did_you_mean=_suggestion(text, query, vocabulary),
     )

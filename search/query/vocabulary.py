@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
+from search.query.money import Money
 from search.spelling import Speller
 from search.text import fold_accents, has_cjk
 from shop.catalog.cache import cached, versioned_key
@@ -187,6 +188,8 @@ class QueryVocabulary:
     known_words: frozenset[str] = frozenset()
     english_max: int = 0
     chinese_max: int = 0
+    # The shop's currency and exchange rates, for prices written in another currency.
+    money: Money = field(default_factory=Money)
 
     @classmethod
     def empty(cls) -> QueryVocabulary:
@@ -204,6 +207,7 @@ class QueryVocabulary:
         brands: Iterable[BrandTerm] = (),
         options: Iterable[OptionTerm] = (),
         speller: Speller | None = None,
+        money: Money | None = None,
     ) -> QueryVocabulary:
         """Phrase tables from plain terms; grammar words (gender, sizes) are added here."""
         english: dict[tuple[str, ...], list[Target]] = {}
@@ -304,6 +308,7 @@ class QueryVocabulary:
             known_words=frozenset(words),
             english_max=max((len(k) for k in english), default=0),
             chinese_max=max((len(k) for k in chinese), default=0),
+            money=money or Money(),
         )
 
     @classmethod
@@ -397,5 +402,9 @@ def _vocabulary_from_catalog(codes: tuple[str, ...], spelling: bool) -> QueryVoc
 
         speller = Speller.from_texts(texts())
     return QueryVocabulary.build(
-        categories=categories, brands=brands, options=options, speller=speller
+        categories=categories,
+        brands=brands,
+        options=options,
+        speller=speller,
+        money=Money.from_settings(),
     )

@@ -25,7 +25,7 @@ def test_search_highlights_explains_and_filters(browser, live_server, indexed_ca
     marks = browser.find_elements(By.CSS_SELECTOR, ".card-title mark")
     assert [m.text for m in marks] == ["Shirt", "Shirt"]
     chips = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".parsed-filters .chip")]
-    assert chips == ["Shirts", "≤ 40"]
+    assert chips == ["Shirts", "≤ $40.00"]
     why = browser.find_element(By.CSS_SELECTOR, "details.why")
     why.find_element(By.TAG_NAME, "summary").click()
     assert "Matches your words: shirt" in why.text

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from search.query import (
     MAX_QUERY_CHARS,
@@ -23,6 +25,7 @@ from search.query import (
     english_key,
     parse_query,
 )
+from search.query.money import Money
 from search.spelling import Speller
 
 SHOES, RUNNING, HIKING = 1, 2, 3
@@ -149,6 +152,7 @@ DEFAULTS = {
     "attributes": {},
     "price_min": None,
     "price_max": None,
+    "price_quote": None,
     "sort": None,
     "intent": "product",
     "support_topic": None,
@@ -658,4 +662,66 @@ def test_from_catalog_on_an_empty_catalog():
     vocabulary = QueryVocabulary.from_catalog()
     assert summary(parse_query("red shoes under $20", vocabulary)) == expect(
         text="red shoes", price_max="20"
+    )
+
+
+# The shop prices in US dollars; 7.2 yuan to the dollar; no euro rate.
+MONEY = Money(currency="USD", rates={"CNY": Decimal("7.2")})
+
+
+def quoted(currency, rate, price_min=None, price_max=None):
+    return {"currency": currency, "rate": rate, "price_min": price_min, "price_max": price_max}
+
+
+CURRENCY_CASES = [
+    # 100 / 7.2 = 13.888…: an upper bound rounds down, a lower bound up.
+    ("100元以下", expect(price_max="13.88", price_quote=quoted("CNY", "7.2", price_max="100"))),
+    ("¥100以上", expect(price_min="13.89", price_quote=quoted("CNY", "7.2", price_min="100"))),
+    ("under 50 rmb", expect(price_max="6.94", price_quote=quoted("CNY", "7.2", price_max="50"))),
+    (
+        "50到80元",
+        expect(
+            price_min="6.95",
+            price_max="11.11",
+            price_quote=quoted("CNY", "7.2", price_min="50", price_max="80"),
+        ),
+    ),
+    (
+        "under 144 yuan",
+        expect(price_max="20.00", price_quote=quoted("CNY", "7.2", price_max="144")),
+    ),
+    ("under $100", expect(price_max="100")),
+    ("100美元以下", expect(price_max="100")),
+    ("under 100", expect(price_max="100")),
+    ("under €100", expect(price_quote=quoted("EUR", None, price_max="100"))),
+    ("100欧元以下", expect(price_quote=quoted("EUR", None, price_max="100"))),
+    ("under 100 euros", expect(price_quote=quoted("EUR", None, price_max="100"))),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), CURRENCY_CASES)
+def test_prices_in_another_currency_are_converted(vocabulary, query, expected):
+    with_money = replace(vocabulary, money=MONEY)
+
+    assert summary(parse_query(query, with_money)) == expected
+
+
+def test_a_grammar_only_vocabulary_takes_amounts_as_written():
+    assert parse_query("100元以下", QueryVocabulary.empty()).price_max == Decimal("100")
+
+
+@pytest.mark.parametrize("rate", ["0", "-7.2", "seven", "NaN"])
+def test_a_bad_exchange_rate_is_a_configuration_error(settings, rate):
+    settings.SHOP_CURRENCY_RATES = {"CNY": rate}
+
+    with pytest.raises(ImproperlyConfigured, match=r"SHOP_CURRENCY_RATES\['CNY'\]"):
+        Money.from_settings()
+
+
+def test_rates_from_settings_are_keyed_by_upper_case_codes(settings):
+    settings.SHOP_DEFAULT_CURRENCY = "usd"
+    settings.SHOP_CURRENCY_RATES = {"cny": "7.2", "EUR": 0.92}
+
+    assert Money.from_settings() == Money(
+        currency="USD", rates={"CNY": Decimal("7.2"), "EUR": Decimal("0.92")}
     )

@@ -50,8 +50,55 @@ def test_price_in_the_query_becomes_a_filter(client: Any, indexed: Any) -> None:
     assert data["parsed"]["price_max"] == "100"
     assert data["applied_filters"] == [
         {"kind": "category", "label": "Running shoes"},
-        {"kind": "price", "label": "≤ 100"},
+        {"kind": "price", "label": "≤ $100.00"},
     ]
+    road = next(r for r in data["results"] if r["id"] == products["road"].pk)
+    assert road["price"] == "$89.00"
+    assert road["price_amount"] == 89.0
+    assert road["currency"] == "USD"
+    assert data["parsed"]["price_quote"] is None
+
+
+@pytest.mark.django_db
+def test_a_price_in_yuan_is_converted_with_the_shops_rate(
+    client: Any, indexed: Any, settings: Any
+) -> None:
+    """700 CNY at 7.2 per USD is $97.22: the $89 road shoe stays, the $129 trail shoe goes."""
+    settings.SHOP_CURRENCY_RATES = {"CNY": "7.2"}
+
+    data = _api(client, q="running shoe under 700 rmb").json()
+
+    products = indexed["products"]
+    ids = {r["id"] for r in data["results"]}
+    assert products["road"].pk in ids
+    assert products["trail"].pk not in ids
+    assert data["parsed"]["price_max"] == "97.22"
+    assert data["parsed"]["price_quote"] == {
+        "currency": "CNY",
+        "rate": "7.2",
+        "price_min": None,
+        "price_max": "700",
+    }
+    assert data["applied_filters"][-1] == {"kind": "price", "label": "≤ $97.22 (¥700.00)"}
+
+
+@pytest.mark.django_db
+def test_a_currency_without_a_rate_applies_no_price_and_says_so(
+    client: Any, indexed: Any, settings: Any
+) -> None:
+    settings.SHOP_CURRENCY_RATES = {"CNY": "7.2"}
+
+    data = _api(client, q="running shoe under €100").json()
+
+    products = indexed["products"]
+    ids = {r["id"] for r in data["results"]}
+    assert {products["road"].pk, products["trail"].pk} <= ids
+    assert data["parsed"]["price_max"] is None
+    assert data["parsed"]["price_quote"]["rate"] is None
+    assert data["applied_filters"][-1] == {
+        "kind": "price",
+        "label": "No exchange rate for EUR: price not applied",
+    }
 
 
 @pytest.mark.django_db

@@ -82,6 +82,9 @@ class ProductCard:
     brand: str
     price: str
     compare_at_price: str
+    # The price as a number in ``currency`` (``price`` is it formatted for display).
+    price_amount: Decimal
+    currency: str
     is_on_sale: bool
     in_stock: bool
     rating: str
@@ -257,6 +260,8 @@ def build_card(
         compare_at_price=(
             format_price(product.compare_at_price, product.currency) if product.is_on_sale else ""
         ),
+        price_amount=product.price,
+        currency=product.currency,
         is_on_sale=product.is_on_sale,
         in_stock=product.stock > 0,
         rating=rating_text,
