@@ -95,6 +95,14 @@ class Ranking:
         keys = self.index.keys
         return {int(keys[c.row]) for c in self.candidates if c.features.get("keyword_match")}
 
+    def near_ids(self) -> set[int] | None:
+        """The matches the embedder also ranks among its top MAX_CANDIDATES for the query: of
+        the kind asked for, whatever else their text mentions. None without a query vector."""
+        if self.index is None or self.vector is None:
+            return None
+        keys = self.index.keys
+        return {int(keys[c.row]) for c in self.candidates if c.dense_rank is not None}
+
     def nearest(self, limit: int) -> list[int] | None:
         """The ``limit`` products closest to the query's embedding; None without one."""
         if self.index is None or self.vector is None:

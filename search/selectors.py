@@ -6,7 +6,8 @@
    parse the query, retrieve BM25 and dense candidates fused by RRF over the whole index,
    reorder them by the active learned ranker, keep the ones that match;
 2. narrow (:func:`_narrow`): the URL filters and the constraints read from the query applied
-   on the cached facet rows of the catalog (:mod:`search.listing`), sorted; constraints that
+   on the cached facet rows of the catalog (:mod:`search.listing`), sorted (by price, rating
+   or date: only the matches the embedder also finds near the query); constraints that
    leave no keyword match are dropped one kind at a time, then the nearest products are shown,
    saying so each time;
 3. page: one page of product cards, fetched once, with why each one is there; facets.
@@ -279,6 +280,11 @@ def _narrow(params: SearchParams, ranking: Ranking) -> _Narrowed:
         keyword_ids = set(ranked)
         if sort == SORT_RELEVANCE:
             sort = catalog.SORT_POPULAR
+    if sort != SORT_RELEVANCE and not browsing and (near := ranking.near_ids()):
+        # Sorting by price or rating reorders every keyword match, and a description that
+        # merely mentions the word ("dressing" for "cheap dress": chilli crisp) would lead.
+        # Only matches the embedder also finds near the query are sorted.
+        ranked = [pid for pid in ranked if pid in near] or ranked
     ids, listing, rows = filter_ranked(ranked, filters, category_ids, sort)
     relaxed: list[str] = []
     # Constraints read from the query that leave no keyword match (only similar products)

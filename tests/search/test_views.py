@@ -419,3 +419,49 @@ def test_a_failing_embedder_s_error_text_reaches_neither_api_nor_page(
     assert api.json()["degraded"] == "semantic search is unavailable; showing keyword matches only"
     assert "10.0.0.5" not in api.content.decode()
     assert (page.status_code, "10.0.0.5" in page.content.decode()) == (200, False)
+
+
+@pytest.mark.django_db
+def test_a_price_sort_keeps_only_matches_the_embedder_finds_near(
+    client: Any, indexed: Any, monkeypatch: Any
+) -> None:
+    """ "running" is in the earbuds' description ("wireless earbuds for running"), so by price
+    the $59 earbuds lead the running shoes; once the embedder does not find them near the
+    query (the demo's 2,000 products: outside its top 400), only the shoes are sorted."""
+    from search.ranking import Ranking
+
+    products = indexed["products"]
+    before = _api(client, q="running", sort="price_asc").json()
+    shoes = {products["road"].pk, products["trail"].pk}
+    monkeypatch.setattr(Ranking, "near_ids", lambda self: shoes)
+
+    after = _api(client, q="running", sort="price_asc").json()
+
+    assert [r["id"] for r in before["results"]] == [
+        products[name].pk for name in ("zh", "buds", "road", "trail")
+    ]
+    assert [r["id"] for r in after["results"]] == [products["road"].pk, products["trail"].pk]
+    # Relevance order is the ranking's own: nothing is removed from it.
+    relevance = _api(client, q="running").json()
+    assert products["buds"].pk in {r["id"] for r in relevance["results"]}
+
+
+def test_near_ids_are_the_matches_with_a_dense_rank() -> None:
+    import types
+
+    import numpy as np
+
+    from search.query import parse_query
+    from search.query.vocabulary import QueryVocabulary
+    from search.ranking import Ranking
+    from search.retrieval import Candidate, PreparedQuery
+
+    prepared = PreparedQuery(parse_query("dress", QueryVocabulary.empty()), "dress", ["dress"])
+    index = types.SimpleNamespace(keys=np.array([10, 11, 12]))
+    candidates = [Candidate(row=0, dense_rank=3), Candidate(row=1), Candidate(row=2, dense_rank=1)]
+
+    with_vector = Ranking(prepared, [10, 11, 12], candidates, index=index, vector=np.ones(3))
+    without = Ranking(prepared, [10, 11, 12], candidates, index=index, vector=None)
+
+    assert with_vector.near_ids() == {10, 12}
+    assert without.near_ids() is None
