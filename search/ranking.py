@@ -211,25 +211,38 @@ def _required_terms(count: int) -> int:
     return count if count <= 2 else math.ceil(count * 2 / 3)
 
 
-def _matches(index: SearchIndex, tokens: list[str], candidates: list[Candidate]) -> list[Candidate]:
+def _matches(
+    index: SearchIndex,
+    tokens: list[str],
+    candidates: list[Candidate],
+    term_sets: list[list[str]] | None = None,
+) -> list[Candidate]:
     """Candidates that answer the query, keyword matches first.
 
-    A keyword match holds the query's terms (see :func:`_required_terms`); terms the index
+    A keyword match holds the query's terms (see :func:`_required_terms`), or those of another
+    of its ``term_sets`` (the query as the catalog writes its compounds); terms the index
     has never seen (typos, whose corrections are among the tokens) are not counted. Once there
     are keyword matches, the embedder may add as many products as they number, from its top
     SEMANTIC_TOP only, listed after them: dense similarity alone cannot decide, it ranks every
     product, nonsense queries included, and its scale differs from model to model. With no
     keyword match at all the caller shows the nearest products instead, flagged as such.
     """
-    terms = {t for t in tokens if t in index.vocabulary}
-    required = _required_terms(len(terms))
+    readings = []
+    for reading in term_sets or [tokens]:
+        terms = {t for t in reading if t in index.vocabulary}
+        if terms:
+            readings.append((terms, _required_terms(len(terms))))
     lexical, semantic = [], []
     for candidate in candidates:
-        held = 0
-        if terms and candidate.lexical_rank:
-            held = len(terms & set(index.doc_tokens[candidate.row]))
-        candidate.features["coverage"] = round(held / len(terms), 3) if terms else 0.0
-        if terms and held >= required:
+        coverage, match = 0.0, False
+        if candidate.lexical_rank:
+            held_tokens = set(index.doc_tokens[candidate.row])
+            for terms, required in readings:
+                held = len(terms & held_tokens)
+                coverage = max(coverage, held / len(terms))
+                match = match or held >= required
+        candidate.features["coverage"] = round(coverage, 3)
+        if match:
             candidate.features["keyword_match"] = 1.0
             lexical.append(candidate)
         elif candidate.dense_rank is not None and candidate.dense_rank <= SEMANTIC_TOP:
@@ -291,7 +304,7 @@ def rank_products(
         mode = "lexical"
     retriever = Retriever(index, reranker=products.reranker)
     candidates = retriever.hybrid(text, prepared.tokens, vector, k=MAX_CANDIDATES)
-    candidates = _matches(index, prepared.tokens, candidates)
+    candidates = _matches(index, prepared.tokens, candidates, prepared.term_sets)
     return Ranking(
         prepared,
         [int(index.keys[c.row]) for c in candidates],

@@ -43,12 +43,16 @@ class PreparedQuery:
         text: the text to embed: the query without its price/sort phrases.
         tokens: BM25 terms of ``text``, plus those of the spelling correction, if any: a
             typo then still finds the products that spell the word right, and the correct
-            spelling (which the query also keeps) cannot lose anything.
+            spelling (which the query also keeps) cannot lose anything; and the terms of
+            each reading in ``term_sets``.
+        term_sets: the readings a keyword match must hold the terms of (any one of them):
+            the query's terms, and the query as the catalog writes its compounds.
     """
 
     parsed: ParsedQuery
     text: str
     tokens: list[str]
+    term_sets: list[list[str]] = field(default_factory=list)
 
 
 def prepare_query(
@@ -61,7 +65,16 @@ def prepare_query(
     tokens = analyze(text)
     if parsed.did_you_mean:
         tokens += [t for t in analyze(parsed.did_you_mean) if t not in tokens]
-    return PreparedQuery(parsed=parsed, text=text, tokens=tokens)
+    term_sets = [list(tokens)]
+    if parsed.compounds:
+        # "跑步鞋" is analysed as 跑步 + 鞋 and the catalog's "跑鞋" as one word: the query is
+        # also searched as the catalog writes it, and holding either reading is a match.
+        short = text
+        for compound, word in parsed.compounds:
+            short = short.replace(compound, word)
+        term_sets.append(analyze(short))
+        tokens += [t for t in term_sets[-1] if t not in tokens]
+    return PreparedQuery(parsed=parsed, text=text, tokens=tokens, term_sets=term_sets)
 
 
 class Reranker(Protocol):

@@ -39,9 +39,32 @@ def _edge_ok(text: str, index: int, inside: int, boundaries: set[int]) -> bool:
     return not text[outside].isalnum() or bool(HAN_CHAR.match(text[outside]))
 
 
+def _compound(key: str, vocabulary: QueryVocabulary) -> tuple[str, tuple[Target, ...]] | None:
+    """The category name a Chinese compound abbreviates, with its targets, or None.
+
+    Chinese shortens compounds by dropping inner characters (跑步鞋 → 跑鞋, 连衣长裙 → 连衣裙),
+    and a shopper may write the long form of the catalog's short one: a run of Chinese
+    characters that is a category name with one more character inside it (the first and
+    last characters the same) stands for that category. 跑步机 (a treadmill) is not 跑鞋.
+    """
+    if len(key) < 3 or not all(HAN_CHAR.match(char) for char in key):
+        return None
+    for inner in range(1, len(key) - 1):
+        short = key[:inner] + key[inner + 1 :]
+        targets = vocabulary.chinese.get(short)
+        if targets and any(target.kind == "category" for target in targets):
+            return short, tuple(t for t in targets if t.kind == "category")
+    return None
+
+
 def _match_chinese(
-    text: str, spans: _Spans, vocabulary: QueryVocabulary
+    text: str,
+    spans: _Spans,
+    vocabulary: QueryVocabulary,
+    compounds: list[tuple[str, str]] | None = None,
 ) -> list[tuple[int, int, tuple[Target, ...], bool]]:
+    """Catalog phrases in the Chinese runs of ``text``; each compound found by
+    :func:`_compound` is added to ``compounds`` with the catalog's word for it."""
     if not vocabulary.chinese:
         return []
     boundaries, words = _jieba_boundaries(text)
@@ -53,10 +76,13 @@ def _match_chinese(
             index += 1
             continue
         found = None
-        for size in range(min(vocabulary.chinese_max, length - index), 0, -1):
+        for size in range(min(vocabulary.chinese_max + 1, length - index), 0, -1):
             end = index + size
             key = text[index:end]
             targets = vocabulary.chinese.get(key)
+            short = None
+            if targets is None and (compound := _compound(key, vocabulary)) is not None:
+                short, targets = compound
             if targets is None or not spans.free(index, end):
                 continue
             if key in vocabulary.chinese_modifiers and not (
@@ -74,6 +100,8 @@ def _match_chinese(
             ):
                 continue
             found = (index, end, targets, False)
+            if short is not None and compounds is not None:
+                compounds.append((key, short))
             break
         if found:
             matches.append(found)

@@ -65,6 +65,9 @@ class ParsedQuery:
     intent: str = PRODUCT
     support_topic: str | None = None
     did_you_mean: str | None = None
+    # Compounds the query wrote longer than the catalog does, with the catalog's word
+    # (("跑步鞋", "跑鞋"),): products holding either are keyword matches.
+    compounds: tuple[tuple[str, str], ...] = ()
 
     @property
     def has_filters(self) -> bool:
@@ -92,6 +95,7 @@ class ParsedQuery:
             "intent": self.intent,
             "support_topic": self.support_topic,
             "did_you_mean": self.did_you_mean,
+            "compounds": dict(self.compounds),
         }
 
 
@@ -190,8 +194,9 @@ def parse_query(raw: str, vocabulary: QueryVocabulary) -> ParsedQuery:
     categories: list[tuple[int, int, bool]] = []
     brands: list[int] = []
     _extract_sizes(query, spans, vocabulary, hits)
+    compounds: list[tuple[str, str]] = []
     if has_cjk(query):
-        matches = _match_chinese(query, spans, vocabulary)
+        matches = _match_chinese(query, spans, vocabulary, compounds)
         _apply_targets(matches, spans, categories, brands, hits)
     matches = _match_english(query, spans, vocabulary)
     _apply_targets(matches, spans, categories, brands, hits)
@@ -210,5 +215,6 @@ def parse_query(raw: str, vocabulary: QueryVocabulary) -> ParsedQuery:
         price_max=price_max,
         price_quote=quote,
         sort=sort,
+        compounds=tuple(dict.fromkeys(compounds)),
         did_you_mean=_suggestion(text, query, vocabulary),
     )

@@ -26,6 +26,7 @@ from search.query import (
     parse_query,
 )
 from search.query.money import Money
+from search.retrieval import prepare_query
 from search.spelling import Speller
 
 SHOES, RUNNING, HIKING = 1, 2, 3
@@ -157,6 +158,7 @@ DEFAULTS = {
     "intent": "product",
     "support_topic": None,
     "did_you_mean": None,
+    "compounds": {},
 }
 
 
@@ -725,3 +727,43 @@ def test_rates_from_settings_are_keyed_by_upper_case_codes(settings):
     assert Money.from_settings() == Money(
         currency="USD", rates={"CNY": Decimal("7.2"), "EUR": Decimal("0.92")}
     )
+
+
+COMPOUND_CASES = [
+    # The catalog says 跑鞋; shoppers also write the long form 跑步鞋.
+    ("跑步鞋", expect(text="跑步鞋", category_ids=[RUNNING], compounds={"跑步鞋": "跑鞋"})),
+    (
+        "100元以下的跑步鞋",
+        expect(
+            text="跑步鞋", category_ids=[RUNNING], price_max="100", compounds={"跑步鞋": "跑鞋"}
+        ),
+    ),
+    (
+        "红色跑步鞋",
+        expect(
+            text="跑步鞋",
+            category_ids=[RUNNING],
+            attributes={"color": ["red"]},
+            compounds={"跑步鞋": "跑鞋"},
+        ),
+    ),
+    # A treadmill keeps its last character: not a running shoe.
+    ("跑步机", expect(text="跑步机")),
+    ("跑步", expect(text="跑步")),
+    ("跑鞋", expect(text="跑鞋", category_ids=[RUNNING])),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), COMPOUND_CASES)
+def test_chinese_compounds_read_as_the_catalogs_shorter_word(vocabulary, query, expected):
+    assert summary(parse_query(query, vocabulary)) == expected
+
+
+def test_the_catalogs_word_is_searched_beside_the_compound(vocabulary):
+    """jieba reads 跑步鞋 as 跑步 + 鞋 and the catalog's 跑鞋 as one word: both readings are
+    searched, and holding the terms of either makes a keyword match."""
+    prepared = prepare_query("100元以下的跑步鞋", vocabulary)
+
+    assert prepared.text == "跑步鞋"
+    assert prepared.tokens == ["跑步", "鞋", "跑鞋"]
+    assert prepared.term_sets == [["跑步", "鞋"], ["跑鞋"]]
