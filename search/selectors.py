@@ -144,6 +144,8 @@ class SearchResult:
     highlight_terms: list[str]
     latency_ms: float
     listing: catalog.ListingResult | None = None
+    # The chips of the constraints the relaxations dropped.
+    dropped: list[dict[str, str]] = field(default_factory=list)
     # The page's product cards, in hit order (active products only).
     cards: list[catalog.ProductCard] = field(default_factory=list)
 
@@ -165,6 +167,7 @@ class _Narrowed:
     nearest: bool
     mode: str
     sort: str
+    dropped: list[dict[str, str]] = field(default_factory=list)
 
 
 # -- narrow: filters, relaxations, the nearest products --------------------------------------
@@ -287,6 +290,7 @@ def _narrow(params: SearchParams, ranking: Ranking) -> _Narrowed:
         ranked = [pid for pid in ranked if pid in near] or ranked
     ids, listing, rows = filter_ranked(ranked, filters, category_ids, sort)
     relaxed: list[str] = []
+    asked = applied
     # Constraints read from the query that leave no keyword match (only similar products)
     # are dropped one kind at a time, and the page says which.
     if ranked and not keyword_ids.intersection(ids) and parsed.has_filters and params.understand:
@@ -300,7 +304,8 @@ def _narrow(params: SearchParams, ranking: Ranking) -> _Narrowed:
     if not ids and (found := ranking.nearest(NEAREST_LIMIT)) is not None:
         ids, listing, rows = filter_ranked(found, params.filters, None, SORT_RELEVANCE)
         nearest = bool(ids)
-    return _Narrowed(ids, listing, rows, filters, applied, relaxed, nearest, mode, sort)
+    dropped = [chip for chip in asked if chip not in applied]
+    return _Narrowed(ids, listing, rows, filters, applied, relaxed, nearest, mode, sort, dropped)
 
 
 # -- page: cards, explanations, facets ------------------------------------------------------
@@ -385,6 +390,7 @@ def search_catalog(params: SearchParams, *, card_source: str = "") -> SearchResu
         price_facet=price_facet(narrowed.rows, params.filters),
         applied=narrowed.applied,
         relaxed=narrowed.relaxed,
+        dropped=narrowed.dropped,
         nearest=narrowed.nearest,
         mode=narrowed.mode,
         degraded=ranking.degraded,

@@ -176,6 +176,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
                 "parsed": result.parsed.as_dict(),
                 "applied_filters": result.applied,
                 "relaxed_filters": result.relaxed,
+                "dropped_filters": result.dropped,
                 "nearest": result.nearest,
                 "mode": result.mode,
                 "degraded": result.degraded or None,

@@ -242,6 +242,7 @@ class QueryVocabulary:
                 if len(parts) > 1:
                     for part in parts:
                         add(part, target)
+        _add_gender_heads(category_list, english, chinese)
         for brand in brands:
             target = Target("brand", "", brand.id, True)
             for name in brand.names:
@@ -332,6 +333,38 @@ class QueryVocabulary:
             lambda: _vocabulary_from_catalog(codes, spelling),
             VOCABULARY_TIMEOUT,
         )
+
+
+def _add_gender_heads(
+    categories: Iterable[CategoryTerm],
+    english: dict[tuple[str, ...], list[Target]],
+    chinese: dict[str, list[Target]],
+) -> None:
+    """A category named for a gender ("Women's Dresses", "女士连衣裙") is also what its
+    product word alone asks for ("dress", "连衣裙"), unless the catalog already uses that word
+    for something else; categories sharing a word ("Men's Tops", "Women's Tops") share it."""
+    english_gender = {word for words, _, _ in GENDER_WORDS.values() for word in words}
+    chinese_gender = sorted(
+        {word for _, words, _ in GENDER_WORDS.values() for word in words}, key=len, reverse=True
+    )
+    heads_en: dict[tuple[str, ...], list[Target]] = {}
+    heads_zh: dict[str, list[Target]] = {}
+    for category in categories:
+        target = Target("category", "", category.id, True)
+        for name in category.names:
+            if has_cjk(name):
+                key = chinese_key(name)
+                word = next((w for w in chinese_gender if key.startswith(w)), "")
+                if word and len(key) - len(word) >= 2:
+                    heads_zh.setdefault(key[len(word) :], []).append(target)
+            else:
+                en_key = english_key(name)
+                if len(en_key) > 1 and en_key[0] in english_gender:
+                    heads_en.setdefault(en_key[1:], []).append(target)
+    for en_key, targets in heads_en.items():
+        english.setdefault(en_key, targets)
+    for key, targets in heads_zh.items():
+        chinese.setdefault(key, targets)
 
 
 def _vocabulary_from_catalog(codes: tuple[str, ...], spelling: bool) -> QueryVocabulary:

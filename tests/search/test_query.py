@@ -226,7 +226,7 @@ SORT_CASES = [
     ("最新款耳机", expect(text="耳机", category_ids=[HEADPHONES], sort="newest")),
     ("best rated hiking boots", expect(text="hiking boots", category_ids=[HIKING], sort="rating")),
     ("好评跑鞋", expect(text="跑鞋", category_ids=[RUNNING], sort="rating")),
-    ("most popular dresses", expect(text="dresses", sort="popular")),
+    ("most popular dresses", expect(text="dresses", category_ids=[DRESSES], sort="popular")),
     ("热销耳机", expect(text="耳机", category_ids=[HEADPHONES], sort="popular")),
     ("最受欢迎的跑鞋", expect(text="跑鞋", category_ids=[RUNNING], sort="popular")),
     # the first sort phrase wins
@@ -234,8 +234,9 @@ SORT_CASES = [
 ]
 
 ATTRIBUTE_CASES = [
-    ("red dress", expect(text="dress", attributes={"color": ["red"]})),
-    ("红色连衣裙", expect(text="连衣裙", attributes={"color": ["red"]})),
+    # "dress" and "连衣裙" alone name the catalog's "Women's Dresses" / "女士连衣裙".
+    ("red dress", expect(text="dress", category_ids=[DRESSES], attributes={"color": ["red"]})),
+    ("红色连衣裙", expect(text="连衣裙", category_ids=[DRESSES], attributes={"color": ["red"]})),
     # a one-character colour only in front of what it describes
     ("红裙子", expect(text="裙子", attributes={"color": ["red"]})),
     ("红茶", expect(text="红茶")),
@@ -299,7 +300,12 @@ ATTRIBUTE_CASES = [
     ),
     (
         "女士红色连衣裙 200元以内",
-        expect(text="连衣裙", attributes={"gender": ["women"], "color": ["red"]}, price_max="200"),
+        expect(
+            text="连衣裙",
+            category_ids=[DRESSES],
+            attributes={"gender": ["women"], "color": ["red"]},
+            price_max="200",
+        ),
     ),
     (
         "women's red leather running shoes size 42 under $120",
@@ -339,7 +345,10 @@ NAME_CASES = [
         expect(text="northwend running shoes", category_ids=[RUNNING], brand_ids=[NORTHWEND]),
     ),
     ("北境跑鞋", expect(text="北境跑鞋", category_ids=[RUNNING], brand_ids=[NORTHWEND])),
-    ("linden and loom dress", expect(text="linden and loom dress", brand_ids=[LINDEN])),
+    (
+        "linden and loom dress",
+        expect(text="linden and loom dress", category_ids=[DRESSES], brand_ids=[LINDEN]),
+    ),
     ("linden & loom", expect(text="linden & loom", brand_ids=[LINDEN])),
     ("carryall backpack", expect(text="carryall backpack", brand_ids=[CARRYALL])),
     ("lumieve", expect(text="lumieve", brand_ids=[LUMIEVE])),
@@ -767,3 +776,31 @@ def test_the_catalogs_word_is_searched_beside_the_compound(vocabulary):
     assert prepared.text == "跑步鞋"
     assert prepared.tokens == ["跑步", "鞋", "跑鞋"]
     assert prepared.term_sets == [["跑步", "鞋"], ["跑鞋"]]
+
+
+GENDER_HEAD_CASES = [
+    ("dress", expect(text="dress", category_ids=[DRESSES])),
+    ("连衣裙", expect(text="连衣裙", category_ids=[DRESSES])),
+    ("上衣", expect(text="上衣", category_ids=[MENS_TOPS])),
+    ("tops", expect(text="tops", category_ids=[MENS_TOPS])),
+    # The full name still works, and "women" is its gender, not a filter of its own.
+    ("women's dresses", expect(text="women's dresses", category_ids=[DRESSES])),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), GENDER_HEAD_CASES)
+def test_a_gendered_category_is_named_by_its_product_word(vocabulary, query, expected):
+    assert summary(parse_query(query, vocabulary)) == expected
+
+
+def test_a_product_word_two_gendered_categories_share_names_both():
+    vocabulary = QueryVocabulary.build(
+        categories=[
+            CategoryTerm(1, ("Men's Tops", "男士上衣"), None, frozenset()),
+            CategoryTerm(2, ("Women's Tops", "女士上衣"), None, frozenset()),
+            CategoryTerm(3, ("Tees",), None, frozenset()),
+        ]
+    )
+
+    assert parse_query("tops", vocabulary).category_ids == (1, 2)
+    assert parse_query("上衣", vocabulary).category_ids == (1, 2)

@@ -57,6 +57,7 @@ def test_price_in_the_query_becomes_a_filter(client: Any, indexed: Any) -> None:
     assert road["price_amount"] == 89.0
     assert road["currency"] == "USD"
     assert data["parsed"]["price_quote"] is None
+    assert data["dropped_filters"] == []
 
 
 @pytest.mark.django_db
@@ -126,6 +127,8 @@ def test_zero_results_relax_the_constraints_read_from_the_query(client: Any, ind
     data = _api(client, q="headphones under $10").json()
 
     assert data["relaxed_filters"] == ["price"]
+    assert data["dropped_filters"] == [{"kind": "price", "label": "≤ $10.00"}]
+    assert data["applied_filters"] == [{"kind": "category", "label": "Headphones"}]
     assert data["results"][0]["id"] == indexed["products"]["anc"].pk
 
 
