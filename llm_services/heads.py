@@ -67,17 +67,20 @@ class LogisticHead:
         exp = np.exp(logits)
         return (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The head as named arrays (weights, bias, labels, embedder id and revision)."""
+        return {
+            "weights": self.weights.astype(np.float32),
+            "bias": self.bias.astype(np.float32),
+            "labels": np.array(self.labels, dtype=str),
+            "embed_model_id": np.array(self.embed_model_id),
+            "embed_revision": np.array(self.embed_revision),
+        }
+
     def save(self, path: str | Path) -> None:
-        """Write the head to ``path`` (.npz: weights, bias, labels, embedder id and revision)."""
+        """Write the head to ``path`` (.npz of :meth:`arrays`)."""
         with Path(path).open("wb") as handle:
-            np.savez(
-                handle,
-                weights=self.weights.astype(np.float32),
-                bias=self.bias.astype(np.float32),
-                labels=np.array(self.labels, dtype=str),
-                embed_model_id=np.array(self.embed_model_id),
-                embed_revision=np.array(self.embed_revision),
-            )
+            np.savez(handle, **self.arrays())
 
     @classmethod
     def load(cls, path: str | Path) -> LogisticHead:

@@ -94,15 +94,10 @@ class OpenSetHead:
 
     def save(self, path: str | Path) -> None:
         """Write the head and its thresholds to one .npz file."""
-        head = self.head
         with Path(path).open("wb") as handle:
             np.savez(
                 handle,
-                weights=head.weights.astype(np.float32),
-                bias=head.bias.astype(np.float32),
-                labels=np.array(head.labels, dtype=str),
-                embed_model_id=np.array(head.embed_model_id),
-                embed_revision=np.array(head.embed_revision),
+                **self.head.arrays(),
                 oos_label=np.array(self.oos_label),
                 thresholds=np.array([self.oos_threshold, self.clarify_threshold]),
                 **(self.lexical.arrays() if self.lexical is not None else {}),
