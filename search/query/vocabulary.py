@@ -28,6 +28,9 @@ from shop.catalog.models import (
 # the product than a filter.
 DEFAULT_ATTRIBUTE_CODES = ("color", "size", "shoe_size", "gender", "material")
 VOCABULARY_TIMEOUT = 60 * 60
+# Part of the shared cache key: a vocabulary pickled by an older release (without ``money``)
+# is never read back by this one.
+VOCABULARY_FORMAT = 2
 
 
 class Target(NamedTuple):
@@ -329,7 +332,7 @@ class QueryVocabulary:
 
         codes = tuple(sorted(set(attribute_codes)))
         return cached(
-            versioned_key("search-vocabulary", ",".join(codes), int(spelling)),
+            versioned_key("search-vocabulary", VOCABULARY_FORMAT, ",".join(codes), int(spelling)),
             lambda: _vocabulary_from_catalog(codes, spelling),
             VOCABULARY_TIMEOUT,
         )
