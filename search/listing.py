@@ -8,7 +8,9 @@ facets then needs no query per search.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -98,6 +100,54 @@ def filter_ranked(
     if sort == SORT_RELEVANCE:
         ids = sorted(ids, key=position.__getitem__)
     return ids, listing, wanted
+
+
+def _lab(hex_colour: str) -> tuple[float, float, float]:
+    """CIELAB (D65) of an sRGB hex colour: distances there follow what people see as close."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(hex_colour.lstrip("#")[i : i + 2], 16)) for i in (0, 2, 4))
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
+
+    fx, fy, fz = f(x), f(y), f(z)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def nearest_colours_first(
+    ids: list[int], rows: list[catalog.Row], wanted: Collection[str]
+) -> tuple[list[int], list[str]]:
+    """``ids`` with the products whose colour is nearest to one of ``wanted`` first (CIELAB
+    distance; otherwise in their order), and the colour values in the order they now come.
+
+    For a colour the results no longer hold ("no red dresses"): burgundy and coral lead, not
+    whatever ranked first. Unchanged without a colour attribute or a known wanted colour.
+    """
+    _rows, _roots, codes = catalog_rows()
+    code = next((c for c in catalog.COLOR_ATTRIBUTE_CODES if c in codes), None)
+    targets = [_lab(catalog.COLOR_HEX[v]) for v in wanted if v in catalog.COLOR_HEX]
+    if code is None or not targets:
+        return ids, []
+    column = codes.index(code)
+    colour = {row[0]: row[8][column] for row in rows}
+
+    def distance(pid: int) -> float:
+        value = colour.get(pid)
+        if value not in catalog.COLOR_HEX:
+            return math.inf
+        lab = _lab(catalog.COLOR_HEX[value])
+        return min(math.dist(lab, target) for target in targets)
+
+    ordered = sorted(ids, key=distance)
+    shown = [colour[pid] for pid in ordered if colour.get(pid) in catalog.COLOR_HEX]
+    return ordered, list(dict.fromkeys(value for value in shown if value is not None))
 
 
 def category_facet(ids: list[int], selected: int | None) -> list[dict[str, Any]]:

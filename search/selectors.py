@@ -34,6 +34,7 @@ from search.listing import (
     catalog_rows,
     category_facet,
     filter_ranked,
+    nearest_colours_first,
     price_facet,
     search_schema,
 )
@@ -146,6 +147,9 @@ class SearchResult:
     listing: catalog.ListingResult | None = None
     # The chips of the constraints the relaxations dropped.
     dropped: list[dict[str, str]] = field(default_factory=list)
+    # The colours (labels) the results lead with when the asked colour was dropped: nearest
+    # first ("no red dresses": coral, burgundy).
+    alternatives: list[str] = field(default_factory=list)
     # The page's product cards, in hit order (active products only).
     cards: list[catalog.ProductCard] = field(default_factory=list)
 
@@ -168,6 +172,8 @@ class _Narrowed:
     mode: str
     sort: str
     dropped: list[dict[str, str]] = field(default_factory=list)
+    # Colour values the results lead with when the asked colour was dropped.
+    alternatives: list[str] = field(default_factory=list)
 
 
 # -- narrow: filters, relaxations, the nearest products --------------------------------------
@@ -245,6 +251,14 @@ def _price_label(sign: str, amount: Decimal, written: Decimal | None, quote: Any
     return label
 
 
+def _colour_labels(values: list[str], limit: int = 3) -> list[str]:
+    """The first ``limit`` colour values as the shop names them in the current language."""
+    schema = {a.code: a for a in search_schema()}
+    code = next((c for c in catalog.COLOR_ATTRIBUTE_CODES if c in schema), None)
+    options = schema[code].options if code else {}
+    return [options.get(value, value) for value in values[:limit]]
+
+
 def _relaxations(parsed: ParsedQuery) -> list[tuple[str, ParsedQuery]]:
     """Weaker readings of the query, most specific constraint dropped first."""
     steps = []
@@ -300,12 +314,21 @@ def _narrow(params: SearchParams, ranking: Ranking) -> _Narrowed:
             relaxed.append(label)
             if keyword_ids.intersection(ids):
                 break
+    alternatives: list[str] = []
+    wanted_colours = next(
+        (parsed.attributes[c] for c in catalog.COLOR_ATTRIBUTE_CODES if c in parsed.attributes),
+        (),
+    )
+    if "attributes" in relaxed and wanted_colours and sort == SORT_RELEVANCE:
+        ids, alternatives = nearest_colours_first(ids, rows, wanted_colours)
     nearest = False
     if not ids and (found := ranking.nearest(NEAREST_LIMIT)) is not None:
         ids, listing, rows = filter_ranked(found, params.filters, None, SORT_RELEVANCE)
         nearest = bool(ids)
     dropped = [chip for chip in asked if chip not in applied]
-    return _Narrowed(ids, listing, rows, filters, applied, relaxed, nearest, mode, sort, dropped)
+    return _Narrowed(
+        ids, listing, rows, filters, applied, relaxed, nearest, mode, sort, dropped, alternatives
+    )
 
 
 # -- page: cards, explanations, facets ------------------------------------------------------
@@ -391,6 +414,7 @@ def search_catalog(params: SearchParams, *, card_source: str = "") -> SearchResu
         applied=narrowed.applied,
         relaxed=narrowed.relaxed,
         dropped=narrowed.dropped,
+        alternatives=_colour_labels(narrowed.alternatives),
         nearest=narrowed.nearest,
         mode=narrowed.mode,
         degraded=ranking.degraded,

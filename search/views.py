@@ -177,6 +177,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
                 "applied_filters": result.applied,
                 "relaxed_filters": result.relaxed,
                 "dropped_filters": result.dropped,
+                "alternatives": result.alternatives,
                 "nearest": result.nearest,
                 "mode": result.mode,
                 "degraded": result.degraded or None,

@@ -468,3 +468,29 @@ def test_near_ids_are_the_matches_with_a_dense_rank() -> None:
 
     assert with_vector.near_ids() == {10, 12}
     assert without.near_ids() is None
+
+
+@pytest.mark.django_db
+def test_a_dropped_colour_lists_the_nearest_colours_first(client: Any, small_shop: Any) -> None:
+    """No burgundy running shoe exists: the colour is dropped, and the red shoes (burgundy's
+    nearest colour in CIELAB among red and blue) come before the blue one."""
+    from search.services import rebuild_shop_index
+    from tests.factories import AttributeOptionFactory
+
+    AttributeOptionFactory(
+        attribute=small_shop["red"].attribute, value="burgundy", label="Burgundy", label_zh="酒红色"
+    )
+    rebuild_shop_index()
+    products = small_shop["products"]
+
+    data = _api(client, q="burgundy running shoe").json()
+    zh = _api(client, q="酒红色跑步鞋", lang="zh-hans").json()
+
+    assert data["relaxed_filters"] == ["attributes"]
+    assert data["dropped_filters"] == [{"kind": "attribute", "label": "Colour: Burgundy"}]
+    ids = [r["id"] for r in data["results"]]
+    reds = {products["road"].pk, products["zh"].pk}
+    assert set(ids[:2]) == reds
+    assert ids[2] == products["trail"].pk
+    assert data["alternatives"] == ["Red", "Blue"]
+    assert zh["alternatives"] == ["红色", "蓝色"]
