@@ -67,3 +67,33 @@ def clean_query(raw: object, max_chars: int = MAX_QUERY_CHARS) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub(" ", text)
     return " ".join(text.split())[:max_chars].strip()
+
+
+# What "copying N words" counts: each Han character is one unit (Chinese has no spaces), any
+# other run of letters and digits one word. Punctuation and spacing do not count, so a copy
+# with its commas changed is still a copy.
+_UNIT = re.compile(f"[{HAN_CLASS}]|(?:(?![{HAN_CLASS}])[^\\W_])+")
+
+
+def text_units(text: str) -> list[str]:
+    """``text`` as the units copying is counted in, case-folded (see ``_UNIT``)."""
+    return [match.group(0).casefold() for match in _UNIT.finditer(text)]
+
+
+def unit_ngrams(units: list[str], size: int) -> set[tuple[str, ...]]:
+    """Every run of ``size`` consecutive units."""
+    return {tuple(units[i : i + size]) for i in range(len(units) - size + 1)}
+
+
+def longest_shared_run(units: list[str], index: set[tuple[str, ...]], size: int) -> int:
+    """The most consecutive units of ``units`` found elsewhere, given ``index`` (the runs of
+    ``size`` units of the other texts): 0 when no run of ``size`` is shared, else at least
+    ``size`` (overlapping shared runs joined)."""
+    longest = current = 0
+    for start in range(len(units) - size + 1):
+        if tuple(units[start : start + size]) in index:
+            current = size if current == 0 else current + 1
+            longest = max(longest, current)
+        else:
+            current = 0
+    return longest

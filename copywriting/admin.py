@@ -26,6 +26,7 @@ from common.text import CHINESE, ENGLISH
 from copywriting import conf, selectors, services
 from copywriting.forms import GenerateCopyForm, ReviewDraftForm
 from copywriting.models import Channel, CopyDraft, CopyJob, Field
+from copywriting.quality import job_summary
 from shop.catalog.admin_hooks import product_admin_extensions
 from shop.catalog.models import Product
 
@@ -49,6 +50,20 @@ def highlighted_spans(text: str, checks: list[dict], part: str) -> str:
         position = end
     pieces.append(format_html("{}", text[position:]))
     return format_html_join("", "{}", ((p,) for p in pieces))
+
+
+def _marked_parts(draft: CopyDraft) -> list[dict]:
+    """The draft's parts, each a list of items with the offending spans marked."""
+    parts = []
+    for part, value in (draft.parts or {}).items():
+        items = value if isinstance(value, list) else [value]
+        parts.append(
+            {
+                "name": part,
+                "items": [highlighted_spans(str(item), draft.checks, part) for item in items],
+            }
+        )
+    return parts
 
 
 @admin.register(CopyDraft)
@@ -99,6 +114,11 @@ class CopyDraftAdmin(admin.ModelAdmin):
                 "generate/jobs/<int:job_id>/",
                 self.admin_site.admin_view(self.generate_status_view),
                 name="copywriting_generate_status",
+            ),
+            path(
+                "generate/jobs/<int:job_id>/approve/<int:draft_id>/",
+                self.admin_site.admin_view(self.approve_candidate_view),
+                name="copywriting_approve_candidate",
             ),
             *super().get_urls(),
         ]
@@ -173,12 +193,41 @@ class CopyDraftAdmin(admin.ModelAdmin):
             context["summary"] = _(
                 "%(count)d candidates drafted, %(flagged)d flagged by the checks."
             ) % {"count": job.generated, "flagged": job.flagged}
-            context["drafts"] = selectors.job_drafts(job.pk)
+            context["candidates_shown"] = [
+                {
+                    "draft": draft,
+                    "parts": _marked_parts(draft),
+                    "errors": [c for c in draft.checks if c.get("severity") == "error"],
+                    "warnings": [c for c in draft.checks if c.get("severity") != "error"],
+                }
+                for draft in selectors.job_drafts(job.pk)
+            ]
+            context["can_approve"] = self.has_change_permission(request)
             context["drafts_url"] = (
                 reverse("admin:copywriting_copydraft_changelist")
                 + f"?product__id__exact={product_id}&job__id__exact={job.pk}"
             )
         return TemplateResponse(request, "admin/copywriting/generate_status.html", context)
+
+    def approve_candidate_view(self, request, job_id: int, draft_id: int):
+        """One click from the candidates page: approve a clean candidate as written."""
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:copywriting_generate_status", args=[job_id]))
+        draft = get_object_or_404(CopyDraft, pk=draft_id, job_id=job_id)
+        if not self.has_change_permission(request, draft):
+            raise PermissionDenied
+        try:
+            services.approve_draft(draft_id=draft.pk, user=request.user)
+        except services.ApprovalBlocked as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("Candidate %(n)d approved and applied to the product.")
+                % {"n": draft.candidate + 1},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:copywriting_generate_status", args=[job_id]))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         draft = get_object_or_404(
@@ -214,15 +263,7 @@ class CopyDraftAdmin(admin.ModelAdmin):
                     self.message_user(request, str(exc), messages.ERROR)
                 return HttpResponseRedirect(request.path)
         draft.refresh_from_db()
-        parts = []
-        for part, value in (draft.parts or {}).items():
-            items = value if isinstance(value, list) else [value]
-            parts.append(
-                {
-                    "name": part,
-                    "items": [highlighted_spans(str(item), draft.checks, part) for item in items],
-                }
-            )
+        parts = _marked_parts(draft)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -268,7 +309,30 @@ class CopyJobAdmin(BatchJobAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = [f.name for f in self.model._meta.fields if f.name != "product_ids"]
-        return ["state", "progress", *fields]
+        return ["state", "progress", "quality", *fields]
+
+    @admin.display(description=_("quality of the drafts"))
+    def quality(self, obj):
+        """The figures of ``manage.py copy_quality_report`` for this job's drafts."""
+        summary = job_summary(obj)
+        if not summary.items:
+            return "—"
+        rows = [
+            (_("drafts"), str(summary.items)),
+            (_("flagged"), f"{summary.flagged_share:.0%}"),
+            *((f"· {check}", f"{share:.0%}") for check, share in sorted(summary.by_check.items())),
+            (_("repeat themselves"), f"{summary.repetition_share:.0%}"),
+            (_("copy 8+ words from other copy"), f"{summary.copy_share:.0%}"),
+            (_("mean length (words; Chinese: characters)"), f"{summary.mean_length:.0f}"),
+            (
+                _("drafts per minute"),
+                "—" if summary.per_min is None else f"{summary.per_min:.1f}",
+            ),
+        ]
+        return format_html(
+            '<table class="copy-quality">{}</table>',
+            format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
+        )
 
     def stalled_after_seconds(self) -> float:
         return conf.get("STALLED_AFTER_SECONDS")

@@ -15,6 +15,7 @@ reason. "warning" results inform only.
 - injection: instructions to a model found in the product data (cut out of the prompt) or
   echoed back in the draft; the filter is one signal for the reviewer, and overriding it
   takes a second person.
+- repetition, padding, name: what a reader stops at (:mod:`copywriting.reading`).
 - input: missing required attributes, cut fields.
 - output: empty text, the wrong language.
 
@@ -31,6 +32,13 @@ from typing import Any
 from common.text import CHINESE, ENGLISH, HAN_CHAR
 from copywriting import conf
 from copywriting.prompts import INJECTION_PATTERNS, ProductFacts, normalise_for_matching
+from copywriting.reading import (
+    check_copying,
+    check_names,
+    check_padding,
+    check_repetition,
+    grounding_words,
+)
 from copywriting.vocabulary import Term, Vocabulary
 from llm_services import NUMBER
 
@@ -164,11 +172,11 @@ def check_facts(
 def ungrounded_terms(facts: ProductFacts, vocabulary: Vocabulary) -> list[str]:
     """What the facts check would flag for this product: the phrases generation should avoid.
 
-    Colour, material, size and gender terms the product's data does not support, and other
-    brands. One-letter sizes ("S", "M") are left out: banning a lone Latin letter would ban
-    far more than the size. A single Chinese character ("铜", copper) stays: the check flags
-    it wherever it is written. Numbers are not listed (``allowed_numbers`` says which may be
-    written).
+    Colour, material, size and gender terms the product's data does not support, other
+    brands and the names of other products. One-letter sizes ("S", "M") are left out:
+    banning a lone Latin letter would ban far more than the size. A single Chinese character
+    ("铜", copper) stays: the check flags it wherever it is written. Numbers are not listed
+    (``allowed_numbers`` says which may be written).
     """
     grounding = facts.grounding_text()
     own = facts.brand.casefold()
@@ -182,6 +190,8 @@ def ungrounded_terms(facts: ProductFacts, vocabulary: Vocabulary) -> list[str]:
         for brand in vocabulary.brands
         if brand.casefold() != own and not (own and brand.casefold() in own)
     )
+    # Other products' names ("Pebble" in the copy of the "Peanut" night light).
+    phrases.update(vocabulary.names - set(grounding_words(grounding)))
     return sorted(phrases)
 
 
@@ -355,6 +365,8 @@ def run_checks(
     """Every check on every part of a candidate, input findings first."""
     results = check_input(facts)
     language = facts.language
+    own = facts.grounding_text()
+    results += check_repetition(parts, names=(facts.title, facts.brand), own=own)
     for part, value in parts.items():
         items = [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
         if part == "highlights" and not items:
@@ -366,8 +378,11 @@ def run_checks(
             results += check_banned(item, part=part)
             results += check_bias(item, part=part, facts=facts)
             results += check_length(item, part=length_part, language=language)
+            results += check_padding(item, part=part)
+            results += check_names(item, part=part, names=vocabulary.names, own=own)
         if part in ("description", "social_post"):
             results += check_near_duplicate(" ".join(items), part=part, others=others)
+        results += check_copying(" ".join(items), part=part, others=others, own=own)
     return results
 
 

@@ -121,6 +121,14 @@ DEFAULTS: dict[str, Any] = {
     # own descriptions state colours and materials their items' data lacks.
     "GROUNDED_DECODING": [ENGLISH, CHINESE],
     "GROUNDED_NUMBERS": [ENGLISH, CHINESE],
+    # Decoding never writes a run of this many words (Chinese: characters) found in the
+    # prompt's examples or other products' copy (the near-duplicate pool), nor repeats one of
+    # its own, unless the run is in the product's own data (llm_services.NoCopy). 0: off.
+    # In-process generators only.
+    "NO_COPY_WORDS": {"": 6, CHINESE: 6},
+    # Nor does it repeat a run of this many words (characters) it wrote before, its product's
+    # own data aside (summarisers' no-repeat n-gram rule, on words). 0: off.
+    "NO_REPEAT_WORDS": {"": 4, CHINESE: 4},
     # Mark approved AI text on the storefront as "AI-assisted".
     "MARK_AI_ASSISTED": True,
     # A running batch job whose heartbeat is older than this is shown as stalled.

@@ -28,9 +28,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from common.text import CHINESE, ENGLISH, HAN_CLASS, has_han
+from common.text import CHINESE, ENGLISH, HAN_CLASS, has_han, text_units
 from copywriting import conf
-from copywriting.training import PROMPT_VERSION, build_prompt, strip_delimiters
+from copywriting.training import DATA_OPEN, PROMPT_VERSION, build_prompt, strip_delimiters
 from llm_services.training import Example
 
 MARKETING_PROMPT_VERSION = "copywriting-marketing-v1"
@@ -142,7 +142,9 @@ def find_injections(text: str) -> list[str]:
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 _SPACE = re.compile(r"\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
+# A Latin full stop ends a sentence only before a space: "Compass 2.0" is one word.
+_SPACE_BEFORE_STOP = re.compile(r"\s+([.,!?;:])(?=\s|$)")
+_SENTENCE_END = re.compile(r"(?<=[。！？])\s*|(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True)
@@ -356,6 +358,11 @@ def _example_answer(part: str, parts: dict[str, Any]) -> str | None:
     return str(value)
 
 
+def _prompt_openings(language: str) -> tuple[str, ...]:
+    intro = build_prompt(Example(source={}, target="", language=language)).split("\n", 1)[0]
+    return (intro, _labels(language)["intro"], DATA_OPEN)
+
+
 def build_part_prompts(
     facts: ProductFacts,
     *,
@@ -386,15 +393,16 @@ def build_part_prompts(
                 shots.append(render(example.facts, options) + answer + "\n\n")
         if part == "description":
             tokens = max_tokens.get(length, max_tokens["medium"])
-            stop: tuple[str, ...] = ("\n\n",)
         elif part == "highlights":
-            tokens, stop = 60, ("\n\n",)
+            tokens = 60
         elif part == "social_post":
-            tokens, stop = 80, ("\n\n",)
+            tokens = 80
         else:
-            # Not "\n": a base model often opens with a line break, which would stop it before
-            # the first word; tidy_output keeps the first non-empty line.
-            tokens, stop = 40, ("\n\n",)
+            tokens = 40
+        # Not "\n": a base model often opens with a line break, which would stop it before
+        # the first word (tidy_output keeps the first non-empty line of one-line parts). The
+        # others: a model that goes on to write the next prompt.
+        stop = ("\n\n", *_prompt_openings(facts.language))
         prompts.append(PartPrompt(part, "".join(shots) + own, stop, tokens))
     return prompts
 
@@ -406,16 +414,7 @@ def tidy_output(text: str, *, part: str, hit_length: bool) -> Any:
     """
     text = html.unescape(_TAG.sub(" ", text)).strip()
     if part == "highlights":
-        items, seen = [], set()
-        for line in text.split("\n"):
-            item = line.strip().lstrip("-•*·").strip()
-            key = item.casefold()
-            if item.endswith((":", "：")):
-                continue  # a label the model echoed ("Highlights:"), not a highlight
-            if item and key not in seen:
-                seen.add(key)
-                items.append(item)
-        return items[: conf.get("MAX_HIGHLIGHTS")]
+        return _tidy_highlights(text)
     if part in ONE_LINE_PARTS:
         first = next((line for line in text.split("\n") if line.strip()), "")
         return _SPACE.sub(" ", first).strip().strip('"“”')
@@ -427,8 +426,49 @@ def tidy_output(text: str, *, part: str, hit_length: bool) -> Any:
             sentences.append(sentence.strip())
     if hit_length and len(sentences) > 1 and not re.search(r"[.!?。！？]$", sentences[-1]):
         sentences = sentences[:-1]  # cut off mid-sentence by the token budget
-    joiner = "" if any(has_han(s) for s in sentences) else " "
-    return joiner.join(sentences)
+    # Chinese sentences follow each other without a space, Latin ones after one.
+    sentences = [_SPACE_BEFORE_STOP.sub(r"\1", s) for s in sentences]
+    text = ""
+    for sentence in sentences:
+        if text and not (text[-1] in "。！？" or (has_han(text[-1]) and has_han(sentence[:1]))):
+            text += " "
+        text += sentence
+    return text
+
+
+# "Highlights: soft" / "卖点（简短要点）：柔软": the model echoing the prompt's label.
+_LABEL_ECHO = re.compile(
+    r"^(?:highlights?|卖点)\s*(?:[(（][^)）]*[)）])?\s*[:：]\s*", re.IGNORECASE
+)
+
+
+def _tidy_highlights(text: str) -> list[str]:
+    """One highlight per line or per ";"-separated piece (the data line's separator), label
+    echoes dropped, and an item dropped when another holds all its words ("50 g" beside
+    "Net weight: 50 g"): a reader sees one fact once."""
+    items: list[str] = []
+    for line in text.split("\n"):
+        for piece in re.split(r"[;；]", line):
+            item = _LABEL_ECHO.sub("", piece.strip().lstrip("-•*·").strip())
+            if item and not item.endswith((":", "：")):
+                items.append(item)
+    keys = [tuple(text_units(item)) for item in items]
+    kept = []
+    for index, (item, key) in enumerate(zip(items, keys, strict=True)):
+        if not key:
+            continue
+        covered = any(
+            _holds(other, key) and (len(other) > len(key) or other_index < index)
+            for other_index, other in enumerate(keys)
+            if other_index != index
+        )
+        if not covered:
+            kept.append(item)
+    return kept[: conf.get("MAX_HIGHLIGHTS")]
+
+
+def _holds(whole: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    return any(whole[i : i + len(part)] == part for i in range(len(whole) - len(part) + 1))
 
 
 def parts_text(channel: str, parts: dict[str, Any], language: str) -> str:

@@ -11,6 +11,7 @@ from common.text import CHINESE
 from copywriting import conf
 from copywriting.models import CopyDraft, CopyJob
 from copywriting.prompts import CopyExample, ProductFacts, build_facts, example_score
+from copywriting.reading import name_words
 from copywriting.vocabulary import Term, Vocabulary
 from shop.catalog.models import (
     AttributeOption,
@@ -97,7 +98,8 @@ def product_facts(
 
 
 def catalog_vocabulary() -> Vocabulary:
-    """Colour, material, size and gender labels of the catalog's options, and its brands."""
+    """Colour, material, size and gender labels of the catalog's options, its brands, and the
+    words that name its products."""
     terms = []
     options = AttributeOption.objects.filter(
         attribute__code__in=list(FACT_ATTRIBUTE_KINDS)
@@ -110,7 +112,22 @@ def catalog_vocabulary() -> Vocabulary:
     brands: list[str] = []
     for name, name_zh in Brand.objects.values_list("name", "name_zh"):
         brands += [n for n in (name, name_zh) if n]
-    return Vocabulary.with_builtins(terms, brands)
+    return Vocabulary.with_builtins(terms, brands, names=_catalog_names())
+
+
+def _catalog_names() -> set[str]:
+    titles: list[str] = []
+    texts: list[str] = []
+    for rows in (
+        Product.objects.values_list("title", "description", "highlights"),
+        ProductTranslation.objects.values_list("title", "description", "highlights"),
+    ):
+        for title, description, highlights in rows.iterator(chunk_size=2000):
+            titles.append(title)
+            texts.append(description)
+            texts += [str(h) for h in highlights or []]
+    texts += [str(c) for c in Category.objects.values_list("name", flat=True)]
+    return name_words(titles, texts)
 
 
 def _draft_example_parts(draft: CopyDraft) -> dict[str, Any]:

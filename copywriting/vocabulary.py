@@ -1,4 +1,4 @@
-"""The words the facts check looks for: colour, material, size and gender terms, and brands.
+"""The words the checks look for: colour, material, size and gender terms, brands, names.
 
 :func:`copywriting.selectors.catalog_vocabulary` builds one from the catalog's options and brands;
 the built-in words below are added so that a draft naming a colour or material the catalog has
@@ -132,9 +132,13 @@ class Vocabulary:
 
     terms: list[Term] = field(default_factory=list)
     brands: list[str] = field(default_factory=list)
+    # Words that name products of the catalog (copywriting.reading.name_words).
+    names: frozenset[str] = frozenset()
 
     @classmethod
-    def with_builtins(cls, terms: Iterable[Term] = (), brands: Iterable[str] = ()) -> Vocabulary:
+    def with_builtins(
+        cls, terms: Iterable[Term] = (), brands: Iterable[str] = (), names: Iterable[str] = ()
+    ) -> Vocabulary:
         builtin = [Term(kind, text) for kind, texts in BUILTIN_TERMS.items() for text in texts]
         unique: dict[tuple[str, str, str], Term] = {}
         for term in [*terms, *builtin]:
@@ -143,4 +147,5 @@ class Vocabulary:
         return cls(
             terms=sorted(unique.values(), key=lambda t: -len(t.text)),
             brands=sorted({b for b in brands if len(b.strip()) >= 3}, key=len, reverse=True),
+            names=frozenset(names),
         )

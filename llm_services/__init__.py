@@ -26,6 +26,7 @@ from llm_services.exceptions import (
 )
 from llm_services.handler import ModelHandler, llm
 from llm_services.health import AliasHealth, alias_health
+from llm_services.no_copy import NoCopy
 from llm_services.resilience import background_calls, interactive_calls
 from llm_services.types import EmbeddingKind, FinishReason, Generation, Message, PromptOrMessages
 
@@ -44,6 +45,7 @@ __all__ = [
     "LLMUnavailable",
     "Message",
     "ModelHandler",
+    "NoCopy",
     "PromptOrMessages",
     "UnknownAlias",
     "active_versions",

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that varies comes from the environment."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -527,6 +528,11 @@ COPYWRITING_CANDIDATES = env.int("COPYWRITING_CANDIDATES", default=3)
 COPYWRITING_BATCH_SIZE = env.int("COPYWRITING_BATCH_SIZE", default=8)
 COPYWRITING_GROUNDED_DECODING = env.list("COPYWRITING_GROUNDED_DECODING", default=["en", "zh-hans"])
 COPYWRITING_GROUNDED_NUMBERS = env.list("COPYWRITING_GROUNDED_NUMBERS", default=["en", "zh-hans"])
+# One run length for every language (0: off); unset, copywriting/conf.py's per-language default.
+if "COPYWRITING_NO_COPY_WORDS" in os.environ:
+    COPYWRITING_NO_COPY_WORDS = {"": env.int("COPYWRITING_NO_COPY_WORDS")}
+if "COPYWRITING_NO_REPEAT_WORDS" in os.environ:
+    COPYWRITING_NO_REPEAT_WORDS = {"": env.int("COPYWRITING_NO_REPEAT_WORDS")}
 
 # Support chat (support_chat/): the longest message accepted, and a fixed-window rate limit
 # per visitor (signed-in customer, else client address) on POST /api/chat and the chat page.

@@ -42,6 +42,7 @@ from llm_services import (
     Generator,
     LLMBadRequest,
     LLMUnavailable,
+    NoCopy,
     UnknownAlias,
     active_versions,
     alias_health,
@@ -113,6 +114,16 @@ class PreparedCopy:
     input_hash: str
     prompt_version: str
     examples: list[CopyExample] = field(default_factory=list)
+    # (label, text) of other products' copy: checked for near-duplicates, never copied.
+    others: list[tuple[str, str]] = field(default_factory=list)
+
+    def copy_sources(self) -> tuple[str, ...]:
+        """Text the draft must not copy from: its examples' copy and other products'."""
+        texts = [text for _label, text in self.others]
+        for example in self.examples:
+            for value in example.parts.values():
+                texts += [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        return tuple(dict.fromkeys(t for t in texts if t))
 
     def batch_key(self) -> str:
         return ":".join(
@@ -267,6 +278,7 @@ def generate_parts(
             allowed_numbers(item.facts) if item.request.language in limited else None
             for item in items
         ]
+    no_copy = _no_copy_rules(items)
     part_names = [prompt.part for prompt in items[0].prompts]
     for index, part in enumerate(part_names):
         prompts = [item.prompts[index] for item in items]
@@ -277,6 +289,7 @@ def generate_parts(
             stop=list(prompts[0].stop),
             avoid=avoid,
             numbers=numbers,
+            no_copy=no_copy,
         )
         for result, generation in zip(results, generations, strict=True):
             result.parts[part] = tidy_output(
@@ -284,6 +297,25 @@ def generate_parts(
             )
             result.generations.append(generation)
     return results
+
+
+def _no_copy_rules(items: Sequence[PreparedCopy]) -> list[NoCopy | None] | None:
+    rules: list[NoCopy | None] = []
+    for item in items:
+        language = item.request.language
+        size = conf.per_language(conf.get("NO_COPY_WORDS"), language)
+        repeat = conf.per_language(conf.get("NO_REPEAT_WORDS"), language)
+        rules.append(
+            NoCopy(
+                sources=item.copy_sources(),
+                own=item.facts.grounding_text(),
+                size=size,
+                repeat_size=repeat,
+            )
+            if size
+            else None
+        )
+    return rules if any(rules) else None
 
 
 @dataclass(frozen=True)
@@ -371,7 +403,9 @@ def prepare_for_product(product: Any, request: CopyRequest, *, finetuned: bool) 
             language=request.language,
             limit=conf.get("FEWSHOT_EXAMPLES"),
         )
-    return prepare_copy(facts, request, examples=examples, finetuned=finetuned)
+    item = prepare_copy(facts, request, examples=examples, finetuned=finetuned)
+    item.others = others_for(item)
+    return item
 
 
 def others_for(item: PreparedCopy) -> list[tuple[str, str]]:
@@ -419,7 +453,7 @@ def generate_drafts(
         raise CopyRefused(f"The product's data does not fit the model: {exc}") from exc
     except LLMUnavailable as exc:
         raise CopywritingUnavailable(f"Copywriting is unavailable right now: {exc}") from exc
-    others = others_for(item)
+    others = item.others
     drafts = [
         build_draft(
             item,

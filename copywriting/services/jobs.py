@@ -29,7 +29,6 @@ from .generation import (
     generate_drafts,
     generate_parts,
     get_generator,
-    others_for,
     prepare_for_product,
 )
 
@@ -168,7 +167,7 @@ def run_copy_job(
                 result,
                 generator=generator,
                 vocabulary=vocabulary,
-                others=others_for(item),
+                others=item.others,
                 candidate=0,
                 job=job,
                 batch_key=item.batch_key(),

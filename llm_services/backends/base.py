@@ -10,6 +10,7 @@ import numpy as np
 
 from llm_services.conf import model_id_for
 from llm_services.metering import meter
+from llm_services.no_copy import NoCopy
 from llm_services.types import EmbeddingKind, Generation, Message, PromptOrMessages
 
 logger = logging.getLogger("llm_services")
@@ -104,6 +105,7 @@ class Generator(Protocol):
         stop: Sequence[str] | None = None,
         avoid: Sequence[Sequence[str]] | None = None,
         numbers: Sequence[Collection[str] | None] | None = None,
+        no_copy: Sequence[NoCopy | None] | None = None,
     ) -> list[Generation]:
         """Generate one completion per prompt, batched where the backend can. Same order.
 
@@ -115,6 +117,10 @@ class Generator(Protocol):
         ``llm_services.constraints.NUMBER`` finds them; in-process backends keep to them while
         decoding. A backend that cannot (the OpenAI-compatible one) says so in
         ``Generation.notes``.
+        ``no_copy[i]``: what completion i must not copy (``llm_services.no_copy.NoCopy``: runs
+        of words from given texts, or its own earlier words); None: no rule. In-process
+        backends keep to it while decoding; others say in ``Generation.notes`` that they did
+        not.
         """
         ...
 

@@ -26,6 +26,7 @@ from llm_services.backends.base import (
     record_generation,
 )
 from llm_services.exceptions import LLMBadRequest
+from llm_services.no_copy import NoCopy
 from llm_services.types import EmbeddingKind, Generation, PromptOrMessages, validate_messages
 
 WORD = re.compile(r"\w+")
@@ -132,9 +133,10 @@ class FakeGenerator(Backend):
         stop: Sequence[str] | None = None,
         avoid: Sequence[Sequence[str]] | None = None,
         numbers: Sequence[Collection[str] | None] | None = None,
+        no_copy: Sequence[NoCopy | None] | None = None,
     ) -> list[Generation]:
-        # The double's echo text never contains a phrase or number it was not given: nothing
-        # to ban.
+        # The double's echo text never contains a phrase or number it was not given, nor
+        # another text: nothing to ban.
         return [
             self.generate(p, max_new_tokens=max_new_tokens, temperature=temperature, stop=stop)
             for p in prompts

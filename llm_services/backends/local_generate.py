@@ -39,6 +39,7 @@ from llm_services.constraints import (
 )
 from llm_services.exceptions import LLMBadRequest, LLMTimeout, LLMUnavailable
 from llm_services.foreground import give_way_hook
+from llm_services.no_copy import NoCopy, no_copy_processor
 from llm_services.types import Generation, PromptOrMessages, validate_messages
 
 PROMPT_STYLES = ("auto", "plain")
@@ -68,6 +69,8 @@ class _Prompt:
     numbers: frozenset[str] | None = None
     # The only tokens it may write (``stream(copy_from=...)``); None: any.
     allowed: frozenset[int] | None = None
+    # Text it must not copy (``generate_batch(no_copy=...)``); None: no rule.
+    no_copy: NoCopy | None = None
 
 
 class CausalLMGenerator(LocalBackend):
@@ -429,6 +432,13 @@ class CausalLMGenerator(LocalBackend):
             constraints.append(number_processor(texts, [p.numbers for p in prompts], width))
         if any(p.allowed is not None for p in prompts):
             constraints.append(only_tokens_processor([p.allowed for p in prompts]))
+        if any(p.no_copy is not None for p in prompts):
+            # Greedy needs one allowed candidate per step; sampling its top-k.
+            top_k = self.options.get("top_k", SAMPLING_DEFAULTS["top_k"])
+            keep = 1 if temperature <= 0 else int(top_k or SAMPLING_DEFAULTS["top_k"])
+            constraints.append(
+                no_copy_processor(tokenizer, [p.no_copy for p in prompts], width, keep=keep)
+            )
         if self.decoder is not None:
             processors, sample = self._processors(temperature, constraints)
             output = self.decoder.generate(
@@ -570,9 +580,12 @@ class CausalLMGenerator(LocalBackend):
         stop: Sequence[str] | None = None,
         avoid: Sequence[Sequence[str]] | None = None,
         numbers: Sequence[Collection[str] | None] | None = None,
+        no_copy: Sequence[NoCopy | None] | None = None,
     ) -> list[Generation]:
         if isinstance(prompts, str):
             raise LLMBadRequest("generate_batch() takes a list of prompts, not a single string.")
+        if no_copy is not None and len(no_copy) != len(prompts):
+            raise LLMBadRequest("no_copy needs one NoCopy (or None) per prompt.")
         if avoid is not None and len(avoid) != len(prompts):
             raise LLMBadRequest("avoid needs one list of phrases per prompt.")
         if numbers is not None and len(numbers) != len(prompts):
@@ -591,6 +604,11 @@ class CausalLMGenerator(LocalBackend):
             prepared = [
                 replace(prompt, numbers=None if allowed is None else frozenset(map(str, allowed)))
                 for prompt, allowed in zip(prepared, numbers, strict=True)
+            ]
+        if no_copy:
+            prepared = [
+                replace(prompt, no_copy=rule)
+                for prompt, rule in zip(prepared, no_copy, strict=True)
             ]
         results: list[Generation] = []
         give_way = give_way_hook()

@@ -42,6 +42,7 @@ from llm_services.exceptions import (
     LLMTimeout,
     LLMUnavailable,
 )
+from llm_services.no_copy import NoCopy
 from llm_services.resilience import CircuitBreaker, call_budget
 from llm_services.types import EmbeddingKind, Generation, PromptOrMessages, validate_messages
 
@@ -396,6 +397,7 @@ class OpenAICompatGenerator(OpenAICompatBackend):
         stop: Sequence[str] | None = None,
         avoid: Sequence[Sequence[str]] | None = None,
         numbers: Sequence[Collection[str] | None] | None = None,
+        no_copy: Sequence[NoCopy | None] | None = None,
     ) -> list[Generation]:
         if isinstance(prompts, str):
             raise LLMBadRequest("generate_batch() takes a list of prompts, not a single string.")
@@ -424,6 +426,9 @@ class OpenAICompatGenerator(OpenAICompatBackend):
             "numbers were not limited: the OpenAI-compatible API cannot constrain text": None
             if numbers is None
             else [n is not None for n in numbers],
+            "copying was not prevented: the OpenAI-compatible API cannot constrain text": None
+            if no_copy is None
+            else [rule is not None for rule in no_copy],
         }
         for note, asked in unkept.items():
             if asked and any(asked):

@@ -1,8 +1,19 @@
-"""The shared text helpers: Han detection, Chinese language codes, query cleaning."""
+"""The shared text helpers: Han detection, Chinese language codes, query cleaning, the units
+copying is counted in."""
 
 import pytest
 
-from common.text import CHINESE, ENGLISH, clean_message, clean_query, has_han, is_chinese
+from common.text import (
+    CHINESE,
+    ENGLISH,
+    clean_message,
+    clean_query,
+    has_han,
+    is_chinese,
+    longest_shared_run,
+    text_units,
+    unit_ngrams,
+)
 
 
 @pytest.mark.parametrize(
@@ -54,3 +65,25 @@ def test_clean_query_takes_its_own_limit():
 )
 def test_clean_message_keeps_paragraphs_and_drops_the_invisible(raw, expected):
     assert clean_message(raw) == expected
+
+
+def test_text_units_are_words_and_single_chinese_characters():
+    assert text_units("Soft, cotton-blend TEE 2.0 纯棉面料") == [
+        "soft",
+        "cotton",
+        "blend",
+        "tee",
+        "2",
+        "0",
+        "纯",
+        "棉",
+        "面",
+        "料",
+    ]
+
+
+def test_longest_shared_run_joins_overlapping_runs():
+    index = unit_ngrams(text_units("x a b c d e y"), 3)
+
+    assert longest_shared_run(text_units("a b c d e f"), index, 3) == 5
+    assert longest_shared_run(text_units("a b x d e f"), index, 3) == 0

@@ -198,7 +198,12 @@ def test_status_page_of_a_done_job_links_to_its_drafts(
     assert '<li class="warning">2 candidates drafted, 2 flagged by the checks.</li>' in page
     for number, draft in ((1, first), (2, second)):
         link = reverse("admin:copywriting_copydraft_change", args=[draft.pk])
-        assert f'<a href="{link}">Candidate {number}</a>' in page
+        assert f'<section class="module copy-candidate" id="candidate-{number}">' in page
+        assert f'<a class="button" href="{link}">Edit or override</a>' in page
+    # Flagged candidates show their finding with the colour marked, and no one-click approval.
+    assert 'A <mark class="copy-flag">red</mark> tee.' in page
+    assert "not among the product&#x27;s attributes" in page
+    assert "Approve and apply" not in page
     drafts_url = (
         reverse("admin:copywriting_copydraft_changelist")
         + f"?product__id__exact={product.pk}&amp;job__id__exact={job.pk}"
@@ -500,3 +505,107 @@ def test_status_page_is_for_candidates_jobs_only(client, merchant, make_product)
     response = client.get(reverse("admin:copywriting_generate_status", args=[job.pk]))
 
     assert response.status_code == 404
+
+
+def test_a_clean_candidate_is_approved_in_one_click_from_the_job_page(
+    client, merchant, make_product, fake_generator, post_generate
+):
+    fake_generator("A navy cotton tee for every day.")
+    product = make_product()
+    response = post_generate(product)
+    job = CopyJob.objects.get()
+    first, second = CopyDraft.objects.filter(job=job).order_by("candidate")
+    approve = reverse("admin:copywriting_approve_candidate", args=[job.pk, second.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert f'action="{approve}"' in page
+
+    done = client.post(approve)
+
+    assert done.status_code == 302
+    assert done["Location"] == response["Location"]
+    second.refresh_from_db()
+    product.refresh_from_db()
+    assert (second.status, second.reviewer) == ("approved", merchant)
+    assert product.description == "A navy cotton tee for every day."
+    page = client.get(response["Location"]).content.decode()
+    assert "Candidate 2 approved and applied to the product." in page
+    assert page.count("Approve and apply") == 1  # the first candidate's button only
+    assert client.get(approve).status_code == 302  # a GET approves nothing
+    other = client.post(reverse("admin:copywriting_approve_candidate", args=[job.pk + 1, first.pk]))
+    assert other.status_code == 404
+
+
+def test_one_click_approval_refuses_a_flagged_candidate(
+    client, merchant, make_product, fake_generator, post_generate, settings
+):
+    settings.COPYWRITING_TRIM_UNGROUNDED = False
+    fake_generator("A red tee.")
+    post_generate(make_product())
+    job = CopyJob.objects.get()
+    draft = CopyDraft.objects.filter(job=job).first()
+
+    client.post(reverse("admin:copywriting_approve_candidate", args=[job.pk, draft.pk]))
+
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    page = client.get(reverse("admin:copywriting_generate_status", args=[job.pk])).content.decode()
+    assert "give a reason to override the checks" in page
+
+
+def test_one_click_approval_needs_change_permission(client, make_product, fake_generator):
+    fake_generator("A navy tee.")
+    product = make_product()
+    job = services.start_candidates_job(product_id=product.pk, request=CopyRequest(), user=None)
+    generate_copy_job_task(job.pk)
+    draft = CopyDraft.objects.get(job=job)
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_copydraft"))
+    client.force_login(viewer)
+
+    response = client.post(reverse("admin:copywriting_approve_candidate", args=[job.pk, draft.pk]))
+
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_a_batch_jobs_page_shows_the_quality_of_its_drafts(client, merchant, make_product):
+    product = make_product()
+    began = timezone.now()
+    job = CopyJob.objects.create(
+        field="description",
+        channel="product_page",
+        language="en",
+        product_ids=[product.pk],
+        total=1,
+        cursor=1,
+        status="done",
+        started_at=began,
+        finished_at=began + timedelta(seconds=30),
+    )
+    for text, checks in [
+        ("One two three.", [{"check": "repetition", "severity": "error"}]),
+        ("One two three four five.", []),
+    ]:
+        CopyDraft.objects.create(
+            product=product,
+            field="description",
+            channel="product_page",
+            language="en",
+            job=job,
+            text=text,
+            checks=checks,
+            is_flagged=bool(checks),
+        )
+
+    page = client.get(reverse("admin:copywriting_copyjob_change", args=[job.pk])).content.decode()
+
+    assert '<table class="copy-quality">' in page
+    for row in [
+        "<tr><th>drafts</th><td>2</td></tr>",
+        "<tr><th>flagged</th><td>50%</td></tr>",
+        "<tr><th>· repetition</th><td>50%</td></tr>",
+        "<tr><th>copy 8+ words from other copy</th><td>0%</td></tr>",
+        "<tr><th>drafts per minute</th><td>4.0</td></tr>",
+    ]:
+        assert row in page

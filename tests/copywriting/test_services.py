@@ -13,7 +13,7 @@ from copywriting.services import (
     CopyRequest,
     CopywritingUnavailable,
 )
-from llm_services import ContentRejected, Generation
+from llm_services import ContentRejected, Generation, NoCopy
 from llm_services.models import ModelVersion
 from shop.catalog.models import ProductTranslation
 from tests.factories import CategoryFactory, UserFactory
@@ -573,17 +573,27 @@ def test_candidates_job_for_a_deleted_product_fails(make_product, fake_generator
 
 
 class RecordingBackend:
-    """Records generate_batch's avoid and numbers; answers with a grounded sentence."""
+    """Records generate_batch's avoid, numbers and no_copy; answers with a grounded sentence."""
 
     def __init__(self):
         self.avoid = []
         self.numbers = []
+        self.no_copy = []
 
     def generate_batch(
-        self, prompts, *, max_new_tokens, temperature, stop, avoid=None, numbers=None
+        self,
+        prompts,
+        *,
+        max_new_tokens,
+        temperature,
+        stop,
+        avoid=None,
+        numbers=None,
+        no_copy=None,
     ):
         self.avoid.append(avoid)
         self.numbers.append(numbers)
+        self.no_copy.append(no_copy)
         return [Generation("A navy tee.", "m", "r", 1, 3, 1.0, "stop") for _ in prompts]
 
 
@@ -622,3 +632,29 @@ def test_grounded_numbers_limit_drafts_to_the_products_numbers(
     services.generate_parts(backend, [item])
 
     assert backend.numbers[0] == ([{"2", "280"}] if limited else None)
+
+
+@pytest.mark.parametrize(("words", "expected"), [({"": 6, "zh-hans": 6}, 6), ({"": 0}, None)])
+def test_drafts_may_not_copy_examples_or_other_products_copy(
+    make_product, settings, words, expected
+):
+    """The no-copy rule: the examples' copy and other products' descriptions, minus own data."""
+    settings.COPYWRITING_NO_COPY_WORDS = words
+    make_product(title="Harbor Tee", description="A navy tee for long summer days.")
+    product = make_product(title="Crew Tee", highlights=["Pre-washed"])
+    item = services.prepare_for_product(product, CopyRequest(), finetuned=False)
+    backend = RecordingBackend()
+
+    services.generate_parts(backend, [item])
+
+    if expected is None:
+        assert backend.no_copy == [None, None]
+        return
+    rule = backend.no_copy[0][0]
+    assert rule == NoCopy(
+        sources=item.copy_sources(), own=item.facts.grounding_text(), size=expected, repeat_size=4
+    )
+    # The other tee's description, as a neighbour and as the prompt's example.
+    assert rule.sources == ("A navy tee for long summer days.",)
+    assert "Pre-washed" in rule.own
+    assert backend.no_copy[1] == backend.no_copy[0]  # the highlights part: the same rule

@@ -9,6 +9,7 @@ from llm_services import (
     LLMBadRequest,
     LLMTimeout,
     LLMUnavailable,
+    NoCopy,
 )
 from llm_services.backends import openai_compat
 from llm_services.backends.openai_compat import OpenAICompatEmbedder, OpenAICompatGenerator
@@ -298,3 +299,17 @@ def test_missing_base_url_is_unavailable():
     """An HTTP alias without BASE_URL cannot be built."""
     with pytest.raises(LLMUnavailable, match=r"OPTIONS\['BASE_URL'\] is not set"):
         OpenAICompatGenerator(alias="remote", model="m", revision="", options={})
+
+
+def test_copying_rules_are_reported_as_not_kept(server, make):
+    server.reply(*[Reply(body={"choices": [{"text": "x", "finish_reason": "stop"}]})] * 2)
+    generator = make(OpenAICompatGenerator, server.url, MAX_CONCURRENCY=1)
+
+    results = generator.generate_batch(
+        ["p0", "p1"], max_new_tokens=2, no_copy=[NoCopy(sources=("a b c",)), None]
+    )
+
+    assert [g.notes for g in results] == [
+        ("copying was not prevented: the OpenAI-compatible API cannot constrain text",),
+        (),
+    ]
