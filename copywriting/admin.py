@@ -52,6 +52,14 @@ def highlighted_spans(text: str, checks: list[dict], part: str) -> str:
     return format_html_join("", "{}", ((p,) for p in pieces))
 
 
+def _perplexity(version) -> tuple[float, float] | None:
+    """Validation perplexity of a fine-tuned version before and after its training."""
+    metrics = (version.metrics or {}) if version is not None else {}
+    before = (metrics.get("before") or {}).get("perplexity")
+    after = (metrics.get("after") or {}).get("perplexity")
+    return (before, after) if before is not None and after is not None else None
+
+
 def _marked_parts(draft: CopyDraft) -> list[dict]:
     """The draft's parts, each a list of items with the offending spans marked."""
     parts = []
@@ -81,6 +89,7 @@ class CopyDraftAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "is_flagged", "channel", "language", "prompt_version"]
     list_select_related = ["product", "reviewer"]
+    actions = ["retrain_copy_model"]
     search_fields = ["product__title", "product__sku", "text"]
     raw_id_fields = ["product", "job"]
 
@@ -101,6 +110,21 @@ class CopyDraftAdmin(admin.ModelAdmin):
             '<span class="copy-flagged">{}</span>',
             ngettext("%(n)d finding", "%(n)d findings", len(obj.blocking_checks))
             % {"n": len(obj.blocking_checks)},
+        )
+
+    @admin.action(
+        description=_("Retrain the copy model on the shop's approved copy"),
+        permissions=["change"],
+    )
+    def retrain_copy_model(self, request, queryset):
+        services.queue_copy_model_training(user_id=request.user.pk)
+        self.message_user(
+            request,
+            _(
+                "Training queued on the llm worker; the new version is served once it is "
+                "trained (Model versions lists it with its metrics)."
+            ),
+            messages.SUCCESS,
         )
 
     def get_urls(self):
@@ -134,6 +158,7 @@ class CopyDraftAdmin(admin.ModelAdmin):
             Product.objects.select_related("category", "brand"), pk=product_id
         )
         serving, detail = services.generator_state()
+        version = services.active_copywriting_version()
         initial = {"language": product.language, "candidates": conf.get("CANDIDATES")}
         form = GenerateCopyForm(request.POST or None, field=field, initial=initial)
         if request.method == "POST" and serving and form.is_valid():
@@ -166,6 +191,8 @@ class CopyDraftAdmin(admin.ModelAdmin):
             "product": product,
             "serving": serving,
             "model_detail": detail,
+            "version": version,
+            "version_perplexity": _perplexity(version),
             "drafts_url": reverse("admin:copywriting_copydraft_changelist")
             + f"?product__id__exact={product.pk}",
         }

@@ -129,6 +129,10 @@ DEFAULTS: dict[str, Any] = {
     # Nor does it repeat a run of this many words (characters) it wrote before, its product's
     # own data aside (summarisers' no-repeat n-gram rule, on words). 0: off.
     "NO_REPEAT_WORDS": {"": 4, CHINESE: 4},
+    # "Retrain the copy model" (admin) fine-tunes for at most this many seconds of training
+    # loop, or steps, whichever comes first.
+    "RETRAIN_SECONDS": 900,
+    "RETRAIN_MAX_STEPS": 400,
     # Mark approved AI text on the storefront as "AI-assisted".
     "MARK_AI_ASSISTED": True,
     # A running batch job whose heartbeat is older than this is shown as stalled.

@@ -301,7 +301,11 @@ def run_system(
             raw_results.append(finished.raw_checks)
         if progress is not None:
             progress(len(chunk))
-    copies = sum(1 for r in raw_results if any(c["check"] == "near_duplicate" for c in r))
+    # Against the prompt's examples only (no other copy is passed): mostly the same text, or
+    # 8+ words (Chinese: characters) in a row of one.
+    copies = sum(
+        1 for r in raw_results if any(c["check"] in ("near_duplicate", "copying") for c in r)
+    )
     raw_violations = sum(1 for r in raw_results if grounding_violations(r))
     # How often the file's own descriptions state what their item's data does not: the part
     # of ROUGE-L and BLEU that only text the checks would flag can earn.

@@ -28,3 +28,12 @@ def generate_copy_job_task(job_id: int) -> dict:
     """
     job = services.run_copy_job(job_id)
     return selectors.job_progress(job)
+
+
+@shared_task(name=services.RETRAIN_TASK, acks_late=True)
+def retrain_copy_model_task(user_id: int | None = None) -> dict:
+    """Fine-tune the copy model on the shop's approved copy and activate it."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return services.retrain_copy_model(user=user)

@@ -239,6 +239,7 @@ CELERY_TASK_ANNOTATIONS = {
     # job stopped by its limit resumes from its cursor); training fits several models.
     "search.tasks.rebuild_search_index_task": _LONG_TASK_LIMITS,
     "copywriting.tasks.generate_copy_job_task": _LONG_TASK_LIMITS,
+    "copywriting.tasks.retrain_copy_model_task": _LONG_TASK_LIMITS,
     # A translation batch (resumes from its cursor like a copy job).
     "translation.tasks.run_translation_job_task": _LONG_TASK_LIMITS,
     "recommend.tasks.train_recommender_task": _LONG_TASK_LIMITS,

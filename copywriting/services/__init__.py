@@ -9,7 +9,8 @@ Split by what the code does, re-exported here for ``from copywriting import serv
 
 - ``generation``: the request, the model that writes, prompts, generation, checks, drafts;
 - ``review``: approving (and applying) or rejecting a draft;
-- ``jobs``: batch and candidates jobs, queued for ``copywriting.tasks`` and run chunk by chunk.
+- ``jobs``: batch and candidates jobs, queued for ``copywriting.tasks`` and run chunk by chunk;
+- ``model``: retraining the copy model on the shop's approved copy.
 
 Errors live in ``copywriting.exceptions``.
 """
@@ -47,9 +48,13 @@ from .jobs import (
     start_candidates_job,
     start_copy_job,
 )
+from .model import RETRAIN_TASK, queue_copy_model_training, retrain_copy_model
 from .review import approve_draft, reject_draft
 
 __all__ = [
+    "RETRAIN_TASK",
+    "queue_copy_model_training",
+    "retrain_copy_model",
     "RUN_JOB_TASK",
     "ApprovalBlocked",
     "CopyRefused",

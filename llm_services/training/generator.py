@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from llm_services.conf import ModelConfig, resolve_model_path
+from llm_services.cpu import native_bfloat16
 from llm_services.training.artifacts import (
     LOSS_CURVE_NAME,
     TrainingLog,
@@ -143,6 +144,27 @@ def _collate(torch: Any, batch: Sequence[_Encoded], pad_id: int) -> dict[str, An
         "labels": torch.tensor(labels),
         "attention_mask": torch.tensor(mask),
     }
+
+
+def _target_loss(torch: Any, model: Any, batch: dict[str, Any]) -> Any:
+    """The mean cross-entropy of the label tokens, as ``model(**batch).loss`` computes it, with
+    the vocabulary projection only for the columns from the batch's first label on: the
+    prompt's columns need none, and with a 262k vocabulary that projection is a third of a
+    step."""
+    labels = batch["labels"]
+    first = int((labels != IGNORE_INDEX).int().argmax(dim=1).min())
+    start = max(first - 1, 0)
+    logits = model(
+        input_ids=batch["input_ids"],
+        attention_mask=batch["attention_mask"],
+        logits_to_keep=torch.arange(start, labels.shape[1] - 1),
+    ).logits
+    targets = labels[:, start + 1 :]
+    return torch.nn.functional.cross_entropy(
+        logits.reshape(-1, logits.shape[-1]).float(),
+        targets.reshape(-1),
+        ignore_index=IGNORE_INDEX,
+    )
 
 
 def _batches(items: Sequence[_Encoded], size: int) -> list[list[_Encoded]]:
@@ -439,8 +461,13 @@ def _train(
             batch.append(train_items[order.pop()])
         return _collate(torch, batch, pad_id)
 
+    # bfloat16 matrix products where the CPU has them natively (AVX512-BF16, AMX), float32
+    # weights and optimizer either way; measured 1.8x faster steps on a Zen 4 (bench/llm.py).
+    mixed = native_bfloat16()
+
     def step(number: int) -> float:
-        loss = model(**next_batch()).loss
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=mixed):
+            loss = _target_loss(torch, model, next_batch())
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(parameters, 1.0)

@@ -13,6 +13,8 @@ from copywriting.selectors import product_facts
 from copywriting.services import CopyRequest
 from copywriting.tasks import generate_copy_job_task
 from llm_services import LLMTimeout
+from llm_services.conf import invalidate_active_versions
+from llm_services.models import ModelVersion
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -609,3 +611,55 @@ def test_a_batch_jobs_page_shows_the_quality_of_its_drafts(client, merchant, mak
         "<tr><th>drafts per minute</th><td>4.0</td></tr>",
     ]:
         assert row in page
+
+
+def test_merchants_queue_a_retraining_of_the_copy_model_in_one_action(
+    client, merchant, make_product, fake_generator, monkeypatch, django_capture_on_commit_callbacks
+):
+    from celery import current_app
+
+    queued = []
+    task = current_app.tasks[services.RETRAIN_TASK]
+    monkeypatch.setattr(task, "delay", lambda **kwargs: queued.append(kwargs))
+    fake_generator("A navy tee.")
+    draft = services.generate_drafts(product=make_product(), request=CopyRequest())[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:copywriting_copydraft_changelist"),
+            {"action": "retrain_copy_model", "_selected_action": [draft.pk]},
+            follow=True,
+        )
+
+    assert queued == [{"user_id": merchant.pk}]
+    assert "Training queued on the llm worker" in response.content.decode()
+
+
+def test_the_generate_page_names_the_model_that_writes(
+    client, merchant, make_product, fake_generator, settings
+):
+    fake_generator("A navy tee.")
+    settings.LLM_MODEL_VERSIONS = True
+    product = make_product()
+    url = reverse("admin:copywriting_generate", args=[product.pk, "description"])
+
+    assert "Written by the base model" in client.get(url).content.decode()
+
+    ModelVersion.objects.create(
+        alias="generate",
+        name="generate-copy-1",
+        kind="generator",
+        task="copywriting",
+        method="lora",
+        base_model="fake",
+        artifact_path="versions/generate-copy-1",
+        training_data_hash="0" * 64,
+        metrics={"before": {"perplexity": 9.5}, "after": {"perplexity": 4.25}},
+        is_active=True,
+    )
+    invalidate_active_versions()  # as activating does (versions are otherwise re-read later)
+    page = client.get(url).content.decode()
+
+    assert "version <a href=" in page
+    assert ">generate-copy-1</a>" in page
+    assert "Perplexity on held-out copy: 9.50 before training, 4.25 after." in page

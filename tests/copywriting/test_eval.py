@@ -109,9 +109,7 @@ def test_eval_prints_both_systems_as_one_final_json_line(
         str(files[which]),
         "--test-size",
         "2",
-        "--train-seconds",
-        "30",
-        "--max-steps",
+        "--train-steps",
         "2",
         "--batch-size",
         "2",
@@ -146,6 +144,7 @@ def test_eval_prints_both_systems_as_one_final_json_line(
         assert 0.0 <= scores["violation_rate"] <= 1.0
         assert scores["items_per_min"] > 0
     assert report["finetuned"]["train_steps"] == 2
+    assert report["finetuned"]["stopped_by"] == "max_steps"
     # Both systems are scored against the same references.
     assert (
         report["fewshot"]["reference_violation_rate"]

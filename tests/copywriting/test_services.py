@@ -658,3 +658,43 @@ def test_drafts_may_not_copy_examples_or_other_products_copy(
     assert rule.sources == ("A navy tee for long summer days.",)
     assert "Pre-washed" in rule.own
     assert backend.no_copy[1] == backend.no_copy[0]  # the highlights part: the same rule
+
+
+def test_retraining_fine_tunes_on_the_shops_copy_within_the_budget_and_activates(
+    monkeypatch, settings
+):
+    from copywriting.services import model
+    from llm_services.training.pipeline import FinetuneOutcome
+
+    settings.COPYWRITING_RETRAIN_SECONDS = 60
+    settings.COPYWRITING_RETRAIN_MAX_STEPS = 30
+    calls = []
+
+    class Result:
+        training = {"steps": 12}
+        metrics = {"before": {"perplexity": 8.0}, "after": {"perplexity": 5.5}}
+
+    class Version:
+        name = "generate-copywriting-7"
+
+    def fake_run(**kwargs):
+        calls.append(kwargs)
+        return FinetuneOutcome(dataset=None, result=Result(), version=Version())
+
+    monkeypatch.setattr(model, "run_finetune", fake_run)
+
+    summary = services.retrain_copy_model(user="merchant")
+
+    assert summary == {
+        "version": "generate-copywriting-7",
+        "steps": 12,
+        "perplexity": {"before": 8.0, "after": 5.5},
+    }
+    (call,) = calls
+    assert (call["kind"], call["task_name"], call["activate"], call["user"]) == (
+        "generator",
+        "copywriting",
+        True,
+        "merchant",
+    )
+    assert (call["settings"].max_steps, call["settings"].time_budget) == (30, 60)

@@ -468,3 +468,27 @@ def test_too_little_data_is_refused(db, settings, tiny_causal_lm_dir):
     }
     with pytest.raises(CommandError, match=r"has 0 usable example\(s\) after cleaning"):
         call_command("finetune", "generator", task="copywriting", verbosity=0)
+
+
+def test_the_loss_on_label_columns_only_is_the_models_own_loss(tiny_causal_lm_dir):
+    """Projecting only the columns from the first label on gives the same loss as the full
+    forward pass, for rows whose prompts differ in length (and padding)."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from llm_services.training.generator import IGNORE_INDEX, _collate, _Encoded, _target_loss
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_causal_lm_dir, dtype=torch.float32)
+    batch = _collate(
+        torch,
+        [
+            _Encoded([5, 6, 7, 8, 9, 10], [IGNORE_INDEX] * 3 + [8, 9, 10], prompt_length=3),
+            _Encoded([11, 12, 13, 14], [IGNORE_INDEX] * 2 + [13, 14], prompt_length=2),
+        ],
+        pad_id=0,
+    )
+
+    expected = model(**batch).loss
+    got = _target_loss(torch, model, batch)
+
+    assert float(got) == pytest.approx(float(expected), rel=1e-5)
