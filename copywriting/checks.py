@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from common.text import CHINESE, ENGLISH, HAN_CHAR
+from common.text import CHINESE, ENGLISH, HAN_CHAR, HAN_CLASS
 from copywriting import conf
 from copywriting.prompts import INJECTION_PATTERNS, ProductFacts, normalise_for_matching
 from copywriting.reading import (
@@ -47,6 +47,12 @@ ERROR, WARNING = "error", "warning"
 # second person may override (copywriting.services.review).
 INJECTION = "injection"
 FACT_KINDS = ("color", "material", "size", "gender")
+# Where a product comes from: "Made in the USA", "产自福建". The place must be in the data.
+_ORIGIN_CLAIM = re.compile(
+    r"\b(?i:made|produced|manufactured|grown|crafted|sewn|assembled) in (?:the )?"
+    r"(?P<place>[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+)*)"
+    rf"|(?:产自|产于|原产于|原产地为?)(?P<place_zh>[{HAN_CLASS}]{{2,5}}?)(?=[的，。、；\s]|$)"
+)
 
 
 def _is_latin(text: str) -> bool:
@@ -144,6 +150,20 @@ def check_facts(
             _result(
                 "facts",
                 f"States the number “{match.group(0)}”, which the product's data does not have.",
+                part=part,
+                text=match.group(0),
+                span=match.span(),
+            )
+        )
+    for match in _ORIGIN_CLAIM.finditer(text):
+        place = match.group("place") or match.group("place_zh")
+        if overlaps(*match.span()) or _pattern(place).search(grounding):
+            continue
+        taken.append(match.span())
+        results.append(
+            _result(
+                "facts",
+                f"States the origin “{match.group(0)}”, which the product's data does not have.",
                 part=part,
                 text=match.group(0),
                 span=match.span(),

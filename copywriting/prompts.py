@@ -375,8 +375,8 @@ def build_part_prompts(
     max_tokens = conf.get("MAX_NEW_TOKENS")
     prompts = []
     for part in CHANNEL_PARTS[channel]:
-        if part == "highlights" and options.get("highlights") is False:
-            continue
+        if part == "highlights" and (options.get("highlights") is False or facts.highlights):
+            continue  # not asked for, or the product's own highlights are kept
         if part == "description":
             own = _description_prompt(facts, options)
             render = _description_prompt

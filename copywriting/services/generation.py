@@ -117,6 +117,16 @@ class PreparedCopy:
     # (label, text) of other products' copy: checked for near-duplicates, never copied.
     others: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def keeps_highlights(self) -> bool:
+        """Product-page copy of a product whose data has highlights keeps them as they are:
+        they are its facts, and rewriting facts is where a draft goes wrong."""
+        return (
+            self.request.channel == Channel.PRODUCT_PAGE
+            and self.request.highlights
+            and bool(self.facts.highlights)
+        )
+
     def copy_sources(self) -> tuple[str, ...]:
         """Text the draft must not copy from: its examples' copy and other products'."""
         texts = [text for _label, text in self.others]
@@ -279,23 +289,32 @@ def generate_parts(
             for item in items
         ]
     no_copy = _no_copy_rules(items)
-    part_names = [prompt.part for prompt in items[0].prompts]
-    for index, part in enumerate(part_names):
-        prompts = [item.prompts[index] for item in items]
+    part_names = list(dict.fromkeys(p.part for item in items for p in item.prompts))
+    for part in part_names:
+        # Items may differ in their parts: one whose data has highlights keeps them.
+        rows = [i for i, item in enumerate(items) if any(p.part == part for p in item.prompts)]
+        prompts = [next(p for p in items[i].prompts if p.part == part) for i in rows]
+
+        def pick(values: list[Any] | None, rows: list[int] = rows) -> list[Any] | None:
+            return None if values is None else [values[i] for i in rows]
+
         generations = backend.generate_batch(
             [p.prompt for p in prompts],
             max_new_tokens=max(p.max_new_tokens for p in prompts),
             temperature=temperature,
-            stop=list(prompts[0].stop),
-            avoid=avoid,
-            numbers=numbers,
-            no_copy=no_copy,
+            stop=list(dict.fromkeys(stop for p in prompts for stop in p.stop)),
+            avoid=pick(avoid),
+            numbers=pick(numbers),
+            no_copy=pick(no_copy),
         )
-        for result, generation in zip(results, generations, strict=True):
-            result.parts[part] = tidy_output(
+        for row, generation in zip(rows, generations, strict=True):
+            results[row].parts[part] = tidy_output(
                 generation.text, part=part, hit_length=generation.finish_reason == "length"
             )
-            result.generations.append(generation)
+            results[row].generations.append(generation)
+    for item, result in zip(items, results, strict=True):
+        if item.keeps_highlights:
+            result.parts["highlights"] = list(item.facts.highlights)
     return results
 
 

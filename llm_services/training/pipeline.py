@@ -41,6 +41,8 @@ class FinetuneOutcome:
     dataset: Dataset
     result: FineTuneResult | None = None
     version: ModelVersion | None = None
+    # A version already trained on the same data (``unless_trained``): nothing was trained.
+    existing: ModelVersion | None = None
 
 
 def alias_config(alias: str, *, kind: TaskKind, base_model: str | None = None) -> ModelConfig:
@@ -81,6 +83,7 @@ def run_finetune(
     max_validation: int | None = 64,
     activate: bool = False,
     dry_run: bool = False,
+    unless_trained: bool = False,
     user: Any = None,
     show_progress: bool = False,
     scrubber: PIIScrubber | None = None,
@@ -98,6 +101,8 @@ def run_finetune(
         validation_fraction, max_validation: the held-out split.
         activate: activate the new version at once.
         dry_run: stop after preparing the dataset (nothing trained or stored).
+        unless_trained: when a version of this alias and task was trained on exactly this
+            data (the same data hash), train nothing and return it as ``existing``.
         user: who activates (stored on the activation).
         show_progress: tqdm bars.
         scrubber: the PII scrubber (default: one that knows the task's personal names and
@@ -134,6 +139,16 @@ def run_finetune(
         on_dataset(dataset)
     if dry_run:
         return FinetuneOutcome(dataset=dataset)
+    if unless_trained:
+        existing = (
+            ModelVersion.objects.filter(
+                alias=alias, task=task.name, training_data_hash=dataset.data_hash
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if existing is not None:
+            return FinetuneOutcome(dataset=dataset, existing=existing)
 
     try:
         if isinstance(settings, GeneratorSettings):

@@ -262,3 +262,27 @@ def test_ungrounded_terms_are_what_the_facts_check_would_flag():
     # Every listed term is one the facts check flags when a draft states it.
     for term in terms:
         assert facts_found(f"Made {term} today.") != [], term
+
+
+def test_an_origin_the_data_does_not_have_is_a_fact_finding():
+    fujian = tee_facts(
+        attributes=[("origin", "Origin", "Fujian")], raw_attributes={"origin": "fujian"}
+    )
+
+    assert facts_found("Made in the USA. Sewn in Fujian.", fujian) == [("Made in the USA", [0, 15])]
+    assert facts_found(
+        "产自福建，产于云南。",
+        tee_facts(language="zh-hans", attributes=[("origin", "产地", "福建")]),
+    ) == [("产于云南", [5, 9])]
+    assert facts_found("Made in small batches.") == []
+
+
+def test_trimming_cuts_the_clause_with_an_invented_origin():
+    trimmed, notes = checks.trim_ungrounded(
+        {"description": "A navy tee. Made in the USA. Soft and light."},
+        facts=tee_facts(),
+        vocabulary=VOCABULARY,
+    )
+
+    assert trimmed == {"description": "A navy tee. Soft and light."}
+    assert [n["check"] for n in notes] == ["facts_removed"]

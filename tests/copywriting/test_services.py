@@ -647,8 +647,10 @@ def test_drafts_may_not_copy_examples_or_other_products_copy(
 
     services.generate_parts(backend, [item])
 
+    # One generation: the product's own highlights are kept, not written again.
+    assert len(backend.no_copy) == 1
     if expected is None:
-        assert backend.no_copy == [None, None]
+        assert backend.no_copy == [None]
         return
     rule = backend.no_copy[0][0]
     assert rule == NoCopy(
@@ -657,7 +659,6 @@ def test_drafts_may_not_copy_examples_or_other_products_copy(
     # The other tee's description, as a neighbour and as the prompt's example.
     assert rule.sources == ("A navy tee for long summer days.",)
     assert "Pre-washed" in rule.own
-    assert backend.no_copy[1] == backend.no_copy[0]  # the highlights part: the same rule
 
 
 def test_retraining_fine_tunes_on_the_shops_copy_within_the_budget_and_activates(
@@ -698,3 +699,24 @@ def test_retraining_fine_tunes_on_the_shops_copy_within_the_budget_and_activates
         "merchant",
     )
     assert (call["settings"].max_steps, call["settings"].time_budget) == (30, 60)
+
+
+def test_a_products_own_highlights_are_kept_and_only_missing_ones_written(make_product):
+    """Two products in one batch: one with highlights (kept as they are), one without (the
+    model writes them); each part is generated only for the items that need it."""
+    with_highlights = make_product(title="Crew Tee", highlights=["Pre-washed", "Tagless"])
+    without = make_product(title="Pocket Tee", highlights=[])
+    items = [
+        services.prepare_for_product(p, CopyRequest(), finetuned=False)
+        for p in (with_highlights, without)
+    ]
+    backend = RecordingBackend()
+
+    results = services.generate_parts(backend, items)
+
+    assert [len(numbers) for numbers in backend.numbers] == [2, 1]  # description, highlights
+    assert results[0].parts == {
+        "description": "A navy tee.",
+        "highlights": ["Pre-washed", "Tagless"],
+    }
+    assert results[1].parts == {"description": "A navy tee.", "highlights": ["A navy tee."]}

@@ -360,10 +360,18 @@ def test_finetune_generator_end_to_end(catalog, versions_on, tiny_causal_lm_dir,
     assert served.revision == version.revision
     assert served.generate("Product: Harbor", max_new_tokens=3).revision == version.revision
 
-    call_command("llm_versions", "rollback", "generate", verbosity=0)
-    assert llm["generate"].path == tiny_causal_lm_dir
     output = capsys.readouterr().out
     assert f"Stored model version {version.pk} {version.name} (active)" in output
+    # make demo again: the same data trains nothing.
+    call_command("finetune", "generator", task="copywriting", max_steps=4, unless_trained=True)
+    assert ModelVersion.objects.count() == 1
+    assert (
+        f"Already trained on this data: version {version.pk} {version.name} (active); "
+        "nothing trained." in capsys.readouterr().out
+    )
+
+    call_command("llm_versions", "rollback", "generate", verbosity=0)
+    assert llm["generate"].path == tiny_causal_lm_dir
 
 
 def test_finetune_full_method_with_time_budget(catalog, versions_on, tiny_causal_lm_dir):

@@ -97,6 +97,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Prepare and report the data only."
         )
+        parser.add_argument(
+            "--unless-trained",
+            action="store_true",
+            help="Train nothing when a version of this alias and task was trained on exactly "
+            "this data (make demo run again).",
+        )
         generator = parser.add_argument_group("generator")
         generator.add_argument("--method", choices=["lora", "full"], default="lora")
         generator.add_argument("--max-length", type=_positive_int, default=256)
@@ -161,11 +167,19 @@ class Command(BaseCommand):
                 max_validation=options["max_validation"],
                 activate=options["activate"],
                 dry_run=options["dry_run"],
+                unless_trained=options["unless_trained"],
                 show_progress=self.verbosity >= 1,
                 on_dataset=self._report_dataset,
             )
         except (FinetuneError, VersionError, LLMError) as exc:
             raise CommandError(str(exc)) from exc
+        if outcome.existing is not None:
+            state = "active" if outcome.existing.is_active else "inactive"
+            self._write(
+                f"Already trained on this data: version {outcome.existing.pk} "
+                f"{outcome.existing.name} ({state}); nothing trained."
+            )
+            return
         if outcome.version is None or outcome.result is None:
             self._write("Dry run: nothing trained or stored.")
             return
