@@ -91,6 +91,12 @@ BUILTIN_TERMS: dict[str, tuple[str, ...]] = {
         "wood",
         "oak",
         "walnut",
+        # Claims about what it is made of, as readers take them ("made from recycled
+        # materials" for a product that is not is a false green claim).
+        "recycled",
+        "organic",
+        "再生",
+        "有机",
         "纯棉",
         "棉质",
         "涤纶",
