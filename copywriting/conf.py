@@ -128,7 +128,7 @@ DEFAULTS: dict[str, Any] = {
     "NO_COPY_WORDS": {"": 6, CHINESE: 6},
     # Nor does it repeat a run of this many words (characters) it wrote before, its product's
     # own data aside (summarisers' no-repeat n-gram rule, on words). 0: off.
-    "NO_REPEAT_WORDS": {"": 4, CHINESE: 4},
+    "NO_REPEAT_WORDS": {"": 4, CHINESE: 3},
     # "Retrain the copy model" (admin) fine-tunes for at most this many seconds of training
     # loop, or steps, whichever comes first.
     "RETRAIN_SECONDS": 900,

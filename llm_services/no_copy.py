@@ -2,9 +2,9 @@
 
 A row given a :class:`NoCopy` never writes a run of ``size`` consecutive units (words; each
 Chinese character one unit, ``common.text.text_units``) that occurs in its ``sources`` (the
-examples of its prompt, other products' copy), nor a run of ``repeat_size`` units it wrote
-already, unless the run is in its ``own`` text (the facts it writes from: a product's name may
-recur).
+examples of its prompt, other products' copy) unless the run is in its ``own`` text (the facts
+it writes from), nor a run of ``repeat_size`` units it wrote already unless the run is in its
+``repeatable`` text (a product's name may recur; its other facts are said once).
 
 Judged on text, not on token ids: the same words tokenise differently by context (Chinese
 especially), so banned token sequences would miss copies. At each step the row's best
@@ -35,6 +35,8 @@ class NoCopy:
     size: int = 6
     # No run of this many units the completion wrote before either (None: ``size``; 0: off).
     repeat_size: int | None = None
+    # Text whose runs may be written again (a product's name); None: ``own``.
+    repeatable: str | None = None
 
     def __post_init__(self) -> None:
         if self.size < 2 or (self.repeat_size is not None and self.repeat_size == 1):
@@ -49,6 +51,7 @@ class _Rule:
     # (size - 1) leading units -> the last units of banned runs, for a last word still open.
     endings: dict[tuple[str, ...], set[str]]
     own: set[tuple[str, ...]]
+    repeatable: set[tuple[str, ...]]
 
 
 def _endings(runs: set[tuple[str, ...]]) -> dict[tuple[str, ...], set[str]]:
@@ -75,8 +78,9 @@ def build_rules(rows: Sequence[NoCopy | None]) -> list[_Rule | None]:
         own = unit_ngrams(text_units(row.own), row.size)
         banned = cache[key] - own
         repeat = row.size if row.repeat_size is None else row.repeat_size
-        own |= unit_ngrams(text_units(row.own), repeat) if repeat and repeat != row.size else set()
-        rules.append(_Rule(row.size, repeat, banned, _endings(banned), own))
+        repeatable = row.own if row.repeatable is None else row.repeatable
+        again = unit_ngrams(text_units(repeatable), repeat) if repeat else set()
+        rules.append(_Rule(row.size, repeat, banned, _endings(banned), own, again))
     return rules
 
 
@@ -102,13 +106,13 @@ def copies(rule: _Rule, before: str, after: str, written: set[tuple[str, ...]]) 
     open_last = _open_word(after)
     # Windows ending in a unit the token wrote or extended; the others were judged before.
     first = old - 1 if _open_word(before) else old
-    checks = [(rule.size, rule.banned, rule.endings)]
+    checks = [(rule.size, rule.banned, rule.endings, rule.own)]
     if rule.repeat_size:
-        checks.append((rule.repeat_size, written, None))
-    for size, banned, endings in checks:
+        checks.append((rule.repeat_size, written, None, rule.repeatable))
+    for size, banned, endings, allowed in checks:
         for end in range(max(size - 1, first), len(units)):
             window = tuple(units[end - size + 1 : end + 1])
-            if window in rule.own:
+            if window in allowed:
                 continue
             if end == len(units) - 1 and open_last:
                 head, last = window[:-1], window[-1]
@@ -117,7 +121,7 @@ def copies(rule: _Rule, before: str, after: str, written: set[tuple[str, ...]]) 
                     if endings is not None
                     else [run[-1] for run in banned if run[:-1] == head]
                 )
-                if any(e.startswith(last) and head + (e,) not in rule.own for e in lasts):
+                if any(e.startswith(last) and head + (e,) not in allowed for e in lasts):
                     return True
             elif window in banned:
                 return True

@@ -330,6 +330,8 @@ def _no_copy_rules(items: Sequence[PreparedCopy]) -> list[NoCopy | None] | None:
                 own=item.facts.grounding_text(),
                 size=size,
                 repeat_size=repeat,
+                # Only the name may recur; the other facts are said once.
+                repeatable=f"{item.facts.title} | {item.facts.brand}",
             )
             if size
             else None

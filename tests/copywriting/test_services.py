@@ -654,7 +654,11 @@ def test_drafts_may_not_copy_examples_or_other_products_copy(
         return
     rule = backend.no_copy[0][0]
     assert rule == NoCopy(
-        sources=item.copy_sources(), own=item.facts.grounding_text(), size=expected, repeat_size=4
+        sources=item.copy_sources(),
+        own=item.facts.grounding_text(),
+        size=expected,
+        repeat_size=4,
+        repeatable="Crew Tee | Northwind",
     )
     # The other tee's description, as a neighbour and as the prompt's example.
     assert rule.sources == ("A navy tee for long summer days.",)

@@ -131,6 +131,16 @@ def test_repeats_may_be_judged_on_shorter_runs_than_copies():
     assert copies(r, "x a b c", "x a b c d", set()) is True
 
 
+def test_own_facts_may_be_copied_once_but_only_the_name_repeated():
+    r = build_rules(
+        [NoCopy(own="易清洁 | Crew Tee", size=6, repeat_size=2, repeatable="Crew Tee")]
+    )[0]
+    text = "Crew Tee 易清洁。Crew Tee"
+
+    assert copies(r, text, text + " is", written_runs(r, text)) is False
+    assert copies(r, text + "，易", text + "，易清", written_runs(r, text + "，易")) is True
+
+
 def test_a_run_shorter_than_two_units_is_refused():
     with pytest.raises(ValueError, match="at least 2"):
         NoCopy(size=1)
