@@ -62,8 +62,13 @@ def repeats(text: str, *, names: Sequence[str] = (), own: str = "") -> list[str]
         if units in seen:
             found.append(clause)
         seen.add(units)
+    raw = text_units(text)
+    for index in range(2, len(raw)):
+        unit = raw[index]
+        if unit == raw[index - 1] == raw[index - 2] and (index < 3 or raw[index - 3] != unit):
+            found.append(("" if not unit.isascii() else " ").join([unit] * 3))
     allowed = unit_ngrams(text_units(own), REPEAT_WORDS)
-    units = _collapse(text_units(text), names)
+    units = _collapse(raw, names)
     first: set[tuple[str, ...]] = set()
     starts = []
     for start in range(len(units) - REPEAT_WORDS + 1):

@@ -4,7 +4,8 @@ A row given a :class:`NoCopy` never writes a run of ``size`` consecutive units (
 Chinese character one unit, ``common.text.text_units``) that occurs in its ``sources`` (the
 examples of its prompt, other products' copy) unless the run is in its ``own`` text (the facts
 it writes from), nor a run of ``repeat_size`` units it wrote already unless the run is in its
-``repeatable`` text (a product's name may recur; its other facts are said once).
+``repeatable`` text (a product's name may recur; its other facts are said once), nor one unit
+three times in a row.
 
 Judged on text, not on token ids: the same words tokenise differently by context (Chinese
 especially), so banned token sequences would miss copies. At each step the row's best
@@ -106,6 +107,9 @@ def copies(rule: _Rule, before: str, after: str, written: set[tuple[str, ...]]) 
     open_last = _open_word(after)
     # Windows ending in a unit the token wrote or extended; the others were judged before.
     first = old - 1 if _open_word(before) else old
+    # "附附附", "the the the": no unit three times in a row.
+    if len(units) >= 3 and len(units) > first and units[-1] == units[-2] == units[-3]:
+        return True
     checks = [(rule.size, rule.banned, rule.endings, rule.own)]
     if rule.repeat_size:
         checks.append((rule.repeat_size, written, None, rule.repeatable))

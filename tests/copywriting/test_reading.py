@@ -15,6 +15,11 @@ def test_a_clause_written_twice_is_a_repeat():
     assert repeats("轻便透气，适合通勤，轻便透气。") == ["轻便透气"]
 
 
+def test_a_unit_three_times_in_a_row_is_a_repeat():
+    assert repeats("附带说明书。附附附附。") == ["附附附"]
+    assert repeats("It is very very very soft.") == ["very very very"]
+
+
 def test_a_long_run_written_twice_is_one_repeat_however_long():
     text = (
         "It is designed to be used in a variety of environments, and the strap is designed "

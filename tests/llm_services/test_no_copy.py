@@ -141,6 +141,14 @@ def test_own_facts_may_be_copied_once_but_only_the_name_repeated():
     assert copies(r, text + "，易", text + "，易清", written_runs(r, text + "，易")) is True
 
 
+def test_no_unit_three_times_in_a_row():
+    r = rule([], size=6, repeat_size=0)
+
+    assert copies(r, "附附", "附附附", set()) is True
+    assert copies(r, "the the", "the the the", set()) is True
+    assert copies(r, "the the", "the thermal", set()) is False
+
+
 def test_a_run_shorter_than_two_units_is_refused():
     with pytest.raises(ValueError, match="at least 2"):
         NoCopy(size=1)
