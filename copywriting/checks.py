@@ -96,6 +96,8 @@ def _result(
 
 def _grounded(term: Term, facts: ProductFacts, grounding: str) -> bool:
     raw = facts.raw_attributes.get(term.code) if term.code else None
+    if term.contradicts_only and raw in (None, "", []):
+        return True  # the product has no such attribute: nothing to contradict
     values = raw if isinstance(raw, list) else [raw]
     if term.value and term.value in [str(v) for v in values if v is not None]:
         return True

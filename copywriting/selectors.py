@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -112,7 +113,64 @@ def catalog_vocabulary() -> Vocabulary:
     brands: list[str] = []
     for name, name_zh in Brand.objects.values_list("name", "name_zh"):
         brands += [n for n in (name, name_zh) if n]
+    terms += _feature_terms()
     return Vocabulary.with_builtins(terms, brands, names=_catalog_names())
+
+
+# A feature option's label is a claim to check when the catalog's own copy uses it for
+# products with that value at least this often (and at least FEATURE_MIN_USES times).
+FEATURE_PRECISION = 0.8
+FEATURE_MIN_USES = 3
+
+
+def _feature_terms() -> list[Term]:
+    """Labels of the other attributes' options ("Trail", "Waterproof", "越野") that the
+    catalog's copy uses for products with that value: a draft stating one for a product
+    whose value differs contradicts its data. Labels the copy uses loosely ("Light" for any
+    shoe) are left out: their precision in the catalog's own copy is below
+    FEATURE_PRECISION."""
+    options = (
+        AttributeOption.objects.exclude(attribute__code__in=list(FACT_ATTRIBUTE_KINDS))
+        .select_related("attribute")
+        .order_by("pk")
+    )
+    by_code: dict[str, list[Any]] = {}
+    for option in options:
+        by_code.setdefault(option.attribute.code, []).append(option)
+    if not by_code:
+        return []
+    texts: dict[str, list[tuple[Any, str]]] = {"en": [], CHINESE: []}
+    for product in Product.objects.active().only("attributes", "description", "language"):
+        values = product.attributes or {}
+        if any(code in values for code in by_code):
+            texts.setdefault(product.language, []).append((values, product.description.casefold()))
+    for translation in ProductTranslation.objects.filter(
+        product__status=Product.Status.ACTIVE
+    ).select_related("product"):
+        values = translation.product.attributes or {}
+        if any(code in values for code in by_code):
+            texts.setdefault(translation.language_code, []).append(
+                (values, translation.description.casefold())
+            )
+    terms = []
+    for code, code_options in by_code.items():
+        for option in code_options:
+            for label, language in ((option.label, "en"), (option.label_zh, CHINESE)):
+                if not label or len(label) < 2:
+                    continue
+                pattern = re.compile(
+                    rf"(?<!\w){re.escape(label.casefold())}(?!\w)"
+                    if label.isascii()
+                    else re.escape(label.casefold())
+                )
+                uses = [
+                    str(values.get(code)) == option.value
+                    for values, text in texts.get(language, [])
+                    if code in values and pattern.search(text)
+                ]
+                if len(uses) >= FEATURE_MIN_USES and sum(uses) / len(uses) >= FEATURE_PRECISION:
+                    terms.append(Term(code, label, code, option.value, contradicts_only=True))
+    return terms
 
 
 def _catalog_names() -> set[str]:

@@ -130,6 +130,9 @@ class Term:
     text: str
     code: str = ""
     value: str = ""
+    # Judged only for a product that has attribute ``code`` (a claim against its own value:
+    # "trail" for a shoe whose terrain is road), not for products without it.
+    contradicts_only: bool = False
 
 
 @dataclass

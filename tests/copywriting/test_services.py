@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from copywriting import services
+from copywriting import checks, services
 from copywriting.checks import ungrounded_terms
 from copywriting.models import CopyDraft, CopyJob
 from copywriting.selectors import catalog_vocabulary, product_facts
@@ -724,3 +724,50 @@ def test_a_products_own_highlights_are_kept_and_only_missing_ones_written(make_p
         "highlights": ["Pre-washed", "Tagless"],
     }
     assert results[1].parts == {"description": "A navy tee.", "highlights": ["A navy tee."]}
+
+
+def test_feature_claims_are_learnt_from_the_catalogs_own_copy(make_product, fashion):
+    """An option label becomes a claim to check when the catalog's copy uses it for products
+    with that value; it is judged only for products that have the attribute."""
+    from tests.factories import AttributeFactory, AttributeOptionFactory, CategoryAttributeFactory
+
+    terrain = AttributeFactory(code="terrain", name="Terrain", name_zh="路面")
+    for value, label, label_zh in [("road", "Road", "公路"), ("trail", "Light", "轻")]:
+        AttributeOptionFactory(attribute=terrain, value=value, label=label, label_zh=label_zh)
+    CategoryAttributeFactory(category=fashion, attribute=terrain, position=9)
+    attributes = {"color": "navy", "material": "cotton", "size": "m", "gender": "unisex"}
+    for index in range(3):
+        make_product(
+            title=f"Road Tee {index}",
+            description="Built for the road. Light and quick.",
+            attributes={**attributes, "terrain": "road"},
+        )
+    make_product(
+        title="Trail Tee",
+        description="A light tee for rough paths.",
+        attributes={**attributes, "terrain": "trail"},
+    )
+    trail = make_product(title="Hill Tee", attributes={**attributes, "terrain": "trail"})
+    plain = make_product(title="Plain Tee")
+
+    vocabulary = catalog_vocabulary()
+
+    features = [(t.kind, t.text, t.value) for t in vocabulary.terms if t.contradicts_only]
+    # "Road" is used 3 times, always for road products; "Light" for both values (3 of 4).
+    assert features == [("terrain", "Road", "road")]
+    found = checks.check_facts(
+        "Made for the road.",
+        part="description",
+        facts=product_facts(trail, "en"),
+        vocabulary=vocabulary,
+    )
+    assert [r["text"] for r in found] == ["road"]
+    assert (
+        checks.check_facts(
+            "Made for the road.",
+            part="description",
+            facts=product_facts(plain, "en"),
+            vocabulary=vocabulary,
+        )
+        == []
+    )
