@@ -116,7 +116,8 @@ def allowed_numbers(facts: ProductFacts) -> set[str]:
 def check_facts(
     text: str, *, part: str, facts: ProductFacts, vocabulary: Vocabulary
 ) -> list[dict[str, Any]]:
-    """Colour, material, size, gender, number and brand claims that the product does not have."""
+    """Colour, material, size, gender, feature, number, origin and brand claims that the
+    product does not have."""
     results: list[dict[str, Any]] = []
     grounding = facts.grounding_text()
     taken: list[tuple[int, int]] = []
@@ -124,70 +125,49 @@ def check_facts(
     def overlaps(start: int, end: int) -> bool:
         return any(start < e and s < end for s, e in taken)
 
+    def finding(match: re.Match[str], message: str) -> None:
+        taken.append(match.span())
+        results.append(_result("facts", message, part=part, text=match.group(0), span=match.span()))
+
     # Longest terms first: "rose gold" is judged before "gold", "organic cotton" before
     # "cotton"; a shorter term inside a span already judged is not judged again.
     for term in vocabulary.terms:
         pattern = _size_pattern(term.text) if term.kind == "size" else _pattern(term.text)
         for match in pattern.finditer(text):
-            start, end = match.span()
-            if overlaps(start, end):
+            if overlaps(*match.span()):
                 continue
-            taken.append((start, end))
-            if not _grounded(term, facts, grounding):
-                results.append(
-                    _result(
-                        "facts",
-                        f"States {term.kind} “{match.group(0)}”, which is not among the "
-                        "product's attributes.",
-                        part=part,
-                        text=match.group(0),
-                        span=(start, end),
-                    )
+            if _grounded(term, facts, grounding):
+                taken.append(match.span())
+            else:
+                finding(
+                    match,
+                    f"States {term.kind} “{match.group(0)}”, which is not among the "
+                    "product's attributes.",
                 )
     numbers = allowed_numbers(facts)
     for match in NUMBER.finditer(text):
-        if overlaps(*match.span()) or match.group(0) in numbers:
-            continue
-        results.append(
-            _result(
-                "facts",
+        if not overlaps(*match.span()) and match.group(0) not in numbers:
+            finding(
+                match,
                 f"States the number “{match.group(0)}”, which the product's data does not have.",
-                part=part,
-                text=match.group(0),
-                span=match.span(),
             )
-        )
     for match in _ORIGIN_CLAIM.finditer(text):
         place = match.group("place") or match.group("place_zh")
-        if overlaps(*match.span()) or _pattern(place).search(grounding):
-            continue
-        taken.append(match.span())
-        results.append(
-            _result(
-                "facts",
+        if not overlaps(*match.span()) and not _pattern(place).search(grounding):
+            finding(
+                match,
                 f"States the origin “{match.group(0)}”, which the product's data does not have.",
-                part=part,
-                text=match.group(0),
-                span=match.span(),
             )
-        )
     own = facts.brand.casefold()
     for brand in vocabulary.brands:
         if brand.casefold() == own or (own and brand.casefold() in own):
             continue
         for match in _pattern(brand, case_sensitive=True).finditer(text):
-            if overlaps(*match.span()):
-                continue
-            taken.append(match.span())
-            results.append(
-                _result(
-                    "facts",
+            if not overlaps(*match.span()):
+                finding(
+                    match,
                     f"Names the brand “{brand}”; the product's brand is “{facts.brand or '—'}”.",
-                    part=part,
-                    text=match.group(0),
-                    span=match.span(),
                 )
-            )
     return sorted(results, key=lambda result: result["span"][0])
 
 

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from common.text import CHINESE, ENGLISH, HAN_CLASS, has_han, text_units
+from common.text import CHINESE, ENGLISH, HAN_CLASS
 from copywriting import conf
 from copywriting.training import DATA_OPEN, PROMPT_VERSION, build_prompt, strip_delimiters
 from llm_services.training import Example
@@ -140,11 +140,10 @@ def find_injections(text: str) -> list[str]:
     ]
 
 
-_TAG = re.compile(r"<[^>]{0,200}>")
-_SPACE = re.compile(r"\s+")
+HTML_TAG = re.compile(r"<[^>]{0,200}>")
+WHITESPACE = re.compile(r"\s+")
 # A Latin full stop ends a sentence only before a space: "Compass 2.0" is one word.
-_SPACE_BEFORE_STOP = re.compile(r"\s+([.,!?;:])(?=\s|$)")
-_SENTENCE_END = re.compile(r"(?<=[。！？])\s*|(?<=[.!?])\s+")
+SENTENCE_END = re.compile(r"(?<=[。！？])\s*|(?<=[.!?])\s+")
 
 
 @dataclass(frozen=True)
@@ -164,13 +163,13 @@ class CleanedValue:
 
 def clean_value(value: Any, *, limit: int | None = None) -> CleanedValue:
     """One line of plain text from a product field, instructions cut out, length capped."""
-    text = html.unescape(_TAG.sub(" ", str(value or "")))
-    text = _SPACE.sub(" ", strip_delimiters(text)).strip()
+    text = html.unescape(HTML_TAG.sub(" ", str(value or "")))
+    text = WHITESPACE.sub(" ", strip_delimiters(text)).strip()
     injections = find_injections(text)
     if injections:
         # Drop every sentence that carries an instruction; the rest is still product data.
-        sentences = [s for s in _SENTENCE_END.split(normalise_for_matching(text)) if s]
-        original = [s for s in _SENTENCE_END.split(text) if s]
+        sentences = [s for s in SENTENCE_END.split(normalise_for_matching(text)) if s]
+        original = [s for s in SENTENCE_END.split(text) if s]
         if len(original) != len(sentences):
             original = sentences  # normalising merged or split a sentence: keep its form
         kept = [
@@ -311,12 +310,12 @@ def prompt_version(channel: str) -> str:
     return PROMPT_VERSION if channel == "product_page" else MARKETING_PROMPT_VERSION
 
 
-def _labels(language: str) -> dict[str, str]:
+def part_labels(language: str) -> dict[str, str]:
     return _PART_LABELS[CHINESE] if language == CHINESE else _PART_LABELS[ENGLISH]
 
 
 def _option_lines(options: dict[str, Any], language: str) -> list[str]:
-    labels = _labels(language)
+    labels = part_labels(language)
     colon = "：" if language == CHINESE else ": "
     lines = []
     tone = options.get("tone") or "professional"
@@ -340,7 +339,7 @@ def _description_prompt(facts: ProductFacts, options: dict[str, Any]) -> str:
 
 def _part_prompt(facts: ProductFacts, part: str, options: dict[str, Any]) -> str:
     # The facts block of the description prompt with the marketing intro and the part's label.
-    labels = _labels(facts.language)
+    labels = part_labels(facts.language)
     base = _description_prompt(facts, options).rstrip("\n").split("\n")
     colon = "：" if facts.language == CHINESE else ":"
     if part == "highlights":
@@ -360,7 +359,7 @@ def _example_answer(part: str, parts: dict[str, Any]) -> str | None:
 
 def _prompt_openings(language: str) -> tuple[str, ...]:
     intro = build_prompt(Example(source={}, target="", language=language)).split("\n", 1)[0]
-    return (intro, _labels(language)["intro"], DATA_OPEN)
+    return (intro, part_labels(language)["intro"], DATA_OPEN)
 
 
 def build_part_prompts(
@@ -405,104 +404,3 @@ def build_part_prompts(
         stop = ("\n\n", *_prompt_openings(facts.language))
         prompts.append(PartPrompt(part, "".join(shots) + own, stop, tokens))
     return prompts
-
-
-def tidy_output(text: str, *, part: str, hit_length: bool) -> Any:
-    """The model's text for a part, cleaned: HTML removed, repeats dropped, cut to a sentence.
-
-    Returns a list of strings for "highlights", else a string.
-    """
-    text = html.unescape(_TAG.sub(" ", text)).strip()
-    if part == "highlights":
-        return _tidy_highlights(text)
-    if part in ONE_LINE_PARTS:
-        first = next((line for line in text.split("\n") if line.strip()), "")
-        return _SPACE.sub(" ", first).strip().strip('"“”')
-    sentences, seen = [], set()
-    for sentence in _SENTENCE_END.split(_SPACE.sub(" ", text)):
-        key = sentence.strip().casefold()
-        if key and key not in seen:
-            seen.add(key)
-            sentences.append(sentence.strip())
-    if hit_length and len(sentences) > 1 and not re.search(r"[.!?。！？]$", sentences[-1]):
-        sentences = sentences[:-1]  # cut off mid-sentence by the token budget
-    # Chinese sentences follow each other without a space, Latin ones after one.
-    sentences = [_SPACE_BEFORE_STOP.sub(r"\1", s) for s in sentences]
-    text = ""
-    for sentence in sentences:
-        if text and not (text[-1] in "。！？" or (has_han(text[-1]) and has_han(sentence[:1]))):
-            text += " "
-        text += sentence
-    return text
-
-
-# "Highlights: soft" / "卖点（简短要点）：柔软": the model echoing the prompt's label.
-_LABEL_ECHO = re.compile(
-    r"^(?:highlights?|卖点)\s*(?:[(（][^)）]*[)）])?\s*[:：]\s*", re.IGNORECASE
-)
-
-
-def _tidy_highlights(text: str) -> list[str]:
-    """One highlight per line or per ";"-separated piece (the data line's separator), label
-    echoes dropped, and an item dropped when another holds all its words ("50 g" beside
-    "Net weight: 50 g"): a reader sees one fact once."""
-    items: list[str] = []
-    for line in text.split("\n"):
-        for piece in re.split(r"[;；]", line):
-            item = _LABEL_ECHO.sub("", piece.strip().lstrip("-•*·").strip())
-            if item and not item.endswith((":", "：")):
-                items.append(item)
-    keys = [tuple(text_units(item)) for item in items]
-    kept = []
-    for index, (item, key) in enumerate(zip(items, keys, strict=True)):
-        if not key:
-            continue
-        covered = any(
-            _holds(other, key) and (len(other) > len(key) or other_index < index)
-            for other_index, other in enumerate(keys)
-            if other_index != index
-        )
-        if not covered:
-            kept.append(item)
-    return kept[: conf.get("MAX_HIGHLIGHTS")]
-
-
-def _holds(whole: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    return any(whole[i : i + len(part)] == part for i in range(len(whole) - len(part) + 1))
-
-
-def parts_text(channel: str, parts: dict[str, Any], language: str) -> str:
-    """The parts of a candidate as one text, the way the merchant reads and edits it."""
-    labels = _labels(language)
-    lines = []
-    for part in CHANNEL_PARTS[channel]:
-        value = parts.get(part)
-        if part == "description":
-            lines.append(str(value or ""))
-        elif part == "highlights":
-            lines += [f"- {item}" for item in value or []]
-        elif len(CHANNEL_PARTS[channel]) == 1:
-            lines.append(str(value or ""))
-        else:
-            lines.append(f"{labels[part]}: {value or ''}")
-    return "\n".join(lines).strip()
-
-
-def parse_text(channel: str, text: str, language: str) -> dict[str, Any]:
-    """The inverse of :func:`parts_text`, for a merchant's edited text."""
-    parts_of = CHANNEL_PARTS[channel]
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
-    if channel == "product_page":
-        body = [line for line in lines if not line.lstrip().startswith("- ")]
-        bullets = [line.lstrip()[2:].strip() for line in lines if line.lstrip().startswith("- ")]
-        return {"description": "\n".join(body).strip(), "highlights": [b for b in bullets if b]}
-    if len(parts_of) == 1:
-        return {parts_of[0]: text.strip()}
-    labels = _labels(language)
-    parts: dict[str, Any] = dict.fromkeys(parts_of, "")
-    for line in lines:
-        for part in parts_of:
-            prefix = f"{labels[part]}:"
-            if line.startswith(prefix):
-                parts[part] = line[len(prefix) :].strip()
-    return parts

@@ -27,14 +27,13 @@ from copywriting.checks import (
 )
 from copywriting.exceptions import CopyRefused, CopywritingError, CopywritingUnavailable
 from copywriting.models import Channel, CopyDraft, CopyJob, Field, Length, Tone
+from copywriting.output import parts_text, tidy_output
 from copywriting.prompts import (
     CopyExample,
     PartPrompt,
     ProductFacts,
     build_part_prompts,
-    parts_text,
     prompt_version,
-    tidy_output,
 )
 from copywriting.vocabulary import Vocabulary
 from llm_services import (

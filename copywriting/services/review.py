@@ -13,7 +13,7 @@ from copywriting import conf, selectors
 from copywriting.checks import has_injection, is_flagged, run_checks
 from copywriting.exceptions import ApprovalBlocked
 from copywriting.models import Channel, CopyDraft
-from copywriting.prompts import parse_text, parts_text
+from copywriting.output import parse_text, parts_text
 from shop.catalog.cache import invalidate_catalog_cache
 from shop.catalog.models import Product, ProductTranslation
 

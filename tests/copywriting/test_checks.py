@@ -4,7 +4,8 @@ import pytest
 
 from copywriting import checks
 from copywriting.checks import Term, Vocabulary, run_checks
-from copywriting.prompts import build_facts, clean_value, tidy_output
+from copywriting.output import tidy_output
+from copywriting.prompts import build_facts, clean_value
 
 
 def tee_facts(**overrides):

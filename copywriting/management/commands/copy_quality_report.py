@@ -17,7 +17,7 @@ from tqdm import tqdm
 from copywriting import conf, selectors, services
 from copywriting.exceptions import CopyRefused, CopywritingUnavailable
 from copywriting.models import Channel
-from copywriting.prompts import parts_text
+from copywriting.output import parts_text
 from copywriting.quality import summarise
 from llm_services import LLMError
 from shop.catalog.models import Category, Product
