@@ -121,6 +121,23 @@ BUILTIN_TERMS: dict[str, tuple[str, ...]] = {
         "塑料",
         "实木",
     ),
+    # Claims a reader takes as facts about testing and certification: the product's data must
+    # say them ("Tested on animals." was written for a serum whose data says dermatologist-
+    # tested).
+    "claim": (
+        "tested on animals",
+        "cruelty-free",
+        "certified",
+        "patented",
+        "award-winning",
+        "lab-tested",
+        "FDA",
+        "动物实验",
+        "认证",
+        "专利",
+        "检测",
+        "获奖",
+    ),
 }
 
 

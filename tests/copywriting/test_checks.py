@@ -287,3 +287,15 @@ def test_trimming_cuts_the_clause_with_an_invented_origin():
 
     assert trimmed == {"description": "A navy tee. Soft and light."}
     assert [n["check"] for n in notes] == ["facts_removed"]
+
+
+def test_testing_and_certification_claims_must_be_in_the_data():
+    serum = tee_facts(highlights=["Dermatologist-tested"])
+
+    assert facts_found("Tested on animals. Certified vegan.", serum) == [
+        ("Tested on animals", [0, 17]),
+        ("Certified", [19, 28]),
+    ]
+    assert facts_found("Dermatologist-tested.", serum) == []
+    assert facts_found("经过认证。", tee_facts(language="zh-hans")) == [("认证", [2, 4])]
+    assert facts_found("Certified organic.", tee_facts(highlights=["Certified organic"])) == []
