@@ -70,6 +70,7 @@ def test_every_task_is_capped_and_the_long_ones_have_their_time_limits():
     names = sorted(n for n in app.tasks if not n.startswith("celery."))
     long_tasks = {
         "copywriting.tasks.generate_copy_job_task",
+        "copywriting.tasks.retrain_copy_model_task",
         "recommend.tasks.train_recommender_task",
         "search.tasks.rebuild_search_index_task",
         "shop.catalog.tasks.run_catalog_import_task",
