@@ -82,3 +82,41 @@ def fake_generator(settings):
         return llm["generate"]
 
     return use
+
+
+@pytest.fixture
+def finished_batch(make_product):
+    """A done batch job of one product whose run took ``seconds``, holding one draft per
+    (text, check results) pair."""
+    from django.utils import timezone
+
+    from copywriting.models import CopyDraft, CopyJob
+
+    def make(drafts, *, seconds: float):
+        product = make_product()
+        began = timezone.now()
+        job = CopyJob.objects.create(
+            field="description",
+            channel="product_page",
+            language="en",
+            product_ids=[product.pk],
+            total=1,
+            cursor=1,
+            status="done",
+            started_at=began,
+            finished_at=began + timezone.timedelta(seconds=seconds),
+        )
+        for text, checks in drafts:
+            CopyDraft.objects.create(
+                product=product,
+                field="description",
+                channel="product_page",
+                language="en",
+                job=job,
+                text=text,
+                checks=checks,
+                is_flagged=bool(checks),
+            )
+        return job
+
+    return make

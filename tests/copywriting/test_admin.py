@@ -571,34 +571,14 @@ def test_one_click_approval_needs_change_permission(client, make_product, fake_g
     assert draft.status == "draft"
 
 
-def test_a_batch_jobs_page_shows_the_quality_of_its_drafts(client, merchant, make_product):
-    product = make_product()
-    began = timezone.now()
-    job = CopyJob.objects.create(
-        field="description",
-        channel="product_page",
-        language="en",
-        product_ids=[product.pk],
-        total=1,
-        cursor=1,
-        status="done",
-        started_at=began,
-        finished_at=began + timedelta(seconds=30),
+def test_a_batch_jobs_page_shows_the_quality_of_its_drafts(client, merchant, finished_batch):
+    job = finished_batch(
+        [
+            ("One two three.", [{"check": "repetition", "severity": "error"}]),
+            ("One two three four five.", []),
+        ],
+        seconds=30,
     )
-    for text, checks in [
-        ("One two three.", [{"check": "repetition", "severity": "error"}]),
-        ("One two three four five.", []),
-    ]:
-        CopyDraft.objects.create(
-            product=product,
-            field="description",
-            channel="product_page",
-            language="en",
-            job=job,
-            text=text,
-            checks=checks,
-            is_flagged=bool(checks),
-        )
 
     page = client.get(reverse("admin:copywriting_copyjob_change", args=[job.pk])).content.decode()
 

@@ -4,9 +4,8 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
-from copywriting.models import CopyDraft, CopyJob
+from copywriting.models import CopyDraft
 from copywriting.quality import job_summary, summarise
 
 
@@ -43,29 +42,8 @@ def test_an_empty_batch_has_no_figures():
 
 
 @pytest.mark.django_db
-def test_a_stored_jobs_summary_uses_its_drafts_and_run_time(make_product):
-    product = make_product()
-    began = timezone.now()
-    job = CopyJob.objects.create(
-        field="description",
-        channel="product_page",
-        language="en",
-        product_ids=[product.pk],
-        total=1,
-        started_at=began,
-        finished_at=began + timezone.timedelta(seconds=120),
-    )
-    for text, checks in [("a b c", [error("copying")]), ("a b c d e", [])]:
-        CopyDraft.objects.create(
-            product=product,
-            field="description",
-            channel="product_page",
-            language="en",
-            job=job,
-            text=text,
-            checks=checks,
-            is_flagged=bool(checks),
-        )
+def test_a_stored_jobs_summary_uses_its_drafts_and_run_time(finished_batch):
+    job = finished_batch([("a b c", [error("copying")]), ("a b c d e", [])], seconds=120)
 
     figures = job_summary(job).as_dict()
 
