@@ -15,9 +15,10 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from search.text import analyze
 from shop.catalog import selectors as catalog
 from shop.catalog.cache import cached, versioned_key
-from shop.catalog.models import Product
+from shop.catalog.models import Category, CategoryTranslation, Product, ProductTranslation
 
 PRICE_BUCKETS = ((0, 25), (25, 50), (50, 100), (100, 200), (200, None))
 ROWS_TIMEOUT = 60
@@ -100,6 +101,64 @@ def filter_ranked(
     if sort == SORT_RELEVANCE:
         ids = sorted(ids, key=position.__getitem__)
     return ids, listing, wanted
+
+
+def titled(ids: list[int], term_sets: list[list[str]]) -> list[int]:
+    """The products of ``ids`` whose title or category name (in any language) holds every
+    term of one of ``term_sets``, in their order: what a query sorted by price surely asks
+    for (a product titled only in Chinese still counts for "shoe" by its category)."""
+    wanted = [set(terms) for terms in term_sets if terms]
+    if not wanted or not ids:
+        return []
+    category_of = dict(Product.objects.filter(pk__in=ids).values_list("pk", "category_id"))
+    categories = set(category_of.values())
+    names: dict[int, set[str]] = {}
+    for category_id, name in [
+        *Category.objects.filter(pk__in=categories).values_list("pk", "name"),
+        *CategoryTranslation.objects.filter(category_id__in=categories).values_list(
+            "category_id", "name"
+        ),
+    ]:
+        names.setdefault(category_id, set()).update(analyze(name))
+    terms = {pk: set(names.get(category_id, ())) for pk, category_id in category_of.items()}
+    rows = list(Product.objects.filter(pk__in=ids).values_list("pk", "title"))
+    rows += ProductTranslation.objects.filter(product_id__in=ids).values_list("product_id", "title")
+    for pk, title in rows:
+        terms.setdefault(pk, set()).update(analyze(title))
+    return [pid for pid in ids if any(w <= terms.get(pid, set()) for w in wanted)]
+
+
+# The attributes that say whom a product is for: the recipient groups of search.query.gifts.
+GENDER_CODE = "gender"
+AGE_CODES = {"kid": ("age_range", "age_group"), "baby": ("baby_age",)}
+
+
+def suits_recipient(ids: list[int], recipient: str, *, gendered_only: bool) -> list[int]:
+    """The products of ``ids`` a present for ``recipient`` may be: never one made for another
+    gender; for "kid"/"baby", only products with an age range (or made for kids). With
+    ``gendered_only`` (a present with nothing but its recipient to go on, "gift for mum"), a
+    man or woman gets only products made for them or for anyone (unisex)."""
+    if not recipient:
+        return ids
+    _rows, _roots, codes = catalog_rows()
+    by_id = {row[0]: row[8] for row in _rows}
+    column = {code: i for i, code in enumerate(codes)}
+
+    def value(values: tuple[Any, ...], code: str) -> Any:
+        return values[column[code]] if code in column else None
+
+    def suits(pid: int) -> bool:
+        values = by_id.get(pid)
+        if values is None:
+            return False
+        gender = value(values, GENDER_CODE)
+        if recipient in AGE_CODES:
+            return gender == "kid" or any(value(values, c) for c in AGE_CODES[recipient])
+        if gender is None:
+            return not gendered_only
+        return gender in (recipient, "unisex")
+
+    return [pid for pid in ids if suits(pid)]
 
 
 def _lab(hex_colour: str) -> tuple[float, float, float]:

@@ -216,8 +216,12 @@ def _matches(
     tokens: list[str],
     candidates: list[Candidate],
     term_sets: list[list[str]] | None = None,
+    *,
+    phrase_first: bool = False,
 ) -> list[Candidate]:
-    """Candidates that answer the query, keyword matches first.
+    """Candidates that answer the query, keyword matches first (those holding two of the
+    query's words side by side first, with ``phrase_first``: when no learned stage, whose
+    features weigh such pairs, has ordered them).
 
     A keyword match holds the query's terms (see :func:`_required_terms`), or those of another
     of its ``term_sets`` (the query as the catalog writes its compounds); terms the index
@@ -228,10 +232,12 @@ def _matches(
     keyword match at all the caller shows the nearest products instead, flagged as such.
     """
     readings = []
+    pairs: set[tuple[str, str]] = set()
     for reading in term_sets or [tokens]:
         terms = {t for t in reading if t in index.vocabulary}
         if terms:
             readings.append((terms, _required_terms(len(terms))))
+        pairs.update(zip(reading, reading[1:], strict=False))
     lexical, semantic = [], []
     for candidate in candidates:
         coverage, match = 0.0, False
@@ -244,13 +250,30 @@ def _matches(
         candidate.features["coverage"] = round(coverage, 3)
         if match:
             candidate.features["keyword_match"] = 1.0
+            if pairs and pairs & _bigrams(index, candidate.row):
+                candidate.features["phrase"] = 1.0
             lexical.append(candidate)
         elif candidate.dense_rank is not None and candidate.dense_rank <= SEMANTIC_TOP:
             semantic.append(candidate)
     if not lexical:
         return []
+    if phrase_first:
+        # Two of the query's words side by side, as it wrote them ("hand cream", "wireless
+        # earbuds"), outrank the same words apart (a cream frying pan whose care note says
+        # "hand wash"); the fused order holds within each group.
+        lexical.sort(key=lambda c: -c.features.get("phrase", 0.0))
     limit = min(SEMANTIC_TOP, len(lexical))
     return lexical + [c for c in semantic if c.dense_rank <= limit]
+
+
+def _bigrams(index: SearchIndex, row: int) -> set[tuple[str, str]]:
+    """A row's adjacent term pairs, cached on the index."""
+    cache = index.derived.setdefault("bigrams", {})
+    found = cache.get(row)
+    if found is None:
+        doc = index.doc_tokens[row]
+        found = cache[row] = set(zip(doc, doc[1:], strict=False))
+    return found
 
 
 def rank_products(
@@ -271,6 +294,8 @@ def rank_products(
     vocabulary = within.vocabulary if within is not None else QueryVocabulary.from_catalog()
     prepared = prepare_query(query, vocabulary, understand=understand)
     text = prepared.text
+    if not text.strip() and prepared.parsed.gift is not None and understand:
+        return _rank_gift(prepared, within)
     # A question for customer service gets the pointer to it, not products that happen to
     # share its words ("return", "order"); exact=1 searches the words anyway.
     if not text.strip() or (prepared.parsed.intent == SUPPORT and understand):
@@ -304,7 +329,13 @@ def rank_products(
         mode = "lexical"
     retriever = Retriever(index, reranker=products.reranker)
     candidates = retriever.hybrid(text, prepared.tokens, vector, k=MAX_CANDIDATES)
-    candidates = _matches(index, prepared.tokens, candidates, prepared.term_sets)
+    candidates = _matches(
+        index,
+        prepared.tokens,
+        candidates,
+        prepared.term_sets,
+        phrase_first=products.reranker is None,
+    )
     return Ranking(
         prepared,
         [int(index.keys[c.row]) for c in candidates],
@@ -313,4 +344,39 @@ def rank_products(
         vector=vector,
         mode=mode,
         degraded=degraded,
+    )
+
+
+def _rank_gift(prepared: PreparedQuery, within: ProductSet | None) -> Ranking:
+    """A present with nothing to search for but whom it is for ("gift for mum", "送给爸爸的
+    生日礼物"): every product, nearest to the query as written first (the embedder puts
+    jewellery before cables for "a gift for mum"); the caller keeps what suits the recipient.
+    Without an embedding the ranking is empty and the caller lists them by popularity."""
+    try:
+        products = within if within is not None else shop_products()
+    except IndexUnavailable:
+        return Ranking(prepared, mode="keyword", degraded="the search index is not built yet")
+    index = products.index
+    vector, revision, degraded = query_vector(prepared.parsed.raw.strip().lower())
+    if vector is None or index.dense_revision != revision:
+        return Ranking(
+            prepared, index=index, mode="lexical", degraded=degraded or "no semantic ranking"
+        )
+    rows, scores = index.dense_search(vector, len(index.keys))
+    candidates = [
+        Candidate(
+            row=int(row),
+            score=float(score),
+            dense_rank=rank,
+            dense_score=float(score),
+            features={"keyword_match": 1.0},
+        )
+        for rank, (row, score) in enumerate(zip(rows, scores, strict=True), 1)
+    ]
+    return Ranking(
+        prepared,
+        [int(index.keys[c.row]) for c in candidates],
+        candidates,
+        index=index,
+        vector=vector,
     )

@@ -59,9 +59,10 @@ def prepare_query(
     raw: str, vocabulary: QueryVocabulary, *, understand: bool = True
 ) -> PreparedQuery:
     parsed = parse_query(raw, vocabulary) if understand else ParsedQuery(raw=raw, text=raw)
-    # "under $50" or "cheapest" leave no text: a browse by filters and sort, not a search for
-    # the word "under".
-    text = parsed.text if parsed.text or parsed.has_filters or parsed.sort else raw
+    # "under $50", "cheapest" or "gift for mum" leave no text: a browse by filters, sort or
+    # recipient, not a search for the word "under".
+    read = parsed.has_filters or parsed.sort or parsed.gift is not None
+    text = parsed.text if parsed.text or read else raw
     tokens = analyze(text)
     if parsed.did_you_mean:
         tokens += [t for t in analyze(parsed.did_you_mean) if t not in tokens]

@@ -37,6 +37,8 @@ from search.listing import (
     nearest_colours_first,
     price_facet,
     search_schema,
+    suits_recipient,
+    titled,
 )
 from search.query import SUPPORT, ParsedQuery
 from search.ranking import Ranking, rank_products, reset_caches
@@ -276,6 +278,17 @@ def _relaxations(parsed: ParsedQuery) -> list[tuple[str, ParsedQuery]]:
     return steps
 
 
+# A relaxation that kept the product type and dropped the words no product of it holds.
+WORDS = "words"
+
+
+def _closest_of_all(ranking: Ranking) -> list[int]:
+    """Every product of the index, nearest to the query's embedding first ([] without one)."""
+    if ranking.index is None:
+        return []
+    return ranking.nearest(len(ranking.index.keys)) or []
+
+
 def _narrow(params: SearchParams, ranking: Ranking) -> _Narrowed:
     """The ranking through the URL filters and the query's constraints, in the chosen order."""
     parsed = ranking.parsed
@@ -290,18 +303,41 @@ def _narrow(params: SearchParams, ranking: Ranking) -> _Narrowed:
     browsing = not ranking.prepared.text.strip() and (
         bool(applied) or params.filters.is_filtered or params.category_id is not None
     )
-    if browsing:
+    # Every word of the query became a filter ("跑鞋", "black dress", "tessaro"): the products
+    # that pass are all equally what was asked, and ordering them by how each language's
+    # text happens to repeat the words would answer "跑鞋" and "running shoes" differently.
+    read_whole = params.understand and parsed.fully_read and ranking.index is not None
+    gift = parsed.gift if params.understand else None
+    if gift is not None and not ranking.prepared.text.strip():
+        # A present for someone, nothing else said: what suits them, nearest to the query
+        # first (popular first without an embedding).
+        browsing = not ranking.product_ids
+        ranked = ranking.product_ids or [row[0] for row in catalog_rows()[0]]
+        ranked = suits_recipient(ranked, gift.recipient, gendered_only=True)
+        keyword_ids = set(ranked)
+        if browsing and sort == SORT_RELEVANCE:
+            sort = catalog.SORT_POPULAR
+    elif browsing or read_whole:
         # Filters without words: every product that passes them, in the chosen order.
-        mode = "browse"
+        mode = "browse" if browsing else mode
         ranked = [row[0] for row in catalog_rows()[0]]
         keyword_ids = set(ranked)
         if sort == SORT_RELEVANCE:
             sort = catalog.SORT_POPULAR
-    if sort != SORT_RELEVANCE and not browsing and (near := ranking.near_ids()):
+    if sort != SORT_RELEVANCE and not (browsing or read_whole):
         # Sorting by price or rating reorders every keyword match, and a description that
-        # merely mentions the word ("dressing" for "cheap dress": chilli crisp) would lead.
-        # Only matches the embedder also finds near the query are sorted.
-        ranked = [pid for pid in ranked if pid in near] or ranked
+        # merely mentions the words ("dressing" for "cheap dress": chilli crisp; a cable
+        # whose copy names a phone case) would lead. Sorted are the matches whose title
+        # holds the query's words, else those the embedder also finds near the query.
+        near = ranking.near_ids()
+        ranked = (
+            titled(ranked, ranking.prepared.term_sets)
+            or [pid for pid in ranked if near is None or pid in near]
+            or ranked
+        )
+    if gift is not None and ranking.prepared.text.strip():
+        # "gift for my dad who runs": running gear, none of it made for women.
+        ranked = suits_recipient(ranked, gift.recipient, gendered_only=False)
     ids, listing, rows = filter_ranked(ranked, filters, category_ids, sort)
     relaxed: list[str] = []
     asked = applied
@@ -309,19 +345,44 @@ def _narrow(params: SearchParams, ranking: Ranking) -> _Narrowed:
     # are dropped one kind at a time, and the page says which.
     if ranked and not keyword_ids.intersection(ids) and parsed.has_filters and params.understand:
         for label, weaker in _relaxations(parsed):
+            kept = filters, category_ids, applied
             filters, category_ids, applied = _merge_filters(params, weaker, brands)
             ids, listing, rows = filter_ranked(ranked, filters, category_ids, sort)
             relaxed.append(label)
             if keyword_ids.intersection(ids):
+                # The words name something of another type ("sleeping bag": camping gear,
+                # not the Bags department its last word read).
                 break
+            if label == "category" and kept[1] and (closest := _closest_of_all(ranking)):
+                # Nothing anywhere holds the words: the product type stays ("shoes for the
+                # rain" lists shoes, not the rain jacket), its products closest first.
+                found = filter_ranked(closest, kept[0], kept[1], sort)
+                if found[0]:
+                    (ids, listing, rows), (filters, category_ids, applied) = found, kept
+                    relaxed[-1] = WORDS
+                    break
     alternatives: list[str] = []
     wanted_colours = next(
         (parsed.attributes[c] for c in catalog.COLOR_ATTRIBUTE_CODES if c in parsed.attributes),
         (),
     )
-    if "attributes" in relaxed and wanted_colours and sort == SORT_RELEVANCE:
+    if "attributes" in relaxed and wanted_colours:
+        # The nearest colours lead under any sort; the sort orders each colour's products
+        # ("cheap red dress" with no red: the cheapest burgundy dress first).
         ids, alternatives = nearest_colours_first(ids, rows, wanted_colours)
     nearest = False
+    if not ids and parsed.category_ids and params.understand and not relaxed:
+        # No product holds the words, but the query named a product type: its products,
+        # closest first, before anything of another type.
+        type_filters, type_ids, type_applied = _merge_filters(
+            params,
+            replace(parsed, attributes={}, brand_ids=(), price_min=None, price_max=None),
+            brands,
+        )
+        found = filter_ranked(_closest_of_all(ranking), type_filters, type_ids, sort)
+        if found[0]:
+            (ids, listing, rows), filters, applied = found, type_filters, type_applied
+            relaxed.append(WORDS)
     if not ids and (found := ranking.nearest(NEAREST_LIMIT)) is not None:
         ids, listing, rows = filter_ranked(found, params.filters, None, SORT_RELEVANCE)
         nearest = bool(ids)

@@ -513,6 +513,11 @@ SEARCH_INDEX_DIR = env.path("SEARCH_INDEX_DIR", default=str(VAR_DIR / "search"))
 # holds one of BOT_USER_AGENT_MARKERS (lower case), or that another site made a browser
 # send, never count (common/visitors.py).
 SEARCH_SUGGEST_MIN_SESSIONS = env.int("SEARCH_SUGGEST_MIN_SESSIONS", default=3)
+# The judged queries `manage.py eval_judged_search` runs by default: the demo shop's own
+# (a shop with its own catalog writes its own file in the same format, search/judgments.py).
+SEARCH_JUDGMENTS_FILE = env.path(
+    "SEARCH_JUDGMENTS_FILE", default=str(BASE_DIR / "demo" / "content" / "search_judgments.yaml")
+)
 BOT_USER_AGENT_MARKERS = env.list(
     "BOT_USER_AGENT_MARKERS",
     default=[

@@ -331,12 +331,17 @@ class _Spans:
 
     def __init__(self) -> None:
         self.items: list[tuple[int, int, bool]] = []  # (start, end, keep_in_text)
+        # Spans a filter was read from, kept in the text or not (see ParsedQuery.unread).
+        self.explained: list[tuple[int, int]] = []
 
     def free(self, start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e, _ in self.items)
 
     def claim(self, start: int, end: int, *, keep: bool = False) -> None:
         self.items.append((start, end, keep))
+
+    def explain(self, start: int, end: int) -> None:
+        self.explained.append((start, end))
 
     def keep(self, start: int, end: int) -> None:
         """Leave a claimed span in the retrieval text after all."""

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 
 from common.text import HAN_CHAR, HAN_RUN
 from search.query.grammar import _FILLER_BEFORE, _PREPOSITIONS, _Spans
-from search.query.vocabulary import _EN_TOKEN, QueryVocabulary, Target, _token_key
+from search.query.vocabulary import _EN_TOKEN, QueryVocabulary, Target, _token_key, english_key
 from search.text import ENGLISH_STOPWORDS, get_jieba
 
 
@@ -148,7 +148,7 @@ def _match_english(
 def _apply_targets(
     matches: Iterable[tuple[int, int, tuple[Target, ...], bool]],
     spans: _Spans,
-    categories: list[tuple[int, int, bool]],
+    categories: list[tuple[int, int, int, bool]],
     brands: list[int],
     hits: list[tuple[str, str, int, int]],
 ) -> None:
@@ -157,9 +157,11 @@ def _apply_targets(
         if named:
             for target in named:
                 if target.kind == "category":
-                    categories.append((int(target.value), end, head_only))
-                elif target.value not in brands:
-                    brands.append(int(target.value))
+                    categories.append((int(target.value), start, end, head_only))
+                else:
+                    if target.value not in brands:
+                        brands.append(int(target.value))
+                    spans.explain(start, end)
             spans.claim(start, end, keep=True)
             continue
         codes = {t.code for t in targets}
@@ -173,6 +175,7 @@ def _apply_targets(
 
 
 def _attribute_filters(
+    text: str,
     hits: list[tuple[str, str, int, int]],
     category_ids: list[int],
     vocabulary: QueryVocabulary,
@@ -188,13 +191,29 @@ def _attribute_filters(
         allowed = set().union(*(vocabulary.category_attributes[c] for c in category_ids))
     attributes: dict[str, list[str]] = {}
     for code, value, start, end in hits:
-        if allowed is not None and code not in allowed:
+        if (allowed is not None and code not in allowed) or _names_a_product(
+            text, start, end, vocabulary
+        ):
             spans.keep(start, end)
             continue
+        spans.explain(start, end)
         values = attributes.setdefault(code, [])
         if value not in values:
             values.append(value)
     return {code: tuple(values) for code, values in attributes.items()}
+
+
+def _names_a_product(text: str, start: int, end: int, vocabulary: QueryVocabulary) -> bool:
+    """Whether an option's word makes a product's name with the word beside it, as the
+    catalog's titles write it ("olive oil", "hand cream": not the colours olive and cream)."""
+    word = english_key(text[start:end])
+    if len(word) != 1 or not vocabulary.title_phrases:
+        return False
+    before = english_key(text[:start])[-1:]
+    after = english_key(text[end:])[:1]
+    pairs = [(before[0], word[0])] if before else []
+    pairs += [(word[0], after[0])] if after else []
+    return any(pair in vocabulary.title_phrases for pair in pairs)
 
 
 def _is_head(text: str, end: int, spans: _Spans) -> bool:
@@ -214,12 +233,13 @@ def _is_head(text: str, end: int, spans: _Spans) -> bool:
 
 
 def _categories(
-    found: list[tuple[int, int, bool]], text: str, spans: _Spans, vocabulary: QueryVocabulary
+    found: list[tuple[int, int, int, bool]], text: str, spans: _Spans, vocabulary: QueryVocabulary
 ) -> list[int]:
     ids: list[int] = []
-    for category_id, end, head_only in found:
+    for category_id, start, end, head_only in found:
         if head_only and not _is_head(text, end, spans):
             continue
+        spans.explain(start, end)
         if category_id not in ids:
             ids.append(category_id)
     return _most_specific(ids, vocabulary.category_parents)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from common.text import clean_query
+from search.query.gifts import Gift, extract_gift, rewrite_interest
 from search.query.grammar import (
     _FILLER_AFTER,
     _FILLER_BEFORE,
@@ -68,6 +69,15 @@ class ParsedQuery:
     # Compounds the query wrote longer than the catalog does, with the catalog's word
     # (("跑步鞋", "跑鞋"),): products holding either are keyword matches.
     compounds: tuple[tuple[str, str], ...] = ()
+    # The words no constraint was read from ("" when the filters say everything the query
+    # does: "跑鞋", "black dress", "降噪耳机"); such a query means the same in any language.
+    unread: str = ""
+    # A present for someone ("gift for mum"): who it is for; None for any other query.
+    gift: Gift | None = None
+
+    @property
+    def fully_read(self) -> bool:
+        return self.has_filters and not self.unread
 
     @property
     def has_filters(self) -> bool:
@@ -96,6 +106,7 @@ class ParsedQuery:
             "support_topic": self.support_topic,
             "did_you_mean": self.did_you_mean,
             "compounds": dict(self.compounds),
+            "gift": None if self.gift is None else asdict(self.gift),
         }
 
 
@@ -186,12 +197,14 @@ def parse_query(raw: str, vocabulary: QueryVocabulary) -> ParsedQuery:
             raw=raw_kept, text=query, language=language, intent=SUPPORT, support_topic=topic
         )
 
+    query = rewrite_interest(query, vocabulary.known_words)
     spans = _Spans()
+    gift = extract_gift(query, spans)
     price_min, price_max, written = _extract_prices(query, spans)
     price_min, price_max, quote = vocabulary.money.convert(price_min, price_max, written)
     sort = _extract_sort(query, spans)
     hits: list[tuple[str, str, int, int]] = []
-    categories: list[tuple[int, int, bool]] = []
+    categories: list[tuple[int, int, int, bool]] = []
     brands: list[int] = []
     _extract_sizes(query, spans, vocabulary, hits)
     compounds: list[tuple[str, str]] = []
@@ -201,9 +214,13 @@ def parse_query(raw: str, vocabulary: QueryVocabulary) -> ParsedQuery:
     matches = _match_english(query, spans, vocabulary)
     _apply_targets(matches, spans, categories, brands, hits)
     category_ids = _categories(categories, query, spans, vocabulary)
-    attributes = _attribute_filters(hits, category_ids, vocabulary, spans)
+    attributes = _attribute_filters(query, hits, category_ids, vocabulary, spans)
 
     text = _remaining_text(query, spans)
+    read = _Spans()
+    read.items = [(s, e, False) for s, e, keep in spans.items if not keep]
+    read.items += [(s, e, False) for s, e in spans.explained]
+    unread = _remaining_text(query, read)
     return ParsedQuery(
         raw=raw_kept,
         text=text,
@@ -217,4 +234,6 @@ def parse_query(raw: str, vocabulary: QueryVocabulary) -> ParsedQuery:
         sort=sort,
         compounds=tuple(dict.fromkeys(compounds)),
         did_you_mean=_suggestion(text, query, vocabulary),
+        unread=unread,
+        gift=gift,
     )

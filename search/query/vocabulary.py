@@ -30,7 +30,7 @@ DEFAULT_ATTRIBUTE_CODES = ("color", "size", "shoe_size", "gender", "material")
 VOCABULARY_TIMEOUT = 60 * 60
 # Part of the shared cache key: a vocabulary pickled by an older release (without ``money``)
 # is never read back by this one.
-VOCABULARY_FORMAT = 2
+VOCABULARY_FORMAT = 3
 
 
 class Target(NamedTuple):
@@ -193,6 +193,9 @@ class QueryVocabulary:
     chinese_max: int = 0
     # The shop's currency and exchange rates, for prices written in another currency.
     money: Money = field(default_factory=Money)
+    # English title word pairs in which an option's word names no option of the product
+    # ("olive oil", "hand cream", "white noise"): in a query the pair names the product.
+    title_phrases: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def empty(cls) -> QueryVocabulary:
@@ -437,10 +440,33 @@ def _vocabulary_from_catalog(codes: tuple[str, ...], spelling: bool) -> QueryVoc
             )
 
         speller = Speller.from_texts(texts())
-    return QueryVocabulary.build(
+    vocabulary = QueryVocabulary.build(
         categories=categories,
         brands=brands,
         options=options,
         speller=speller,
         money=Money.from_settings(),
     )
+    return replace(vocabulary, title_phrases=_title_phrases(options))
+
+
+def _title_phrases(options: Iterable[OptionTerm]) -> frozenset[tuple[str, str]]:
+    """English word pairs of active products' titles in which one word is an option's
+    one-word English label the product does not have (see QueryVocabulary.title_phrases)."""
+    words: dict[str, list[tuple[str, str]]] = {}
+    for option in options:
+        for label in option.labels:
+            key = english_key(label)
+            if len(key) == 1 and not has_cjk(label):
+                words.setdefault(key[0], []).append((option.code, option.value))
+    found: set[tuple[str, str]] = set()
+    titles = Product.objects.active().values_list("title", "attributes")
+    for title, attributes in titles.iterator(chunk_size=2000):
+        attributes = attributes if isinstance(attributes, dict) else {}
+        key = english_key(title or "")
+        for first, second in zip(key, key[1:], strict=False):
+            for word in (first, second):
+                meanings = words.get(word, ())
+                if meanings and not any(attributes.get(c) == v for c, v in meanings):
+                    found.add((first, second))
+    return frozenset(found)

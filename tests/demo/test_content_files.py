@@ -34,8 +34,9 @@ def bilingual_texts(value, path=""):
 
 
 def test_every_content_file_is_read():
-    """The content folder holds the format notes and the 21 YAML files the reader reads: one
-    per department plus attributes, brands, the department list, copy, customers and orders."""
+    """The content folder holds the format notes, the 21 YAML files the reader reads (one
+    per department plus attributes, brands, the department list, copy, customers and
+    orders) and the judged search queries, which search/judgments.py reads."""
     content = read_content(CONTENT_DIR)
 
     files = sorted(str(p.relative_to(CONTENT_DIR)) for p in CONTENT_DIR.rglob("*") if p.is_file())
@@ -48,6 +49,7 @@ def test_every_content_file_is_read():
         "copy.yaml",
         "customers.yaml",
         "orders.yaml",
+        "search_judgments.yaml",
     ]
     assert files == sorted(expected)
     assert len(content.tops) == 15

@@ -156,6 +156,7 @@ DEFAULTS = {
     "price_quote": None,
     "sort": None,
     "intent": "product",
+    "gift": None,
     "support_topic": None,
     "did_you_mean": None,
     "compounds": {},

@@ -22,15 +22,16 @@ def _api(client: Any, **params: Any) -> Any:
 
 @pytest.mark.django_db
 def test_api_returns_results_facets_total_and_parsed(client: Any, indexed: Any) -> None:
-    response = _api(client, q="running shoe")
+    # "light" is no category, brand or option: the words rank the results.
+    response = _api(client, q="light running shoe")
 
     assert response.status_code == 200
     data = response.json()
     products = indexed["products"]
     ids = [r["id"] for r in data["results"]]
-    assert set(ids[:2]) == {products["road"].pk, products["trail"].pk}
+    assert ids[:2] == [products["road"].pk, products["trail"].pk]
     assert data["total"] == len(ids)
-    assert data["parsed"]["text"] == "running shoe"
+    assert data["parsed"]["text"] == "light running shoe"
     assert data["mode"] == "hybrid"
     assert data["degraded"] is None
     assert data["results"][0]["why"]["matched_terms"] == ["running", "shoe"]
@@ -129,7 +130,8 @@ def test_zero_results_relax_the_constraints_read_from_the_query(client: Any, ind
     assert data["relaxed_filters"] == ["price"]
     assert data["dropped_filters"] == [{"kind": "price", "label": "≤ $10.00"}]
     assert data["applied_filters"] == [{"kind": "category", "label": "Headphones"}]
-    assert data["results"][0]["id"] == indexed["products"]["anc"].pk
+    products = indexed["products"]
+    assert {r["id"] for r in data["results"]} == {products["anc"].pk, products["buds"].pk}
 
 
 @pytest.mark.django_db
@@ -266,9 +268,9 @@ def test_index_of_another_embedder_serves_lexical_and_says_so(
 
     assert data["mode"] == "lexical"
     assert data["degraded"].startswith("the search index was built with another embedding model")
-    # The earbuds' category is Headphones: a keyword match too.
+    # "headphones" is read as the category: both of its products, the earbuds too.
     products = indexed["products"]
-    assert [r["id"] for r in data["results"]] == [products["anc"].pk, products["buds"].pk]
+    assert {r["id"] for r in data["results"]} == {products["anc"].pk, products["buds"].pk}
 
 
 @pytest.mark.django_db
@@ -429,11 +431,14 @@ def test_a_price_sort_keeps_only_matches_the_embedder_finds_near(
     client: Any, indexed: Any, monkeypatch: Any
 ) -> None:
     """ "running" is in the earbuds' description ("wireless earbuds for running"), so by price
-    the $59 earbuds lead the running shoes; once the embedder does not find them near the
-    query (the demo's 2,000 products: outside its top 400), only the shoes are sorted."""
+    the $59 earbuds would lead the running shoes. With no match whose title holds the words,
+    once the embedder does not find them near the query (the demo's 2,000 products: outside
+    its top 400), only the shoes are sorted."""
+    from search import selectors
     from search.ranking import Ranking
 
     products = indexed["products"]
+    monkeypatch.setattr(selectors, "titled", lambda ids, term_sets: [])
     before = _api(client, q="running", sort="price_asc").json()
     shoes = {products["road"].pk, products["trail"].pk}
     monkeypatch.setattr(Ranking, "near_ids", lambda self: shoes)
@@ -494,3 +499,60 @@ def test_a_dropped_colour_lists_the_nearest_colours_first(client: Any, small_sho
     assert ids[2] == products["trail"].pk
     assert data["alternatives"] == ["Red", "Blue"]
     assert zh["alternatives"] == ["红色", "蓝色"]
+
+
+@pytest.mark.django_db
+def test_a_query_read_whole_gets_the_same_order_in_both_languages(
+    client: Any, indexed: Any
+) -> None:
+    """Every word became a filter (the category): the category's products in one order,
+    whichever language named it."""
+    english = _api(client, q="running shoes").json()
+    chinese = _api(client, q="跑步鞋", lang="zh-hans").json()
+
+    products = indexed["products"]
+    ids = [r["id"] for r in english["results"]]
+    assert sorted(ids) == sorted(products[k].pk for k in ("road", "trail", "zh"))
+    assert [r["id"] for r in chinese["results"]] == ids
+    assert english["sort"] == chinese["sort"] == "popular"
+
+
+@pytest.mark.django_db
+def test_sorting_by_price_keeps_the_matches_whose_title_holds_the_words(
+    client: Any, indexed: Any
+) -> None:
+    """The earbuds' copy says "wireless", their title does not: the cheapest wireless
+    product is the headphones."""
+    data = _api(client, q="cheapest wireless").json()
+
+    assert [r["id"] for r in data["results"]] == [indexed["products"]["anc"].pk]
+    assert data["sort"] == "price_asc"
+
+
+@pytest.mark.django_db
+def test_a_gift_for_someone_lists_what_suits_them(client: Any, small_shop: Any) -> None:
+    from search.services import rebuild_shop_index
+    from shop.catalog.cache import invalidate_catalog_cache
+    from tests.factories import AttributeFactory, AttributeOptionFactory, CategoryAttributeFactory
+
+    gender = AttributeFactory(code="gender", name="Gender", name_zh="性别")
+    for value, label in (("women", "Women"), ("men", "Men"), ("unisex", "Unisex")):
+        AttributeOptionFactory(attribute=gender, value=value, label=label)
+    CategoryAttributeFactory(category=small_shop["shoes"], attribute=gender, filterable=True)
+    products = small_shop["products"]
+    for key, value in (("road", "women"), ("trail", "men"), ("zh", "unisex")):
+        products[key].attributes = {**products[key].attributes, "gender": value}
+        products[key].save()
+    invalidate_catalog_cache()
+    rebuild_shop_index()
+
+    mum = _api(client, q="gift for mum").json()
+    dad = _api(client, q="送给爸爸的礼物", lang="zh-hans").json()
+
+    assert sorted(r["id"] for r in mum["results"]) == sorted(
+        [products["road"].pk, products["zh"].pk]
+    )
+    assert sorted(r["id"] for r in dad["results"]) == sorted(
+        [products["trail"].pk, products["zh"].pk]
+    )
+    assert mum["parsed"]["gift"] == {"recipient": "women", "occasion": ""}

@@ -1,0 +1,386 @@
+"""The demo shop's judged queries (demo/content/search_judgments.yaml) against its search.
+
+The demo shop of DEMO_PRODUCTS products is loaded and indexed once for the module with the
+embedder the shop serves (multilingual e5, so Chinese queries are judged as shoppers get them);
+every query is one test, and a summary checks that exactly the known failures fail, recording
+the pass rate, nDCG@4, absurd first rows and the English/Chinese overlap@10.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import override_settings
+
+from config.settings import base as base_settings
+from llm_services.conf import model_dir
+from search.judgments import (
+    JudgedSet,
+    Outcome,
+    ProductFacts,
+    Query,
+    catalog_facts,
+    judge,
+    load_judgments,
+    storefront_search,
+)
+from tests.utils import skip_unless_available
+
+pytestmark = pytest.mark.slow
+
+# Three rounds of the demo's category cycle (170 products a round): every subcategory has
+# 3-12 products, the catalog the file's expectations were checked against.
+DEMO_PRODUCTS = 510
+JUDGED = load_judgments(django_settings.SEARCH_JUDGMENTS_FILE)
+QUERIES = JUDGED.queries()
+
+# Queries the search gets wrong today, by id, with what goes wrong. Strict: a fix turns the
+# mark into a failure that asks for its removal.
+KNOWN_FAILURES: dict[str, str] = {
+    "zh-hans:手表": (
+        "the catalog says 腕表 (wristwatch) and 智能手表 (smartwatch): 手表 reads neither "
+        "category, and bracelets (手链) share the page"
+    ),
+    "zh-hans:耳环": (
+        "the catalog says 耳饰/耳钉/耳坠, never 耳环; the embedder's nearest products for 耳环 are "
+        "headphones (耳机)"
+    ),
+    "zh-hans:笔记本": (
+        "笔记本 is both a notebook and a laptop; a keyboard and a mouse (电脑配件) rank 3rd and 4th"
+    ),
+    "zh-hans:猫粮": (
+        "the fourth row is a cookbook, added by the embedder after the keyword matches"
+    ),
+    "zh-hans:睡袋": (
+        "the baby sleep sack's Chinese title is 婴儿睡袋, a keyword match as good as the camping "
+        "sleeping bags"
+    ),
+    "zh-hans:拖鞋": (
+        "the fused ranking puts a sport sandal (运动凉鞋) first, ahead of the three slides titled"
+        " 拖鞋"
+    ),
+    "en:noise cancelling headphones": (
+        "noise cancelling is a filterable option but not query vocabulary (only colour, size,"
+        " gender, material are): a wireless over-ear pair without ANC ranks 4th"
+    ),
+    "zh-hans:降噪耳机": (
+        "降噪 (the option's label is 主动降噪) is not read as a filter; a pair without ANC ranks "
+        "4th"
+    ),
+    "zh-hans:防水徒步靴": (
+        "防水 is not read as the waterproof option; a water-resistant shoe ranks 3rd"
+    ),
+    "zh-hans:美利奴羊毛毛衣": (
+        "the material is read; 毛衣 is not the category's word (针织毛衣), so a merino pullover of "
+        "Men's Tops ranks 3rd"
+    ),
+    "en:waterproof backpack": (
+        "waterproof is not read as a filter; daypacks that are not waterproof rank 3rd and 4th"
+    ),
+    "zh-hans:防水双肩包": (
+        "防水 is not read as a filter; daypacks that are not waterproof rank 2nd and 3rd"
+    ),
+    "zh-hans:电磁炉适用的锅": (
+        "the induction option (适用电磁炉: 是) is not query vocabulary; a saucepan that is not "
+        "induction-ready ranks 4th"
+    ),
+    "zh-hans:男士手表": (
+        "手表 reads no category (the catalog says 腕表): men's bracelets and necklaces lead"
+    ),
+    "zh-hans:白茶": ("three white teas exist; a scented candle (香薰蜡烛) comes 4th"),
+    "zh-hans:玫瑰金耳环": (
+        "耳环 is not the catalog's word (耳饰): the colour filter alone lists rose-gold bracelets"
+        " first"
+    ),
+    "zh-hans:小白鞋": (
+        "小白鞋 (white sneakers) is slang the catalog never writes; neither colour nor category "
+        "is read"
+    ),
+    "zh-hans:时澜手表": ("手表 reads no category (腕表): the brand's bracelet ranks 4th"),
+    "zh-hans:笔记本电脑支架": (
+        "the laptop stand has no Chinese title; a keyboard of the same category comes first"
+    ),
+    "en:trainers": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 1: Scout Training Treats (pet-food)"
+    ),
+    "en:headset": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 4: Fern Classic Beaded Bracelet – "
+        "Men's, Rose Gold (bracelets)"
+    ),
+    "zh-hans:耳麦": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 1: Roastwright Orchard Lane Raw "
+        "Wildflower Honey (pantry)"
+    ),
+    "zh-hans:夹克": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 2: Harbor Classic Quarter-Zip Pullover"
+        " – Men's, Red (mens-tops)"
+    ),
+    "en:rolling luggage": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 1: Terminal Roll-Top Backpack – Grey "
+        "(backpacks)"
+    ),
+    "zh-hans:拉杆箱": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 1: Terminal Roll-Top Backpack – Grey "
+        "(backpacks)"
+    ),
+    "zh-hans:旅行箱": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 1: Atlas Mini Travel Pillow (travel-"
+        "accessories)"
+    ),
+    "en:cell phone cover": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 2: Prism Braided USB-C Cable (Black) "
+        "(phone-accessories)"
+    ),
+    "en:thermos": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 1: Tessaro Metro XL Bifold Wallet – "
+        "Tan (wallets)"
+    ),
+    "zh-hans:电饭锅": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 1: The One-Pot Kitchen (Hardcover) "
+        "(books)"
+    ),
+    "zh-hans:运动内衣": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 3: Jetstream Goods Ion Mini Fitness "
+        "Tracker (White) (wearables)"
+    ),
+    "zh-hans:蓝牙音响": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 4: Brightlark Sonic S True Wireless "
+        "Earbuds – Blue (headphones)"
+    ),
+    "zh-hans:猫抓板": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 3: Pawlette Scout Plus Clumping Cat "
+        "Litter (cat-supplies)"
+    ),
+    "en:jumper": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 1: Hummingcell Convoy 2 Jump Starter "
+        "(Grey) (emergency-tools)"
+    ),
+    "zh-hans:针织衫": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 1: Haven Classic Merino Crew Neck "
+        "T-Shirt – Men's, Burgundy (mens-tops)"
+    ),
+    "en:sweatpants": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 1: Pembroke Classic Crewneck Sweater –"
+        " Women's (knitwear)"
+    ),
+    "zh-hans:运动裤": (
+        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
+        "to its product type (docs/benchmarks.md); row 1: Calder Tailored Sports Bra – "
+        "Women's, Green (activewear)"
+    ),
+    "en:backpak": (
+        "corrected to backpack, and the correction's words also match camping gear whose copy"
+        " says backpacking (a tent 3rd)"
+    ),
+    "zh-hans:TWS 耳机": (
+        "TWS is no catalog word; 耳机 lists every headphone and wired earphones lead"
+    ),
+    "en:northwend down jacket": (
+        "'down' is read as the material filter and the brand stays a keyword: Northwend "
+        "products holding 'jacket' or 'down' anywhere lead instead of other brands' down "
+        "jackets"
+    ),
+    "en:gift for a newborn": (
+        "the recipient is read (baby), but a 12-24 month bodysuit ranks first: the age "
+        "option's order is not used"
+    ),
+    "zh-hans:送给新生儿的礼物": (
+        "the recipient is read (baby), but a 12-24 month bodysuit ranks first: the age "
+        "option's order is not used"
+    ),
+    "zh-hans:适合跑步的鞋子": (
+        "a need described, not named: no product of the kind holds the words, and the "
+        "embedder's nearest products are not of it; row 4: Brightlark Quanta Air Smartwatch –"
+        " White (wearables)"
+    ),
+    "en:something to keep my coffee hot": (
+        "a need described, not named: no product of the kind holds the words, and the "
+        "embedder's nearest products are not of it; row 1: Stone Well No. 1 Kenya Single-"
+        "Origin Coffee – 200 g (coffee)"
+    ),
+    "zh-hans:能给咖啡保温的杯子": (
+        "a need described, not named: no product of the kind holds the words, and the "
+        "embedder's nearest products are not of it; row 1: Stone Well Select Espresso Blend –"
+        " 1 kg (coffee)"
+    ),
+    "en:shoes for the rain": (
+        "a need described, not named: no product of the kind holds the words, and the "
+        "embedder's nearest products are not of it; row 1: Strideleaf Canyon WX Neutral Road "
+        "Running Shoe – Unisex, Black (running-shoes)"
+    ),
+    "zh-hans:下雨天穿的鞋": (
+        "a need described, not named: no product of the kind holds the words, and the "
+        "embedder's nearest products are not of it; row 1: Flexora Cove Essential Fleece "
+        "Jacket – Black (outerwear)"
+    ),
+    "zh-hans:上班装电脑的包": (
+        "a need described, not named: no product of the kind holds the words, and the "
+        "embedder's nearest products are not of it; row 1: Caravan Packing Cube Set (travel-"
+        "accessories)"
+    ),
+    "en:toys for a 3 year old": (
+        "an age in words is not read as the age-range option; plush for 0-2 ranks 3rd and 4th"
+    ),
+}
+
+
+def _delete_demo_shop() -> None:
+    from django.contrib.auth import get_user_model
+
+    from shop.catalog.models import Attribute, Brand, Category, CategoryAttribute, Product
+    from shop.interactions.models import Interaction
+    from shop.reviews.models import Review
+
+    Interaction.objects.all().delete()
+    Review.objects.all().delete()
+    Product.objects.all().delete()
+    CategoryAttribute.objects.all().delete()
+    Category.objects.filter(parent__isnull=False).delete()
+    Category.objects.all().delete()
+    Attribute.objects.all().delete()
+    Brand.objects.all().delete()
+    get_user_model().objects.filter(username__startswith="demo_").delete()
+
+
+@pytest.fixture(scope="module")
+def demo_shop(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Any:
+    """The demo shop, written outside any test transaction (deleted afterwards), indexed with
+    the served embedder; yields (index folder, facts by product id)."""
+    from django.core.cache import cache
+
+    from demo.loader import load_demo_shop
+    from search.services import rebuild_shop_index
+
+    embed = copy.deepcopy(base_settings.LLM_MODELS["embed"])
+    folder = embed["MODEL"].removeprefix("prepared:")
+    skip_unless_available(
+        (model_dir() / folder / "manifest.json").is_file(),
+        reason=f"{folder} is not prepared (run `manage.py llm_prepare`)",
+        required_by="REQUIRE_REAL_MODELS",
+    )
+    # The served embedder for the whole module: switching it per test would reload it.
+    served = override_settings(LLM_MODELS={**django_settings.LLM_MODELS, "embed": embed})
+    served.enable()
+    index = tmp_path_factory.mktemp("judged") / "search"
+    try:
+        with django_db_blocker.unblock(), override_settings(SEARCH_INDEX_DIR=index):
+            cache.clear()
+            try:
+                load_demo_shop(products=DEMO_PRODUCTS, customers=1, history=False)
+                rebuild_shop_index()
+                facts = catalog_facts()
+            except BaseException:
+                _delete_demo_shop()
+                raise
+        yield index, facts
+        with django_db_blocker.unblock():
+            _delete_demo_shop()
+            cache.clear()
+    finally:
+        served.disable()
+
+
+@pytest.fixture(autouse=True)
+def served_search(settings: Any, demo_shop: Any) -> None:
+    """Every test here searches the module's index (tests/conftest.py gives each test an
+    empty folder of its own)."""
+    settings.SEARCH_INDEX_DIR = demo_shop[0]
+
+
+_results: dict[str, list[int]] = {}
+
+
+def answer(query: Query, facts: dict[int, ProductFacts]) -> Outcome:
+    """Search once per query per session; the summary reuses the per-query results."""
+    if query.id not in _results:
+        _results[query.id] = storefront_search(query.text, query.language)
+    return judge(query, _results[query.id], facts)
+
+
+def _param(query: Query) -> Any:
+    marks = []
+    if query.id in KNOWN_FAILURES:
+        marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[query.id]))
+    return pytest.param(query, id=query.id, marks=marks)
+
+
+@pytest.mark.django_db
+def test_every_expectation_fits_the_demo_catalog(demo_shop: Any) -> None:
+    """Each case has as many acceptable products as it judges, its SKUs exist and satisfy
+    ``want``, and the set has 200+ queries, half of them Chinese."""
+    facts = demo_shop[1]
+    by_sku = {product.sku: product for product in facts.values()}
+    problems = []
+    for case in JUDGED.cases:
+        name = " / ".join(text for _, text in case.queries)
+        acceptable = sum(1 for product in facts.values() if case.grade(product) >= 1)
+        if acceptable < case.top:
+            problems.append(f"{name}: judges {case.top}, the catalog has {acceptable}")
+        problems += [f"{name}: no active {sku}" for sku in case.skus if sku not in by_sku]
+        problems += [
+            f"{name}: {sku} is not wanted by its own case"
+            for sku in case.skus
+            if sku in by_sku and case.want and case.grade(by_sku[sku]) != 2
+        ]
+    assert problems == []
+    assert len(QUERIES) >= 200
+    assert sum(query.language == "zh-hans" for query in QUERIES) * 2 >= len(QUERIES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [_param(query) for query in QUERIES])
+def test_judged_query(query: Query, demo_shop: Any) -> None:
+    outcome = answer(query, demo_shop[1])
+    if not outcome.passed:
+        pytest.fail(outcome.report(), pytrace=False)
+
+
+@pytest.mark.django_db
+def test_judged_set_summary(demo_shop: Any, record_property: Any) -> None:
+    """Every query passes except the known failures, which all still fail; every absurd
+    first row is among them; the figures are recorded."""
+    from search.judgments import Report, evaluate
+
+    facts = demo_shop[1]
+    report: Report = evaluate(
+        JudgedSet(JUDGED.cases), lambda text, language: _cached(text, language), facts
+    )
+    summary = report.summary()
+    record_property("judged_summary", summary)
+    failing = {outcome.query.id for outcome in report.failures()}
+    absurd = [o.query.id for o in report.outcomes if o.absurd_first_row]
+    assert failing == set(KNOWN_FAILURES), summary
+    assert set(absurd) <= failing
+
+
+def _cached(text: str, language: str) -> list[int]:
+    key = f"{language}:{text}"
+    if key not in _results:
+        _results[key] = storefront_search(text, language)
+    return _results[key]
+
+
+def test_the_file_is_the_settings_default() -> None:
+    assert Path(django_settings.SEARCH_JUDGMENTS_FILE).name == "search_judgments.yaml"
