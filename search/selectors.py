@@ -41,6 +41,7 @@ from search.listing import (
     titled,
 )
 from search.query import SUPPORT, ParsedQuery
+from search.query.gifts import Gift
 from search.ranking import Ranking, rank_products, reset_caches
 from search.retrieval import Candidate
 from search.services import index_holder
@@ -215,6 +216,8 @@ def _merge_filters(
             attributes[code] = frozenset(values)
             labels = ", ".join(schema[code].options.get(v, v) for v in values)
             applied.append({"kind": "attribute", "label": f"{schema[code].name}: {labels}"})
+        if parsed.gift is not None:
+            applied.append({"kind": "gift", "label": _gift_label(parsed.gift)})
         quote = parsed.price_quote
         if parsed.price_min is not None and price_min is None:
             price_min = parsed.price_min
@@ -240,6 +243,17 @@ def _merge_filters(
         price_max=price_max,
     )
     return merged, category_ids, applied
+
+
+def _gift_label(gift: Gift) -> str:
+    """ "Gift for him (birthday)": whom the query's present is for, and the occasion."""
+    label = {
+        "women": gettext("Gift for her"),
+        "men": gettext("Gift for him"),
+        "kid": gettext("Gift for a child"),
+        "baby": gettext("Gift for a baby"),
+    }.get(gift.recipient, gettext("Gift"))
+    return f"{label} ({gift.occasion})" if gift.occasion else label
 
 
 def _price_label(sign: str, amount: Decimal, written: Decimal | None, quote: Any) -> str:

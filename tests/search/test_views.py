@@ -556,3 +556,19 @@ def test_a_gift_for_someone_lists_what_suits_them(client: Any, small_shop: Any) 
         [products["trail"].pk, products["zh"].pk]
     )
     assert mum["parsed"]["gift"] == {"recipient": "women", "occasion": ""}
+    assert mum["applied_filters"] == [{"kind": "gift", "label": "Gift for her"}]
+    assert dad["applied_filters"] == [{"kind": "gift", "label": "送给他的礼物"}]
+
+
+@pytest.mark.django_db
+def test_words_no_product_holds_keep_the_product_type_named(client: Any, indexed: Any) -> None:
+    """No product holds both "sole" (a shoe word) and "headphones": the headphones (the
+    type named) come, closest first, not whatever else is nearest; the page says why."""
+    data = _api(client, q="sole headphones").json()
+    page = client.get("/en/search/", {"q": "sole headphones"}).content.decode()
+
+    products = indexed["products"]
+    assert {r["id"] for r in data["results"]} == {products["anc"].pk, products["buds"].pk}
+    assert (data["relaxed_filters"], data["dropped_filters"]) == (["words"], [])
+    assert data["applied_filters"] == [{"kind": "category", "label": "Headphones"}]
+    assert "No product of this kind holds every word of your search" in page
