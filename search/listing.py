@@ -62,6 +62,15 @@ def catalog_rows() -> tuple[list[catalog.Row], dict[int, int], list[str]]:
     return cached(versioned_key("search-rows", digest), build, ROWS_TIMEOUT)
 
 
+def product_categories() -> dict[int, int]:
+    """Active product id → its own category id (cached like the rows)."""
+    return cached(
+        versioned_key("search-product-categories"),
+        lambda: dict(Product.objects.active().values_list("pk", "category_id")),
+        ROWS_TIMEOUT,
+    )
+
+
 def products_in(category_ids: set[int]) -> set[int]:
     """Active products of these categories (cached like the rows)."""
 

@@ -8,7 +8,7 @@ RRF needs no score calibration between the two engines, which is why it is the d
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -59,6 +59,18 @@ def prepare_query(
     raw: str, vocabulary: QueryVocabulary, *, understand: bool = True
 ) -> PreparedQuery:
     parsed = parse_query(raw, vocabulary) if understand else ParsedQuery(raw=raw, text=raw)
+    if understand and parsed.did_you_mean:
+        # "backpak", "runing shoes": the correction reads the category the typo hid.
+        corrected = parse_query(parsed.did_you_mean, vocabulary)
+        if len(corrected.unread) < len(parsed.unread) and corrected.intent == parsed.intent:
+            parsed = replace(
+                parsed,
+                category_ids=corrected.category_ids,
+                brand_ids=corrected.brand_ids,
+                attributes=corrected.attributes,
+                compounds=corrected.compounds,
+                unread=corrected.unread,
+            )
     # "under $50", "cheapest" or "gift for mum" leave no text: a browse by filters, sort or
     # recipient, not a search for the word "under".
     read = parsed.has_filters or parsed.sort or parsed.gift is not None

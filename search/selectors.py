@@ -36,6 +36,7 @@ from search.listing import (
     filter_ranked,
     nearest_colours_first,
     price_facet,
+    product_categories,
     search_schema,
     suits_recipient,
     titled,
@@ -349,6 +350,12 @@ def _narrow(params: SearchParams, ranking: Ranking) -> _Narrowed:
             or [pid for pid in ranked if near is None or pid in near]
             or ranked
         )
+    elif keyword_ids and ranking.candidates:
+        # The embedder's additions after the keyword matches ("猫粮": a cookbook after the
+        # cat food) come only from the categories the keyword matches are in.
+        category_of = product_categories()
+        kinds = {category_of.get(pid) for pid in ranked if pid in keyword_ids}
+        ranked = [pid for pid in ranked if pid in keyword_ids or category_of.get(pid) in kinds]
     if gift is not None and ranking.prepared.text.strip():
         # "gift for my dad who runs": running gear, none of it made for women.
         ranked = suits_recipient(ranked, gift.recipient, gendered_only=False)

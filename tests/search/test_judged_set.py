@@ -52,9 +52,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "zh-hans:笔记本": (
         "笔记本 is both a notebook and a laptop; a keyboard and a mouse (电脑配件) rank 3rd and 4th"
     ),
-    "zh-hans:猫粮": (
-        "the fourth row is a cookbook, added by the embedder after the keyword matches"
-    ),
     "zh-hans:睡袋": (
         "the baby sleep sack's Chinese title is 婴儿睡袋, a keyword match as good as the camping "
         "sleeping bags"
@@ -73,10 +70,6 @@ KNOWN_FAILURES: dict[str, str] = {
     ),
     "zh-hans:防水徒步靴": (
         "防水 is not read as the waterproof option; a water-resistant shoe ranks 3rd"
-    ),
-    "zh-hans:美利奴羊毛毛衣": (
-        "the material is read; 毛衣 is not the category's word (针织毛衣), so a merino pullover of "
-        "Men's Tops ranks 3rd"
     ),
     "en:waterproof backpack": (
         "waterproof is not read as a filter; daypacks that are not waterproof rank 3rd and 4th"
@@ -117,11 +110,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "a word the catalog never writes; multilingual-e5-small does not tie the single word "
         "to its product type (docs/benchmarks.md); row 1: Roastwright Orchard Lane Raw "
         "Wildflower Honey (pantry)"
-    ),
-    "zh-hans:夹克": (
-        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
-        "to its product type (docs/benchmarks.md); row 2: Harbor Classic Quarter-Zip Pullover"
-        " – Men's, Red (mens-tops)"
     ),
     "en:rolling luggage": (
         "a word the catalog never writes; multilingual-e5-small does not tie the single word "
@@ -187,10 +175,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "a word the catalog never writes; multilingual-e5-small does not tie the single word "
         "to its product type (docs/benchmarks.md); row 1: Calder Tailored Sports Bra – "
         "Women's, Green (activewear)"
-    ),
-    "en:backpak": (
-        "corrected to backpack, and the correction's words also match camping gear whose copy"
-        " says backpacking (a tent 3rd)"
     ),
     "zh-hans:TWS 耳机": (
         "TWS is no catalog word; 耳机 lists every headphone and wired earphones lead"

@@ -10,7 +10,18 @@ import pytest
 
 from search.query import QueryVocabulary, parse_query
 from search.query.gifts import Gift, rewrite_interest
-from tests.search.test_query import BRANDS, CATEGORIES, DRESSES, OPTIONS, RUNNING, TEA
+from search.retrieval import prepare_query
+from search.spelling import Speller
+from tests.search.test_query import (
+    BRANDS,
+    CATEGORIES,
+    DRESSES,
+    HEADPHONES,
+    OPTIONS,
+    RUNNING,
+    TEA,
+    TITLES,
+)
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +127,15 @@ def test_the_reading_is_in_the_api_form(vocabulary: QueryVocabulary):
     assert parse_query("black dress", vocabulary).category_ids == (DRESSES,)
     assert parse_query("跑鞋", vocabulary).category_ids == (RUNNING,)
     assert parse_query("green tea", vocabulary).category_ids == (TEA,)
+
+
+def test_a_corrected_typo_reads_the_category_the_typo_hid():
+    vocabulary = QueryVocabulary.build(
+        categories=CATEGORIES, options=OPTIONS, speller=Speller.from_texts(TITLES)
+    )
+
+    prepared = prepare_query("hedphones", vocabulary)
+
+    assert prepared.parsed.did_you_mean == "headphones"
+    assert (prepared.parsed.category_ids, prepared.parsed.unread) == ((HEADPHONES,), "")
+    assert prepare_query("hedphones", vocabulary, understand=False).parsed.category_ids == ()

@@ -572,3 +572,27 @@ def test_words_no_product_holds_keep_the_product_type_named(client: Any, indexed
     assert (data["relaxed_filters"], data["dropped_filters"]) == (["words"], [])
     assert data["applied_filters"] == [{"kind": "category", "label": "Headphones"}]
     assert "No product of this kind holds every word of your search" in page
+
+
+@pytest.mark.django_db
+def test_the_embedders_additions_come_from_the_keyword_matches_categories(
+    client: Any, indexed: Any, monkeypatch: Any
+) -> None:
+    """A product the embedder adds after the keyword matches stays when it is in one of
+    their categories and is left out when it is not."""
+    from search import selectors
+    from search.ranking import Ranking
+
+    products = indexed["products"]
+    keyword = {products[k].pk for k in ("road", "trail", "buds")}
+    # "running" as if the Chinese-only shoe were no keyword match, only the embedder's.
+    monkeypatch.setattr(Ranking, "keyword_ids", property(lambda self: keyword))
+    before = {r["id"] for r in _api(client, q="running").json()["results"]}
+    categories = {p.pk: p.category_id for p in products.values()}
+    monkeypatch.setattr(
+        selectors, "product_categories", lambda: {**categories, products["zh"].pk: -1}
+    )
+    after = {r["id"] for r in _api(client, q="running").json()["results"]}
+
+    assert before == keyword | {products["zh"].pk}
+    assert after == keyword
