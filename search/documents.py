@@ -70,7 +70,9 @@ def _attribute_words(
     attribute's name ("Noise cancelling Active"), so "noise cancelling" finds it.
     """
     every, english = [], []
-    for code, value in (attributes or {}).items():
+    # By code: PostgreSQL's jsonb orders keys its own way, SQLite keeps them as written, and
+    # the text (its word pairs, its embedding) must not depend on the database.
+    for code, value in sorted((attributes or {}).items()):
         name, name_zh = names.get(code, ("", ""))
         values = value if isinstance(value, list) else [value]
         for item in values:

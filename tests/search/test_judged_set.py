@@ -77,10 +77,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "zh-hans:防水双肩包": (
         "防水 is not read as a filter; daypacks that are not waterproof rank 2nd and 3rd"
     ),
-    "zh-hans:电磁炉适用的锅": (
-        "the induction option (适用电磁炉: 是) is not query vocabulary; a saucepan that is not "
-        "induction-ready ranks 4th"
-    ),
     "zh-hans:男士手表": (
         "手表 reads no category (the catalog says 腕表): men's bracelets and necklaces lead"
     ),

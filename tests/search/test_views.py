@@ -434,11 +434,11 @@ def test_a_price_sort_keeps_only_matches_the_embedder_finds_near(
     the $59 earbuds would lead the running shoes. With no match whose title holds the words,
     once the embedder does not find them near the query (the demo's 2,000 products: outside
     its top 400), only the shoes are sorted."""
-    from search import selectors
+    from search import narrowing
     from search.ranking import Ranking
 
     products = indexed["products"]
-    monkeypatch.setattr(selectors, "titled", lambda ids, term_sets: [])
+    monkeypatch.setattr(narrowing, "titled", lambda ids, term_sets: [])
     before = _api(client, q="running", sort="price_asc").json()
     shoes = {products["road"].pk, products["trail"].pk}
     monkeypatch.setattr(Ranking, "near_ids", lambda self: shoes)
@@ -580,7 +580,7 @@ def test_the_embedders_additions_come_from_the_keyword_matches_categories(
 ) -> None:
     """A product the embedder adds after the keyword matches stays when it is in one of
     their categories and is left out when it is not."""
-    from search import selectors
+    from search import narrowing
     from search.ranking import Ranking
 
     products = indexed["products"]
@@ -590,7 +590,7 @@ def test_the_embedders_additions_come_from_the_keyword_matches_categories(
     before = {r["id"] for r in _api(client, q="running").json()["results"]}
     categories = {p.pk: p.category_id for p in products.values()}
     monkeypatch.setattr(
-        selectors, "product_categories", lambda: {**categories, products["zh"].pk: -1}
+        narrowing, "product_categories", lambda: {**categories, products["zh"].pk: -1}
     )
     after = {r["id"] for r in _api(client, q="running").json()["results"]}
 
