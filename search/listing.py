@@ -71,6 +71,22 @@ def product_categories() -> dict[int, int]:
     )
 
 
+def products_written_in(language: str) -> set[int]:
+    """Active products with text in ``language`` (their own or a translation), cached."""
+
+    def build() -> set[int]:
+        active = Product.objects.active()
+        found = set(active.filter(language=language).values_list("pk", flat=True))
+        found.update(
+            ProductTranslation.objects.filter(
+                language_code=language, product__in=active
+            ).values_list("product_id", flat=True)
+        )
+        return found
+
+    return cached(versioned_key("search-written-in", language), build, ROWS_TIMEOUT)
+
+
 def products_in(category_ids: set[int]) -> set[int]:
     """Active products of these categories (cached like the rows)."""
 

@@ -22,6 +22,7 @@ from search.listing import (
     filter_ranked,
     nearest_colours_first,
     product_categories,
+    products_written_in,
     search_schema,
     suits_recipient,
     titled,
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from search.selectors import SearchParams
 
 NEAREST_LIMIT = 24
+# Products on the first row of the results grid.
+FIRST_ROW = 4
 
 
 @dataclass
@@ -232,6 +235,13 @@ def narrow(params: SearchParams, ranking: Ranking) -> Narrowed:
         # "gift for my dad who runs": running gear, none of it made for women.
         ranked = suits_recipient(ranked, gift.recipient, gendered_only=False)
     ids, listing, rows = filter_ranked(ranked, filters, category_ids, sort)
+    if (browsing or read_whole) and params.sort == SORT_RELEVANCE and not parsed.sort:
+        # In the order the shop chose (popularity), the first row is what the shopper can
+        # read: on the Chinese page an English-only product does not lead. Further down
+        # the order stays, so both languages still list the same products.
+        readable = products_written_in(catalog.current_language())
+        first = [p for p in ids if p in readable][:FIRST_ROW]
+        ids = first + [p for p in ids if p not in first]
     relaxed: list[str] = []
     asked = applied
     # Constraints read from the query that leave no keyword match (only similar products)
