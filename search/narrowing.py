@@ -235,13 +235,6 @@ def narrow(params: SearchParams, ranking: Ranking) -> Narrowed:
         # "gift for my dad who runs": running gear, none of it made for women.
         ranked = suits_recipient(ranked, gift.recipient, gendered_only=False)
     ids, listing, rows = filter_ranked(ranked, filters, category_ids, sort)
-    if (browsing or read_whole) and params.sort == SORT_RELEVANCE and not parsed.sort:
-        # In the order the shop chose (popularity), the first row is what the shopper can
-        # read: on the Chinese page an English-only product does not lead. Further down
-        # the order stays, so both languages still list the same products.
-        readable = products_written_in(catalog.current_language())
-        first = [p for p in ids if p in readable][:FIRST_ROW]
-        ids = first + [p for p in ids if p not in first]
     relaxed: list[str] = []
     asked = applied
     # Constraints read from the query that leave no keyword match (only similar products)
@@ -269,6 +262,20 @@ def narrow(params: SearchParams, ranking: Ranking) -> Narrowed:
         (parsed.attributes[c] for c in catalog.COLOR_ATTRIBUTE_CODES if c in parsed.attributes),
         (),
     )
+    shop_order = (browsing or read_whole) and params.sort == SORT_RELEVANCE and not parsed.sort
+    if shop_order and "price" in relaxed and (parsed.price_max or parsed.price_min) is not None:
+        # Nothing within the budget: the nearest to it first ("100元以下的跑鞋" with none
+        # under ¥100: the cheapest running shoes).
+        price = {row[0]: row[2] for row in rows}
+        ids = sorted(ids, key=lambda p: price.get(p, 0), reverse=parsed.price_max is None)
+        sort = "price_asc" if parsed.price_max is not None else "price_desc"
+    elif shop_order:
+        # In the order the shop chose (popularity), the first row is what the shopper can
+        # read: on the Chinese page an English-only product does not lead. Further down
+        # the order stays, so both languages still list the same products.
+        readable = products_written_in(catalog.current_language())
+        first = [p for p in ids if p in readable][:FIRST_ROW]
+        ids = first + [p for p in ids if p not in first]
     if "attributes" in relaxed and wanted_colours:
         # The nearest colours lead under any sort; the sort orders each colour's products
         # ("cheap red dress" with no red: the cheapest burgundy dress first).
