@@ -186,6 +186,27 @@ def suits_recipient(ids: list[int], recipient: str, *, gendered_only: bool) -> l
     return [pid for pid in ids if suits(pid)]
 
 
+def youngest_first(ids: list[int], recipient: str) -> list[int]:
+    """``ids`` with the products of the youngest age range first (the option order of the
+    recipient's age attribute), the rest in their order."""
+    codes = [c for c in AGE_CODES.get(recipient, ()) if c]
+    schema = {a.code: a for a in search_schema()}
+    rows, _roots, columns = catalog_rows()
+    order = {(c, v): i for c in codes if c in schema for i, v in enumerate(schema[c].options)}
+    values = {row[0]: row[8] for row in rows}
+
+    def age(pid: int) -> int:
+        found = values.get(pid) or ()
+        ranks = [
+            order[(c, found[columns.index(c)])]
+            for c in codes
+            if c in columns and (c, found[columns.index(c)]) in order
+        ]
+        return min(ranks, default=len(order))
+
+    return sorted(ids, key=age)
+
+
 def _lab(hex_colour: str) -> tuple[float, float, float]:
     """CIELAB (D65) of an sRGB hex colour: distances there follow what people see as close."""
 

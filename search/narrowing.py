@@ -26,6 +26,7 @@ from search.listing import (
     search_schema,
     suits_recipient,
     titled,
+    youngest_first,
 )
 from search.query import SUPPORT, ParsedQuery
 from search.query.gifts import Gift
@@ -204,6 +205,8 @@ def narrow(params: SearchParams, ranking: Ranking) -> Narrowed:
         browsing = not ranking.product_ids
         ranked = ranking.product_ids or [row[0] for row in catalog_rows()[0]]
         ranked = suits_recipient(ranked, gift.recipient, gendered_only=True)
+        if gift.youngest:
+            ranked = youngest_first(ranked, gift.recipient)
         keyword_ids = set(ranked)
         if browsing and sort == SORT_RELEVANCE:
             sort = catalog.SORT_POPULAR

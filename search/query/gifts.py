@@ -80,6 +80,8 @@ _ZH_OCCASIONS = {
     "儿童节": KID,
     "六一": KID,
 }
+# Recipients and occasions that mean the first months of a baby's life.
+_NEWBORN = {"newborn", "infant", "baby shower", "新生儿", "满月"}
 _EN_GIFT = re.compile(r"\b(?:(?:gift|present)s?(?: ideas?)?|stocking stuffers?)\b")
 _ZH_GIFT = re.compile(r"礼物|礼品|送礼|伴手礼")
 # "for (my|a|the|our) X", "送给/送/给 X (的)".
@@ -102,6 +104,8 @@ class Gift:
 
     recipient: str = ""
     occasion: str = ""
+    # For the very young ("newborn", "新生儿", a baby shower): the youngest age range first.
+    youngest: bool = False
 
 
 def _find(text: str, words: dict[str, str], chinese: bool) -> list[tuple[int, int, str, str]]:
@@ -151,7 +155,7 @@ def extract_gift(text: str, spans: _Spans) -> Gift | None:
     if not gift_words:
         return None
     claims: list[tuple[int, int]] = [(m.start(), m.end()) for m in gift_words]
-    recipient, occasion = "", ""
+    recipient, occasion, youngest = "", "", False
     for chinese, recipients, occasions in (
         (False, _EN_RECIPIENT_WORDS, _EN_OCCASIONS),
         (True, _ZH_RECIPIENT_WORDS, _ZH_OCCASIONS),
@@ -161,10 +165,12 @@ def extract_gift(text: str, spans: _Spans) -> Gift | None:
                 claims.append((start, end))
                 occasion = occasion or phrase
                 recipient = recipient or value
-        for start, end, _phrase, value in _find(text, recipients, chinese):
+                youngest = youngest or phrase in _NEWBORN
+        for start, end, phrase, value in _find(text, recipients, chinese):
             if all(end <= s or start >= e for s, e in claims):
                 claims.append((start, end))
                 recipient = recipient or value
+                youngest = youngest or phrase in _NEWBORN
     for pattern in (_EN_FOR, _ZH_FOR):
         for match in pattern.finditer(text):
             if all(match.end() <= s or match.start() >= e for s, e in claims):
@@ -173,4 +179,4 @@ def extract_gift(text: str, spans: _Spans) -> Gift | None:
         if spans.free(start, end):
             spans.claim(start, end)
             spans.explain(start, end)
-    return Gift(recipient=recipient, occasion=occasion)
+    return Gift(recipient=recipient, occasion=occasion, youngest=youngest)

@@ -180,14 +180,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "products holding 'jacket' or 'down' anywhere lead instead of other brands' down "
         "jackets"
     ),
-    "en:gift for a newborn": (
-        "the recipient is read (baby), but a 12-24 month bodysuit ranks first: the age "
-        "option's order is not used"
-    ),
-    "zh-hans:送给新生儿的礼物": (
-        "the recipient is read (baby), but a 12-24 month bodysuit ranks first: the age "
-        "option's order is not used"
-    ),
     "zh-hans:适合跑步的鞋子": (
         "a need described, not named: no product of the kind holds the words, and the "
         "embedder's nearest products are not of it; row 4: Brightlark Quanta Air Smartwatch –"

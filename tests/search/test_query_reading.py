@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from search.query import QueryVocabulary, parse_query
-from search.query.gifts import Gift, rewrite_interest
+from search.query.gifts import rewrite_interest
 from search.retrieval import prepare_query
 from search.spelling import Speller
 from tests.search.test_query import (
@@ -57,6 +57,7 @@ def test_unread_is_what_no_constraint_was_read_from(
         ("birthday present for my dad", "men", "birthday", ""),
         ("christmas gift for kids", "kid", "christmas", ""),
         ("baby shower gift", "baby", "baby shower", ""),
+        ("gift for a toddler", "kid", "", ""),
         ("送给爸爸的生日礼物", "men", "生日", ""),
         ("给女朋友的情人节礼物", "women", "情人节", ""),
         ("母亲节礼物", "women", "母亲节", ""),
@@ -70,7 +71,11 @@ def test_a_gift_query_names_its_recipient_and_occasion(
 ):
     parsed = parse_query(query, vocabulary)
 
-    assert (parsed.gift, parsed.text) == (Gift(recipient, occasion), text)
+    assert (parsed.gift.recipient, parsed.gift.occasion, parsed.text) == (
+        recipient,
+        occasion,
+        text,
+    )
 
 
 def test_a_query_without_a_gift_word_is_no_gift(vocabulary: QueryVocabulary):
@@ -123,7 +128,7 @@ def test_title_phrases_come_from_titles_whose_product_lacks_the_option():
 def test_the_reading_is_in_the_api_form(vocabulary: QueryVocabulary):
     data: dict[str, Any] = parse_query("gift for mum", vocabulary).as_dict()
 
-    assert data["gift"] == {"recipient": "women", "occasion": ""}
+    assert data["gift"] == {"recipient": "women", "occasion": "", "youngest": False}
     assert parse_query("black dress", vocabulary).category_ids == (DRESSES,)
     assert parse_query("跑鞋", vocabulary).category_ids == (RUNNING,)
     assert parse_query("green tea", vocabulary).category_ids == (TEA,)
@@ -139,3 +144,19 @@ def test_a_corrected_typo_reads_the_category_the_typo_hid():
     assert prepared.parsed.did_you_mean == "headphones"
     assert (prepared.parsed.category_ids, prepared.parsed.unread) == ((HEADPHONES,), "")
     assert prepare_query("hedphones", vocabulary, understand=False).parsed.category_ids == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "youngest"),
+    [
+        ("gift for a newborn", True),
+        ("送给新生儿的礼物", True),
+        ("baby shower gift", True),
+        ("gift for a baby", False),
+        ("gift for kids", False),
+    ],
+)
+def test_a_newborn_asks_for_the_youngest_age_range(
+    vocabulary: QueryVocabulary, query: str, youngest: bool
+):
+    assert parse_query(query, vocabulary).gift.youngest is youngest

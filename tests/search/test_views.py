@@ -561,7 +561,7 @@ def test_a_gift_for_someone_lists_what_suits_them(client: Any, small_shop: Any) 
     assert sorted(r["id"] for r in dad["results"]) == sorted(
         [products["trail"].pk, products["zh"].pk]
     )
-    assert mum["parsed"]["gift"] == {"recipient": "women", "occasion": ""}
+    assert mum["parsed"]["gift"] == {"recipient": "women", "occasion": "", "youngest": False}
     assert mum["applied_filters"] == [{"kind": "gift", "label": "Gift for her"}]
     assert dad["applied_filters"] == [{"kind": "gift", "label": "送给他的礼物"}]
 
@@ -602,3 +602,31 @@ def test_the_embedders_additions_come_from_the_keyword_matches_categories(
 
     assert before == keyword | {products["zh"].pk}
     assert after == keyword
+
+
+@pytest.mark.django_db
+def test_a_gift_for_a_newborn_lists_the_youngest_age_range_first(client: Any, db: Any) -> None:
+    from search.services import rebuild_shop_index
+    from tests.factories import (
+        AttributeFactory,
+        AttributeOptionFactory,
+        CategoryAttributeFactory,
+        CategoryFactory,
+        ProductFactory,
+    )
+
+    baby = CategoryFactory(name="Baby clothing", slug="baby-clothing")
+    age = AttributeFactory(code="baby_age", name="Baby age")
+    for position, value in enumerate(("0-6m", "6-12m", "12-24m")):
+        AttributeOptionFactory(attribute=age, value=value, label=value, position=position)
+    CategoryAttributeFactory(category=baby, attribute=age, filterable=True)
+    older = ProductFactory(category=baby, title="Bodysuit set", attributes={"baby_age": "12-24m"})
+    young = ProductFactory(category=baby, title="Bodysuit set", attributes={"baby_age": "0-6m"})
+    middle = ProductFactory(category=baby, title="Bodysuit set", attributes={"baby_age": "6-12m"})
+    rebuild_shop_index()
+
+    newborn = _api(client, q="gift for a newborn").json()
+    any_baby = _api(client, q="gift for a baby").json()
+
+    assert [r["id"] for r in newborn["results"]] == [young.pk, middle.pk, older.pk]
+    assert {r["id"] for r in any_baby["results"]} == {young.pk, middle.pk, older.pk}
