@@ -30,10 +30,11 @@ _EN_RECIPIENTS = {
     BABY: "baby babies newborn newborns infant",
 }
 _ZH_RECIPIENTS = {
+    # 她/他 only after 给/送: alone they sit inside other words (其他, 吉他).
     WOMEN: "妈妈 母亲 老妈 老婆 妻子 太太 媳妇 女朋友 女友 闺蜜 姐姐 妹妹 奶奶 外婆 "
-    "姥姥 婆婆 岳母 阿姨 女神 女生 她",
+    "姥姥 婆婆 岳母 阿姨 女神 女生 送给她 给她 送她",
     MEN: "爸爸 父亲 老爸 老公 丈夫 先生 男朋友 男友 哥哥 弟弟 爷爷 外公 姥爷 公公 "
-    "岳父 叔叔 男生 他",
+    "岳父 叔叔 男生 送给他 给他 送他",
     KID: "孩子 小孩 儿童 小朋友 儿子 女儿 男孩 女孩 学生",
     BABY: "宝宝 婴儿 新生儿 宝贝",
 }
@@ -139,8 +140,8 @@ def rewrite_interest(query: str, known: Collection[str] = ()) -> str:
 
     def doer(match: re.Match[str]) -> str:
         word = match.group(0)[len(match.group(1)) :]
-        forms = {word, word.removesuffix("s"), word + "s"}
-        if forms & (set(_EN_RECIPIENT_WORDS) | set(known)):
+        forms = (word, word.removesuffix("s"), word + "s")
+        if any(f in _EN_RECIPIENT_WORDS or f in known for f in forms):
             return match.group(0)
         # "runn-ers" → "running", "hik-ers" → "hiking", "cycl-ists" → "cycling".
         return match.group(1) + match.group(2) + "ing"

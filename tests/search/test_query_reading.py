@@ -61,6 +61,9 @@ def test_unread_is_what_no_constraint_was_read_from(
         ("送给爸爸的生日礼物", "men", "生日", ""),
         ("给女朋友的情人节礼物", "women", "情人节", ""),
         ("母亲节礼物", "women", "母亲节", ""),
+        ("送给她的礼物", "women", "", ""),
+        # 他 inside 吉他 (guitar) is nobody.
+        ("吉他礼物", "", "", "吉他"),
         ("gift for runners", "", "", "running"),
         ("gift for a tea lover", "", "", "tea"),
         ("送给猫奴的礼物", "", "", "猫"),
