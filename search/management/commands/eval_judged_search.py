@@ -10,6 +10,7 @@ then the failures (``--failures N`` of them, with their rows). Nothing is writte
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,7 @@ class Command(BaseCommand):
                 continue
             queries = tuple(q for q in case.queries if not language or q[0] == language)
             if queries:
-                cases.append(type(case)(**{**case.__dict__, "queries": queries}))
+                cases.append(replace(case, queries=queries))
         if not cases:
             raise CommandError("No judged query matches --language/--topic.")
         return JudgedSet(tuple(cases), judged.path)
