@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import replace
@@ -158,32 +159,141 @@ GENDER_CODE = "gender"
 AGE_CODES = {"kid": ("age_range", "age_group"), "baby": ("baby_age",)}
 
 
+# Age options that name grown-ups ("Adults", "成人", "18+"): a toy for them is no present
+# for a child.
+_ADULT = re.compile(r"^(?:adults?|grown-?ups?|成人|成年人?|18\s*\+.*)$", re.IGNORECASE)
+
+
+def adult_ages() -> frozenset[str]:
+    """Values of the age attributes whose value or label names adults."""
+    codes = {code for group in AGE_CODES.values() for code in group}
+    return frozenset(
+        value
+        for info in search_schema()
+        if info.code in codes
+        for value, label in info.options.items()
+        if _ADULT.match(value) or _ADULT.match(str(label))
+    )
+
+
+# How a product stands to a present's recipient (see :func:`_recipient_fit`).
+OWN, UNISEX, UNKNOWN = "own", "unisex", "unknown"
+
+
+def _recipient_fit(recipient: str) -> dict[int, str]:
+    """Active product id → OWN (made for ``recipient``: their gender; for kids and babies an
+    age range of theirs or the kids' gender), UNISEX, UNKNOWN (no gender said); products made
+    for someone else are left out."""
+    rows, _roots, codes = catalog_rows()
+    column = {code: i for i, code in enumerate(codes)}
+    ages = [column[c] for c in AGE_CODES.get(recipient, ()) if c in column]
+    adult = adult_ages()
+    fit: dict[int, str] = {}
+    for row in rows:
+        values = row[8]
+        gender = values[column[GENDER_CODE]] if GENDER_CODE in column else None
+        if recipient in AGE_CODES:
+            # A child's present is made for children: unisex says nothing about age.
+            if gender == "kid" or any(values[i] not in (None, *adult) for i in ages):
+                fit[row[0]] = OWN
+        elif gender == recipient:
+            fit[row[0]] = OWN
+        elif gender in (None, "unisex"):
+            fit[row[0]] = UNKNOWN if gender is None else UNISEX
+    return fit
+
+
 def suits_recipient(ids: list[int], recipient: str, *, gendered_only: bool) -> list[int]:
     """The products of ``ids`` a present for ``recipient`` may be: never one made for another
-    gender; for "kid"/"baby", only products with an age range (or made for kids). With
-    ``gendered_only`` (a present with nothing but its recipient to go on, "gift for mum"), a
-    man or woman gets only products made for them or for anyone (unisex)."""
+    gender; for "kid"/"baby", only products with an age range of theirs (or made for kids).
+    With ``gendered_only`` (a present with nothing but its recipient to go on, "gift for
+    mum"), a man or woman gets only products made for them or for anyone (unisex)."""
     if not recipient:
         return ids
-    _rows, _roots, codes = catalog_rows()
-    by_id = {row[0]: row[8] for row in _rows}
-    column = {code: i for i, code in enumerate(codes)}
+    fit = _recipient_fit(recipient)
+    allowed = {OWN, UNISEX} if gendered_only else {OWN, UNISEX, UNKNOWN}
+    return [pid for pid in ids if fit.get(pid) in allowed]
 
-    def value(values: tuple[Any, ...], code: str) -> Any:
-        return values[column[code]] if code in column else None
 
-    def suits(pid: int) -> bool:
-        values = by_id.get(pid)
-        if values is None:
-            return False
-        gender = value(values, GENDER_CODE)
-        if recipient in AGE_CODES:
-            return gender == "kid" or any(value(values, c) for c in AGE_CODES[recipient])
-        if gender is None:
-            return not gendered_only
-        return gender in (recipient, "unisex")
+def made_for(recipient: str) -> set[int]:
+    """Active products made for ``recipient`` alone (not unisex ones)."""
+    return {pid for pid, fit in _recipient_fit(recipient).items() if fit == OWN}
 
-    return [pid for pid in ids if suits(pid)]
+
+def recipient_affinity(recipient: str) -> dict[int, float]:
+    """Category id → its share of what shoppers do with products made for ``recipient``:
+    the interaction log's activity (``Product.popularity``: views, clicks, carts and
+    purchases, recent ones weighing more) on those products, by category. Empty while the
+    log holds none (a new shop)."""
+    rows, _roots, _codes = catalog_rows()
+    popularity = {row[0]: row[4] for row in rows}
+    category_of = product_categories()
+    totals: Counter[int] = Counter()
+    for pid in made_for(recipient):
+        if popularity.get(pid, 0.0) > 0 and pid in category_of:
+            totals[category_of[pid]] += popularity[pid]
+    whole = sum(totals.values())
+    return {category: amount / whole for category, amount in totals.items()} if whole else {}
+
+
+# Reciprocal rank fusion's constant (Cormack et al. 2009): ranks beyond the first few differ
+# little, so neither order decides alone.
+FUSION_K = 60
+
+
+def affinity_first(ids: list[int], recipient: str) -> list[int]:
+    """``ids`` (nearest to the query first) ordered for a present: their categories by
+    reciprocal rank fusion of how near each category's nearest product is and the
+    recipient's affinity for it (:func:`recipient_affinity`), each category's products the
+    more popular first, a range of kinds on the first rows (:func:`varied`). Popularity, not
+    nearness, orders the products of a kind, so "gift for mum" and "送给妈妈的礼物" list the
+    same ones. Unchanged while the log says nothing about the recipient."""
+    affinity = recipient_affinity(recipient)
+    if not affinity:
+        return ids
+    rows, _roots, _codes = catalog_rows()
+    popularity = {row[0]: row[4] for row in rows}
+    category_of = product_categories()
+    members: dict[int | None, list[int]] = {}
+    for pid in ids:
+        members.setdefault(category_of.get(pid), []).append(pid)
+    nearest = list(members)
+    by_affinity = sorted(nearest, key=lambda c: -affinity.get(c or -1, 0.0))
+    score: Counter[int | None] = Counter()
+    for order in (nearest, by_affinity):
+        for rank, category in enumerate(order, 1):
+            score[category] += 1 / (FUSION_K + rank)
+    position = {pid: index for index, pid in enumerate(ids)}
+    ordered = [
+        pid
+        for category in sorted(nearest, key=lambda c: -score[c])
+        for pid in sorted(members[category], key=lambda p: (-popularity.get(p, 0.0), position[p]))
+    ]
+    return varied(ordered, category_of)
+
+
+# A gift page's first rows show a range of kinds: at most PER_KIND products of one category
+# among the first VARIED_ROWS.
+PER_KIND = 2
+VARIED_ROWS = 12
+
+
+def varied(ids: list[int], category_of: dict[int, int]) -> list[int]:
+    """``ids`` with products beyond PER_KIND of their category moved after the first
+    VARIED_ROWS (while other categories have products to fill them), order kept otherwise."""
+    head: list[int] = []
+    later: list[int] = []
+    shown: Counter[int | None] = Counter()
+    for index, pid in enumerate(ids):
+        if len(head) == VARIED_ROWS:
+            return head + later + ids[index:]
+        category = category_of.get(pid)
+        if shown[category] < PER_KIND:
+            shown[category] += 1
+            head.append(pid)
+        else:
+            later.append(pid)
+    return head + later
 
 
 def youngest_first(ids: list[int], recipient: str) -> list[int]:

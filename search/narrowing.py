@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 
 from search.listing import (
     SORT_RELEVANCE,
+    affinity_first,
     catalog_rows,
     filter_ranked,
     nearest_colours_first,
@@ -201,10 +202,13 @@ def narrow(params: SearchParams, ranking: Ranking) -> Narrowed:
     gift = parsed.gift if params.understand else None
     if gift is not None and not ranking.prepared.text.strip():
         # A present for someone, nothing else said: what suits them, nearest to the query
-        # first (popular first without an embedding).
+        # first with what shoppers choose for them brought forward (popular first without
+        # an embedding).
         browsing = not ranking.product_ids
         ranked = ranking.product_ids or [row[0] for row in catalog_rows()[0]]
         ranked = suits_recipient(ranked, gift.recipient, gendered_only=True)
+        if not browsing:
+            ranked = affinity_first(ranked, gift.recipient)
         if gift.youngest:
             ranked = youngest_first(ranked, gift.recipient)
         keyword_ids = set(ranked)

@@ -630,3 +630,41 @@ def test_a_gift_for_a_newborn_lists_the_youngest_age_range_first(client: Any, db
 
     assert [r["id"] for r in newborn["results"]] == [young.pk, middle.pk, older.pk]
     assert {r["id"] for r in any_baby["results"]} == {young.pk, middle.pk, older.pk}
+
+
+@pytest.mark.django_db
+def test_a_gift_brings_forward_what_shoppers_choose_for_the_recipient(client: Any, db: Any) -> None:
+    """Once the log shows activity on women's products of one category, a gift for her lists
+    that category earlier: the page's order is the nearest-first order fused with the
+    recipient's category affinity (search.listing.affinity_first)."""
+    from search.listing import affinity_first
+    from search.services import rebuild_shop_index
+    from shop.catalog.cache import invalidate_catalog_cache
+    from tests.factories import (
+        AttributeFactory,
+        AttributeOptionFactory,
+        CategoryAttributeFactory,
+        CategoryFactory,
+        ProductFactory,
+    )
+
+    gender = AttributeFactory(code="gender", name="Gender")
+    AttributeOptionFactory(attribute=gender, value="women", label="Women")
+    products = []
+    for name in ("Necklaces", "Scarves", "Handbags", "Perfume"):
+        category = CategoryFactory(name=name, slug=name.lower())
+        CategoryAttributeFactory(category=category, attribute=gender, filterable=True)
+        products.append(
+            ProductFactory(category=category, title=f"{name} gift", attributes={"gender": "women"})
+        )
+    rebuild_shop_index()
+    before = [r["id"] for r in _api(client, q="gift for mum").json()["results"]]
+    last = next(p for p in products if p.pk == before[-1])
+    type(last).objects.filter(pk=last.pk).update(popularity=5.0)
+    invalidate_catalog_cache()
+
+    after = [r["id"] for r in _api(client, q="gift for mum").json()["results"]]
+
+    assert sorted(before) == sorted(p.pk for p in products)
+    assert after == affinity_first(before, "women")
+    assert after.index(last.pk) < before.index(last.pk)
