@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from search.query.ages import ADULT_MONTHS, covers, option_months
 from search.text import analyze
 from shop.catalog import selectors as catalog
 from shop.catalog.cache import cached, versioned_key
@@ -157,23 +157,47 @@ def titled(ids: list[int], term_sets: list[list[str]]) -> list[int]:
 # The attributes that say whom a product is for: the recipient groups of search.query.gifts.
 GENDER_CODE = "gender"
 AGE_CODES = {"kid": ("age_range", "age_group"), "baby": ("baby_age",)}
+AGE_ATTRIBUTE_CODES = frozenset(code for codes in AGE_CODES.values() for code in codes)
 
 
-# Age options that name grown-ups ("Adults", "成人", "18+"): a toy for them is no present
-# for a child.
-_ADULT = re.compile(r"^(?:adults?|grown-?ups?|成人|成年人?|18\s*\+.*)$", re.IGNORECASE)
+def _age_columns() -> list[tuple[int, dict[str, tuple[float, float]]]]:
+    """(column in the facet rows, option value → months covered) of each age attribute."""
+    _rows, _roots, codes = catalog_rows()
+    column = {code: i for i, code in enumerate(codes)}
+    found = []
+    for info in search_schema():
+        if info.code in AGE_ATTRIBUTE_CODES and info.code in column:
+            months = {
+                value: span
+                for value, label in info.options.items()
+                if (span := option_months(value, str(label))) is not None
+            }
+            found.append((column[info.code], months))
+    return found
 
 
 def adult_ages() -> frozenset[str]:
-    """Values of the age attributes whose value or label names adults."""
-    codes = {code for group in AGE_CODES.values() for code in group}
+    """Values of the age attributes that name grown-ups ("Adults", "成人", "18+")."""
     return frozenset(
         value
-        for info in search_schema()
-        if info.code in codes
-        for value, label in info.options.items()
-        if _ADULT.match(value) or _ADULT.match(str(label))
+        for _column, months in _age_columns()
+        for value, (low, _high) in months.items()
+        if low >= ADULT_MONTHS
     )
+
+
+def suits_age(ids: list[int], months: int) -> list[int]:
+    """The products of ``ids`` with an age option that covers ``months`` ("toys for a 3 year
+    old": the 3–5 years toys); products that state no age are left out."""
+    rows, _roots, _codes = catalog_rows()
+    columns = _age_columns()
+    suited = {
+        row[0]
+        for row in rows
+        for column, spans in columns
+        if row[8][column] in spans and covers(spans[row[8][column]], months)
+    }
+    return [pid for pid in ids if pid in suited]
 
 
 # How a product stands to a present's recipient (see :func:`_recipient_fit`).

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from search.listing import (
     SORT_RELEVANCE,
@@ -25,6 +25,7 @@ from search.listing import (
     product_categories,
     products_written_in,
     search_schema,
+    suits_age,
     suits_recipient,
     titled,
     youngest_first,
@@ -123,6 +124,14 @@ def _merge_filters(
     return merged, category_ids, applied
 
 
+def _age_label(months: int) -> str:
+    """ "Age: 3 years", "Age: 6 months"."""
+    if months % 12 == 0 and months:
+        years = months // 12
+        return ngettext("Age: %(count)d year", "Age: %(count)d years", years) % {"count": years}
+    return ngettext("Age: %(count)d month", "Age: %(count)d months", months) % {"count": months}
+
+
 def _gift_label(gift: Gift) -> str:
     """ "Gift for him (birthday)": whom the query's present is for, and the occasion."""
     label = {
@@ -192,8 +201,12 @@ def narrow(params: SearchParams, ranking: Ranking) -> Narrowed:
     ranked = ranking.product_ids
     keyword_ids = ranking.keyword_ids
     filters, category_ids, applied = _merge_filters(params, parsed, brands)
+    age = parsed.age_months if params.understand and parsed.intent != SUPPORT else None
     browsing = not ranking.prepared.text.strip() and (
-        bool(applied) or params.filters.is_filtered or params.category_id is not None
+        bool(applied)
+        or params.filters.is_filtered
+        or params.category_id is not None
+        or age is not None
     )
     # Every word of the query became a filter ("跑鞋", "black dress", "tessaro"): the products
     # that pass are all equally what was asked, and ordering them by how each language's
@@ -241,6 +254,15 @@ def narrow(params: SearchParams, ranking: Ranking) -> Narrowed:
     if gift is not None and ranking.prepared.text.strip():
         # "gift for my dad who runs": running gear, none of it made for women.
         ranked = suits_recipient(ranked, gift.recipient, gendered_only=False)
+    age_kept = None
+    if age is not None:
+        # Products for that age ("toys for a 3 year old": 3-5 years), unless none of what
+        # the words found of the type asked for is: then every age, the age named as
+        # dropped (the other constraints relax as usual below).
+        suited = suits_age(ranked, age)
+        found = filter_ranked(suited, params.filters, category_ids, sort)[0]
+        age_kept = bool(keyword_ids.intersection(found))
+        ranked = suited if age_kept else ranked
     ids, listing, rows = filter_ranked(ranked, filters, category_ids, sort)
     relaxed: list[str] = []
     asked = applied
@@ -301,8 +323,15 @@ def narrow(params: SearchParams, ranking: Ranking) -> Narrowed:
             (ids, listing, rows), filters, applied = found, type_filters, type_applied
             relaxed.append(WORDS)
     if not ids and (found := ranking.nearest(NEAREST_LIMIT)) is not None:
+        if age is not None and (aged := suits_age(_closest_of_all(ranking), age)):
+            # The words found nothing, the age still says whom it is for.
+            found, age_kept = aged[:NEAREST_LIMIT], True
         ids, listing, rows = filter_ranked(found, params.filters, None, SORT_RELEVANCE)
         nearest = bool(ids)
+    if age is not None:
+        chip = {"kind": "age", "label": _age_label(age)}
+        asked = [*asked, chip]
+        applied = [*applied, chip] if age_kept else applied
     dropped = [chip for chip in asked if chip not in applied]
     return Narrowed(
         ids, listing, rows, filters, applied, relaxed, nearest, mode, sort, dropped, alternatives

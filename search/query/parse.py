@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from common.text import clean_query
+from search.query.ages import extract_age
 from search.query.gifts import Gift, extract_gift, rewrite_interest
 from search.query.grammar import (
     _FILLER_AFTER,
@@ -74,6 +75,8 @@ class ParsedQuery:
     unread: str = ""
     # A present for someone ("gift for mum"): who it is for; None for any other query.
     gift: Gift | None = None
+    # An age the products must be for, in months ("toys for a 3 year old": 36).
+    age_months: int | None = None
 
     @property
     def fully_read(self) -> bool:
@@ -87,6 +90,7 @@ class ParsedQuery:
             or self.attributes
             or self.price_min is not None
             or self.price_max is not None
+            or self.age_months is not None
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -107,6 +111,7 @@ class ParsedQuery:
             "did_you_mean": self.did_you_mean,
             "compounds": dict(self.compounds),
             "gift": None if self.gift is None else asdict(self.gift),
+            "age_months": self.age_months,
         }
 
 
@@ -200,6 +205,7 @@ def parse_query(raw: str, vocabulary: QueryVocabulary) -> ParsedQuery:
     query = rewrite_interest(query, vocabulary.known_words)
     spans = _Spans()
     gift = extract_gift(query, spans)
+    age_months = extract_age(query, spans)
     price_min, price_max, written = _extract_prices(query, spans)
     price_min, price_max, quote = vocabulary.money.convert(price_min, price_max, written)
     sort = _extract_sort(query, spans)
@@ -236,4 +242,5 @@ def parse_query(raw: str, vocabulary: QueryVocabulary) -> ParsedQuery:
         did_you_mean=_suggestion(text, query, vocabulary),
         unread=unread,
         gift=gift,
+        age_months=age_months,
     )

@@ -210,9 +210,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "embedder's nearest products are not of it; row 1: Caravan Packing Cube Set (travel-"
         "accessories)"
     ),
-    "en:toys for a 3 year old": (
-        "an age in words is not read as the age-range option; plush for 0-2 ranks 3rd and 4th"
-    ),
 }
 
 

@@ -668,3 +668,47 @@ def test_a_gift_brings_forward_what_shoppers_choose_for_the_recipient(client: An
     assert sorted(before) == sorted(p.pk for p in products)
     assert after == affinity_first(before, "women")
     assert after.index(last.pk) < before.index(last.pk)
+
+
+@pytest.mark.django_db
+def test_an_age_lists_the_products_for_it_or_is_named_as_dropped(client: Any, db: Any) -> None:
+    """ "toys for a 3 year old": the 3-5 toy only, the age shown as understood; no running shoe
+    states an age, so for shoes the age is dropped, not the shoes."""
+    from search.services import rebuild_shop_index
+    from tests.factories import (
+        AttributeFactory,
+        AttributeOptionFactory,
+        CategoryAttributeFactory,
+        CategoryFactory,
+        ProductFactory,
+    )
+
+    age = AttributeFactory(code="age_range", name="Age range")
+    for value, label in (("0-2", "0–2 years"), ("3-5", "3–5 years")):
+        AttributeOptionFactory(attribute=age, value=value, label=label)
+    toys = CategoryFactory(name="Toys", slug="toys")
+    CategoryAttributeFactory(category=toys, attribute=age, filterable=True)
+    baby_toy = ProductFactory(
+        category=toys, title="Stacking rings toy", attributes={"age_range": "0-2"}
+    )
+    toddler_toy = ProductFactory(
+        category=toys, title="Wooden train toy", attributes={"age_range": "3-5"}
+    )
+    shoes = CategoryFactory(name="Running shoes", slug="running-shoes")
+    shoe = ProductFactory(category=shoes, title="Road running shoe", attributes={})
+    rebuild_shop_index()
+
+    toddler = _api(client, q="toys for a 3 year old").json()
+    running = _api(client, q="running shoes for a 3 year old").json()
+    chinese = _api(client, q="3岁", lang="zh-hans").json()
+
+    assert [r["id"] for r in toddler["results"]] == [toddler_toy.pk]
+    assert toddler["applied_filters"] == [
+        {"kind": "category", "label": "Toys"},
+        {"kind": "age", "label": "Age: 3 years"},
+    ]
+    assert [r["id"] for r in running["results"]] == [shoe.pk]
+    assert running["dropped_filters"] == [{"kind": "age", "label": "Age: 3 years"}]
+    assert [r["id"] for r in chinese["results"]] == [toddler_toy.pk]
+    assert chinese["applied_filters"] == [{"kind": "age", "label": "年龄：3岁"}]
+    assert baby_toy.pk not in {r["id"] for r in toddler["results"] + chinese["results"]}
