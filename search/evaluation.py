@@ -8,10 +8,11 @@ the shop's); unjudged products count as not relevant.
 
 Modes: ``hybrid`` is what shoppers are served, the storefront's own
 :func:`search.ranking.rank_products` run over the folder's products (query understanding,
-spelling, fusion, the learned stage, the keyword-match rule); ``lexical`` (BM25 on the query
-as typed) and ``dense`` (its embedding's nearest products) are one-engine baselines beside it.
-The shop's catalog filters, sorts and zero-result fallback come after that ranking and need
-catalog data (prices, categories) a judgments folder does not have.
+spelling, fusion, the learned stage, the keyword-match rule), and when no product holds the
+query's words, the similar products the page then shows (``Ranking.similar``, NEAREST_LIMIT of
+them); ``lexical`` (BM25 on the query as typed) and ``dense`` (its embedding's nearest
+products) are one-engine baselines beside it. The shop's catalog filters and sorts come after
+that ranking and need catalog data (prices, categories) a judgments folder does not have.
 
 Metrics (each averaged over the queries that have at least one item meeting its criterion):
 nDCG@10 with gain = relevance − 1, MRR@10 with a hit at relevance ≥ 2.5, Recall@100 with
@@ -34,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from search.engine import IndexDocument, SearchIndex, build_index, current_version
+from search.narrowing import NEAREST_LIMIT
 from search.query import QueryVocabulary
 from search.ranking import ProductSet, rank_products
 from search.retrieval import Reranker, Retriever
@@ -296,10 +298,12 @@ def ranked_ids(
     """Product uids for ``text`` in ``mode``, best first.
 
     "hybrid" is :func:`search.ranking.rank_products` over ``products``, exactly as the shop
-    calls it; "lexical" and "dense" are the baselines (``vector``: the query's embedding).
+    calls it, or the similar products the page shows when nothing holds the words; "lexical"
+    and "dense" are the baselines (``vector``: the query's embedding).
     """
     if mode == "hybrid":
-        return rank_products(text, within=products).product_ids
+        ranking = rank_products(text, within=products)
+        return ranking.product_ids or ranking.similar(NEAREST_LIMIT) or []
     retriever = Retriever(products.index)
     if mode == "lexical":
         rows = retriever.search(mode, text=text, tokens=analyze(text), vector=None, k=RECALL_AT)

@@ -322,7 +322,7 @@ def narrow(params: SearchParams, ranking: Ranking) -> Narrowed:
         if found[0]:
             (ids, listing, rows), filters, applied = found, type_filters, type_applied
             relaxed.append(WORDS)
-    if not ids and (found := ranking.nearest(NEAREST_LIMIT)) is not None:
+    if not ids and (found := ranking.similar(NEAREST_LIMIT)) is not None:
         if age is not None and (aged := suits_age(_closest_of_all(ranking), age)):
             # The words found nothing, the age still says whom it is for.
             found, age_kept = aged[:NEAREST_LIMIT], True

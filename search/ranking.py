@@ -82,6 +82,8 @@ class Ranking:
     vector: np.ndarray | None = None
     mode: str = "hybrid"
     degraded: str = ""
+    # Every fused candidate in the learned stage's order, when one ran (see similar()).
+    learned_ids: list[int] = field(default_factory=list)
 
     @property
     def parsed(self) -> ParsedQuery:
@@ -109,6 +111,12 @@ class Ranking:
             return None
         found, _scores = self.index.dense_search(self.vector, limit)
         return [int(self.index.keys[row]) for row in found]
+
+    def similar(self, limit: int) -> list[int] | None:
+        """What is shown when no product holds the words: the first ``limit`` candidates in
+        the learned stage's order when one ran (it weighs typos, character overlap and the
+        embedding together), else the nearest to the query's embedding."""
+        return self.learned_ids[:limit] if self.learned_ids else self.nearest(limit)
 
 
 # -- the served models -------------------------------------------------------------------------
@@ -217,11 +225,9 @@ def _matches(
     candidates: list[Candidate],
     term_sets: list[list[str]] | None = None,
     *,
-    phrase_first: bool = False,
+    learned: bool = False,
 ) -> list[Candidate]:
-    """Candidates that answer the query, keyword matches first (those holding two of the
-    query's words side by side first, with ``phrase_first``: when no learned stage, whose
-    features weigh such pairs, has ordered them).
+    """Candidates that answer the query, keyword matches first.
 
     A keyword match holds the query's terms (see :func:`_required_terms`), or those of another
     of its ``term_sets`` (the query as the catalog writes its compounds); terms the index
@@ -229,7 +235,13 @@ def _matches(
     are keyword matches, the embedder may add as many products as they number, from its top
     SEMANTIC_TOP only, listed after them: dense similarity alone cannot decide, it ranks every
     product, nonsense queries included, and its scale differs from model to model. With no
-    keyword match at all the caller shows the nearest products instead, flagged as such.
+    keyword match at all the caller shows similar products instead, flagged as such.
+
+    Without a ``learned`` stage, keyword matches holding two of the query's words side by side
+    come first, and the other candidates are dropped. With one (its features weigh such pairs
+    and how much of the query a product holds), the other candidates follow in its order:
+    demoted, not dropped, as a long or misspelt query's relevant products often hold too few
+    of its words to count as keyword matches.
     """
     readings = []
     pairs: set[tuple[str, str]] = set()
@@ -238,7 +250,7 @@ def _matches(
         if terms:
             readings.append((terms, _required_terms(len(terms))))
         pairs.update(zip(reading, reading[1:], strict=False))
-    lexical, semantic = [], []
+    lexical, semantic, rest = [], [], []
     for candidate in candidates:
         coverage, match = 0.0, False
         if candidate.lexical_rank:
@@ -255,15 +267,21 @@ def _matches(
             lexical.append(candidate)
         elif candidate.dense_rank is not None and candidate.dense_rank <= SEMANTIC_TOP:
             semantic.append(candidate)
+        else:
+            rest.append(candidate)
     if not lexical:
         return []
-    if phrase_first:
+    if not learned:
         # Two of the query's words side by side, as it wrote them ("hand cream", "wireless
         # earbuds"), outrank the same words apart (a cream frying pan whose care note says
         # "hand wash"); the fused order holds within each group.
         lexical.sort(key=lambda c: -c.features.get("phrase", 0.0))
     limit = min(SEMANTIC_TOP, len(lexical))
-    return lexical + [c for c in semantic if c.dense_rank <= limit]
+    added = [c for c in semantic if c.dense_rank <= limit]
+    if not learned:
+        return lexical + added
+    chosen = {id(c) for c in (*lexical, *added)}
+    return lexical + added + [c for c in candidates if id(c) not in chosen]
 
 
 def _bigrams(index: SearchIndex, row: int) -> set[tuple[str, str]]:
@@ -328,14 +346,9 @@ def rank_products(
     if vector is None:
         mode = "lexical"
     retriever = Retriever(index, reranker=products.reranker)
-    candidates = retriever.hybrid(text, prepared.tokens, vector, k=MAX_CANDIDATES)
-    candidates = _matches(
-        index,
-        prepared.tokens,
-        candidates,
-        prepared.term_sets,
-        phrase_first=products.reranker is None,
-    )
+    fused = retriever.hybrid(text, prepared.tokens, vector, k=MAX_CANDIDATES)
+    learned = products.reranker is not None
+    candidates = _matches(index, prepared.tokens, fused, prepared.term_sets, learned=learned)
     return Ranking(
         prepared,
         [int(index.keys[c.row]) for c in candidates],
@@ -344,6 +357,7 @@ def rank_products(
         vector=vector,
         mode=mode,
         degraded=degraded,
+        learned_ids=[int(index.keys[c.row]) for c in fused] if learned else [],
     )
 
 

@@ -278,3 +278,85 @@ def test_the_eval_hybrid_is_the_ranking_shoppers_are_served(
     )
     assert [int(index.keys[row]) for row in fused][:2] == [1, 2]
     assert len(fused) == len(PRODUCTS)
+
+
+class _Reversing:
+    """A learned stage that reverses the fused order (any order the fusion did not give)."""
+
+    version = "reversing"
+
+    def rerank(self, index: Any, text: str, tokens: Any, candidates: list) -> list:
+        return list(reversed(candidates))
+
+
+def _eval_index(dataset_dir: Path, tmp_path: Path) -> tuple[Any, Any, Any]:
+    from llm_services import llm
+    from search.evaluation import ensure_index
+
+    dataset = read_dataset(dataset_dir)
+    embedder = llm["embed"]
+    index, _build = ensure_index(
+        dataset,
+        root=tmp_path / "eval",
+        embedder=embedder,
+        rebuild=False,
+        chunk_size=16,
+        show_progress=False,
+    )
+    return dataset, embedder, index
+
+
+@pytest.mark.django_db
+def test_a_learned_stage_demotes_what_holds_too_few_of_the_words_instead_of_dropping_it(
+    dataset_dir: Path, tmp_path: Path
+) -> None:
+    """ "drill": the two keyword matches first, in the learned order; every other fused
+    candidate after them in that order (a long or misspelt query's relevant products often
+    hold too few of its words). Without a learned stage only the keyword matches."""
+    from search.evaluation import evaluation_products
+    from search.ranking import rank_products
+
+    dataset, _embedder, index = _eval_index(dataset_dir, tmp_path)
+    learned = rank_products(
+        "drill", within=evaluation_products(dataset, index, reranker=_Reversing())
+    )
+    plain = rank_products("drill", within=evaluation_products(dataset, index))
+
+    assert plain.product_ids == [1, 2]
+    assert plain.learned_ids == []
+    keyword = [p for p in learned.learned_ids if p in (1, 2)]
+    assert learned.product_ids == keyword + [p for p in learned.learned_ids if p not in (1, 2)]
+    assert sorted(learned.product_ids) == [uid for uid, _title in PRODUCTS]
+
+
+@pytest.mark.django_db
+def test_the_eval_hybrid_shows_what_the_page_shows_when_no_product_holds_the_words(
+    tmp_path: Path,
+) -> None:
+    """No product holds "zzyzx": the shop lists similar products, flagged, and the eval counts
+    those (before: an empty ranking); with a learned stage they come in its order."""
+    from search.evaluation import evaluation_products, run_queries
+    from search.narrowing import NEAREST_LIMIT
+    from search.ranking import rank_products
+
+    folder = write_dataset(tmp_path / "odd", {"1": "zzyzx"}, [("1", 5, 3.0)])
+    dataset, embedder, index = _eval_index(folder, tmp_path)
+
+    plain = run_queries(dataset, index, embedder=embedder, query_ids=["1"], modes=["hybrid"])
+    learned = run_queries(
+        dataset,
+        index,
+        embedder=embedder,
+        reranker=_Reversing(),
+        query_ids=["1"],
+        modes=["hybrid"],
+    )
+
+    served = rank_products("zzyzx", within=evaluation_products(dataset, index))
+    reranked = rank_products(
+        "zzyzx", within=evaluation_products(dataset, index, reranker=_Reversing())
+    )
+    assert served.product_ids == reranked.product_ids == []
+    assert plain["hybrid"].rankings["1"] == served.nearest(NEAREST_LIMIT)
+    assert learned["hybrid"].rankings["1"] == reranked.learned_ids
+    assert len(reranked.learned_ids) == len(PRODUCTS)

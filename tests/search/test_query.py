@@ -157,6 +157,7 @@ DEFAULTS = {
     "sort": None,
     "intent": "product",
     "gift": None,
+    "age_months": None,
     "support_topic": None,
     "did_you_mean": None,
     "compounds": {},
