@@ -221,6 +221,9 @@ def parse_query(raw: str, vocabulary: QueryVocabulary) -> ParsedQuery:
     _apply_targets(matches, spans, categories, brands, hits)
     category_ids = _categories(categories, query, spans, vocabulary)
     attributes = _attribute_filters(query, hits, category_ids, vocabulary, spans)
+    if age_months is not None and set(attributes.get("gender", ("",))) <= {"kid", "kids"}:
+        # "适合3岁孩子的玩具": the age says it is for a child; toys seldom state a gender.
+        del attributes["gender"]
 
     text = _remaining_text(query, spans)
     read = _Spans()

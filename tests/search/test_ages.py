@@ -90,3 +90,20 @@ def test_suits_age_keeps_the_products_whose_age_option_covers_it(toys: Any) -> N
     assert suits_age(ids, 24) == [toys["0-2"].pk]
     assert suits_age(ids, 20 * 12) == [toys["adult"].pk]
     assert adult_ages() == frozenset({"adult"})
+
+
+def test_an_age_makes_a_childs_gender_word_no_filter() -> None:
+    """ "适合3岁孩子的玩具": 孩子 would read the kids' gender option, which toys seldom state;
+    the age already says whom the toy is for. Without an age it is still a filter."""
+    from search.query.vocabulary import OptionTerm
+
+    vocabulary = QueryVocabulary.build(
+        options=[
+            OptionTerm("gender", "kid", ("Kids", "儿童款")),
+            OptionTerm("gender", "women", ("Women", "女款")),
+        ]
+    )
+
+    assert parse_query("适合3岁孩子的玩具", vocabulary).attributes == {}
+    assert parse_query("孩子的玩具", vocabulary).attributes == {"gender": ("kid",)}
+    assert parse_query("3岁女款玩具", vocabulary).attributes == {"gender": ("women",)}
