@@ -207,24 +207,28 @@ OWN, UNISEX, UNKNOWN = "own", "unisex", "unknown"
 def _recipient_fit(recipient: str) -> dict[int, str]:
     """Active product id → OWN (made for ``recipient``: their gender; for kids and babies an
     age range of theirs or the kids' gender), UNISEX, UNKNOWN (no gender said); products made
-    for someone else are left out."""
-    rows, _roots, codes = catalog_rows()
-    column = {code: i for i, code in enumerate(codes)}
-    ages = [column[c] for c in AGE_CODES.get(recipient, ()) if c in column]
-    adult = adult_ages()
-    fit: dict[int, str] = {}
-    for row in rows:
-        values = row[8]
-        gender = values[column[GENDER_CODE]] if GENDER_CODE in column else None
-        if recipient in AGE_CODES:
-            # A child's present is made for children: unisex says nothing about age.
-            if gender == "kid" or any(values[i] not in (None, *adult) for i in ages):
+    for someone else are left out. Cached like the rows."""
+
+    def build() -> dict[int, str]:
+        rows, _roots, codes = catalog_rows()
+        column = {code: i for i, code in enumerate(codes)}
+        ages = [column[c] for c in AGE_CODES.get(recipient, ()) if c in column]
+        adult = adult_ages()
+        fit: dict[int, str] = {}
+        for row in rows:
+            values = row[8]
+            gender = values[column[GENDER_CODE]] if GENDER_CODE in column else None
+            if recipient in AGE_CODES:
+                # A child's present is made for children: unisex says nothing about age.
+                if gender == "kid" or any(values[i] not in (None, *adult) for i in ages):
+                    fit[row[0]] = OWN
+            elif gender == recipient:
                 fit[row[0]] = OWN
-        elif gender == recipient:
-            fit[row[0]] = OWN
-        elif gender in (None, "unisex"):
-            fit[row[0]] = UNKNOWN if gender is None else UNISEX
-    return fit
+            elif gender in (None, "unisex"):
+                fit[row[0]] = UNKNOWN if gender is None else UNISEX
+        return fit
+
+    return cached(versioned_key("search-recipient-fit", recipient), build, ROWS_TIMEOUT)
 
 
 def suits_recipient(ids: list[int], recipient: str, *, gendered_only: bool) -> list[int]:
@@ -282,7 +286,7 @@ def affinity_first(ids: list[int], recipient: str) -> list[int]:
     for pid in ids:
         members.setdefault(category_of.get(pid), []).append(pid)
     nearest = list(members)
-    by_affinity = sorted(nearest, key=lambda c: -affinity.get(c or -1, 0.0))
+    by_affinity = sorted(nearest, key=lambda c: -affinity.get(c, 0.0) if c is not None else 0.0)
     score: Counter[int | None] = Counter()
     for order in (nearest, by_affinity):
         for rank, category in enumerate(order, 1):

@@ -250,7 +250,7 @@ def _matches(
         if terms:
             readings.append((terms, _required_terms(len(terms))))
         pairs.update(zip(reading, reading[1:], strict=False))
-    lexical, semantic, rest = [], [], []
+    lexical, semantic = [], []
     for candidate in candidates:
         coverage, match = 0.0, False
         if candidate.lexical_rank:
@@ -267,8 +267,6 @@ def _matches(
             lexical.append(candidate)
         elif candidate.dense_rank is not None and candidate.dense_rank <= SEMANTIC_TOP:
             semantic.append(candidate)
-        else:
-            rest.append(candidate)
     if not lexical:
         return []
     if not learned:
