@@ -251,6 +251,12 @@ def narrow(params: SearchParams, ranking: Ranking) -> Narrowed:
         category_of = product_categories()
         kinds = {category_of.get(pid) for pid in ranked if pid in keyword_ids}
         ranked = [pid for pid in ranked if pid in keyword_ids or category_of.get(pid) in kinds]
+        if not ranking.learned_ids:
+            # Without a learned stage to weigh where the words stand, the matches whose title
+            # (or category name) holds them come first ("slide": the pool slide before a
+            # sandal whose copy repeats the word).
+            named = set(titled([p for p in ranked if p in keyword_ids], ranking.prepared.term_sets))
+            ranked = [p for p in ranked if p in named] + [p for p in ranked if p not in named]
     if gift is not None and ranking.prepared.text.strip():
         # "gift for my dad who runs": running gear, none of it made for women.
         ranked = suits_recipient(ranked, gift.recipient, gendered_only=False)

@@ -712,3 +712,31 @@ def test_an_age_lists_the_products_for_it_or_is_named_as_dropped(client: Any, db
     assert [r["id"] for r in chinese["results"]] == [toddler_toy.pk]
     assert chinese["applied_filters"] == [{"kind": "age", "label": "年龄：3岁"}]
     assert baby_toy.pk not in {r["id"] for r in toddler["results"] + chinese["results"]}
+
+
+@pytest.mark.django_db
+def test_keyword_matches_whose_title_holds_the_words_come_first(client: Any, db: Any) -> None:
+    """ "slide": the sandal whose copy says "slide" again and again ranks first on its words;
+    the product titled a slide is listed before it (no learned stage orders them)."""
+    from search.ranking import rank_products
+    from search.services import rebuild_shop_index
+    from tests.factories import CategoryFactory, ProductFactory
+
+    shoes = CategoryFactory(name="Sandals", slug="sandals")
+    sandal = ProductFactory(
+        category=shoes,
+        title="Sport sandal",
+        description="Slide it on, slide it off: a slide-easy strap for every slide.",
+    )
+    pool = ProductFactory(
+        category=shoes,
+        title="Pool slide",
+        description="A soft footbed and a wide strap, for the beach and the changing room.",
+    )
+    rebuild_shop_index()
+
+    served = rank_products("slide").product_ids
+    data = _api(client, q="slide").json()
+
+    assert served == [sandal.pk, pool.pk]
+    assert [r["id"] for r in data["results"]] == [pool.pk, sandal.pk]
