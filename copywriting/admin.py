@@ -117,12 +117,17 @@ class CopyDraftAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def retrain_copy_model(self, request, queryset):
-        services.queue_copy_model_training(user_id=request.user.pk)
+        run = services.queue_copy_model_training(user=request.user)
         self.message_user(
             request,
-            _(
-                "Training queued on the llm worker; the new version is served once it is "
-                "trained (Model versions lists it with its metrics)."
+            format_html(
+                _(
+                    "Training queued on the llm worker; the new version is served once it is "
+                    'trained. <a href="{}">Training run #{}</a> shows how it ends (and why, if '
+                    "it fails); Model versions lists the new one with its metrics."
+                ),
+                reverse("admin:llm_services_trainingrun_change", args=[run.pk]),
+                run.pk,
             ),
             messages.SUCCESS,
         )

@@ -9,7 +9,9 @@ from __future__ import annotations
 from celery import shared_task
 
 from copywriting import selectors, services
+from copywriting.training import TASK_NAME
 from llm_services import LLMTimeout
+from llm_services.training import recorded_run
 
 
 @shared_task(
@@ -31,9 +33,15 @@ def generate_copy_job_task(job_id: int) -> dict:
 
 
 @shared_task(name=services.RETRAIN_TASK, acks_late=True)
-def retrain_copy_model_task(user_id: int | None = None) -> dict:
-    """Fine-tune the copy model on the shop's approved copy and activate it."""
+def retrain_copy_model_task(run_id: int | None = None, user_id: int | None = None) -> dict:
+    """Fine-tune the copy model on the shop's approved copy and activate it, recording the
+    outcome on training run ``run_id`` (``user_id``: a task queued before runs existed)."""
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    return services.retrain_copy_model(user=user)
+    with recorded_run(run_id, task=TASK_NAME) as handle:
+        user = handle.run.requested_by or (
+            get_user_model().objects.filter(pk=user_id).first() if user_id else None
+        )
+        handle.result = services.retrain_copy_model(user=user)
+        handle.version_name = handle.result.get("version")
+    return handle.summary()

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from llm_services.conf import artifact_folder, model_dir
-from llm_services.models import ModelActivation, ModelVersion
+from llm_services.models import ModelActivation, ModelVersion, TrainingRun
 from llm_services.training.versions import (
     VersionError,
     activate_version,
@@ -258,3 +258,27 @@ def _served_file(stored: str) -> Path | None:
     if file.suffix.lower() != ".png" or not file.is_file() or not file.is_relative_to(root):
         return None
     return file
+
+
+@admin.register(TrainingRun)
+class TrainingRunAdmin(admin.ModelAdmin):
+    """Trainings asked for from the admin, with their outcome (read-only)."""
+
+    list_display = ["id", "task", "status", "version", "error", "requested_by", "created_at"]
+    list_filter = ["status", "task"]
+    readonly_fields = [
+        "task",
+        "status",
+        "version",
+        "error",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -103,3 +103,49 @@ class ModelActivation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alias} → {self.version_id}"
+
+
+class TrainingRun(models.Model):
+    """One training a merchant asked for from the admin ("Retrain the copy model"), run by a
+    worker later: whether it is waiting, running, done (with the version it made) or failed
+    (with why), so a failure is seen where it was asked for, not only in a worker's log.
+    Written through ``llm_services.training.runs``."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    task = models.CharField(_("task"), max_length=50, help_text=_("The training task's name."))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    version = models.ForeignKey(
+        ModelVersion,
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+        verbose_name=_("version made"),
+    )
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("training run")
+        verbose_name_plural = _("training runs")
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk} ({self.status})"

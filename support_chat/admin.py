@@ -11,6 +11,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from support_chat import services
@@ -29,10 +31,17 @@ class IntentExampleAdmin(admin.ModelAdmin):
         description=_("Retrain the intent classifier on all examples"), permissions=["change"]
     )
     def retrain_classifier(self, request: HttpRequest, queryset: Any) -> None:
-        services.queue_intent_training()
+        run = services.queue_intent_training(user=request.user)
         self.message_user(
             request,
-            _("Training queued; the new version is served once it is trained."),
+            format_html(
+                _(
+                    "Training queued; the new version is served once it is trained. <a "
+                    'href="{}">Training run #{}</a> shows how it ends (and why, if it fails).'
+                ),
+                reverse("admin:llm_services_trainingrun_change", args=[run.pk]),
+                run.pk,
+            ),
             messages.SUCCESS,
         )
 

@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from llm_services.models import TrainingRun
+from llm_services.training import queue_training_run
 from support_chat import dialogue, selectors, tools
 from support_chat.intents import (
     HEAD_FILE,
@@ -37,6 +39,8 @@ DIGIT = re.compile(r"\d")
 SEED_FILE = Path(__file__).resolve().parent / "data" / "intents.yaml"
 TRAIN_TASK = "support_chat.tasks.train_intents_task"
 TRAIN_QUEUE = "index"  # the worker that holds the embedder
+# The name of the training (its ModelVersion's task and its training runs').
+INTENTS_TASK = "support_chat"
 
 
 class IntentTrainingError(Exception):
@@ -131,7 +135,7 @@ def train_intent_classifier(*, activate: bool = True) -> IntentTrainingReport:
             INTENTS_ALIAS,
             write,
             kind="classifier",
-            task="support_chat",
+            task=INTENTS_TASK,
             method="logistic+lexical" if head.lexical is not None else "open-set-logistic",
             base_model=embedder.model_id,
             base_revision=embedder.revision,
@@ -149,11 +153,18 @@ def train_intent_classifier(*, activate: bool = True) -> IntentTrainingReport:
     )
 
 
-def queue_intent_training() -> None:
-    """Train on the ``index`` queue's worker once the current transaction commits."""
+def queue_intent_training(*, user: Any = None) -> TrainingRun:
+    """Record a queued training run and train on the ``index`` queue's worker once the
+    current transaction commits; the run shows how it ended (Training runs, in the admin)."""
     from celery import current_app
 
-    transaction.on_commit(lambda: current_app.tasks[TRAIN_TASK].apply_async(queue=TRAIN_QUEUE))
+    run = queue_training_run(task=INTENTS_TASK, user=user)
+    transaction.on_commit(
+        lambda: current_app.tasks[TRAIN_TASK].apply_async(
+            kwargs={"run_id": run.pk}, queue=TRAIN_QUEUE
+        )
+    )
+    return run
 
 
 # --- Knowledge -------------------------------------------------------------------------------

@@ -16,16 +16,20 @@ from django.db import transaction
 
 from copywriting import conf
 from copywriting.training import TASK_NAME
-from llm_services.training import GeneratorSettings, run_finetune
+from llm_services.models import TrainingRun
+from llm_services.training import GeneratorSettings, queue_training_run, run_finetune
 
 RETRAIN_TASK = "copywriting.tasks.retrain_copy_model_task"
 
 
-def queue_copy_model_training(*, user_id: int | None = None) -> None:
-    """Retrain on the llm queue's worker once the current transaction commits."""
+def queue_copy_model_training(*, user: Any = None) -> TrainingRun:
+    """Record a queued training run and retrain on the llm queue's worker once the current
+    transaction commits; the run shows how it ended (Training runs, in the admin)."""
     from celery import current_app
 
-    transaction.on_commit(lambda: current_app.tasks[RETRAIN_TASK].delay(user_id=user_id))
+    run = queue_training_run(task=TASK_NAME, user=user)
+    transaction.on_commit(lambda: current_app.tasks[RETRAIN_TASK].delay(run_id=run.pk))
+    return run
 
 
 def retrain_copy_model(*, user: Any = None, show_progress: bool = False) -> dict[str, Any]:

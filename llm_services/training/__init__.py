@@ -43,6 +43,7 @@ from llm_services.training.generator import GeneratorSettings, finetune_generato
 from llm_services.training.metrics import generation_scores
 from llm_services.training.pii import PIIScrubber, words_of
 from llm_services.training.pipeline import FinetuneError, alias_config, run_finetune
+from llm_services.training.runs import RunHandle, queue_training_run, recorded_run
 from llm_services.training.sequential import (
     SequenceModel,
     SequenceModelSettings,
@@ -70,6 +71,7 @@ __all__ = [
     "OpenSetPrediction",
     "OpenSetSettings",
     "PIIScrubber",
+    "RunHandle",
     "SequenceModel",
     "SequenceModelSettings",
     "TrainingTask",
@@ -86,6 +88,8 @@ __all__ = [
     "generation_scores",
     "get_task",
     "new_version_name",
+    "queue_training_run",
+    "recorded_run",
     "register_task",
     "registered_tasks",
     "run_finetune",

@@ -14,7 +14,7 @@ from copywriting.services import CopyRequest
 from copywriting.tasks import generate_copy_job_task
 from llm_services import LLMTimeout
 from llm_services.conf import invalidate_active_versions
-from llm_services.models import ModelVersion
+from llm_services.models import ModelVersion, TrainingRun
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -611,8 +611,36 @@ def test_merchants_queue_a_retraining_of_the_copy_model_in_one_action(
             follow=True,
         )
 
-    assert queued == [{"user_id": merchant.pk}]
-    assert "Training queued on the llm worker" in response.content.decode()
+    run = TrainingRun.objects.get()
+    assert queued == [{"run_id": run.pk}]
+    assert (run.task, run.status, run.requested_by) == ("copywriting", "queued", merchant)
+    page = response.content.decode()
+    assert "Training queued on the llm worker" in page
+    assert reverse("admin:llm_services_trainingrun_change", args=[run.pk]) in page
+
+
+def test_a_retraining_that_fails_says_why_in_the_admin(client, merchant, monkeypatch):
+    """No approved copy to learn from: the run is failed with the reason, which the admin's
+    Training runs page shows."""
+    from copywriting.tasks import retrain_copy_model_task
+    from llm_services.training import FinetuneError, queue_training_run
+
+    def no_copy(**_kwargs):
+        raise FinetuneError("Too few examples to train on: 0 (at least 16 needed).")
+
+    monkeypatch.setattr(services, "retrain_copy_model", no_copy)
+    run = queue_training_run(task="copywriting", user=merchant)
+
+    summary = retrain_copy_model_task(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert summary["status"] == "failed"
+    listing = client.get(reverse("admin:llm_services_trainingrun_changelist")).content.decode()
+    assert (run.status, run.error) == (
+        "failed",
+        "Too few examples to train on: 0 (at least 16 needed).",
+    )
+    assert "Too few examples to train on" in listing
 
 
 def test_the_generate_page_names_the_model_that_writes(
