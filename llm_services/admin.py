@@ -264,18 +264,26 @@ def _served_file(stored: str) -> Path | None:
 class TrainingRunAdmin(admin.ModelAdmin):
     """Trainings asked for from the admin, with their outcome (read-only)."""
 
-    list_display = ["id", "task", "status", "version", "error", "requested_by", "created_at"]
+    list_display = ["id", "task", "status", "version_made", "error", "requested_by", "created_at"]
     list_filter = ["status", "task"]
+    list_select_related = ["version", "requested_by"]
     readonly_fields = [
         "task",
         "status",
-        "version",
+        "version_made",
         "error",
         "requested_by",
         "created_at",
         "started_at",
         "finished_at",
     ]
+
+    fields = readonly_fields
+
+    @admin.display(description=_("version made"))
+    def version_made(self, obj: TrainingRun) -> str:
+        # Its name only: merchants see their runs, not the model versions' admin.
+        return obj.version.name if obj.version else "—"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

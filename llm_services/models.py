@@ -148,4 +148,4 @@ class TrainingRun(models.Model):
         verbose_name_plural = _("training runs")
 
     def __str__(self) -> str:
-        return f"{self.task} #{self.pk} ({self.status})"
+        return f"{self.task} #{self.pk} ({self.get_status_display()})"

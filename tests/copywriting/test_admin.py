@@ -671,3 +671,24 @@ def test_the_generate_page_names_the_model_that_writes(
     assert "version <a href=" in page
     assert ">generate-copy-1</a>" in page
     assert "Perplexity on held-out copy: 9.50 before training, 4.25 after." in page
+
+
+def test_the_merchant_group_reads_training_runs_but_cannot_change_them(client):
+    """A merchant who is no superuser follows the run the retrain action links to."""
+    from django.contrib.auth.models import Group
+
+    from llm_services.training import queue_training_run
+
+    user = UserFactory(username="shopkeeper", is_staff=True, is_superuser=False)
+    user.groups.add(Group.objects.get(name="Merchant"))
+    client.force_login(user)
+    run = queue_training_run(task="copywriting", user=user)
+
+    page = client.get(reverse("admin:llm_services_trainingrun_change", args=[run.pk]))
+    posted = client.post(reverse("admin:llm_services_trainingrun_change", args=[run.pk]), {})
+
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert posted.status_code == 403
+    assert user.has_perm("llm_services.view_trainingrun")
+    assert not user.has_perm("llm_services.view_modelversion")
