@@ -238,16 +238,9 @@ def test_eval_search_can_use_a_stored_ranker_but_not_on_its_own_training_folder(
     assert f'"version": "{name}"' in out.getvalue()
 
 
-@pytest.mark.django_db
-def test_the_eval_hybrid_is_the_ranking_shoppers_are_served(
-    dataset_dir: Path, tmp_path: Path
-) -> None:
-    """eval_search's "hybrid" is search.ranking.rank_products over the folder's products, the
-    function the storefront calls, not a copy of its steps."""
+def _eval_index(dataset_dir: Path, tmp_path: Path) -> tuple[Any, Any, Any]:
     from llm_services import llm
-    from search.evaluation import ensure_index, evaluation_products, run_queries
-    from search.ranking import rank_products
-    from search.retrieval import Retriever, prepare_query
+    from search.evaluation import ensure_index
 
     dataset = read_dataset(dataset_dir)
     embedder = llm["embed"]
@@ -259,6 +252,20 @@ def test_the_eval_hybrid_is_the_ranking_shoppers_are_served(
         chunk_size=16,
         show_progress=False,
     )
+    return dataset, embedder, index
+
+
+@pytest.mark.django_db
+def test_the_eval_hybrid_is_the_ranking_shoppers_are_served(
+    dataset_dir: Path, tmp_path: Path
+) -> None:
+    """eval_search's "hybrid" is search.ranking.rank_products over the folder's products, the
+    function the storefront calls, not a copy of its steps."""
+    from search.evaluation import evaluation_products, run_queries
+    from search.ranking import rank_products
+    from search.retrieval import Retriever, prepare_query
+
+    dataset, embedder, index = _eval_index(dataset_dir, tmp_path)
     query_ids = dataset.judged_queries()
 
     reports = run_queries(dataset, index, embedder=embedder, query_ids=query_ids)
@@ -287,23 +294,6 @@ class _Reversing:
 
     def rerank(self, index: Any, text: str, tokens: Any, candidates: list) -> list:
         return list(reversed(candidates))
-
-
-def _eval_index(dataset_dir: Path, tmp_path: Path) -> tuple[Any, Any, Any]:
-    from llm_services import llm
-    from search.evaluation import ensure_index
-
-    dataset = read_dataset(dataset_dir)
-    embedder = llm["embed"]
-    index, _build = ensure_index(
-        dataset,
-        root=tmp_path / "eval",
-        embedder=embedder,
-        rebuild=False,
-        chunk_size=16,
-        show_progress=False,
-    )
-    return dataset, embedder, index
 
 
 @pytest.mark.django_db
