@@ -23,8 +23,8 @@ def test_merchant_group_holds_shop_permissions_only():
     blocked search suggestions and the review of machine translations (jobs: add, change,
     view; drafts: change, view; the cache: view), the support chat's staff work (answer and
     close conversations, read their messages, edit help articles and intent examples), and may
-    view refunds and mark them made, nothing else; orders, refunds and conversations are never
-    deleted."""
+    view refunds and mark them made, and read the training runs it starts from the admin,
+    nothing else; orders, refunds and conversations are never deleted."""
     group = Group.objects.get(name=MERCHANT_GROUP_NAME)
     labels = set(group.permissions.values_list("content_type__app_label", flat=True))
     codenames = set(group.permissions.values_list("codename", flat=True))
@@ -36,8 +36,14 @@ def test_merchant_group_holds_shop_permissions_only():
         "search",
         "translation",
         "support_chat",
+        "llm_services",
     }
-    assert group.permissions.count() == 9 * 4 + 4 + 5 * 3 + 4 + 2 * 4 + 4 + 2 + 3 + 2 + 1 + 10
+    assert group.permissions.count() == 9 * 4 + 4 + 5 * 3 + 4 + 2 * 4 + 4 + 2 + 3 + 2 + 1 + 10 + 1
+    assert set(
+        group.permissions.filter(content_type__app_label="llm_services").values_list(
+            "codename", flat=True
+        )
+    ) == {"view_trainingrun"}
     chat_models = {"conversation", "message", "helparticle", "intentexample"}
     assert {c for c in codenames if c.split("_", 1)[1] in chat_models} == {
         "change_conversation",
@@ -91,6 +97,7 @@ def test_grant_merchant_role_makes_staff_not_superuser(merchant):
         ("admin:auth_user_changelist", 403),
         ("admin:auth_group_changelist", 403),
         ("admin:llm_services_modelversion_changelist", 403),
+        ("admin:llm_services_trainingrun_changelist", 200),
     ],
 )
 def test_merchant_reaches_the_shop_admin_but_not_accounts_or_models(
@@ -114,6 +121,9 @@ def test_merchant_admin_index_lists_only_shop_apps(client, merchant):
         "insights",
         "translation",
         "support_chat",
+        "llm_services",
     }
+    llm = next(app for app in response.context["app_list"] if app["app_label"] == "llm_services")
+    assert [model["object_name"] for model in llm["models"]] == ["TrainingRun"]
     search = next(app for app in response.context["app_list"] if app["app_label"] == "search")
     assert [model["object_name"] for model in search["models"]] == ["BlockedSuggestion"]
