@@ -39,6 +39,7 @@ from copywriting.reading import (
     check_repetition,
     grounding_words,
 )
+from copywriting.support import Voice, unsupported_sentences, without_sentences
 from copywriting.vocabulary import Term, Vocabulary
 from llm_services import NUMBER
 
@@ -446,6 +447,50 @@ def trim_ungrounded(
                         severity=WARNING,
                     )
                 )
+            if text:
+                kept_items.append(text)
+        trimmed[part] = (
+            kept_items if isinstance(value, list) else (kept_items[0] if kept_items else "")
+        )
+    return trimmed, notes
+
+
+# Generated parts a sentence may be cut from: the product page's (marketing lines are one
+# sentence each; cutting one leaves nothing).
+_TRIMMED_PARTS = ("description", "highlights")
+
+
+def trim_unsupported(
+    parts: dict[str, Any], *, facts: ProductFacts, voice: Voice
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Parts without the sentences (or highlight items) holding words that neither the
+    product's data nor the shop's copy for its category back (:mod:`copywriting.support`).
+
+    Returns the trimmed parts and one warning per removed sentence, naming the words.
+    """
+    own = " | ".join([facts.grounding_text(), *(name for _code, name, _v in facts.attributes)])
+    trimmed: dict[str, Any] = {}
+    notes: list[dict[str, Any]] = []
+    for part, value in parts.items():
+        if part not in _TRIMMED_PARTS:
+            trimmed[part] = value
+            continue
+        items = [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+        kept_items = []
+        for item in items:
+            found = unsupported_sentences(item, own=own, voice=voice)
+            for sentence, words in found:
+                notes.append(
+                    _result(
+                        "unsupported_removed",
+                        f"Removed “{sentence}”: neither the product's data nor the shop's copy "
+                        f"for this kind of product says “{'”, “'.join(words)}”.",
+                        part=part,
+                        text=sentence,
+                        severity=WARNING,
+                    )
+                )
+            text = without_sentences(item, [s for s, _w in found]) if found else item
             if text:
                 kept_items.append(text)
         trimmed[part] = (

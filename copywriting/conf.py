@@ -111,6 +111,10 @@ DEFAULTS: dict[str, Any] = {
     # Remove the clauses of a generated draft that state facts the product does not have (each
     # removal is listed on the draft; the model's full text is kept as its generated text).
     "TRIM_UNGROUNDED": True,
+    # Remove the sentences of a generated product page (description, generated highlights)
+    # holding words that neither the product's data nor the shop's copy for its category
+    # uses (copywriting.support; each removal is listed on the draft).
+    "TRIM_UNSUPPORTED": True,
     # Languages whose drafts are decoded with the colours, materials, sizes, genders and brands
     # the product's data does not support banned (checks.ungrounded_terms), and languages
     # whose drafts may state only the numbers of the product's data (checks.allowed_numbers).

@@ -13,7 +13,9 @@ from copywriting import conf
 from copywriting.models import CopyDraft, CopyJob
 from copywriting.prompts import CopyExample, ProductFacts, build_facts, example_score
 from copywriting.reading import name_words
+from copywriting.support import Voice, VoiceIndex
 from copywriting.vocabulary import Term, Vocabulary
+from shop.catalog.cache import versioned_key
 from shop.catalog.models import (
     AttributeOption,
     Brand,
@@ -186,6 +188,40 @@ def _catalog_names() -> set[str]:
             texts += [str(h) for h in highlights or []]
     texts += [str(c) for c in Category.objects.values_list("name", flat=True)]
     return name_words(titles, texts)
+
+
+# (language, catalog version) -> the index of the shop's copy; one per process, rebuilt when
+# the catalog changes (approving a draft applies it to the product, a catalog write).
+_voices: dict[str, VoiceIndex] = {}
+
+
+def copy_voice(category_id: int | None, language: str) -> Voice:
+    """What the shop's published copy in ``language`` says for products of a category
+    (:mod:`copywriting.support`)."""
+    key = versioned_key("copy-voice", language)
+    index = _voices.get(key)
+    if index is None:
+        _voices.clear()
+        index = _voices[key] = VoiceIndex(_published_copy(language))
+    return index.voice(category_id)
+
+
+def _published_copy(language: str) -> Iterable[tuple[int | None, str]]:
+    products = Product.objects.active()
+    for category_id, description, highlights in (
+        products.filter(language=language)
+        .values_list("category_id", "description", "highlights")
+        .iterator(chunk_size=2000)
+    ):
+        yield category_id, " ".join([description, *map(str, highlights or [])])
+    for category_id, description, highlights in (
+        ProductTranslation.objects.filter(
+            language_code=language, product__status=Product.Status.ACTIVE
+        )
+        .values_list("product__category_id", "description", "highlights")
+        .iterator(chunk_size=2000)
+    ):
+        yield category_id, " ".join([description, *map(str, highlights or [])])
 
 
 def _draft_example_parts(draft: CopyDraft) -> dict[str, Any]:

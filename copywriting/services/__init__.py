@@ -39,6 +39,7 @@ from .generation import (
     others_for,
     prepare_copy,
     prepare_for_product,
+    shop_voice,
 )
 from .jobs import (
     RUN_JOB_TASK,
@@ -81,6 +82,7 @@ __all__ = [
     "reject_draft",
     "resume_copy_job",
     "run_copy_job",
+    "shop_voice",
     "start_candidates_job",
     "start_copy_job",
 ]

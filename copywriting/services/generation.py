@@ -23,6 +23,7 @@ from copywriting.checks import (
     is_flagged,
     run_checks,
     trim_ungrounded,
+    trim_unsupported,
     ungrounded_terms,
 )
 from copywriting.exceptions import CopyRefused, CopywritingError, CopywritingUnavailable
@@ -35,6 +36,7 @@ from copywriting.prompts import (
     build_part_prompts,
     prompt_version,
 )
+from copywriting.support import Voice
 from copywriting.vocabulary import Vocabulary
 from llm_services import (
     Generation,
@@ -354,20 +356,35 @@ def finish_parts(
     *,
     vocabulary: Vocabulary,
     others: Sequence[tuple[str, str]],
+    voice: Voice | None = None,
 ) -> FinishedParts:
     """Check generated parts; with COPYWRITING_TRIM_UNGROUNDED, first cut the clauses that state
-    facts the product lacks (each cut is a warning), then check what is left."""
+    facts the product lacks, and with a ``voice`` (the shop's copy for the product's category,
+    :func:`copywriting.selectors.copy_voice`) the sentences that say what neither its data
+    nor the shop's copy backs (each cut is a warning), then check what is left."""
     example_copy = [
         ("one of the prompt's examples", str(example.parts.get("description") or ""))
         for example in item.examples
     ]
     pool = [*others, *example_copy]
     raw_checks = run_checks(parts, facts=item.facts, vocabulary=vocabulary, others=pool)
-    if not conf.get("TRIM_UNGROUNDED") or not any(c["check"] == "facts" for c in raw_checks):
+    trimmed, notes = parts, []
+    if conf.get("TRIM_UNGROUNDED") and any(c["check"] == "facts" for c in raw_checks):
+        trimmed, notes = trim_ungrounded(trimmed, facts=item.facts, vocabulary=vocabulary)
+    if voice is not None:
+        trimmed, cut = trim_unsupported(trimmed, facts=item.facts, voice=voice)
+        notes += cut
+    if not notes:
         return FinishedParts(parts, raw_checks, parts, raw_checks)
-    trimmed, notes = trim_ungrounded(parts, facts=item.facts, vocabulary=vocabulary)
     checks = run_checks(trimmed, facts=item.facts, vocabulary=vocabulary, others=pool)
     return FinishedParts(trimmed, [*checks, *notes], parts, raw_checks)
+
+
+def shop_voice(item: PreparedCopy) -> Voice | None:
+    """The voice generated copy is trimmed to (COPYWRITING_TRIM_UNSUPPORTED), else None."""
+    if not conf.get("TRIM_UNSUPPORTED"):
+        return None
+    return selectors.copy_voice(item.facts.category_id, item.request.language)
 
 
 def build_draft(
@@ -381,7 +398,9 @@ def build_draft(
     job: CopyJob | None = None,
     batch_key: str | None = None,
 ) -> CopyDraft:
-    finished = finish_parts(item, generated.parts, vocabulary=vocabulary, others=others)
+    finished = finish_parts(
+        item, generated.parts, vocabulary=vocabulary, others=others, voice=shop_voice(item)
+    )
     channel, language = item.request.channel, item.request.language
     first = generated.generations[0] if generated.generations else None
     return CopyDraft(

@@ -267,6 +267,29 @@ def test_nothing_left_after_trimming_is_flagged(make_product, fake_generator):
         services.approve_draft(draft_id=draft.pk, user=None, override_reason="ok")
 
 
+def test_sentences_no_data_or_shop_copy_backs_are_cut_and_listed(
+    make_product, fake_generator, monkeypatch
+):
+    """A shop with enough copy: the sentence saying what neither the tee's data nor any tee's
+    copy says is cut, the cut listed; the model's full text stays on the draft."""
+    monkeypatch.setattr("copywriting.support.MIN_SHOP_TEXTS", 5)
+    for index in range(5):
+        make_product(title=f"Tee {index}", description="A soft tee for every day. Wash cold.")
+    fake_generator("A navy tee for every day. A sock liner keeps feet warm.")
+
+    request = CopyRequest(highlights=False)
+
+    draft = services.generate_drafts(product=make_product(), request=request)[0]
+
+    assert draft.parts == {"description": "A navy tee for every day."}
+    assert draft.generated_text == "A navy tee for every day. A sock liner keeps feet warm."
+    assert [(c["check"], c["text"]) for c in draft.checks] == [
+        ("unsupported_removed", "A sock liner keeps feet warm.")
+    ]
+    assert "“sock”, “liner”, “keep”, “feet”, “warm”" in draft.checks[0]["message"]
+    assert draft.is_flagged is False
+
+
 def test_model_output_html_is_removed(make_product, fake_generator):
     """Tags the model writes do not reach the draft."""
     fake_generator("<p>A navy tee.</p>")

@@ -2,6 +2,7 @@
 
 manage.py copy_quality_report --language zh-hans --limit 40
 manage.py copy_quality_report --category running-shoes --json --output /tmp/drafts.jsonl
+manage.py copy_quality_report --channel banner --tone playful --language zh-hans
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from tqdm import tqdm
 
 from copywriting import conf, selectors, services
 from copywriting.exceptions import CopyRefused, CopywritingUnavailable
-from copywriting.models import Channel
+from copywriting.models import Channel, Field, Tone
 from copywriting.output import parts_text
 from copywriting.quality import summarise
 from llm_services import LLMError
@@ -25,8 +26,9 @@ from shop.catalog.models import Category, Product
 
 class Command(BaseCommand):
     help = (
-        "Draft product-page copy for N products of the shop as the batch job would (greedy, "
-        "few-shot or the active fine-tuned model, every check), store nothing, and report the "
+        "Draft copy (the product page, or a marketing channel) for N products of the shop as "
+        "the batch job would (greedy, few-shot or the active fine-tuned model, every check), "
+        "store nothing, and report the "
         "share flagged by check, repeating itself, copying 8+ words from other copy, the mean "
         "length and drafts per minute. The last line is JSON."
     )
@@ -39,6 +41,15 @@ class Command(BaseCommand):
             help="Language of the copy (default en).",
         )
         parser.add_argument("--limit", type=int, default=40, help="Products (default 40).")
+        parser.add_argument(
+            "--channel",
+            default=Channel.PRODUCT_PAGE,
+            choices=Channel.values,
+            help="What to draft (default product_page: description and highlights).",
+        )
+        parser.add_argument(
+            "--tone", default=Tone.PROFESSIONAL, choices=Tone.values, help="Default professional."
+        )
         parser.add_argument("--category", help="Category slug (its subcategories included).")
         parser.add_argument(
             "--chunk-size", type=int, default=None, help="Products per model batch."
@@ -71,9 +82,12 @@ class Command(BaseCommand):
             generator = services.get_generator()
         except CopywritingUnavailable as exc:
             raise CommandError(str(exc)) from exc
+        channel = options["channel"]
         request = services.CopyRequest(
-            channel=Channel.PRODUCT_PAGE,
+            field=Field.DESCRIPTION if channel == Channel.PRODUCT_PAGE else Field.MARKETING,
+            channel=channel,
             language=language,
+            tone=options["tone"],
             highlights=not options["no_highlights"],
         )
         chunk = options["chunk_size"] or conf.get("BATCH_SIZE")
@@ -101,7 +115,11 @@ class Command(BaseCommand):
                     raise CommandError(f"The model failed: {exc}") from exc
                 for item, result in zip(items, generated, strict=True):
                     finished = services.finish_parts(
-                        item, result.parts, vocabulary=vocabulary, others=item.others
+                        item,
+                        result.parts,
+                        vocabulary=vocabulary,
+                        others=item.others,
+                        voice=services.shop_voice(item),
                     )
                     drafts.append(
                         {
@@ -119,13 +137,16 @@ class Command(BaseCommand):
         if output is not None:
             with output.open("w", encoding="utf-8") as handle:
                 for draft in drafts:
-                    row = {k: draft[k] for k in ("product", "language", "text")}
+                    row = {k: draft[k] for k in ("product", "language", "text")} | {
+                        "channel": channel
+                    }
                     handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        figures = summary.as_dict()
+        figures = {**summary.as_dict(), "channel": channel}
         if not options["json"]:
             model = f"fine-tuned version {generator.version}" if finetuned else "few-shot base"
             self.stdout.write(
-                f"{summary.items} drafts in {language} ({model}), {refused} products refused "
+                f"{summary.items} {channel} drafts in {language} ({model}, {request.tone}), "
+                f"{refused} products refused "
                 f"(no facts), {seconds:.1f} s"
             )
             rows = [
