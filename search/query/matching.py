@@ -181,7 +181,8 @@ def _attribute_filters(
     vocabulary: QueryVocabulary,
     spans: _Spans,
 ) -> dict[str, tuple[str, ...]]:
-    """Attribute values by code, leaving out codes no category named in the query has.
+    """Attribute values by code, leaving out codes no category named in the query has, and
+    learnt feature codes where the query names no category.
 
     "green tea" names the Tea category, whose products have no colour: "green" is then part
     of what is searched for, not a filter.
@@ -191,9 +192,8 @@ def _attribute_filters(
         allowed = set().union(*(vocabulary.category_attributes[c] for c in category_ids))
     attributes: dict[str, list[str]] = {}
     for code, value, start, end in hits:
-        if (allowed is not None and code not in allowed) or _names_a_product(
-            text, start, end, vocabulary
-        ):
+        fits = code in allowed if allowed is not None else code not in vocabulary.feature_codes
+        if not fits or _names_a_product(text, start, end, vocabulary):
             spans.keep(start, end)
             continue
         spans.explain(start, end)

@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
+from search.query.features import feature_options
 from search.query.money import Money
 from search.spelling import Speller
 from search.text import fold_accents, has_cjk
@@ -30,7 +31,7 @@ DEFAULT_ATTRIBUTE_CODES = ("color", "size", "shoe_size", "gender", "material")
 VOCABULARY_TIMEOUT = 60 * 60
 # Part of the shared cache key: a vocabulary pickled by an older release (without ``money``)
 # is never read back by this one.
-VOCABULARY_FORMAT = 3
+VOCABULARY_FORMAT = 4
 
 
 class Target(NamedTuple):
@@ -63,6 +64,9 @@ class OptionTerm:
     code: str
     value: str
     labels: tuple[str, ...]
+    # Phrases learnt from the catalog's copy (search.query.features): only they stand for
+    # the option, not its value's own word ("active").
+    learnt: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,6 +200,10 @@ class QueryVocabulary:
     # English title word pairs in which an option's word names no option of the product
     # ("olive oil", "hand cream", "white noise"): in a query the pair names the product.
     title_phrases: frozenset[tuple[str, str]] = frozenset()
+    # Codes of options learnt from the catalog's copy (search.query.features): a filter only
+    # for a category the query names that has the attribute ("waterproof backpack"), never
+    # on their own ("蓝牙" alone is said of headphones and speakers alike).
+    feature_codes: frozenset[str] = frozenset()
 
     @classmethod
     def empty(cls) -> QueryVocabulary:
@@ -261,7 +269,8 @@ class QueryVocabulary:
         option_list = list(options)
         for option in option_list:
             target = Target("attribute", option.code, option.value, False)
-            for label in (*option.labels, option.value.replace("-", " ")):
+            value_word = () if option.learnt else (option.value.replace("-", " "),)
+            for label in (*option.labels, *value_word):
                 add(label, target)
             if option.code == "size" or option.code.endswith("_size"):
                 for label in option.labels:
@@ -316,6 +325,7 @@ class QueryVocabulary:
             english_max=max((len(k) for k in english), default=0),
             chinese_max=max((len(k) for k in chinese), default=0),
             money=money or Money(),
+            feature_codes=frozenset(o.code for o in option_list if o.learnt),
         )
 
     @classmethod
@@ -421,6 +431,12 @@ def _vocabulary_from_catalog(codes: tuple[str, ...], spelling: bool) -> QueryVoc
             attribute_id__in=filterable
         ).values_list("attribute__code", "value", "label", "label_zh")
     ]
+    names_in_use = [n for term in (*categories, *brands) for n in term.names]
+    for (code, value), phrases in feature_options(codes).items():
+        # "white tea" would hide the Tea category its phrase names: such phrases stay out.
+        kept = tuple(p for p in phrases if not _holds_a_name(p, names_in_use))
+        if kept:
+            options.append(OptionTerm(code=code, value=value, labels=kept, learnt=True))
     speller = None
     if spelling:
 
@@ -448,6 +464,23 @@ def _vocabulary_from_catalog(codes: tuple[str, ...], spelling: bool) -> QueryVoc
         money=Money.from_settings(),
     )
     return replace(vocabulary, title_phrases=_title_phrases(options))
+
+
+def _holds_a_name(phrase: str, names: Iterable[str]) -> bool:
+    """Whether a category or brand name is part of ``phrase`` (as words; Chinese: as text)."""
+    if has_cjk(phrase):
+        key = chinese_key(phrase)
+        return any(
+            has_cjk(name) and 0 < len(k := chinese_key(name)) < len(key) and k in key
+            for name in names
+        )
+    words = english_key(phrase)
+    for name in names:
+        other = english_key(name)
+        if other and len(other) < len(words) and not has_cjk(name):
+            if any(words[i : i + len(other)] == other for i in range(len(words))):
+                return True
+    return False
 
 
 def _title_phrases(options: Iterable[OptionTerm]) -> frozenset[tuple[str, str]]:

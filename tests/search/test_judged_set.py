@@ -61,21 +61,21 @@ KNOWN_FAILURES: dict[str, str] = {
         " 拖鞋"
     ),
     "en:noise cancelling headphones": (
-        "noise cancelling is a filterable option but not query vocabulary (only colour, size,"
-        " gender, material are): a wireless over-ear pair without ANC ranks 4th"
+        "feature words are filters only where the catalog's copy ties them to one option (3+"
+        " products): 2 headphones of this shop say noise cancelling; a pair without ANC ranks"
+        " 4th"
     ),
     "zh-hans:降噪耳机": (
-        "降噪 (the option's label is 主动降噪) is not read as a filter; a pair without ANC ranks "
-        "4th"
+        "feature words are filters only where the catalog's copy ties them to one option (3+"
+        " products): 2 headphones of this shop say 降噪; a pair without ANC ranks 4th"
     ),
     "zh-hans:防水徒步靴": (
-        "防水 is not read as the waterproof option; a water-resistant shoe ranks 3rd"
-    ),
-    "en:waterproof backpack": (
-        "waterproof is not read as a filter; daypacks that are not waterproof rank 3rd and 4th"
+        "防水 is not learnt as the waterproof option here: 3 of the 6 texts saying it are of "
+        "shoes that are not waterproof (麂皮经防水渍处理); a water-resistant shoe ranks 3rd"
     ),
     "zh-hans:防水双肩包": (
-        "防水 is not read as a filter; daypacks that are not waterproof rank 2nd and 3rd"
+        "防水 is not learnt as the waterproof option here (see 防水徒步靴); daypacks that are "
+        "not waterproof rank 2nd and 3rd"
     ),
     "zh-hans:男士手表": (
         "手表 reads no category (the catalog says 腕表): men's bracelets and necklaces lead"
