@@ -78,6 +78,37 @@ def test_report_drafts_without_storing_and_ends_with_json(
 
 
 @pytest.mark.django_db
+def test_report_drafts_marketing_copy_of_a_channel_with_its_limits(
+    make_product, fake_generator, tmp_path, capsys
+):
+    # Longer than a banner slogan may be (50 characters in English).
+    fake_generator("Navy cotton tees for every single day of the long summer ahead")
+    make_product(title="Harbor Crew Tee")
+    output = tmp_path / "drafts.jsonl"
+
+    call_command(
+        "copy_quality_report",
+        "--limit=1",
+        "--channel=banner",
+        "--tone=playful",
+        f"--output={output}",
+    )
+
+    lines = capsys.readouterr().out.strip().splitlines()
+    figures = json.loads(lines[-1])
+    assert (figures["channel"], figures["items"], figures["by_check"]) == (
+        "banner",
+        1,
+        {"length": 1.0},
+    )
+    assert lines[0].startswith("1 banner drafts in en (few-shot base, playful)")
+    rows = [json.loads(line) for line in output.read_text().splitlines()]
+    assert [(r["channel"], r["text"]) for r in rows] == [
+        ("banner", "Navy cotton tees for every single day of the long summer ahead")
+    ]
+
+
+@pytest.mark.django_db
 def test_report_refuses_bad_arguments(make_product, fake_generator, settings):
     fake_generator("A tee.")
     make_product()
