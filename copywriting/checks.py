@@ -409,7 +409,15 @@ def _trim_text(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[str]]
     result = joiner.join(kept).strip()
     if removed and result and result[-1] in ",;，；、":
         result = result[:-1] + ("。" if joiner == "" else ".")
-    return result, removed
+    # "Made in Italy, this sandal…" without its first clause starts a sentence.
+    return _capitalise_sentences(result), removed
+
+
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
+
+
+def _capitalise_sentences(text: str) -> str:
+    return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
 
 
 def trim_ungrounded(
@@ -479,18 +487,31 @@ def trim_unsupported(
         kept_items = []
         for item in items:
             found = unsupported_sentences(item, own=own, voice=voice)
+            text = without_sentences(item, [s for s, _w in found]) if found else item
+            # Nothing backed at all: the text stays, flagged, for the merchant to rewrite
+            # (an empty draft would say less than the model's text with its findings).
+            keep_all = not text and part == "description"
             for sentence, words in found:
+                said = "”, “".join(words)
                 notes.append(
                     _result(
+                        "unsupported",
+                        f"Neither the product's data nor the shop's copy for this kind of "
+                        f"product says “{said}”: “{sentence}”.",
+                        part=part,
+                        text=sentence,
+                    )
+                    if keep_all
+                    else _result(
                         "unsupported_removed",
                         f"Removed “{sentence}”: neither the product's data nor the shop's copy "
-                        f"for this kind of product says “{'”, “'.join(words)}”.",
+                        f"for this kind of product says “{said}”.",
                         part=part,
                         text=sentence,
                         severity=WARNING,
                     )
                 )
-            text = without_sentences(item, [s for s, _w in found]) if found else item
+            text = item if keep_all else text
             if text:
                 kept_items.append(text)
         trimmed[part] = (

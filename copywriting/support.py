@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from common.text import HAN_CHAR, HAN_RUN
+from common.text import HAN_CHAR, HAN_CLASS, HAN_RUN
 
 # A unit used in the copy of this share of the shop's categories (at least SHOP_MIN_CATEGORIES)
 # is the shop's voice for every product.
@@ -41,7 +41,8 @@ MIN_CATEGORY_TEXTS = 5
 COMMON_CHAR_SHARE = 0.3
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
-_SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]*\s*")
+# A sentence ends at 。！？ or at . ! ? before a space or the end ("2.0", "5.5 mm" go on).
+_SENTENCE = re.compile(r"(?:[^.!?。！？]|[.!?](?=\S))+[.!?。！？]*\s*")
 _SUFFIXES = ("ies", "es", "s", "ing", "ed", "ly", "er", "est")
 
 
@@ -107,11 +108,34 @@ class VoiceIndex:
         return Voice(units=self._shop | own, chars=self._chars)
 
 
+# "不含咖啡豆" (no coffee beans) in a coffee's copy, "BPA-free", "free from parabens": what a
+# product is without is a fact like any other, however common its words are. Its data must
+# say it.
+_ABSENCE = re.compile(
+    rf"不含(?P<zh>[{HAN_CLASS}]{{1,2}})|(?:无|零)(?P<zh2>[{HAN_CLASS}]{{2}})"
+    r"|(?P<en>\b[A-Za-z][\w-]*-free\b|\bfree (?:of|from) [A-Za-z-]+|\bcontains no [A-Za-z-]+)",
+    re.IGNORECASE,
+)
+
+
+def _absence_claims(text: str, own: str) -> list[str]:
+    mine = own.casefold()
+    found = []
+    for match in _ABSENCE.finditer(text):
+        claim, thing = match.group(0), match.group("zh") or match.group("zh2")
+        said = [f"{word}{thing}" for word in ("不含", "无", "零")] if thing else [claim]
+        if not any(s.casefold() in mine for s in said):
+            found.append(claim)
+    return found
+
+
 def unsupported(text: str, *, own: str, voice: Voice) -> list[str]:
     """The words and Han character runs of ``text`` that neither the product's ``own`` data
-    nor the shop's ``voice`` backs, in their order in the text."""
+    nor the shop's ``voice`` backs, and the absences its data does not state, in their order
+    in the text."""
     backed = units(own) | voice.units
-    found = [w for w in _words(text) if w not in backed]
+    found = _absence_claims(text, own)
+    found += [w for w in _words(text) if w not in backed]
     for run in HAN_RUN.findall(text):
         covered = [ch in voice.chars for ch in run]
         for i in range(len(run) - 1):

@@ -223,6 +223,14 @@ def test_trimming_cuts_only_the_clause_with_the_finding():
     assert [n["text"] for n in notes] == ["with steel rivets."]
 
 
+def test_a_sentence_that_lost_its_first_clause_starts_with_a_capital():
+    parts = {"description": "Made from steel, this navy tee is soft. A tee, in steel, for you."}
+
+    trimmed, _notes = checks.trim_ungrounded(parts, facts=tee_facts(), vocabulary=VOCABULARY)
+
+    assert trimmed == {"description": "This navy tee is soft. A tee, for you."}
+
+
 def test_trimming_chinese_clauses():
     """Chinese clauses end at ，。；、 and are joined without spaces."""
     facts = tee_facts(

@@ -29,6 +29,15 @@ def index(monkeypatch):
     return support.VoiceIndex(COPY)
 
 
+def test_sentences_end_at_a_stop_before_a_space_not_inside_a_number():
+    assert support.sentences("The Compass 2.0 holds 5.5 L. It is light! 舒适。好看") == [
+        "The Compass 2.0 holds 5.5 L.",
+        "It is light!",
+        "舒适。",
+        "好看",
+    ]
+
+
 def test_units_are_stemmed_words_and_han_pairs():
     assert support.units("Animals tested, 跑鞋!") == {"animal", "test", "跑鞋"}
 
@@ -56,12 +65,27 @@ def test_unsupported_names_the_words_neither_the_data_nor_the_voice_backs(index)
     assert found == ["animal", "lab"]
 
 
+def test_an_absence_the_data_does_not_state_is_found_however_common_its_words(index):
+    own = "晨露咖啡 | 咖啡豆 | 无香料 | Paraben-free"
+    voice = index.voice(SERUMS)
+
+    # (不含 itself is in none of this small shop's texts either)
+    assert support.unsupported("舒适的精华，不含咖啡豆。", own=own, voice=voice) == [
+        "不含咖啡",
+        "不含",
+    ]
+    assert support.unsupported("舒适的精华，无香料。", own=own, voice=voice) == []
+    assert support.unsupported(
+        "A comfortable serum. BPA-free, paraben-free.", own=own, voice=voice
+    ) == ["BPA-free", "bpa-free"]
+
+
 def test_han_runs_without_a_backed_pair_are_found(index):
     own = "焕颜精华 | 30毫升"
 
     found = support.unsupported("舒适的精华，不含棉花糖。", own=own, voice=index.voice(SERUMS))
 
-    assert found == ["不含棉花糖"]
+    assert found == ["不含棉花", "不含棉花糖"]
 
 
 def test_sentences_are_cut_with_a_note_naming_the_words(index):
@@ -95,6 +119,32 @@ def test_sentences_are_cut_with_a_note_naming_the_words(index):
     assert notes[0]["message"] == (
         "Removed “Tested on animals.”: neither the product's data nor the shop's copy for "
         "this kind of product says “animal”."
+    )
+
+
+def test_a_description_nothing_of_which_is_backed_is_kept_and_flagged(index):
+    facts = build_facts(
+        product_id=7,
+        language="en",
+        category_id=SERUMS,
+        title="Glow Serum",
+        brand="Lumen",
+        category="Serums",
+        attributes=[("volume", "Volume", "30 ml")],
+        highlights=[],
+    )
+    parts = {"description": "Tested on animals. Vegan formula."}
+
+    trimmed, notes = trim_unsupported(parts, facts=facts, voice=index.voice(SERUMS))
+
+    assert trimmed == parts
+    assert [(n["check"], n["severity"], n["text"]) for n in notes] == [
+        ("unsupported", "error", "Tested on animals."),
+        ("unsupported", "error", "Vegan formula."),
+    ]
+    assert notes[1]["message"] == (
+        "Neither the product's data nor the shop's copy for this kind of product says "
+        "“vegan”, “formula”: “Vegan formula.”."
     )
 
 

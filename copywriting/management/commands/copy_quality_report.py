@@ -59,7 +59,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="Print only the JSON line.")
         parser.add_argument(
-            "--output", help="Also write each draft as a JSON line (product, language, text)."
+            "--output",
+            help=(
+                "Also write each draft as a JSON line (product, language, channel, text, the "
+                "model's generated_text before any cut, and its checks)."
+            ),
         )
 
     def handle(self, *args, **options) -> None:
@@ -125,7 +129,11 @@ class Command(BaseCommand):
                         {
                             "product": item.facts.product_id,
                             "language": language,
+                            "channel": channel,
                             "text": parts_text(request.channel, finished.parts, language),
+                            "generated_text": parts_text(
+                                request.channel, finished.raw_parts, language
+                            ),
                             "checks": finished.checks,
                         }
                     )
@@ -137,9 +145,10 @@ class Command(BaseCommand):
         if output is not None:
             with output.open("w", encoding="utf-8") as handle:
                 for draft in drafts:
-                    row = {k: draft[k] for k in ("product", "language", "text")} | {
-                        "channel": channel
-                    }
+                    row = dict(draft)
+                    row["checks"] = [
+                        {k: c[k] for k in ("check", "severity", "message")} for c in draft["checks"]
+                    ]
                     handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         figures = {**summary.as_dict(), "channel": channel}
         if not options["json"]:
