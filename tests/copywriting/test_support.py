@@ -21,6 +21,19 @@ COPY = [
 ]
 
 
+def serum_facts():
+    return build_facts(
+        product_id=7,
+        language="en",
+        category_id=SERUMS,
+        title="Glow Serum",
+        brand="Lumen",
+        category="Serums",
+        attributes=[("volume", "Volume", "30 ml")],
+        highlights=[],
+    )
+
+
 @pytest.fixture
 def index(monkeypatch):
     # A shop this small would be too little to tell its voice (see the last test).
@@ -89,16 +102,7 @@ def test_han_runs_without_a_backed_pair_are_found(index):
 
 
 def test_sentences_are_cut_with_a_note_naming_the_words(index):
-    facts = build_facts(
-        product_id=7,
-        language="en",
-        category_id=SERUMS,
-        title="Glow Serum",
-        brand="Lumen",
-        category="Serums",
-        attributes=[("volume", "Volume", "30 ml")],
-        highlights=[],
-    )
+    facts = serum_facts()
     parts = {
         "description": (
             "A comfortable serum for every day. Tested on animals. Dermatologist tested."
@@ -123,16 +127,7 @@ def test_sentences_are_cut_with_a_note_naming_the_words(index):
 
 
 def test_a_description_nothing_of_which_is_backed_is_kept_and_flagged(index):
-    facts = build_facts(
-        product_id=7,
-        language="en",
-        category_id=SERUMS,
-        title="Glow Serum",
-        brand="Lumen",
-        category="Serums",
-        attributes=[("volume", "Volume", "30 ml")],
-        highlights=[],
-    )
+    facts = serum_facts()
     parts = {"description": "Tested on animals. Vegan formula."}
 
     trimmed, notes = trim_unsupported(parts, facts=facts, voice=index.voice(SERUMS))
