@@ -463,8 +463,8 @@ def trim_ungrounded(
     return trimmed, notes
 
 
-# Generated parts a sentence may be cut from: the product page's (marketing lines are one
-# sentence each; cutting one leaves nothing).
+# Generated parts a sentence may be cut from: the product page's. Marketing lines are flagged
+# instead (a slogan or subject line is one sentence; cutting it leaves nothing).
 _TRIMMED_PARTS = ("description", "highlights")
 
 
@@ -474,15 +474,14 @@ def trim_unsupported(
     """Parts without the sentences (or highlight items) holding words that neither the
     product's data nor the shop's copy for its category back (:mod:`copywriting.support`).
 
-    Returns the trimmed parts and one warning per removed sentence, naming the words.
+    Returns the trimmed parts and one warning per removed sentence, naming the words; a
+    sentence of a marketing part, or of a description nothing of which is backed, stays and
+    is an error instead.
     """
     own = " | ".join([facts.grounding_text(), *(name for _code, name, _v in facts.attributes)])
     trimmed: dict[str, Any] = {}
     notes: list[dict[str, Any]] = []
     for part, value in parts.items():
-        if part not in _TRIMMED_PARTS:
-            trimmed[part] = value
-            continue
         items = [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
         kept_items = []
         for item in items:
@@ -490,7 +489,7 @@ def trim_unsupported(
             text = without_sentences(item, [s for s, _w in found]) if found else item
             # Nothing backed at all: the text stays, flagged, for the merchant to rewrite
             # (an empty draft would say less than the model's text with its findings).
-            keep_all = not text and part == "description"
+            keep_all = part not in _TRIMMED_PARTS or (not text and part == "description")
             for sentence, words in found:
                 said = "”, “".join(words)
                 notes.append(

@@ -113,7 +113,8 @@ DEFAULTS: dict[str, Any] = {
     "TRIM_UNGROUNDED": True,
     # Remove the sentences of a generated product page (description, generated highlights)
     # holding words that neither the product's data nor the shop's copy for its category
-    # uses (copywriting.support; each removal is listed on the draft).
+    # uses (copywriting.support; each removal is listed on the draft); such sentences of
+    # marketing copy, or of a description nothing of which is backed, flag the draft.
     "TRIM_UNSUPPORTED": True,
     # Languages whose drafts are decoded with the colours, materials, sizes, genders and brands
     # the product's data does not support banned (checks.ungrounded_terms), and languages

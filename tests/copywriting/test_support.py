@@ -143,6 +143,22 @@ def test_a_description_nothing_of_which_is_backed_is_kept_and_flagged(index):
     )
 
 
+def test_a_marketing_line_no_data_backs_is_flagged_not_cut(index):
+    parts = {"social_post": "A comfortable serum. It's a bit too expensive for what it's worth."}
+
+    trimmed, notes = trim_unsupported(parts, facts=serum_facts(), voice=index.voice(SERUMS))
+
+    assert trimmed == parts
+    assert [(n["check"], n["severity"], n["part"], n["text"]) for n in notes] == [
+        (
+            "unsupported",
+            "error",
+            "social_post",
+            "It's a bit too expensive for what it's worth.",
+        )
+    ]
+
+
 def test_a_shop_or_category_with_too_little_copy_cuts_nothing(monkeypatch):
     assert support.VoiceIndex(COPY).voice(SHOES).known is False
     monkeypatch.setattr(support, "MIN_SHOP_TEXTS", len(COPY))
