@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from common.jobs import BatchJobAdminMixin
 from common.text import CHINESE, ENGLISH
 from copywriting import conf, selectors, services
+from copywriting.findings import ERROR, check_name, shown
 from copywriting.forms import GenerateCopyForm, ReviewDraftForm
 from copywriting.models import Channel, CopyDraft, CopyJob, Field
 from copywriting.quality import job_summary
@@ -72,6 +73,15 @@ def _marked_parts(draft: CopyDraft) -> list[dict]:
             }
         )
     return parts
+
+
+def _findings(draft: CopyDraft) -> dict[str, list[dict]]:
+    """The draft's findings in the merchant's language, errors apart from warnings."""
+    checks = shown(draft.checks)
+    return {
+        "errors": [c for c in checks if c.get("severity") == ERROR],
+        "warnings": [c for c in checks if c.get("severity") != ERROR],
+    }
 
 
 @admin.register(CopyDraft)
@@ -229,8 +239,7 @@ class CopyDraftAdmin(admin.ModelAdmin):
                 {
                     "draft": draft,
                     "parts": _marked_parts(draft),
-                    "errors": [c for c in draft.checks if c.get("severity") == "error"],
-                    "warnings": [c for c in draft.checks if c.get("severity") != "error"],
+                    **_findings(draft),
                 }
                 for draft in selectors.job_drafts(job.pk)
             ]
@@ -303,8 +312,7 @@ class CopyDraftAdmin(admin.ModelAdmin):
             "draft": draft,
             "form": form,
             "parts": parts,
-            "errors": [c for c in draft.checks if c.get("severity") == "error"],
-            "warnings": [c for c in draft.checks if c.get("severity") != "error"],
+            **_findings(draft),
             "can_review": draft.status == CopyDraft.Status.DRAFT
             and self.has_change_permission(request, draft),
             "siblings": CopyDraft.objects.filter(
@@ -352,7 +360,10 @@ class CopyJobAdmin(BatchJobAdminMixin, admin.ModelAdmin):
         rows = [
             (_("drafts"), str(summary.items)),
             (_("flagged"), f"{summary.flagged_share:.0%}"),
-            *((f"· {check}", f"{share:.0%}") for check, share in sorted(summary.by_check.items())),
+            *(
+                (f"· {check_name(check)}", f"{share:.0%}")
+                for check, share in sorted(summary.by_check.items())
+            ),
             (_("repeat themselves"), f"{summary.repetition_share:.0%}"),
             (_("copy 8+ words from other copy"), f"{summary.copy_share:.0%}"),
             (_("mean length (words; Chinese: characters)"), f"{summary.mean_length:.0f}"),

@@ -1,6 +1,7 @@
 """Checks every draft goes through before a merchant sees it.
 
-Each check returns results ``{"check", "severity", "part", "message", "text", "span"}``;
+Each check returns findings ``{"check", "severity", "part", "message", "text", "span", "i18n"}``
+(:mod:`copywriting.findings`: the message is rendered in the reader's language when shown);
 ``span`` is ``[start, end]`` in that part's text (None when the finding is not in the text).
 A result of severity "error" flags the draft: it cannot be approved without an override
 reason. "warning" results inform only.
@@ -26,11 +27,26 @@ Nothing here touches the database; :mod:`copywriting.selectors` builds the vocab
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
+
+from django.utils.translation import gettext_noop
 
 from common.text import CHINESE, ENGLISH, HAN_CHAR, HAN_CLASS
 from copywriting import conf
+from copywriting.findings import (
+    ERROR,
+    FACT_KIND_NAMES,
+    FEATURE,
+    REASON_NAMES,
+    WARNING,
+    Source,
+    finding,
+    message,
+    plain,
+    word,
+)
+from copywriting.output import part_items, with_items
 from copywriting.prompts import INJECTION_PATTERNS, ProductFacts, normalise_for_matching
 from copywriting.reading import (
     check_copying,
@@ -43,7 +59,6 @@ from copywriting.support import Voice, unsupported_sentences, without_sentences
 from copywriting.vocabulary import Term, Vocabulary
 from llm_services import NUMBER
 
-ERROR, WARNING = "error", "warning"
 # Instructions to a model, in the product data or echoed in the draft: a flag that only a
 # second person may override (copywriting.services.review).
 INJECTION = "injection"
@@ -74,25 +89,6 @@ def _size_pattern(label: str) -> re.Pattern[str]:
     if _is_latin(label) and len(label) == 1:
         return re.compile(rf"(?i:\bsize\s+){escaped}(?![\w])|(?<![\w]){escaped}(?i:\s+size\b)")
     return _pattern(label, case_sensitive=_is_latin(label))
-
-
-def _result(
-    check: str,
-    message: str,
-    *,
-    part: str = "",
-    text: str = "",
-    span: Sequence[int] | None = None,
-    severity: str = ERROR,
-) -> dict[str, Any]:
-    return {
-        "check": check,
-        "severity": severity,
-        "part": part,
-        "message": message,
-        "text": text,
-        "span": list(span) if span is not None else None,
-    }
 
 
 def _grounded(term: Term, facts: ProductFacts, grounding: str) -> bool:
@@ -126,9 +122,9 @@ def check_facts(
     def overlaps(start: int, end: int) -> bool:
         return any(start < e and s < end for s, e in taken)
 
-    def finding(match: re.Match[str], message: str) -> None:
+    def found(match: re.Match[str], msg: dict[str, Any]) -> None:
         taken.append(match.span())
-        results.append(_result("facts", message, part=part, text=match.group(0), span=match.span()))
+        results.append(finding("facts", msg, part=part, text=match.group(0), span=match.span()))
 
     # Longest terms first: "rose gold" is judged before "gold", "organic cotton" before
     # "cotton"; a shorter term inside a span already judged is not judged again.
@@ -140,24 +136,39 @@ def check_facts(
             if _grounded(term, facts, grounding):
                 taken.append(match.span())
             else:
-                finding(
+                found(
                     match,
-                    f"States {term.kind} “{match.group(0)}”, which is not among the "
-                    "product's attributes.",
+                    message(
+                        gettext_noop(
+                            "States {kind} “{text}”, which is not among the product's attributes."
+                        ),
+                        kind=word(term.kind, FACT_KIND_NAMES, default=FEATURE),
+                        text=match.group(0),
+                    ),
                 )
     numbers = allowed_numbers(facts)
     for match in NUMBER.finditer(text):
         if not overlaps(*match.span()) and match.group(0) not in numbers:
-            finding(
+            found(
                 match,
-                f"States the number “{match.group(0)}”, which the product's data does not have.",
+                message(
+                    gettext_noop(
+                        "States the number “{text}”, which the product's data does not have."
+                    ),
+                    text=match.group(0),
+                ),
             )
     for match in _ORIGIN_CLAIM.finditer(text):
         place = match.group("place") or match.group("place_zh")
         if not overlaps(*match.span()) and not _pattern(place).search(grounding):
-            finding(
+            found(
                 match,
-                f"States the origin “{match.group(0)}”, which the product's data does not have.",
+                message(
+                    gettext_noop(
+                        "States the origin “{text}”, which the product's data does not have."
+                    ),
+                    text=match.group(0),
+                ),
             )
     own = facts.brand.casefold()
     for brand in vocabulary.brands:
@@ -165,9 +176,13 @@ def check_facts(
             continue
         for match in _pattern(brand, case_sensitive=True).finditer(text):
             if not overlaps(*match.span()):
-                finding(
+                found(
                     match,
-                    f"Names the brand “{brand}”; the product's brand is “{facts.brand or '—'}”.",
+                    message(
+                        gettext_noop("Names the brand “{brand}”; the product's brand is “{own}”."),
+                        brand=brand,
+                        own=facts.brand or "—",
+                    ),
                 )
     return sorted(results, key=lambda result: result["span"][0])
 
@@ -204,9 +219,13 @@ def check_banned(text: str, *, part: str) -> list[dict[str, Any]]:
         for phrase in phrases:
             for match in _pattern(phrase).finditer(text):
                 results.append(
-                    _result(
+                    finding(
                         "banned",
-                        f"Banned {reason} claim “{match.group(0)}”.",
+                        message(
+                            gettext_noop("Banned claim ({reason}): “{text}”."),
+                            reason=word(reason, REASON_NAMES),
+                            text=match.group(0),
+                        ),
                         part=part,
                         text=match.group(0),
                         span=match.span(),
@@ -223,9 +242,13 @@ def check_length(text: str, *, part: str, language: str) -> list[dict[str, Any]]
     if limit is None or len(text) <= limit:
         return []
     return [
-        _result(
+        finding(
             "length",
-            f"{len(text)} characters; the limit for this channel is {limit}.",
+            message(
+                gettext_noop("{count} characters; the limit for this channel is {limit}."),
+                count=len(text),
+                limit=limit,
+            ),
             part=part,
             text=text[limit:],
             span=(limit, len(text)),
@@ -241,9 +264,14 @@ def check_bias(text: str, *, part: str, facts: ProductFacts) -> list[dict[str, A
         for term in conf.per_language(conf.get("GENDERED_TERMS"), language) or []:
             for match in _pattern(term).finditer(text):
                 results.append(
-                    _result(
+                    finding(
                         "bias",
-                        f"Gendered wording “{match.group(0)}” for a product that is not gendered.",
+                        message(
+                            gettext_noop(
+                                "Gendered wording “{text}” for a product that is not gendered."
+                            ),
+                            text=match.group(0),
+                        ),
                         part=part,
                         text=match.group(0),
                         span=match.span(),
@@ -252,9 +280,9 @@ def check_bias(text: str, *, part: str, facts: ProductFacts) -> list[dict[str, A
     for term in conf.per_language(conf.get("EXCLUSIONARY_TERMS"), language) or []:
         for match in _pattern(term).finditer(text):
             results.append(
-                _result(
+                finding(
                     "bias",
-                    f"Exclusionary wording “{match.group(0)}”.",
+                    message(gettext_noop("Exclusionary wording “{text}”."), text=match.group(0)),
                     part=part,
                     text=match.group(0),
                     span=match.span(),
@@ -276,9 +304,7 @@ def similarity(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def check_near_duplicate(
-    text: str, *, part: str, others: Sequence[tuple[str, str]]
-) -> list[dict[str, Any]]:
+def check_near_duplicate(text: str, *, part: str, others: Sequence[Source]) -> list[dict[str, Any]]:
     """``others``: (label, text) of other products' copy and of the prompt's examples."""
     threshold = conf.get("NEAR_DUPLICATE_THRESHOLD")
     own = shingles(text)
@@ -292,25 +318,37 @@ def check_near_duplicate(
     if best[0] < threshold:
         return []
     return [
-        _result(
+        finding(
             "near_duplicate",
-            f"{best[0]:.0%} the same as {best[1]}.",
+            message(
+                gettext_noop("{share}% the same as {source}."),
+                share=round(best[0] * 100),
+                source=best[1],
+            ),
             part=part,
-            text=best[1],
+            text=plain(best[1]),
         )
     ]
 
 
 def check_output(text: str, *, part: str, language: str) -> list[dict[str, Any]]:
     if not text.strip():
-        return [_result("output", "The model wrote nothing for this part.", part=part)]
+        return [
+            finding(
+                "output", message(gettext_noop("The model wrote nothing for this part.")), part=part
+            )
+        ]
     results = []
     letters = [c for c in text if c.isalpha()]
     cjk_share = sum(1 for c in letters if HAN_CHAR.match(c)) / max(len(letters), 1)
     if language == CHINESE and cjk_share < 0.3:
-        results.append(_result("output", "Not written in Chinese.", part=part))
+        results.append(
+            finding("output", message(gettext_noop("Not written in Chinese.")), part=part)
+        )
     elif language != CHINESE and cjk_share > 0.1:
-        results.append(_result("output", "Not written in English.", part=part))
+        results.append(
+            finding("output", message(gettext_noop("Not written in English.")), part=part)
+        )
     normal = normalise_for_matching(text)
     # Spans index the draft's own text; where normalising changed its length, the original
     # is matched so that a highlight lands on the right characters.
@@ -318,9 +356,12 @@ def check_output(text: str, *, part: str, language: str) -> list[dict[str, Any]]
     for pattern in INJECTION_PATTERNS:
         for match in pattern.finditer(matched):
             results.append(
-                _result(
+                finding(
                     INJECTION,
-                    f"Reads as an instruction to a model: “{match.group(0).strip()}”.",
+                    message(
+                        gettext_noop("Reads as an instruction to a model: “{text}”."),
+                        text=match.group(0).strip(),
+                    ),
                     part=part,
                     text=match.group(0),
                     span=match.span(),
@@ -331,27 +372,41 @@ def check_output(text: str, *, part: str, language: str) -> list[dict[str, Any]]
 
 def check_input(facts: ProductFacts) -> list[dict[str, Any]]:
     results = [
-        _result(
+        finding(
             INJECTION,
-            f"The product's {finding.field} contains an instruction to the model "
-            f"(“{finding.text}”); it was left out of the prompt.",
-            text=finding.text,
+            message(
+                gettext_noop(
+                    "The product's {field} contains an instruction to the model (“{text}”); "
+                    "it was left out of the prompt."
+                ),
+                field=found.field,
+                text=found.text,
+            ),
+            text=found.text,
         )
-        for finding in facts.findings
+        for found in facts.findings
     ]
     if facts.missing_required:
         results.append(
-            _result(
+            finding(
                 "input",
-                "Required attributes missing: "
-                f"{', '.join(facts.missing_required)}; the draft cannot be checked against them.",
+                message(
+                    gettext_noop(
+                        "Required attributes missing: {names}; the draft cannot be checked "
+                        "against them."
+                    ),
+                    names=", ".join(facts.missing_required),
+                ),
             )
         )
     if facts.truncated:
         results.append(
-            _result(
+            finding(
                 "input",
-                f"Cut to length before prompting: {', '.join(facts.truncated)}.",
+                message(
+                    gettext_noop("Cut to length before prompting: {fields}."),
+                    fields=", ".join(facts.truncated),
+                ),
                 severity=WARNING,
             )
         )
@@ -363,7 +418,7 @@ def run_checks(
     *,
     facts: ProductFacts,
     vocabulary: Vocabulary,
-    others: Sequence[tuple[str, str]] = (),
+    others: Sequence[Source] = (),
 ) -> list[dict[str, Any]]:
     """Every check on every part of a candidate, input findings first."""
     results = check_input(facts)
@@ -371,7 +426,7 @@ def run_checks(
     own = facts.grounding_text()
     results += check_repetition(parts, names=(facts.title, facts.brand), own=own)
     for part, value in parts.items():
-        items = [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+        items = part_items(value)
         if part == "highlights" and not items:
             continue
         for item in items:
@@ -420,47 +475,64 @@ def _capitalise_sentences(text: str) -> str:
     return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
 
 
+Trimmed = tuple[dict[str, Any], list[dict[str, Any]]]
+# One item of a part -> (what stays of it, "" for nothing; the findings about it).
+ItemTrimmer = Callable[[str, str, bool], tuple[str, list[dict[str, Any]]]]
+
+
+def _trim_parts(parts: dict[str, Any], trim_item: ItemTrimmer) -> Trimmed:
+    """Each part with each of its items trimmed by ``trim_item(part, item, is_list)``; a list
+    part loses the items that become empty."""
+    trimmed: dict[str, Any] = {}
+    notes: list[dict[str, Any]] = []
+    for part, value in parts.items():
+        kept = []
+        for item in part_items(value):
+            text, found = trim_item(part, item, isinstance(value, list))
+            notes += found
+            if text:
+                kept.append(text)
+        trimmed[part] = with_items(value, kept)
+    return trimmed, notes
+
+
 def trim_ungrounded(
     parts: dict[str, Any], *, facts: ProductFacts, vocabulary: Vocabulary
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+) -> Trimmed:
     """Parts without the clauses (or highlight items) that state facts the product lacks.
 
     Returns the trimmed parts and one warning per removed clause, naming what it stated, so
     the merchant sees what was taken out (the model's full text stays on the draft).
     """
-    trimmed: dict[str, Any] = {}
-    notes: list[dict[str, Any]] = []
-    for part, value in parts.items():
-        items = [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
-        kept_items = []
-        for item in items:
-            found = check_facts(item, part=part, facts=facts, vocabulary=vocabulary)
-            if not found:
-                kept_items.append(item)
-                continue
-            spans = [tuple(r["span"]) for r in found]
-            if isinstance(value, list):
-                text, removed = "", [item]
-            else:
-                text, removed = _trim_text(item, spans)
-            stated = ", ".join(dict.fromkeys(r["text"] for r in found))
-            for clause in removed:
-                notes.append(
-                    _result(
-                        "facts_removed",
-                        f"Removed “{clause}”: it stated {stated}, which the product's data "
-                        "does not have.",
-                        part=part,
-                        text=clause,
-                        severity=WARNING,
-                    )
-                )
-            if text:
-                kept_items.append(text)
-        trimmed[part] = (
-            kept_items if isinstance(value, list) else (kept_items[0] if kept_items else "")
-        )
-    return trimmed, notes
+
+    def trim_item(part: str, item: str, is_list: bool) -> tuple[str, list[dict[str, Any]]]:
+        found = check_facts(item, part=part, facts=facts, vocabulary=vocabulary)
+        if not found:
+            return item, []
+        if is_list:
+            text, removed = "", [item]
+        else:
+            text, removed = _trim_text(item, [tuple(r["span"]) for r in found])
+        stated = ", ".join(dict.fromkeys(r["text"] for r in found))
+        return text, [
+            finding(
+                "facts_removed",
+                message(
+                    gettext_noop(
+                        "Removed “{clause}”: it stated {stated}, which the product's "
+                        "data does not have."
+                    ),
+                    clause=clause,
+                    stated=stated,
+                ),
+                part=part,
+                text=clause,
+                severity=WARNING,
+            )
+            for clause in removed
+        ]
+
+    return _trim_parts(parts, trim_item)
 
 
 # Generated parts a sentence may be cut from: the product page's. Marketing lines are flagged
@@ -468,9 +540,7 @@ def trim_ungrounded(
 _TRIMMED_PARTS = ("description", "highlights")
 
 
-def trim_unsupported(
-    parts: dict[str, Any], *, facts: ProductFacts, voice: Voice
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def trim_unsupported(parts: dict[str, Any], *, facts: ProductFacts, voice: Voice) -> Trimmed:
     """Parts without the sentences (or highlight items) holding words that neither the
     product's data nor the shop's copy for its category back (:mod:`copywriting.support`).
 
@@ -479,44 +549,50 @@ def trim_unsupported(
     is an error instead.
     """
     own = " | ".join([facts.grounding_text(), *(name for _code, name, _v in facts.attributes)])
-    trimmed: dict[str, Any] = {}
-    notes: list[dict[str, Any]] = []
-    for part, value in parts.items():
-        items = [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
-        kept_items = []
-        for item in items:
-            found = unsupported_sentences(item, own=own, voice=voice)
-            text = without_sentences(item, [s for s, _w in found]) if found else item
-            # Nothing backed at all: the text stays, flagged, for the merchant to rewrite
-            # (an empty draft would say less than the model's text with its findings).
-            keep_all = part not in _TRIMMED_PARTS or (not text and part == "description")
-            for sentence, words in found:
-                said = "”, “".join(words)
-                notes.append(
-                    _result(
-                        "unsupported",
-                        f"Neither the product's data nor the shop's copy for this kind of "
-                        f"product says “{said}”: “{sentence}”.",
-                        part=part,
-                        text=sentence,
-                    )
-                    if keep_all
-                    else _result(
-                        "unsupported_removed",
-                        f"Removed “{sentence}”: neither the product's data nor the shop's copy "
-                        f"for this kind of product says “{said}”.",
-                        part=part,
-                        text=sentence,
-                        severity=WARNING,
-                    )
+
+    def trim_item(part: str, item: str, is_list: bool) -> tuple[str, list[dict[str, Any]]]:
+        found = unsupported_sentences(item, own=own, voice=voice)
+        if not found:
+            return item, []
+        text = without_sentences(item, [sentence for sentence, _words in found])
+        # Nothing backed at all: the text stays, flagged, for the merchant to rewrite
+        # (an empty draft would say less than the model's text with its findings).
+        if part in _TRIMMED_PARTS and (text or part != "description"):
+            return text, [
+                finding(
+                    "unsupported_removed",
+                    message(
+                        gettext_noop(
+                            "Removed “{sentence}”: neither the product's data nor the shop's "
+                            "copy for this kind of product says “{words}”."
+                        ),
+                        sentence=sentence,
+                        words=list(words),
+                    ),
+                    part=part,
+                    text=sentence,
+                    severity=WARNING,
                 )
-            text = item if keep_all else text
-            if text:
-                kept_items.append(text)
-        trimmed[part] = (
-            kept_items if isinstance(value, list) else (kept_items[0] if kept_items else "")
-        )
-    return trimmed, notes
+                for sentence, words in found
+            ]
+        return item, [
+            finding(
+                "unsupported",
+                message(
+                    gettext_noop(
+                        "Neither the product's data nor the shop's copy for this kind "
+                        "of product says “{words}”: “{sentence}”."
+                    ),
+                    words=list(words),
+                    sentence=sentence,
+                ),
+                part=part,
+                text=sentence,
+            )
+            for sentence, words in found
+        ]
+
+    return _trim_parts(parts, trim_item)
 
 
 def is_flagged(results: Iterable[dict[str, Any]]) -> bool:

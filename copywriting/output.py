@@ -25,6 +25,16 @@ from copywriting.prompts import (
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.,!?;:])(?=\s|$)")
 
 
+def part_items(value: Any) -> list[str]:
+    """A part's items: the strings of a list part ("highlights"), else its one text."""
+    return [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+
+
+def with_items(value: Any, items: list[str]) -> Any:
+    """``items`` shaped as the part ``value`` was: a list, or one text ("" for none)."""
+    return items if isinstance(value, list) else (items[0] if items else "")
+
+
 def tidy_output(text: str, *, part: str, hit_length: bool) -> Any:
     """The model's text for a part, cleaned: HTML removed, repeats dropped, cut to a sentence.
 

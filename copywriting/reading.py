@@ -22,7 +22,11 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from common.text import longest_shared_run, text_units, unit_ngrams
+from copywriting.findings import Source, finding, message, plain
+from copywriting.output import part_items
 from llm_services import NUMBER
 
 REPEAT_WORDS = 6
@@ -32,17 +36,6 @@ _CLAUSE = re.compile(r"[^,;:.!?，；：、。！？]+")
 # A clause shorter than this (in words, Chinese characters) may recur: "yes", "轻".
 _MIN_CLAUSE_UNITS = 2
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z][A-Za-z]+\b")  # "USB" is no name; "McKee" is
-
-
-def _result(check: str, message: str, *, part: str, text: str) -> dict[str, Any]:
-    return {
-        "check": check,
-        "severity": "error",
-        "part": part,
-        "message": message,
-        "text": text,
-        "span": None,
-    }
 
 
 def _spans(pattern: re.Pattern[str], text: str) -> list[str]:
@@ -114,10 +107,17 @@ def check_repetition(
     """Repeated sentences, clauses and runs within a part; highlights that repeat."""
     results = []
     for part, value in parts.items():
-        items = [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+        items = part_items(value)
         for item in items:
             for text in repeats(item, names=names, own=own):
-                results.append(_result("repetition", f"Says “{text}” twice.", part=part, text=text))
+                results.append(
+                    finding(
+                        "repetition",
+                        message(gettext_noop("Says “{text}” twice."), text=text),
+                        part=part,
+                        text=text,
+                    )
+                )
         if isinstance(value, list):
             keys = [tuple(text_units(item)) for item in items]
             for index, key in enumerate(keys):
@@ -126,9 +126,12 @@ def check_repetition(
                     for other in keys[:index]
                 ):
                     results.append(
-                        _result(
+                        finding(
                             "repetition",
-                            f"Highlight “{items[index]}” repeats an earlier one.",
+                            message(
+                                gettext_noop("Highlight “{text}” repeats an earlier one."),
+                                text=items[index],
+                            ),
                             part=part,
                             text=items[index],
                         )
@@ -148,9 +151,13 @@ def check_padding(text: str, *, part: str) -> list[dict[str, Any]]:
         twice = sorted({n for n in numbers if numbers.count(n) > 1}, key=numbers.index)
         for number in twice:
             results.append(
-                _result(
+                finding(
                     "padding",
-                    f"States {number} twice in one sentence: “{sentence}”.",
+                    message(
+                        gettext_noop("States {number} twice in one sentence: “{sentence}”."),
+                        number=number,
+                        sentence=sentence,
+                    ),
                     part=part,
                     text=sentence,
                 )
@@ -184,9 +191,15 @@ def check_names(text: str, *, part: str, names: Iterable[str], own: str) -> list
     for word in dict.fromkeys(_TITLE_WORD.findall(text)):
         if word in names and word not in mine:
             results.append(
-                _result(
+                finding(
                     "name",
-                    f"Names “{word}”, another product of the catalog; this one is not called that.",
+                    message(
+                        gettext_noop(
+                            "Names “{name}”, another product of the catalog; this one is not "
+                            "called that."
+                        ),
+                        name=word,
+                    ),
                     part=part,
                     text=word,
                 )
@@ -195,7 +208,7 @@ def check_names(text: str, *, part: str, names: Iterable[str], own: str) -> list
 
 
 def check_copying(
-    text: str, *, part: str, others: Iterable[tuple[str, str]], own: str
+    text: str, *, part: str, others: Iterable[Source], own: str
 ) -> list[dict[str, Any]]:
     """The longest run of ``COPY_WORDS`` units or more that ``text`` shares with one of
     ``others`` ((label, text) of other copy), runs of the product's ``own`` data aside."""
@@ -213,12 +226,16 @@ def check_copying(
                 best = (run, label)
     if not best[0]:
         return []
-    unit = "characters" if any(len(u) == 1 and not u.isascii() for u in units) else "words"
+    template = (
+        gettext_noop("Copies {count} characters in a row from {source}.")
+        if any(len(u) == 1 and not u.isascii() for u in units)
+        else gettext_noop("Copies {count} words in a row from {source}.")
+    )
     return [
-        _result(
+        finding(
             "copying",
-            f"Copies {best[0]} {unit} in a row from {best[1]}.",
+            message(template, count=best[0], source=best[1]),
             part=part,
-            text=best[1],
+            text=plain(best[1]),
         )
     ]

@@ -7,9 +7,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_noop
 
 from common.text import CHINESE
 from copywriting import conf
+from copywriting.findings import Message, Source, message
 from copywriting.models import CopyDraft, CopyJob
 from copywriting.prompts import CopyExample, ProductFacts, build_facts, example_score
 from copywriting.reading import name_words
@@ -283,9 +285,9 @@ def fewshot_examples(
 
 def other_copy(
     product_id: int | None, *, category_id: int | None, language: str, limit: int
-) -> list[tuple[str, str]]:
-    """(label, text) of other products' published and approved copy, same category first."""
-    pool: list[tuple[str, str]] = []
+) -> list[Source]:
+    """(source, text) of other products' published and approved copy, same category first."""
+    pool: list[Source] = []
     sources = Product.objects.exclude(pk=product_id).exclude(description="")
     if category_id is not None:
         ordered = [
@@ -300,7 +302,7 @@ def other_copy(
         for pk, title, description in queryset.filter(language=language).values_list(
             "pk", "title", "description"
         )[: limit - len(pool)]:
-            pool.append((f"the description of product {pk} “{title}”", description))
+            pool.append((_description_of(pk, title), description))
     if len(pool) < limit:
         translations = (
             ProductTranslation.objects.filter(language_code=language)
@@ -310,14 +312,21 @@ def other_copy(
         for product_pk, title, description in translations.values_list(
             "product_id", "title", "description"
         )[: limit - len(pool)]:
-            pool.append((f"the description of product {product_pk} “{title}”", description))
+            pool.append((_description_of(product_pk, title), description))
     approved = (
         CopyDraft.objects.filter(status=CopyDraft.Status.APPROVED, language=language)
         .exclude(product_id=product_id)
         .values_list("product_id", "text")[:limit]
     )
-    pool += [(f"approved copy of product {pk}", text) for pk, text in approved]
+    pool += [
+        (message(gettext_noop("approved copy of product {pk}"), pk=pk), text)
+        for pk, text in approved
+    ]
     return pool
+
+
+def _description_of(pk: int, title: str) -> Message:
+    return message(gettext_noop("the description of product {pk} “{title}”"), pk=pk, title=title)
 
 
 def drafts_for_product(product_id: int) -> QuerySet[CopyDraft]:

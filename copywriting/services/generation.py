@@ -27,8 +27,9 @@ from copywriting.checks import (
     ungrounded_terms,
 )
 from copywriting.exceptions import CopyRefused, CopywritingError, CopywritingUnavailable
+from copywriting.findings import EXAMPLE_SOURCE, Source
 from copywriting.models import Channel, CopyDraft, CopyJob, Field, Length, Tone
-from copywriting.output import parts_text, tidy_output
+from copywriting.output import part_items, parts_text, tidy_output
 from copywriting.prompts import (
     CopyExample,
     PartPrompt,
@@ -116,7 +117,7 @@ class PreparedCopy:
     prompt_version: str
     examples: list[CopyExample] = field(default_factory=list)
     # (label, text) of other products' copy: checked for near-duplicates, never copied.
-    others: list[tuple[str, str]] = field(default_factory=list)
+    others: list[Source] = field(default_factory=list)
 
     @property
     def keeps_highlights(self) -> bool:
@@ -133,7 +134,7 @@ class PreparedCopy:
         texts = [text for _label, text in self.others]
         for example in self.examples:
             for value in example.parts.values():
-                texts += [str(v) for v in value] if isinstance(value, list) else [str(value)]
+                texts += part_items(value)
         return tuple(dict.fromkeys(t for t in texts if t))
 
     def batch_key(self) -> str:
@@ -355,7 +356,7 @@ def finish_parts(
     parts: dict[str, Any],
     *,
     vocabulary: Vocabulary,
-    others: Sequence[tuple[str, str]],
+    others: Sequence[Source],
     voice: Voice | None = None,
 ) -> FinishedParts:
     """Check generated parts; with COPYWRITING_TRIM_UNGROUNDED, first cut the clauses that state
@@ -363,8 +364,7 @@ def finish_parts(
     :func:`copywriting.selectors.copy_voice`) the sentences that say what neither its data
     nor the shop's copy backs (each cut is a warning), then check what is left."""
     example_copy = [
-        ("one of the prompt's examples", str(example.parts.get("description") or ""))
-        for example in item.examples
+        (EXAMPLE_SOURCE, str(example.parts.get("description") or "")) for example in item.examples
     ]
     pool = [*others, *example_copy]
     raw_checks = run_checks(parts, facts=item.facts, vocabulary=vocabulary, others=pool)
@@ -393,7 +393,7 @@ def build_draft(
     *,
     generator: GeneratorInfo,
     vocabulary: Vocabulary,
-    others: Sequence[tuple[str, str]],
+    others: Sequence[Source],
     candidate: int,
     job: CopyJob | None = None,
     batch_key: str | None = None,
@@ -447,7 +447,7 @@ def prepare_for_product(product: Any, request: CopyRequest, *, finetuned: bool) 
     return item
 
 
-def others_for(item: PreparedCopy) -> list[tuple[str, str]]:
+def others_for(item: PreparedCopy) -> list[Source]:
     return selectors.other_copy(
         item.facts.product_id,
         category_id=item.facts.category_id,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from copywriting import conf, selectors
 from copywriting.checks import has_injection, is_flagged, run_checks
 from copywriting.exceptions import ApprovalBlocked
+from copywriting.findings import describe
 from copywriting.models import Channel, CopyDraft
 from copywriting.output import parse_text, parts_text
 from shop.catalog.cache import invalidate_catalog_cache
@@ -118,7 +119,7 @@ def approve_draft(
     with transaction.atomic():
         draft = _lock_draft(draft_id)
         if draft.status != CopyDraft.Status.DRAFT:
-            raise ApprovalBlocked(f"This draft is already {draft.get_status_display().lower()}.")
+            raise ApprovalBlocked(_already(draft))
         if not _may_write_product(draft, user):
             raise ApprovalBlocked(
                 _(
@@ -133,14 +134,14 @@ def approve_draft(
             draft.checks = _recheck(draft, parts)
             draft.is_flagged = is_flagged(draft.checks)
         if not _has_content(draft.parts):
-            raise ApprovalBlocked("The draft is empty; there is nothing to approve.")
+            raise ApprovalBlocked(_("The draft is empty; there is nothing to approve."))
         reason = override_reason.strip()
         if draft.is_flagged and not reason:
-            problems = "; ".join(c["message"] for c in draft.blocking_checks)
-            blocked = (
-                f"This draft is flagged ({problems}). Fix the text, or give a reason to "
+            problems = "; ".join(describe(c) for c in draft.blocking_checks)
+            blocked = _(
+                "This draft is flagged (%(problems)s). Fix the text, or give a reason to "
                 "override the checks."
-            )
+            ) % {"problems": problems}
             # The re-checked edit is kept (committed), so the merchant sees why it is flagged.
             draft.save(update_fields=["parts", "text", "checks", "is_flagged", "updated_at"])
         elif not _second_person(draft, user):
@@ -167,6 +168,12 @@ def approve_draft(
     return draft
 
 
+def _already(draft: CopyDraft) -> str:
+    return _("This draft is already %(status)s.") % {
+        "status": str(draft.get_status_display()).lower()
+    }
+
+
 def reject_draft(*, draft_id: int, user: Any) -> CopyDraft:
     """Reject a draft; it stays stored (and is never applied).
 
@@ -176,7 +183,7 @@ def reject_draft(*, draft_id: int, user: Any) -> CopyDraft:
     with transaction.atomic():
         draft = _lock_draft(draft_id)
         if draft.status != CopyDraft.Status.DRAFT:
-            raise ApprovalBlocked(f"This draft is already {draft.get_status_display().lower()}.")
+            raise ApprovalBlocked(_already(draft))
         draft.status = CopyDraft.Status.REJECTED
         draft.reviewer = user if getattr(user, "is_authenticated", False) else None
         draft.reviewed_at = timezone.now()

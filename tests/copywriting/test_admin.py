@@ -173,7 +173,7 @@ def test_status_page_refreshes_while_queued_and_running(
     assert refresh in queued
     assert '<strong class="copy-job-state">Queued</strong>' in queued
     assert "Waiting for the llm worker to pick the job up. This page refreshes itself." in queued
-    assert "Product page (description + highlights) · en · 2 candidates" in queued
+    assert "Product page (description + highlights) · English · 2 candidates" in queued
     assert '<progress max="1" value="0"></progress>' in queued
     assert refresh in running
     assert '<strong class="copy-job-state">Running</strong>' in running
@@ -333,6 +333,20 @@ def test_review_marks_offending_spans(client, merchant, make_product, fake_gener
     assert 'A <mark class="copy-flag">red</mark> tee.' in html
     assert "Flagged: 2 findings" in html
     assert "Approve with override" in html
+
+
+def test_review_page_in_chinese_says_the_findings_in_chinese(
+    client, merchant, make_product, fake_generator, settings
+):
+    """A draft checked by a worker reads in the language of the merchant's admin."""
+    settings.COPYWRITING_TRIM_UNGROUNDED = False
+    fake_generator("A red tee.")
+    draft = services.generate_drafts(product=make_product(), request=CopyRequest())[0]
+
+    html = client.get(f"/zh-hans/admin/copywriting/copydraft/{draft.pk}/change/").content.decode()
+
+    assert "<strong>事实</strong> (描述): 写了颜色“red”，但商品属性中没有。" in html
+    assert "States colour" not in html
 
 
 def test_approve_flagged_needs_override_then_records_it(

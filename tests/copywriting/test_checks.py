@@ -5,28 +5,8 @@ import pytest
 from copywriting import checks
 from copywriting.checks import Term, Vocabulary, run_checks
 from copywriting.output import tidy_output
-from copywriting.prompts import build_facts, clean_value
-
-
-def tee_facts(**overrides):
-    values = {
-        "product_id": 1,
-        "language": "en",
-        "category_id": 1,
-        "title": "Everyday Crew Tee",
-        "brand": "Northwind",
-        "category": "Tees",
-        "attributes": [
-            ("color", "Colour", "Navy"),
-            ("material", "Material", "Copper"),
-            ("size", "Size", "M"),
-        ],
-        "highlights": [],
-        "raw_attributes": {"color": "navy", "material": "copper", "size": "m"},
-    }
-    values.update(overrides)
-    return build_facts(**values)
-
+from copywriting.prompts import clean_value
+from tests.copywriting.factories import tee_facts
 
 VOCABULARY = Vocabulary.with_builtins(
     [
@@ -115,8 +95,8 @@ def test_banned_claims_are_found_by_reason(settings):
     found = checks.check_banned("The BEST tee; it cures boredom. Bestow.", part="description")
 
     assert [(r["message"], r["span"]) for r in found] == [
-        ("Banned superlative claim “BEST”.", [4, 8]),
-        ("Banned medical claim “cures”.", [17, 22]),
+        ("Banned claim (superlative): “BEST”.", [4, 8]),
+        ("Banned claim (medical): “cures”.", [17, 22]),
     ]
 
 

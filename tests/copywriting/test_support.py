@@ -1,9 +1,11 @@
 """Sentences no data backs: the shop's voice per category, and what a draft says beyond it."""
 
 import pytest
+from django.utils import translation
 
 from copywriting import support
 from copywriting.checks import trim_unsupported
+from copywriting.findings import describe
 from copywriting.prompts import build_facts
 
 SHOES, SERUMS, TEES, MUGS = 1, 2, 3, 4
@@ -141,6 +143,10 @@ def test_a_description_nothing_of_which_is_backed_is_kept_and_flagged(index):
         "Neither the product's data nor the shop's copy for this kind of product says "
         "“vegan”, “formula”: “Vegan formula.”."
     )
+    with translation.override("zh-hans"):
+        assert describe(notes[1]) == (
+            "商品数据和本店同类商品的文案都没有说过“vegan”、“formula”：“Vegan formula.”。"
+        )
 
 
 def test_a_marketing_line_no_data_backs_is_flagged_not_cut(index):
