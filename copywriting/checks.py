@@ -27,7 +27,7 @@ Nothing here touches the database; :mod:`copywriting.selectors` builds the vocab
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.utils.translation import gettext_noop
@@ -36,6 +36,7 @@ from common.text import CHINESE, ENGLISH, HAN_CHAR, HAN_CLASS
 from copywriting import conf
 from copywriting.findings import (
     ERROR,
+    EXAMPLE_SOURCE,
     FACT_KIND_NAMES,
     FEATURE,
     REASON_NAMES,
@@ -49,6 +50,8 @@ from copywriting.findings import (
 from copywriting.output import part_items, with_items
 from copywriting.prompts import INJECTION_PATTERNS, ProductFacts, normalise_for_matching
 from copywriting.reading import (
+    COPY_LINE_CHARACTERS,
+    COPY_LINE_WORDS,
     check_copying,
     check_names,
     check_padding,
@@ -419,8 +422,13 @@ def run_checks(
     facts: ProductFacts,
     vocabulary: Vocabulary,
     others: Sequence[Source] = (),
+    example_lines: Mapping[str, Sequence[str]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Every check on every part of a candidate, input findings first."""
+    """Every check on every part of a candidate, input findings first.
+
+    ``example_lines``: the prompt's examples' texts of each one-line part, which that part
+    may not copy even a few words of.
+    """
     results = check_input(facts)
     language = facts.language
     own = facts.grounding_text()
@@ -440,7 +448,15 @@ def run_checks(
             results += check_names(item, part=part, names=vocabulary.names, own=own)
         if part in ("description", "social_post"):
             results += check_near_duplicate(" ".join(items), part=part, others=others)
-        results += check_copying(" ".join(items), part=part, others=others, own=own)
+        lines = (example_lines or {}).get(part, ())
+        copied = check_copying(
+            " ".join(items),
+            part=part,
+            others=[(EXAMPLE_SOURCE, line) for line in lines],
+            own=own,
+            size=COPY_LINE_CHARACTERS if language == CHINESE else COPY_LINE_WORDS,
+        )
+        results += copied or check_copying(" ".join(items), part=part, others=others, own=own)
     return results
 
 

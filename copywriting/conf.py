@@ -131,6 +131,9 @@ DEFAULTS: dict[str, Any] = {
     # its own, unless the run is in the product's own data (llm_services.NoCopy). 0: off.
     # In-process generators only.
     "NO_COPY_WORDS": {"": 6, CHINESE: 6},
+    # For one-line parts (ONE_LINE_PARTS: banners, subject lines, SEO titles), runs of this
+    # many of the examples' lines of the same part.
+    "NO_COPY_LINE_WORDS": {"": 3, CHINESE: 4},
     # Nor does it repeat a run of this many words (characters) it wrote before, its product's
     # own data aside (summarisers' no-repeat n-gram rule, on words). 0: off.
     "NO_REPEAT_WORDS": {"": 4, CHINESE: 3},

@@ -33,7 +33,7 @@ from copywriting import conf
 from copywriting.training import DATA_OPEN, PROMPT_VERSION, build_prompt, strip_delimiters
 from llm_services.training import Example
 
-MARKETING_PROMPT_VERSION = "copywriting-marketing-v1"
+MARKETING_PROMPT_VERSION = "copywriting-marketing-v2"
 
 # Channel -> the parts one candidate is made of, in order.
 CHANNEL_PARTS: dict[str, tuple[str, ...]] = {
@@ -385,11 +385,14 @@ def build_part_prompts(
             def render(example_facts: ProductFacts, opts: dict[str, Any], p: str = part) -> str:
                 return _part_prompt(example_facts, p, opts)
 
+        # "Banner slogan: Linen, for July": the English label's colon takes a space, as the
+        # model writes after its own ("：" takes none).
+        space = "" if part in ("description", "highlights") or facts.language == CHINESE else " "
         shots = []
         for example in examples:
             answer = _example_answer(part, example.parts)
             if answer:
-                shots.append(render(example.facts, options) + answer + "\n\n")
+                shots.append(render(example.facts, options) + space + answer + "\n\n")
         if part == "description":
             tokens = max_tokens.get(length, max_tokens["medium"])
         elif part == "highlights":

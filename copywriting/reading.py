@@ -6,7 +6,9 @@
 - padding: a number stated twice in one sentence ("350-hour battery life, which means it can
   last for up to 350 hours").
 - copying: a run of ``COPY_WORDS`` words (Chinese: characters) or more taken from another
-  product's copy or from one of the prompt's examples, outside the product's own data.
+  product's copy or from one of the prompt's examples, outside the product's own data; for a
+  one-line part, ``COPY_LINE_WORDS`` (``COPY_LINE_CHARACTERS``) from an example's line of the
+  same part.
 - other names: a product name of the catalog that is not this product's ("The Jetstream 3"
   in the copy of the Zenith 3 earphones). Names are the title words the catalog never writes in
   lower case (:func:`name_words`), so "Essential" in "Wren Essential" is a name only where the
@@ -31,6 +33,10 @@ from llm_services import NUMBER
 
 REPEAT_WORDS = 6
 COPY_WORDS = 8
+# A one-line part (a banner, a subject line) copies an example's line of the same part with a
+# run this long: words, and for Chinese characters.
+COPY_LINE_WORDS = 4
+COPY_LINE_CHARACTERS = 5
 _SENTENCE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
 _CLAUSE = re.compile(r"[^,;:.!?，；：、。！？]+")
 # A clause shorter than this (in words, Chinese characters) may recur: "yes", "轻".
@@ -208,20 +214,20 @@ def check_names(text: str, *, part: str, names: Iterable[str], own: str) -> list
 
 
 def check_copying(
-    text: str, *, part: str, others: Iterable[Source], own: str
+    text: str, *, part: str, others: Iterable[Source], own: str, size: int = COPY_WORDS
 ) -> list[dict[str, Any]]:
-    """The longest run of ``COPY_WORDS`` units or more that ``text`` shares with one of
-    ``others`` ((label, text) of other copy), runs of the product's ``own`` data aside."""
+    """The longest run of ``size`` units or more that ``text`` shares with one of ``others``
+    ((label, text) of other copy), runs of the product's ``own`` data aside."""
     units = text_units(text)
-    if len(units) < COPY_WORDS:
+    if len(units) < size:
         return []
-    allowed = unit_ngrams(text_units(own), COPY_WORDS)
-    mine = unit_ngrams(units, COPY_WORDS) - allowed
+    allowed = unit_ngrams(text_units(own), size)
+    mine = unit_ngrams(units, size) - allowed
     best = (0, "")
     for label, other in others:
-        shared = mine & unit_ngrams(text_units(other), COPY_WORDS)
+        shared = mine & unit_ngrams(text_units(other), size)
         if shared:
-            run = longest_shared_run(units, shared, COPY_WORDS)
+            run = longest_shared_run(units, shared, size)
             if run > best[0]:
                 best = (run, label)
     if not best[0]:

@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext_noop
 
 from common.text import CHINESE
 from copywriting import conf
 from copywriting.findings import Message, Source, message
-from copywriting.models import CopyDraft, CopyJob
+from copywriting.models import CopyDraft, CopyJob, Field
 from copywriting.prompts import CopyExample, ProductFacts, build_facts, example_score
 from copywriting.reading import name_words
 from copywriting.support import Voice, VoiceIndex
@@ -198,9 +198,12 @@ _voices: dict[str, VoiceIndex] = {}
 
 
 def copy_voice(category_id: int | None, language: str) -> Voice:
-    """What the shop's published copy in ``language`` says for products of a category
+    """What the shop's published copy in ``language`` (its descriptions and highlights, and
+    the marketing copy its merchants approved) says for products of a category
     (:mod:`copywriting.support`)."""
-    key = versioned_key("copy-voice", language)
+    # Approving marketing copy changes no product, so the catalog's version misses it.
+    approved = _approved_marketing(language).aggregate(n=Count("pk"), last=Max("pk"))
+    key = versioned_key("copy-voice", language, approved["n"], approved["last"])
     index = _voices.get(key)
     if index is None:
         _voices.clear()
@@ -224,6 +227,18 @@ def _published_copy(language: str) -> Iterable[tuple[int | None, str]]:
         .iterator(chunk_size=2000)
     ):
         yield category_id, " ".join([description, *map(str, highlights or [])])
+    for category_id, parts in (
+        _approved_marketing(language)
+        .values_list("product__category_id", "parts")
+        .iterator(chunk_size=2000)
+    ):
+        yield category_id, " ".join(str(value) for value in (parts or {}).values())
+
+
+def _approved_marketing(language: str) -> QuerySet[CopyDraft]:
+    return CopyDraft.objects.filter(
+        status=CopyDraft.Status.APPROVED, field=Field.MARKETING, language=language
+    )
 
 
 def _draft_example_parts(draft: CopyDraft) -> dict[str, Any]:

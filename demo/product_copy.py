@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from common.text import CHINESE
+from copywriting import conf as copywriting_conf
 
 from .reader import demo_content
 from .spec import Bilingual, BrandSpec, Feature, Kind, Leaf, Top, with_article
@@ -40,6 +43,8 @@ class ProductText:
     title: str
     description: str
     highlights: tuple[str, ...]
+    # Marketing part ("social_post" …) -> the text the demo merchant approved for it.
+    marketing: dict[str, str] = field(default_factory=dict)
 
 
 class ProductWriter:
@@ -254,11 +259,48 @@ class ProductWriter:
         ordered = highlights[: len(described)] + specs + highlights[len(described) :]
         seen: set[str] = set()
         unique = [h for h in ordered if not (h in seen or seen.add(h))]
+        title = self._title(language, name, qualifier, title_layout)
         return ProductText(
-            title=self._title(language, name, qualifier, title_layout),
+            title=title,
             description=description,
             highlights=tuple(unique[:highlight_count]),
+            marketing=self._marketing(language, values, title=title, selling_points=highlights),
         )
+
+    def _marketing(
+        self, language: str, values: Values, *, title: str, selling_points: list[str]
+    ) -> dict[str, str]:
+        """One text per marketing part, from ``demo/content/marketing.yaml``'s patterns.
+
+        Drawn from a stream of its own, so that the rest of the shop stays as it was.
+        """
+        zh = language == "zh"
+        wording = random.Random(f"marketing:{title}")
+        filled = Values(values)
+        filled["title"] = title
+        tag = self.kind.noun_zh if zh else lower_noun(self.kind.nouns)
+        filled["tag"] = re.sub(r"[\s'-]", "", tag if zh else tag.lower())
+        for key, text in zip(("highlight", "highlight2"), selling_points, strict=False):
+            filled[key] = text
+            filled[f"{key}_lower"] = text if zh else decapitalize_first(text)
+        limits = copywriting_conf.get("LENGTH_LIMITS")
+        finish = tidy_zh if zh else str.strip
+        marketing = {}
+        for part, patterns in demo_content().marketing.items():
+            limit = copywriting_conf.per_language(limits[part], CHINESE if zh else "en")
+            fitting = []
+            for pattern in patterns.zh if zh else patterns.en:
+                try:
+                    text = capitalize_first(finish(pattern.format_map(filled)))
+                except KeyError:  # names a selling point the product lacks
+                    continue
+                # "Tessaro Summit WX … | Tessaro": a title that holds the brand already.
+                brand = filled["brand"].strip()
+                if len(text) <= limit and text.count(brand) <= 1 + filled["name"].count(brand):
+                    fitting.append(text)
+            if fitting:
+                marketing[part] = wording.choice(fitting)
+        return marketing
 
     def _english_grammar(self, trait: str) -> dict[str, str]:
         kind = self.kind

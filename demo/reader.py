@@ -94,6 +94,8 @@ class DemoContent:
     copy: ProductCopy
     customers: CustomerWords
     orders: OrderWords
+    # Marketing part ("social_post" …) -> the patterns of the merchant's approved copy.
+    marketing: dict[str, ByLanguage]
 
 
 @cache
@@ -135,7 +137,23 @@ def read_content(directory: Path) -> DemoContent:
         copy=_copy(Node.load(directory / "copy.yaml")),
         customers=_customer_words(Node.load(directory / "customers.yaml")),
         orders=_order_words(Node.load(directory / "orders.yaml")),
+        marketing=_marketing(Node.load(directory / "marketing.yaml")),
     )
+
+
+MARKETING_PARTS = (
+    "social_post",
+    "banner_slogan",
+    "email_subject",
+    "email_preview",
+    "seo_title",
+    "meta_description",
+)
+
+
+def _marketing(node: Node) -> dict[str, ByLanguage]:
+    fields = node.fields(required=MARKETING_PARTS)
+    return {part: fields[part].by_language() for part in MARKETING_PARTS}
 
 
 # --- attributes and brands -------------------------------------------------------------------

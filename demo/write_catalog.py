@@ -17,6 +17,9 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from common.text import CHINESE
+from copywriting.models import Channel
+from copywriting.prompts import CHANNEL_PARTS
+from copywriting.services import ApprovedCopy, record_approved_copy
 from shop.catalog.models import (
     Attribute,
     AttributeOption,
@@ -314,7 +317,28 @@ def _write_product_chunk(
 
     ids = {index: product.pk for index, product in by_index.items()}
     _write_translations(specs, ids)
+    _write_marketing(specs, ids)
     return len(new), len(changed), ids
+
+
+# One product in this many has marketing copy the demo merchant approved (every channel, both
+# languages): the examples drafting marketing copy follows.
+MARKETING_EVERY = 3
+MARKETING_SOURCE = "demo-content"
+
+
+def _write_marketing(specs: Sequence[ProductSpec], ids: dict[int, int]) -> None:
+    rows = []
+    for spec in specs:
+        if spec.index % MARKETING_EVERY:
+            continue
+        for language, text in (("en", spec.en), (CHINESE, spec.zh)):
+            for channel, parts in CHANNEL_PARTS.items():
+                if text is not None and channel != Channel.PRODUCT_PAGE:
+                    if all(part in text.marketing for part in parts):
+                        marketing = {part: text.marketing[part] for part in parts}
+                        rows.append(ApprovedCopy(ids[spec.index], channel, language, marketing))
+    record_approved_copy(rows, source=MARKETING_SOURCE)
 
 
 def _write_translations(specs: Sequence[ProductSpec], ids: dict[int, int]) -> None:

@@ -8,7 +8,8 @@ the figures it prints describe the prompts and checks the shop serves.
 Split by what the code does, re-exported here for ``from copywriting import services``:
 
 - ``generation``: the request, the model that writes, prompts, generation, checks, drafts;
-- ``review``: approving (and applying) or rejecting a draft;
+- ``review``: approving (and applying) or rejecting a draft; recording approved copy
+  written elsewhere;
 - ``jobs``: batch and candidates jobs, queued for ``copywriting.tasks`` and run chunk by chunk;
 - ``model``: retraining the copy model on the shop's approved copy.
 
@@ -50,7 +51,7 @@ from .jobs import (
     start_copy_job,
 )
 from .model import RETRAIN_TASK, queue_copy_model_training, retrain_copy_model
-from .review import approve_draft, reject_draft
+from .review import ApprovedCopy, approve_draft, record_approved_copy, reject_draft
 
 __all__ = [
     "RETRAIN_TASK",
@@ -58,6 +59,7 @@ __all__ = [
     "retrain_copy_model",
     "RUN_JOB_TASK",
     "ApprovalBlocked",
+    "ApprovedCopy",
     "CopyRefused",
     "CopyRequest",
     "CopywritingError",
@@ -79,6 +81,7 @@ __all__ = [
     "others_for",
     "prepare_copy",
     "prepare_for_product",
+    "record_approved_copy",
     "reject_draft",
     "resume_copy_job",
     "run_copy_job",

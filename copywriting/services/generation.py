@@ -31,6 +31,7 @@ from copywriting.findings import EXAMPLE_SOURCE, Source
 from copywriting.models import Channel, CopyDraft, CopyJob, Field, Length, Tone
 from copywriting.output import part_items, parts_text, tidy_output
 from copywriting.prompts import (
+    ONE_LINE_PARTS,
     CopyExample,
     PartPrompt,
     ProductFacts,
@@ -136,6 +137,15 @@ class PreparedCopy:
             for value in example.parts.values():
                 texts += part_items(value)
         return tuple(dict.fromkeys(t for t in texts if t))
+
+    def example_lines(self, part: str) -> tuple[str, ...]:
+        """The examples' texts of ``part``."""
+        return tuple(
+            text
+            for example in self.examples
+            for text in part_items(example.parts.get(part))
+            if text
+        )
 
     def batch_key(self) -> str:
         return ":".join(
@@ -290,7 +300,6 @@ def generate_parts(
             allowed_numbers(item.facts) if item.request.language in limited else None
             for item in items
         ]
-    no_copy = _no_copy_rules(items)
     part_names = list(dict.fromkeys(p.part for item in items for p in item.prompts))
     for part in part_names:
         # Items may differ in their parts: one whose data has highlights keeps them.
@@ -307,7 +316,7 @@ def generate_parts(
             stop=list(dict.fromkeys(stop for p in prompts for stop in p.stop)),
             avoid=pick(avoid),
             numbers=pick(numbers),
-            no_copy=pick(no_copy),
+            no_copy=pick(_no_copy_rules(items, part)),
         )
         for row, generation in zip(rows, generations, strict=True):
             results[row].parts[part] = tidy_output(
@@ -320,15 +329,20 @@ def generate_parts(
     return results
 
 
-def _no_copy_rules(items: Sequence[PreparedCopy]) -> list[NoCopy | None] | None:
+def _no_copy_rules(items: Sequence[PreparedCopy], part: str) -> list[NoCopy | None] | None:
     rules: list[NoCopy | None] = []
+    # A one-line part (a banner, a subject line) is a few words: copying an example's line
+    # takes fewer than NO_COPY_WORDS, so its examples' lines of that part are guarded closer.
+    short = part in ONE_LINE_PARTS
     for item in items:
         language = item.request.language
         size = conf.per_language(conf.get("NO_COPY_WORDS"), language)
+        if short and size:
+            size = conf.per_language(conf.get("NO_COPY_LINE_WORDS"), language)
         repeat = conf.per_language(conf.get("NO_REPEAT_WORDS"), language)
         rules.append(
             NoCopy(
-                sources=item.copy_sources(),
+                sources=item.example_lines(part) if short else item.copy_sources(),
                 own=item.facts.grounding_text(),
                 size=size,
                 repeat_size=repeat,
@@ -363,11 +377,17 @@ def finish_parts(
     facts the product lacks, and with a ``voice`` (the shop's copy for the product's category,
     :func:`copywriting.selectors.copy_voice`) the sentences that say what neither its data
     nor the shop's copy backs (each cut is a warning), then check what is left."""
+    # One-line parts are held to their examples' lines closer (run_checks' example_lines).
     example_copy = [
-        (EXAMPLE_SOURCE, str(example.parts.get("description") or "")) for example in item.examples
+        (EXAMPLE_SOURCE, text)
+        for part in ("description", "social_post")
+        for text in item.example_lines(part)
     ]
     pool = [*others, *example_copy]
-    raw_checks = run_checks(parts, facts=item.facts, vocabulary=vocabulary, others=pool)
+    lines = {part: item.example_lines(part) for part in ONE_LINE_PARTS}
+    raw_checks = run_checks(
+        parts, facts=item.facts, vocabulary=vocabulary, others=pool, example_lines=lines
+    )
     trimmed, notes = parts, []
     if conf.get("TRIM_UNGROUNDED") and any(c["check"] == "facts" for c in raw_checks):
         trimmed, notes = trim_ungrounded(trimmed, facts=item.facts, vocabulary=vocabulary)
@@ -376,7 +396,9 @@ def finish_parts(
         notes += cut
     if not notes:
         return FinishedParts(parts, raw_checks, parts, raw_checks)
-    checks = run_checks(trimmed, facts=item.facts, vocabulary=vocabulary, others=pool)
+    checks = run_checks(
+        trimmed, facts=item.facts, vocabulary=vocabulary, others=pool, example_lines=lines
+    )
     return FinishedParts(trimmed, [*checks, *notes], parts, raw_checks)
 
 

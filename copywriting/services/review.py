@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -11,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from copywriting import conf, selectors
 from copywriting.checks import has_injection, is_flagged, run_checks
-from copywriting.exceptions import ApprovalBlocked
+from copywriting.exceptions import ApprovalBlocked, CopywritingError
 from copywriting.findings import describe
-from copywriting.models import Channel, CopyDraft
+from copywriting.models import Channel, CopyDraft, Field
 from copywriting.output import parse_text, parts_text
+from copywriting.prompts import CHANNEL_PARTS
 from shop.catalog.cache import invalidate_catalog_cache
 from shop.catalog.models import Product, ProductTranslation
 
@@ -189,3 +192,59 @@ def reject_draft(*, draft_id: int, user: Any) -> CopyDraft:
         draft.reviewed_at = timezone.now()
         draft.save(update_fields=["status", "reviewer", "reviewed_at", "updated_at"])
     return draft
+
+
+@dataclass(frozen=True)
+class ApprovedCopy:
+    """Marketing copy a merchant already uses, written outside the model."""
+
+    product_id: int
+    channel: str
+    language: str
+    parts: dict[str, str]
+
+
+def record_approved_copy(rows: Iterable[ApprovedCopy], *, source: str) -> int:
+    """Store ``rows`` as approved marketing drafts: the examples drafting follows for their
+    channel (:func:`copywriting.selectors.fewshot_examples`) and part of the shop's voice.
+
+    ``source`` names where they came from (kept as the drafts' prompt version); the drafts an
+    earlier call with the same source made for these products are replaced, so importing
+    again does not pile them up.
+
+    Raises:
+        CopywritingError: a row's channel is not a marketing channel or its parts are not
+            that channel's; nothing is stored.
+    """
+    rows = list(rows)
+    drafts = []
+    for row in rows:
+        expected = CHANNEL_PARTS.get(row.channel)
+        if row.channel == Channel.PRODUCT_PAGE or expected is None:
+            raise CopywritingError(f"{row.channel!r} is not a marketing channel.")
+        if set(row.parts) != set(expected) or not all(str(v).strip() for v in row.parts.values()):
+            raise CopywritingError(
+                f"Copy for {row.channel} has the parts {', '.join(expected)}, each non-empty; "
+                f"product {row.product_id} has {', '.join(row.parts) or 'none'}."
+            )
+        drafts.append(
+            CopyDraft(
+                product_id=row.product_id,
+                field=Field.MARKETING,
+                channel=row.channel,
+                language=row.language,
+                prompt_version=source,
+                model_alias="",
+                input_hash="",
+                text=parts_text(row.channel, row.parts, row.language),
+                parts=dict(row.parts),
+                status=CopyDraft.Status.APPROVED,
+                reviewed_at=timezone.now(),
+            )
+        )
+    with transaction.atomic():
+        CopyDraft.objects.filter(
+            product_id__in={row.product_id for row in rows}, prompt_version=source
+        ).delete()
+        CopyDraft.objects.bulk_create(drafts)
+    return len(drafts)

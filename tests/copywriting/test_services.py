@@ -290,6 +290,33 @@ def test_sentences_no_data_or_shop_copy_backs_are_cut_and_listed(
     assert draft.is_flagged is False
 
 
+def test_approved_marketing_copy_is_part_of_the_shops_voice(
+    make_product, fake_generator, monkeypatch
+):
+    """A banner saying what only the shop's approved banners say is backed by them."""
+    monkeypatch.setattr("copywriting.support.MIN_SHOP_TEXTS", 5)
+    tees = [make_product(title=f"Tee {i}", description="A soft tee. Wash cold.") for i in range(5)]
+    fake_generator("Made for Sundays")
+    request = CopyRequest(field="marketing", channel="banner")
+    product = make_product()
+
+    before = services.generate_drafts(product=product, request=request)[0]
+    services.record_approved_copy(
+        [
+            services.ApprovedCopy(
+                tee.pk, "banner", "en", {"banner_slogan": "Made for slow Sundays"}
+            )
+            for tee in tees[:2]
+        ],
+        source="import-1",
+    )
+    after = services.generate_drafts(product=product, request=request)[0]
+
+    assert [c["check"] for c in before.checks] == ["unsupported"]
+    assert "says “made”, “for”, “sunday”" in before.checks[0]["message"]
+    assert after.checks == []
+
+
 def test_model_output_html_is_removed(make_product, fake_generator):
     """Tags the model writes do not reach the draft."""
     fake_generator("<p>A navy tee.</p>")
@@ -308,13 +335,65 @@ def test_marketing_channel_has_its_parts_and_limits(make_product, fake_generator
         product=make_product(), request=CopyRequest(field="marketing", channel="seo")
     )[0]
 
-    assert draft.prompt_version == "copywriting-marketing-v1"
+    assert draft.prompt_version == "copywriting-marketing-v2"
     assert draft.parts == {
         "seo_title": "Navy cotton crew tee",
         "meta_description": "Navy cotton crew tee",
     }
     assert draft.text == "SEO title: Navy cotton crew tee\nMeta description: Navy cotton crew tee"
     assert [c["check"] for c in draft.checks] == ["length"]
+
+
+def test_recorded_marketing_copy_leads_the_prompt_of_its_channel(make_product, fake_generator):
+    """Approved marketing copy written elsewhere is the example drafting follows."""
+    generator = fake_generator("Soft navy cotton")
+    example = make_product(title="Linen Shirt")
+    banner = services.ApprovedCopy(example.pk, "banner", "en", {"banner_slogan": "Linen, for July"})
+
+    assert services.record_approved_copy([banner], source="import-1") == 1
+    services.generate_drafts(
+        product=make_product(), request=CopyRequest(field="marketing", channel="banner")
+    )
+
+    stored = CopyDraft.objects.get(product=example)
+    assert (stored.status, stored.text, stored.prompt_version) == (
+        "approved",
+        "Linen, for July",
+        "import-1",
+    )
+    prompt = generator.calls[0]["prompt"]
+    assert "Product: Linen Shirt" in prompt
+    assert ">>>\nBanner slogan: Linen, for July\n\nWrite marketing copy" in prompt
+
+
+@pytest.mark.parametrize(
+    ("channel", "parts", "message"),
+    [
+        ("product_page", {"description": "x"}, "'product_page' is not a marketing channel."),
+        (
+            "email",
+            {"email_subject": "Hi"},
+            "Copy for email has the parts email_subject, email_preview, each non-empty; "
+            "product {pk} has email_subject.",
+        ),
+        (
+            "banner",
+            {"banner_slogan": " "},
+            "Copy for banner has the parts banner_slogan, each non-empty; "
+            "product {pk} has banner_slogan.",
+        ),
+    ],
+)
+def test_recording_bad_copy_stores_none_of_it(make_product, channel, parts, message):
+    product = make_product()
+    good = services.ApprovedCopy(product.pk, "banner", "en", {"banner_slogan": "Fine"})
+    bad = services.ApprovedCopy(product.pk, channel, "en", parts)
+
+    with pytest.raises(services.CopywritingError) as error:
+        services.record_approved_copy([good, bad], source="import-1")
+
+    assert str(error.value) == message.format(pk=product.pk)
+    assert not CopyDraft.objects.exists()
 
 
 def test_request_rejects_a_description_for_a_marketing_channel():
@@ -686,6 +765,33 @@ def test_drafts_may_not_copy_examples_or_other_products_copy(
     # The other tee's description, as a neighbour and as the prompt's example.
     assert rule.sources == ("A navy tee for long summer days.",)
     assert "Pre-washed" in rule.own
+
+
+def test_a_one_line_part_may_not_copy_a_few_words_of_its_examples_lines(
+    make_product, fake_generator
+):
+    """Decoding guards a banner against its examples' banners by 3 words, and a banner that
+    copies 4 of them is flagged anyway (a server backend cannot guard)."""
+    example = make_product(title="Harbor Tee", description="A navy tee for long summer days.")
+    banner = {"banner_slogan": "Made to last all year"}
+    services.record_approved_copy(
+        [services.ApprovedCopy(example.pk, "banner", "en", banner)], source="import-1"
+    )
+    product = make_product()
+    request = CopyRequest(field="marketing", channel="banner")
+    backend = RecordingBackend()
+
+    services.generate_parts(
+        backend, [services.prepare_for_product(product, request, finetuned=False)]
+    )
+    fake_generator("Navy, made to last all year")
+    draft = services.generate_drafts(product=product, request=request)[0]
+
+    rule = backend.no_copy[0][0]
+    assert (rule.sources, rule.size) == (("Made to last all year",), 3)
+    assert [(c["check"], c["message"]) for c in draft.checks if c["severity"] == "error"] == [
+        ("copying", "Copies 5 words in a row from one of the prompt's examples.")
+    ]
 
 
 def test_retraining_fine_tunes_on_the_shops_copy_within_the_budget_and_activates(

@@ -34,9 +34,9 @@ def bilingual_texts(value, path=""):
 
 
 def test_every_content_file_is_read():
-    """The content folder holds the format notes, the 21 YAML files the reader reads (one
-    per department plus attributes, brands, the department list, copy, customers and
-    orders) and the judged search queries, which search/judgments.py reads."""
+    """The content folder holds the format notes, the 22 YAML files the reader reads (one
+    per department plus attributes, brands, the department list, copy, customers, marketing
+    and orders) and the judged search queries, which search/judgments.py reads."""
     content = read_content(CONTENT_DIR)
 
     files = sorted(str(p.relative_to(CONTENT_DIR)) for p in CONTENT_DIR.rglob("*") if p.is_file())
@@ -48,6 +48,7 @@ def test_every_content_file_is_read():
         *sorted(f"categories/{top.slug}.yaml" for top in content.tops),
         "copy.yaml",
         "customers.yaml",
+        "marketing.yaml",
         "orders.yaml",
         "search_judgments.yaml",
     ]
