@@ -10,7 +10,8 @@ product (used in the copy of another product of the same category, or of several
 neither is a claim no one can back; the sentence holding it is cut from the draft
 (:func:`copywriting.checks.trim_unsupported`).
 
-Units are words (English, by a light stem so that "animals" is "animal") and pairs of Han
+Units are words (English, by a light stem so that "animals" is "animal"; a word that runs
+backed words together, "crew-neck" or the hashtag "#outdoorlights", is backed) and pairs of Han
 characters (Chinese has no spaces: a pair is the shortest unit with a meaning of its own,
 棉花, 纺织). A Han character is backed by a backed pair that holds it or by being one of the
 characters most of the shop's copy uses (的, 是, 为); a run of two or more unbacked characters
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from common.text import HAN_CHAR, HAN_CLASS, HAN_RUN
@@ -51,6 +52,9 @@ def _stem(word: str) -> str:
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
+    # "pets", "days": a short plural is its noun ("glass" is not "glas").
+    if word.endswith("s") and not word.endswith("ss") and len(word) >= 4:
+        return word[:-1]
     return word
 
 
@@ -129,13 +133,28 @@ def _absence_claims(text: str, own: str) -> list[str]:
     return found
 
 
+def _compound(word: str, backed: Collection[str]) -> bool:
+    """Whether ``word`` is backed words run together: "crew-neck", "#outdoorlights" (a
+    hashtag is its words without spaces), each part three letters or more."""
+    word = word.replace("-", "")
+    if len(word) < 6:
+        return False
+    # ends[i]: the word's first i letters are backed parts.
+    ends = [True] + [False] * len(word)
+    for end in range(3, len(word) + 1):
+        ends[end] = any(
+            ends[start] and _stem(word[start:end]) in backed for start in range(0, end - 2)
+        )
+    return ends[-1]
+
+
 def unsupported(text: str, *, own: str, voice: Voice) -> list[str]:
     """The words and Han character runs of ``text`` that neither the product's ``own`` data
     nor the shop's ``voice`` backs, and the absences its data does not state, in their order
     in the text."""
     backed = units(own) | voice.units
     found = _absence_claims(text, own)
-    found += [w for w in _words(text) if w not in backed]
+    found += [w for w in _words(text) if w not in backed and not _compound(w, backed)]
     for run in HAN_RUN.findall(text):
         covered = [ch in voice.chars for ch in run]
         for i in range(len(run) - 1):

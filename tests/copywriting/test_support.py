@@ -80,6 +80,16 @@ def test_unsupported_names_the_words_neither_the_data_nor_the_voice_backs(index)
     assert found == ["animal", "lab"]
 
 
+def test_backed_words_run_together_are_backed(index):
+    own = "Glow Serum | Lumen | Serums | 30 ml"
+
+    found = support.unsupported(
+        "An every-day serum. #glowserums #serumlab #dayz", own=own, voice=index.voice(SERUMS)
+    )
+
+    assert found == ["serumlab", "dayz"]
+
+
 def test_an_absence_the_data_does_not_state_is_found_however_common_its_words(index):
     own = "晨露咖啡 | 咖啡豆 | 无香料 | Paraben-free"
     voice = index.voice(SERUMS)
