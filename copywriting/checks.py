@@ -334,7 +334,12 @@ def check_near_duplicate(text: str, *, part: str, others: Sequence[Source]) -> l
     ]
 
 
-def check_output(text: str, *, part: str, language: str) -> list[dict[str, Any]]:
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'&-]*")
+
+
+def check_output(text: str, *, part: str, language: str, own: str = "") -> list[dict[str, Any]]:
+    """Empty text, the wrong language (Latin names of the product's ``own`` data aside: "扑扑新品：
+    Barkley Bros" is Chinese), instructions to a model."""
     if not text.strip():
         return [
             finding(
@@ -342,9 +347,11 @@ def check_output(text: str, *, part: str, language: str) -> list[dict[str, Any]]
             )
         ]
     results = []
-    letters = [c for c in text if c.isalpha()]
+    names = {word.casefold() for word in _LATIN_WORD.findall(own)}
+    prose = _LATIN_WORD.sub(lambda m: "" if m.group(0).casefold() in names else m.group(0), text)
+    letters = [c for c in prose if c.isalpha()]
     cjk_share = sum(1 for c in letters if HAN_CHAR.match(c)) / max(len(letters), 1)
-    if language == CHINESE and cjk_share < 0.3:
+    if language == CHINESE and letters and cjk_share < 0.3:
         results.append(
             finding("output", message(gettext_noop("Not written in Chinese.")), part=part)
         )
@@ -439,7 +446,7 @@ def run_checks(
             continue
         for item in items:
             length_part = "highlight" if part == "highlights" else part
-            results += check_output(item, part=part, language=language)
+            results += check_output(item, part=part, language=language, own=own)
             results += check_facts(item, part=part, facts=facts, vocabulary=vocabulary)
             results += check_banned(item, part=part)
             results += check_bias(item, part=part, facts=facts)

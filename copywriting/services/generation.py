@@ -39,6 +39,7 @@ from copywriting.prompts import (
     prompt_version,
 )
 from copywriting.support import Voice
+from copywriting.training import DATA_CLOSE
 from copywriting.vocabulary import Vocabulary
 from llm_services import (
     Generation,
@@ -289,8 +290,11 @@ def generate_parts(
     grounded = set(conf.get("GROUNDED_DECODING") or ())
     if any(item.request.language in grounded for item in items):
         vocabulary = vocabulary or selectors.catalog_vocabulary()
+        # The prompt's delimiters too: a base model sometimes opens a part with ">>>".
         avoid = [
-            ungrounded_terms(item.facts, vocabulary) if item.request.language in grounded else []
+            [*ungrounded_terms(item.facts, vocabulary), DATA_CLOSE]
+            if item.request.language in grounded
+            else []
             for item in items
         ]
     numbers = None

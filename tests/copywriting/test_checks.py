@@ -226,6 +226,20 @@ def test_trimming_chinese_clauses():
     assert [n["text"] for n in notes] == ["不锈钢纽扣，"]
 
 
+def test_the_products_latin_names_do_not_make_chinese_text_english():
+    own = "Pounce Feather Wand | Barkley Bros"
+
+    named = checks.check_output(
+        "扑扑新品：Barkley Bros", part="email_subject", language="zh-hans", own=own
+    )
+    english = checks.check_output(
+        "New from Barkley Bros", part="email_subject", language="zh-hans", own=own
+    )
+
+    assert named == []
+    assert [r["message"] for r in english] == ["Not written in Chinese."]
+
+
 def test_model_output_is_tidied_per_part():
     """One-line parts keep their first non-empty line; echoed labels are no highlights."""
     assert tidy_output("\n\nNavy tee\nmore", part="seo_title", hit_length=False) == "Navy tee"
