@@ -19,6 +19,7 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_noop
 
+ERROR, WARNING = "error", "warning"
 Message = dict[str, Any]
 # Where copy came from, for the near-duplicate and copying findings: (name, text).
 Source = tuple["str | Message", str]
@@ -73,8 +74,7 @@ def message(template: str, **params: Any) -> Message:
     return {"template": template, "params": params}
 
 
-ERROR, WARNING = "error", "warning"
-EXAMPLE_SOURCE: Message = {"template": gettext_noop("one of the prompt's examples"), "params": {}}
+EXAMPLE_SOURCE = message(gettext_noop("one of the prompt's examples"))
 
 
 def finding(

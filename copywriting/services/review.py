@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -213,12 +214,14 @@ def record_approved_copy(rows: Iterable[ApprovedCopy], *, source: str) -> int:
     again does not pile them up.
 
     Raises:
-        CopywritingError: a row's channel is not a marketing channel or its parts are not
-            that channel's; nothing is stored.
+        CopywritingError: a row's language is not the shop's, its channel is not a marketing
+            channel or its parts are not that channel's; nothing is stored.
     """
     rows = list(rows)
     drafts = []
     for row in rows:
+        if row.language not in dict(settings.LANGUAGES):
+            raise CopywritingError(f"{row.language!r} is not one of the shop's languages.")
         expected = CHANNEL_PARTS.get(row.channel)
         if row.channel == Channel.PRODUCT_PAGE or expected is None:
             raise CopywritingError(f"{row.channel!r} is not a marketing channel.")
@@ -243,8 +246,9 @@ def record_approved_copy(rows: Iterable[ApprovedCopy], *, source: str) -> int:
             )
         )
     with transaction.atomic():
+        # Recorded copy has no model; the model's drafts are never replaced.
         CopyDraft.objects.filter(
-            product_id__in={row.product_id for row in rows}, prompt_version=source
+            product_id__in={row.product_id for row in rows}, prompt_version=source, model_alias=""
         ).delete()
         CopyDraft.objects.bulk_create(drafts)
     return len(drafts)

@@ -370,6 +370,7 @@ def test_recorded_marketing_copy_leads_the_prompt_of_its_channel(make_product, f
     ("channel", "parts", "message"),
     [
         ("product_page", {"description": "x"}, "'product_page' is not a marketing channel."),
+        ("banner", {"banner_slogan": "x"}, "'fr' is not one of the shop's languages."),
         (
             "email",
             {"email_subject": "Hi"},
@@ -387,7 +388,8 @@ def test_recorded_marketing_copy_leads_the_prompt_of_its_channel(make_product, f
 def test_recording_bad_copy_stores_none_of_it(make_product, channel, parts, message):
     product = make_product()
     good = services.ApprovedCopy(product.pk, "banner", "en", {"banner_slogan": "Fine"})
-    bad = services.ApprovedCopy(product.pk, channel, "en", parts)
+    language = "fr" if "languages" in message else "en"
+    bad = services.ApprovedCopy(product.pk, channel, language, parts)
 
     with pytest.raises(services.CopywritingError) as error:
         services.record_approved_copy([good, bad], source="import-1")
