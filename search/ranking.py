@@ -24,18 +24,27 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from llm_services import LLMError, llm
+from search.category_reading import category_names, read_category
 from search.engine import IndexUnavailable, SearchIndex
 from search.query import SUPPORT, ParsedQuery, QueryVocabulary
-from search.retrieval import Candidate, PreparedQuery, Reranker, Retriever, prepare_query
+from search.retrieval import (
+    Candidate,
+    PreparedQuery,
+    Reranker,
+    Retriever,
+    prepare_query,
+    prepared_for,
+)
 from search.services import index_holder
-from search.text import detect_language
+from search.text import analyze, detect_language
 from shop.catalog import selectors as catalog
+from shop.catalog.models import Product
 
 logger = logging.getLogger("search")
 
@@ -330,6 +339,9 @@ def rank_products(
                 degraded="the search index is not built yet; showing simple keyword matches",
             )
     index = products.index
+    if understand and within is None:
+        # The shop's categories name the shop's products only (not an evaluation's).
+        prepared = _read_unwritten_category(prepared, query, index)
     mode = "hybrid"
     vector, revision, degraded = query_vector(text)
     if vector is not None and index.dense_revision != revision:
@@ -357,6 +369,48 @@ def rank_products(
         degraded=degraded,
         learned_ids=[int(index.keys[c.row]) for c in fused] if learned else [],
     )
+
+
+def _read_unwritten_category(
+    prepared: PreparedQuery, raw: str, index: SearchIndex
+) -> PreparedQuery:
+    """A query whose one unread word names a category in words the catalog does not write
+    ("手表" for 腕表) reads that category (:mod:`search.category_reading`); the word still
+    ranks the category's products (searched as the category's name, "手机壳" would be every
+    手机配件, cables included).
+
+    Not where the catalog's own products holding the word lie elsewhere ("cat food" is not
+    Cat Supplies, "smartwatch" not Smart Home): keywords outweigh the embedder's guess.
+    """
+    parsed = prepared.parsed
+    word = parsed.unread.strip().lower()
+    if parsed.category_ids or not word or parsed.gift is not None or parsed.intent == SUPPORT:
+        return prepared
+    vector, revision, _degraded = query_vector(word)
+    found = read_category(word, vector, revision)
+    names = category_names()
+    if found is None or names is None or not _keywords_allow(index, word, found, names):
+        return prepared
+    return prepared_for(replace(parsed, category_ids=(found,)), raw)
+
+
+# A word this many products hold is the catalog's word for what they are.
+KEYWORD_EVIDENCE = 3
+
+
+def _keywords_allow(index: SearchIndex, word: str, category_id: int, names: Any) -> bool:
+    """Whether the products holding all of ``word``'s known terms are few, or some of them
+    are in the category (or one of its children)."""
+    terms = {t for t in analyze(word) if t in index.vocabulary}
+    if not terms:
+        return True
+    holding = [
+        int(index.keys[row]) for row, tokens in enumerate(index.doc_tokens) if terms <= set(tokens)
+    ]
+    if len(holding) < KEYWORD_EVIDENCE:
+        return True
+    categories = set(Product.objects.filter(pk__in=holding).values_list("category_id", flat=True))
+    return any(names.related(category, category_id) for category in categories)
 
 
 def _rank_gift(prepared: PreparedQuery, within: ProductSet | None) -> Ranking:

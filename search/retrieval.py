@@ -71,6 +71,11 @@ def prepare_query(
                 compounds=corrected.compounds,
                 unread=corrected.unread,
             )
+    return prepared_for(parsed, raw)
+
+
+def prepared_for(parsed: ParsedQuery, raw: str) -> PreparedQuery:
+    """The retrieval text, tokens and readings of what was read from ``raw``."""
     # "under $50", "cheapest" or "gift for mum" leave no text: a browse by filters, sort or
     # recipient, not a search for the word "under".
     read = parsed.has_filters or parsed.sort or parsed.gift is not None

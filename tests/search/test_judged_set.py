@@ -41,10 +41,6 @@ QUERIES = JUDGED.queries()
 # Queries the search gets wrong today, by id, with what goes wrong. Strict: a fix turns the
 # mark into a failure that asks for its removal.
 KNOWN_FAILURES: dict[str, str] = {
-    "zh-hans:手表": (
-        "the catalog says 腕表 (wristwatch) and 智能手表 (smartwatch): 手表 reads neither "
-        "category, and bracelets (手链) share the page"
-    ),
     "zh-hans:耳环": (
         "the catalog says 耳饰/耳钉/耳坠, never 耳环; the embedder's nearest products for 耳环 are "
         "headphones (耳机)"
@@ -77,10 +73,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "防水 is not learnt as the waterproof option here (see 防水徒步靴); daypacks that are "
         "not waterproof rank 2nd and 3rd"
     ),
-    "zh-hans:男士手表": (
-        "手表 reads no category (the catalog says 腕表): men's bracelets and necklaces lead"
-    ),
-    "zh-hans:白茶": ("three white teas exist; a scented candle (香薰蜡烛) comes 4th"),
     "zh-hans:玫瑰金耳环": (
         "耳环 is not the catalog's word (耳饰): the colour filter alone lists rose-gold bracelets"
         " first"
@@ -89,7 +81,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "小白鞋 (white sneakers) is slang the catalog never writes; neither colour nor category "
         "is read"
     ),
-    "zh-hans:时澜手表": ("手表 reads no category (腕表): the brand's bracelet ranks 4th"),
     "zh-hans:笔记本电脑支架": (
         "the laptop stand has no Chinese title; a keyboard of the same category comes first"
     ),
@@ -137,11 +128,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "to its product type (docs/benchmarks.md); row 1: The One-Pot Kitchen (Hardcover) "
         "(books)"
     ),
-    "zh-hans:运动内衣": (
-        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
-        "to its product type (docs/benchmarks.md); row 3: Jetstream Goods Ion Mini Fitness "
-        "Tracker (White) (wearables)"
-    ),
     "zh-hans:蓝牙音响": (
         "a word the catalog never writes; multilingual-e5-small does not tie the single word "
         "to its product type (docs/benchmarks.md); row 4: Brightlark Sonic S True Wireless "
@@ -156,11 +142,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "a word the catalog never writes; multilingual-e5-small does not tie the single word "
         "to its product type (docs/benchmarks.md); row 1: Hummingcell Convoy 2 Jump Starter "
         "(Grey) (emergency-tools)"
-    ),
-    "zh-hans:针织衫": (
-        "a word the catalog never writes; multilingual-e5-small does not tie the single word "
-        "to its product type (docs/benchmarks.md); row 1: Haven Classic Merino Crew Neck "
-        "T-Shirt – Men's, Burgundy (mens-tops)"
     ),
     "en:sweatpants": (
         "a word the catalog never writes; multilingual-e5-small does not tie the single word "
