@@ -10,13 +10,18 @@ from copywriting.vocabulary import Term, Vocabulary
 from tests.copywriting.factories import tee_facts
 
 
-def test_a_finding_keeps_english_text_and_its_template():
-    found = checks.check_facts(
+def red_tee_findings() -> list[dict]:
+    """The facts check on "A red tee." for a navy tee."""
+    return checks.check_facts(
         "A red tee.",
         part="description",
         facts=tee_facts(),
         vocabulary=Vocabulary.with_builtins([Term("color", "Red", "color", "red")]),
     )
+
+
+def test_a_finding_keeps_english_text_and_its_template():
+    found = red_tee_findings()
 
     assert (
         found[0]["message"] == "States colour “red”, which is not among the product's attributes."
@@ -28,12 +33,7 @@ def test_a_finding_keeps_english_text_and_its_template():
 
 
 def test_describe_renders_the_template_and_its_words_in_chinese():
-    found = checks.check_facts(
-        "A red tee.",
-        part="description",
-        facts=tee_facts(),
-        vocabulary=Vocabulary.with_builtins([Term("color", "Red", "color", "red")]),
-    )
+    found = red_tee_findings()
 
     with translation.override("zh-hans"):
         assert describe(found[0]) == "写了颜色“red”，但商品属性中没有。"
