@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from llm_services import LLMError, llm
-from search.category_reading import category_names, read_category
+from search.category_reading import CategoryNames, category_names, read_category
 from search.engine import IndexUnavailable, SearchIndex
 from search.query import SUPPORT, ParsedQuery, QueryVocabulary
 from search.retrieval import (
@@ -398,7 +398,7 @@ def _read_unwritten_category(
 KEYWORD_EVIDENCE = 3
 
 
-def _keywords_allow(index: SearchIndex, word: str, category_id: int, names: Any) -> bool:
+def _keywords_allow(index: SearchIndex, word: str, category_id: int, names: CategoryNames) -> bool:
     """Whether the products holding all of ``word``'s known terms are few, or some of them
     are in the category (or one of its children)."""
     terms = {t for t in analyze(word) if t in index.vocabulary}
