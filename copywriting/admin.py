@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from common.jobs import BatchJobAdminMixin
 from common.text import CHINESE, ENGLISH
 from copywriting import conf, selectors, services
-from copywriting.findings import ERROR, check_name, shown
+from copywriting.findings import ERROR, check_name, describe, render, shown
 from copywriting.forms import GenerateCopyForm, ReviewDraftForm
 from copywriting.models import Channel, CopyDraft, CopyJob, Field
 from copywriting.quality import job_summary
@@ -193,7 +193,7 @@ class CopyDraftAdmin(admin.ModelAdmin):
                     user=request.user,
                 )
             except services.CopywritingError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
+                self.message_user(request, render(exc.i18n), messages.ERROR)
             else:
                 return HttpResponseRedirect(
                     reverse("admin:copywriting_generate_status", args=[job.pk])
@@ -230,6 +230,7 @@ class CopyDraftAdmin(admin.ModelAdmin):
             "refresh_seconds": GENERATE_STATUS_REFRESH_SECONDS if pending else None,
             "stalled": selectors.is_stalled(job),
             "generate_url": reverse("admin:copywriting_generate", args=[product_id, job.field]),
+            "job_error": describe({"i18n": job.error_i18n, "message": job.error}),
         }
         if job.status == CopyJob.Status.DONE:
             context["summary"] = _(
@@ -260,7 +261,7 @@ class CopyDraftAdmin(admin.ModelAdmin):
         try:
             services.approve_draft(draft_id=draft.pk, user=request.user)
         except services.ApprovalBlocked as exc:
-            self.message_user(request, str(exc), messages.ERROR)
+            self.message_user(request, render(exc.i18n), messages.ERROR)
         else:
             self.message_user(
                 request,
@@ -301,7 +302,7 @@ class CopyDraftAdmin(admin.ModelAdmin):
                             messages.SUCCESS,
                         )
                 except services.ApprovalBlocked as exc:
-                    self.message_user(request, str(exc), messages.ERROR)
+                    self.message_user(request, render(exc.i18n), messages.ERROR)
                 return HttpResponseRedirect(request.path)
         draft.refresh_from_db()
         parts = _marked_parts(draft)

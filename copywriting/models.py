@@ -55,6 +55,9 @@ class CopyJob(BatchJob):
     skipped = models.PositiveIntegerField(_("already drafted"), default=0)
     refused = models.PositiveIntegerField(_("refused"), default=0)
     flagged = models.PositiveIntegerField(_("flagged"), default=0)
+    # Why it failed as a template and parameters (copywriting.findings), for the admin to say
+    # in the merchant's language; ``error`` holds it in English.
+    error_i18n = models.JSONField(_("error (template)"), default=dict, blank=True)
 
     class Meta(BatchJob.Meta):
         verbose_name = _("copy batch job")

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from copywriting import conf, selectors
 from copywriting.checks import (
@@ -198,10 +199,14 @@ def get_generator() -> GeneratorInfo:
     try:
         backend = llm[alias]
     except UnknownAlias as exc:
-        raise CopywritingUnavailable(f"Copywriting is disabled: {exc}") from exc
+        raise CopywritingUnavailable.said(
+            gettext_noop("Copywriting is disabled: {detail}"), detail=str(exc)
+        ) from exc
     except (LLMUnavailable, ImproperlyConfigured) as exc:
-        raise CopywritingUnavailable(
-            f"Copywriting is disabled: the {alias!r} model cannot load ({exc})"
+        raise CopywritingUnavailable.said(
+            gettext_noop("Copywriting is disabled: the “{alias}” model cannot load ({detail})"),
+            alias=alias,
+            detail=str(exc),
         ) from exc
     return GeneratorInfo(alias=alias, backend=backend, version=active_copywriting_version())
 
@@ -239,9 +244,11 @@ def prepare_copy(
         CopyRefused: the product has nothing to write from.
     """
     if not facts.attributes and not facts.highlights:
-        raise CopyRefused(
-            "The product has no attributes or highlights: add its facts before drafting copy, "
-            "so the draft can be checked against them."
+        raise CopyRefused.said(
+            gettext_noop(
+                "The product has no attributes or highlights: add its facts before drafting "
+                "copy, so the draft can be checked against them."
+            )
         )
     shots = [] if finetuned and request.channel == Channel.PRODUCT_PAGE else list(examples)
     return PreparedCopy(
@@ -515,9 +522,13 @@ def generate_drafts(
                 vocabulary=vocabulary,
             )
     except LLMBadRequest as exc:
-        raise CopyRefused(f"The product's data does not fit the model: {exc}") from exc
+        raise CopyRefused.said(
+            gettext_noop("The product's data does not fit the model: {detail}"), detail=str(exc)
+        ) from exc
     except LLMUnavailable as exc:
-        raise CopywritingUnavailable(f"Copywriting is unavailable right now: {exc}") from exc
+        raise CopywritingUnavailable.said(
+            gettext_noop("Copywriting is unavailable right now: {detail}"), detail=str(exc)
+        ) from exc
     others = item.others
     drafts = [
         build_draft(

@@ -10,10 +10,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from common.jobs import enqueue_job, resume_batch_job
 from copywriting import conf, selectors
 from copywriting.exceptions import CopyRefused, CopywritingError, CopywritingUnavailable
+from copywriting.findings import Message, english, message
 from copywriting.models import CopyDraft, CopyJob
 from copywriting.vocabulary import Vocabulary
 from llm_services import Generator, LLMBadRequest, LLMError, LLMTimeout, LLMUnavailable
@@ -158,9 +160,12 @@ def run_copy_job(
                 generator = generator or get_generator()
                 generated, too_long = _generate_chunk(generator.backend, todo, vocabulary)
             except CopywritingUnavailable as exc:
-                return _fail(job, str(exc))
+                return _fail(job, exc.i18n)
             except LLMUnavailable as exc:
-                return _fail(job, f"Copywriting is unavailable: {exc}")
+                return _fail(
+                    job,
+                    message(gettext_noop("Copywriting is unavailable: {detail}"), detail=str(exc)),
+                )
         drafts = [
             build_draft(
                 item,
@@ -208,17 +213,31 @@ def _run_candidates_job(job: CopyJob, *, on_progress: ProgressCallback | None) -
             .first()
         )
         if product is None:
-            return _fail(job, "The product was deleted before its copy was drafted.")
+            return _fail(
+                job, message(gettext_noop("The product was deleted before its copy was drafted."))
+            )
         try:
             generate_drafts(product=product, request=CopyRequest.from_job(job), job=job)
         except CopywritingError as exc:
-            return _fail(job, str(exc))
+            return _fail(job, exc.i18n)
         except LLMTimeout as exc:
             # Not retried like a batch: backoff retries would keep the merchant's status page
             # "running" for minutes, where a failed job lets them generate again at once.
-            return _fail(job, f"The model did not answer in time ({exc}). Generate again.")
+            return _fail(
+                job,
+                message(
+                    gettext_noop("The model did not answer in time ({detail}). Generate again."),
+                    detail=str(exc),
+                ),
+            )
         except LLMError as exc:
-            return _fail(job, f"The model could not draft this product: {exc}")
+            return _fail(
+                job,
+                message(
+                    gettext_noop("The model could not draft this product: {detail}"),
+                    detail=str(exc),
+                ),
+            )
         job.refresh_from_db()
         if on_progress is not None:
             on_progress(job)
@@ -250,10 +269,16 @@ def _generate_chunk(
     return done, refused
 
 
-def _fail(job: CopyJob, message: str) -> CopyJob:
+def _fail(job: CopyJob, reason: Message) -> CopyJob:
+    """End ``job`` as failed; ``reason`` is kept in English and as a template, so the admin
+    says it in the merchant's language."""
+    text = english(reason)
     CopyJob.objects.filter(pk=job.pk).update(
-        status=CopyJob.Status.FAILED, error=message, heartbeat_at=timezone.now()
+        status=CopyJob.Status.FAILED,
+        error=text,
+        error_i18n=reason,
+        heartbeat_at=timezone.now(),
     )
     job.refresh_from_db()
-    logger.warning("copy job %s failed: %s", job.pk, message)
+    logger.warning("copy job %s failed: %s", job.pk, text)
     return job

@@ -218,6 +218,28 @@ def test_status_page_of_a_done_job_links_to_its_drafts(
     assert earlier.pk not in listed
 
 
+def test_a_refused_job_says_why_in_the_merchants_language(
+    client, merchant, make_product, fake_generator, post_generate
+):
+    """The worker fails the job in English; the Chinese admin reads the reason in Chinese."""
+    fake_generator("A navy cotton tee.")
+    product = make_product(attributes={}, highlights=[])
+
+    response = post_generate(product)
+    location = response["Location"].replace("/en/", "/zh-hans/", 1)
+    page = client.get(location).content.decode()
+
+    job = CopyJob.objects.get()
+    assert job.error == (
+        "The product has no attributes or highlights: add its facts before drafting copy, so "
+        "the draft can be checked against them."
+    )
+    assert (
+        "没有生成任何草稿: 商品没有属性或卖点：请先补充商品信息再起草文案，以便据此检查草稿。"
+        in page
+    )
+
+
 def test_a_generator_timeout_fails_the_job_with_its_message(
     client, merchant, make_product, fake_generator, monkeypatch, post_generate
 ):
