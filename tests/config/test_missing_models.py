@@ -116,7 +116,7 @@ def test_copy_generation_fails_with_a_clear_error(
 
     job.refresh_from_db()
     assert job.status == CopyJob.Status.FAILED
-    assert job.error.startswith("Copywriting is disabled: the 'generate' model cannot load")
+    assert job.error.startswith("Copywriting is disabled: the “generate” model cannot load")
     assert "gemma-3-270m" in job.error
     assert "llm_prepare" in job.error
     assert CopyDraft.objects.count() == 0
