@@ -68,7 +68,11 @@ class Shop:
             self.kettle,
         ]
         self.customers = [UserFactory(username=f"runner{i}") for i in range(8)]
-        start = timezone.now() - timedelta(days=2)
+        # At one in the morning two days ago: the eight sessions (an hour apart, 16 minutes
+        # each) never cross midnight, which would split a basket in two (baskets are per day).
+        start = (timezone.now() - timedelta(days=2)).replace(
+            hour=1, minute=0, second=0, microsecond=0
+        )
         for number, user in enumerate(self.customers):
             clock = start + timedelta(hours=number)
             session = f"session{number:02d}".ljust(32, "x")
