@@ -2,10 +2,12 @@
 "旅行箱" for 行李箱 (suitcases).
 
 The vocabulary reads a category only from the words of its names. A shopper's other word for
-it is read here: when a query leaves one short word no category was read from, that word's
-embedding is compared with those of every category's English and Chinese names. The nearest
-category is read when it is near enough and nearer by a margin than any category it is not a
-parent or child of.
+it is read here: when a query leaves one short word no category was read from (or a Chinese
+phrase ends in one, after its last 的), that word's embedding is compared with those of every
+category's English and Chinese names. The nearest category is read when it is near enough
+and nearer by a margin than any category it is not a parent or child of. A Chinese word the
+embedder cannot place is read by its English senses from CC-CEDICT (:mod:`search.dictionary`:
+耳环, "earring"; 耳麦, "headphones"), each sense as a word of its own.
 
 How near is near enough depends on the embedder and on the catalog, so it is calibrated on
 the catalog's own names when the vectors are built: each category's name in one language is
@@ -37,7 +39,7 @@ MIN_PRECISION = 0.95
 MIN_READINGS = 10
 THRESHOLDS = tuple(round(0.8 + 0.005 * i, 3) for i in range(41))  # 0.80 … 1.00
 # A word: up to 4 Han characters, or one or two Latin words.
-_SHORT = re.compile(r"[\u4e00-\u9fff]{2,4}|[a-z][a-z'-]*(?: [a-z][a-z'-]*)?")
+_SHORT = re.compile(r"[\u4e00-\u9fff]{1,4}|[a-z][a-z'-]*(?: [a-z][a-z'-]*)?")
 CACHE_SECONDS = 60 * 60
 
 
@@ -57,6 +59,19 @@ class CategoryNames:
         if self.threshold is None:
             return None
         return _nearest(self, vector, self.threshold)
+
+    def read_senses(self, vectors: np.ndarray) -> int | None:
+        """The category a word's dictionary senses name (one row each), or None: each is read
+        on its own, and those that name one must all name the same."""
+        found = {self.read(vector) for vector in vectors}
+        found.discard(None)
+        return found.pop() if len(found) == 1 else None
+
+    def closest(self, vector: np.ndarray) -> int:
+        """The category nearest to ``vector``, however far."""
+        scores = self.vectors @ vector
+        count = len(self.ids)
+        return self.ids[int(np.argmax(np.maximum(scores[:count], scores[count:])))]
 
     def related(self, a: int, b: int) -> bool:
         return a == b or self.parents.get(a) == b or self.parents.get(b) == a
@@ -143,11 +158,32 @@ def category_names() -> CategoryNames | None:
     return cached(versioned_key("search-category-names"), build_category_names, CACHE_SECONDS)
 
 
-def read_category(word: str, vector: Any, revision: str) -> int | None:
-    """The category a query's one unread ``word`` names (its query ``vector``), or None."""
-    if vector is None or not _SHORT.fullmatch(word):
+def read_category(
+    word: str, vector: Any, senses: list[Any], revision: str, *, of_head: bool = False
+) -> int | None:
+    """The category a query's one unread ``word`` names, or None: by its query ``vector``, else
+    by the query vectors of its English ``senses`` (:mod:`search.dictionary`). The word 耳环
+    is as near to 耳机 (headphones) as to earrings; its sense "earring" is not. An embedder
+    that cannot embed the word (English-only: ``vector`` None) reads it by its senses.
+
+    ``of_head``: the senses are those of the compound's last part, not its own (猫抓板, a
+    cat scratcher, would be a board game by 板's "board"); they are read only where the word
+    itself lies nearest that category, its parent or a child.
+    """
+    if not _SHORT.fullmatch(word):
         return None
     names = category_names()
     if names is None or names.revision != revision:
         return None
-    return names.read(np.asarray(vector, dtype=np.float32))
+    if vector is not None and (found := names.read(np.asarray(vector, dtype=np.float32))):
+        return found
+    senses = [sense for sense in senses if sense is not None]
+    if not senses:
+        return None
+    found = names.read_senses(np.asarray(senses, dtype=np.float32))
+    if found is not None and of_head:
+        if vector is None:
+            return None
+        if not names.related(found, names.closest(np.asarray(vector, dtype=np.float32))):
+            return None
+    return found

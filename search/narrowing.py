@@ -280,13 +280,14 @@ def narrow(params: SearchParams, ranking: Ranking) -> Narrowed:
             filters, category_ids, applied = _merge_filters(params, weaker, brands)
             ids, listing, rows = filter_ranked(ranked, filters, category_ids, sort)
             relaxed.append(label)
-            if keyword_ids.intersection(ids):
+            if keyword_ids.intersection(ids) and not (label == "category" and parsed.names_type):
                 # The words name something of another type ("sleeping bag": camping gear,
                 # not the Bags department its last word read).
                 break
             if label == "category" and kept[1] and (closest := _closest_of_all(ranking)):
-                # Nothing anywhere holds the words: the product type stays ("shoes for the
-                # rain" lists shoes, not the rain jacket), its products closest first.
+                # Nothing anywhere holds the words, or the type is what the query names: the
+                # product type stays ("shoes for the rain" lists shoes, not the rain jacket),
+                # its products closest first.
                 found = filter_ranked(closest, kept[0], kept[1], sort)
                 if found[0]:
                     (ids, listing, rows), (filters, category_ids, applied) = found, kept

@@ -31,6 +31,7 @@ import numpy as np
 
 from llm_services import LLMError, llm
 from search.category_reading import CategoryNames, category_names, read_category
+from search.dictionary import english_senses, head_senses
 from search.engine import IndexUnavailable, SearchIndex
 from search.query import SUPPORT, ParsedQuery, QueryVocabulary
 from search.retrieval import (
@@ -375,23 +376,27 @@ def _read_unwritten_category(
     prepared: PreparedQuery, raw: str, index: SearchIndex
 ) -> PreparedQuery:
     """A query whose one unread word names a category in words the catalog does not write
-    ("手表" for 腕表) reads that category (:mod:`search.category_reading`); the word still
-    ranks the category's products (searched as the category's name, "手机壳" would be every
-    手机配件, cables included).
+    ("手表" for 腕表; 耳环 by its dictionary sense "earring", :mod:`search.dictionary`) reads
+    that category (:mod:`search.category_reading`); the word still ranks the category's
+    products (searched as the category's name, "手机壳" would be every 手机配件, cables
+    included).
 
     Not where the catalog's own products holding the word lie elsewhere ("cat food" is not
     Cat Supplies, "smartwatch" not Smart Home): keywords outweigh the embedder's guess.
     """
     parsed = prepared.parsed
-    word = parsed.unread.strip().lower()
+    word = (parsed.head or parsed.unread).strip().lower()
     if parsed.category_ids or not word or parsed.gift is not None or parsed.intent == SUPPORT:
         return prepared
     vector, revision, _degraded = query_vector(word)
-    found = read_category(word, vector, revision)
+    senses = english_senses(word)
+    heads = () if senses else head_senses(word)
+    vectors = [query_vector(sense)[0] for sense in senses or heads]
+    found = read_category(word, vector, vectors, revision, of_head=bool(heads))
     names = category_names()
     if found is None or names is None or not _keywords_allow(index, word, found, names):
         return prepared
-    return prepared_for(replace(parsed, category_ids=(found,)), raw)
+    return prepared_for(replace(parsed, category_ids=(found,), names_type=True), raw)
 
 
 # A word this many products hold is the catalog's word for what they are.
@@ -399,10 +404,11 @@ KEYWORD_EVIDENCE = 3
 
 
 def _keywords_allow(index: SearchIndex, word: str, category_id: int, names: CategoryNames) -> bool:
-    """Whether the products holding all of ``word``'s known terms are few, or some of them
-    are in the category (or one of its children)."""
-    terms = {t for t in analyze(word) if t in index.vocabulary}
-    if not terms:
+    """Whether the catalog does not write ``word`` (a term of it is no catalog term: 旅行箱's
+    旅行 says nothing of suitcases), or the products holding all its terms are few, or some
+    of them are in the category (or one of its children)."""
+    terms = set(analyze(word))
+    if not terms or not terms <= index.vocabulary.keys():
         return True
     holding = [
         int(index.keys[row]) for row, tokens in enumerate(index.doc_tokens) if terms <= set(tokens)

@@ -3,6 +3,7 @@ word keys, and what the found categories, brands and attributes become."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from common.text import HAN_CHAR, HAN_RUN
@@ -230,6 +231,23 @@ def _is_head(text: str, end: int, spans: _Spans) -> bool:
         if word not in ENGLISH_STOPWORDS and word not in _FILLER_BEFORE and word.isalpha():
             return False
     return all(not spans.free(m.start(), m.end()) for m in HAN_RUN.finditer(text, end))
+
+
+# The last 的 of a Chinese phrase and the word after it, up to the end of the query.
+_ZH_HEAD = re.compile(r"的([\u4e00-\u9fff]{1,4})[\s?？!！。.]*$")
+
+
+def _chinese_head(text: str) -> tuple[int, str] | None:
+    """(position, word) of the thing a Chinese phrase describes: the word after its last 的
+    (下雨天穿的鞋: 鞋; 能给咖啡保温的杯子: 杯子), when words come before it and 的 is a word
+    of its own (目的地 is a destination, not a 地)."""
+    match = _ZH_HEAD.search(text)
+    if match is None or match.start() == 0:
+        return None
+    _boundaries, words = _jieba_boundaries(text)
+    if (match.start(), match.start() + 1) not in words:
+        return None
+    return match.start(1), match.group(1)
 
 
 def _categories(

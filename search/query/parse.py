@@ -25,6 +25,7 @@ from search.query.matching import (
     _apply_targets,
     _attribute_filters,
     _categories,
+    _chinese_head,
     _match_chinese,
     _match_english,
 )
@@ -73,6 +74,12 @@ class ParsedQuery:
     # The words no constraint was read from ("" when the filters say everything the query
     # does: "跑鞋", "black dress", "降噪耳机"); such a query means the same in any language.
     unread: str = ""
+    # The thing a Chinese phrase describes, after its last 的 ("下雨天穿的鞋": 鞋); "" if none.
+    head: str = ""
+    # The categories are the thing asked for, read from a phrase's head or from a word the
+    # catalog never writes: no relaxation drops them for keyword matches of another type
+    # (the rain jackets that hold 下雨 are not shoes for the rain).
+    names_type: bool = False
     # A present for someone ("gift for mum"): who it is for; None for any other query.
     gift: Gift | None = None
     # An age the products must be for, in months ("toys for a 3 year old": 36).
@@ -219,6 +226,11 @@ def parse_query(raw: str, vocabulary: QueryVocabulary) -> ParsedQuery:
         _apply_targets(matches, spans, categories, brands, hits)
     matches = _match_english(query, spans, vocabulary)
     _apply_targets(matches, spans, categories, brands, hits)
+    head = _chinese_head(query) if has_cjk(query) else None
+    if head is not None:
+        # What comes before 的 describes the thing sought: "能给咖啡保温的杯子" asks for cups
+        # that keep coffee hot, not for coffee.
+        categories = [found for found in categories if found[1] >= head[0]]
     category_ids = _categories(categories, query, spans, vocabulary)
     attributes = _attribute_filters(query, hits, category_ids, vocabulary, spans)
     if age_months is not None and set(attributes.get("gender", ("",))) <= {"kid", "kids"}:
@@ -244,6 +256,8 @@ def parse_query(raw: str, vocabulary: QueryVocabulary) -> ParsedQuery:
         compounds=tuple(dict.fromkeys(compounds)),
         did_you_mean=_suggestion(text, query, vocabulary),
         unread=unread,
+        head=head[1] if head is not None else "",
+        names_type=head is not None and bool(category_ids),
         gift=gift,
         age_months=age_months,
     )

@@ -43,6 +43,42 @@ def test_the_nearest_category_is_read_when_near_and_clear_of_unrelated_ones(vect
     assert NAMES.read(vector) == expected
 
 
+@pytest.mark.parametrize(
+    ("senses", "expected"),
+    [
+        ([unit(1, 0.05, 0)], 1),
+        ([unit(1, 0.05, 0), unit(1, 0, 1.2)], 1),  # the second names none
+        ([unit(1, 0.05, 0), unit(0, 0.05, 1)], None),  # they name different ones
+        ([unit(1, 0, 1.2)], None),
+    ],
+)
+def test_senses_are_read_each_on_its_own_and_must_agree(senses, expected):
+    assert NAMES.read_senses(np.vstack(senses)) == expected
+
+
+def test_the_words_own_reading_comes_before_its_senses(monkeypatch):
+    monkeypatch.setattr(category_reading, "category_names", lambda: NAMES)
+    read = category_reading.read_category
+
+    assert read("耳环", unit(0, 0.05, 1), [unit(1, 0.05, 0)], "r") == 3
+    assert read("耳环", unit(1, 0, 0.9), [unit(1, 0.05, 0)], "r") == 1  # no margin: senses
+    assert read("耳环", None, [unit(1, 0.05, 0)], "r") == 1  # English-only embedder
+    assert read("耳环", None, [], "r") is None
+    assert read("耳环", unit(0, 0.05, 1), [], "other revision") is None
+
+
+def test_a_compounds_head_senses_count_where_the_word_itself_lies_nearest(monkeypatch):
+    monkeypatch.setattr(category_reading, "category_names", lambda: NAMES)
+    read = category_reading.read_category
+    # The word is nearest Jewellery (no reading of its own), its head's sense reads Watches,
+    # Jewellery's child; nearest Headphones, the head's Watches does not count.
+    near_jewellery, near_headphones = unit(1, 0.7, 0.9), unit(0.5, 0, 1)
+
+    assert read("玫瑰金表", near_jewellery, [unit(1, 0.05, 0)], "r", of_head=True) == 1
+    assert read("猫抓板", near_headphones, [unit(1, 0.05, 0)], "r", of_head=True) is None
+    assert read("猫抓板", None, [unit(1, 0.05, 0)], "r", of_head=True) is None
+
+
 def test_no_threshold_reads_nothing():
     names = CategoryNames(NAMES.ids, NAMES.parents, NAMES.names, NAMES.vectors, "r", None)
 
@@ -73,7 +109,7 @@ def test_a_word_naming_a_category_reads_it(
     audio = small_shop["audio"]
     monkeypatch.setattr(
         "search.ranking.read_category",
-        lambda word, vector, revision: audio.pk if word == "headset" else None,
+        lambda word, vector, senses, revision, **_: audio.pk if word == "headset" else None,
     )
 
     result = search_catalog(SearchParams(query="headset"))
@@ -94,9 +130,50 @@ def test_a_category_none_of_the_words_keyword_matches_are_in_is_not_read(
     """ "running" is held by two shoes and an earbud: the embedder's guess of mugs loses."""
     build_shop_index()
     mugs = CategoryFactory(name="Mugs", slug="mugs")
-    monkeypatch.setattr("search.ranking.read_category", lambda word, vector, revision: mugs.pk)
+    monkeypatch.setattr(
+        "search.ranking.read_category", lambda word, vector, senses, revision, **_: mugs.pk
+    )
 
     result = search_catalog(SearchParams(query="running"))
 
     assert result.parsed.category_ids == ()
     assert small_shop["products"]["buds"].pk in result.product_ids
+
+
+@pytest.mark.django_db
+def test_a_chinese_word_is_read_by_its_dictionary_senses(
+    build_shop_index: Any, small_shop: Any, monkeypatch: Any
+) -> None:
+    """耳麦 is no word of the shop's, and the English-only test embedder cannot embed it; its
+    CC-CEDICT senses, "headphones" and "earphones", name the Headphones category. (Which of
+    its products come first is the served embedder's work: tests/search/test_judged_set.py.)"""
+    build_shop_index()
+    monkeypatch.setattr(category_reading, "calibrate", lambda names, queries: 0.8)
+
+    result = search_catalog(SearchParams(query="耳麦"))
+
+    assert result.parsed.category_ids == (small_shop["audio"].pk,)
+    assert result.applied == [{"kind": "category", "label": "Headphones"}]
+
+
+@pytest.mark.django_db
+def test_a_category_read_for_the_thing_named_is_not_relaxed_away(
+    build_shop_index: Any, small_shop: Any, monkeypatch: Any
+) -> None:
+    """Only a shoe holds "trail"; the category read from "trail headset" stays, its products
+    closest first, instead of the keyword match of another type."""
+    build_shop_index()
+    audio = small_shop["audio"]
+    monkeypatch.setattr(
+        "search.ranking.read_category",
+        lambda word, vector, senses, revision, **_: audio.pk if word == "trail headset" else None,
+    )
+
+    result = search_catalog(SearchParams(query="trail headset"))
+
+    assert result.parsed.names_type is True
+    assert result.relaxed == ["words"]
+    assert result.applied == [{"kind": "category", "label": "Headphones"}]
+    assert sorted(result.product_ids) == sorted(
+        [small_shop["products"]["anc"].pk, small_shop["products"]["buds"].pk]
+    )

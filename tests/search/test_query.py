@@ -806,3 +806,29 @@ def test_a_product_word_two_gendered_categories_share_names_both():
 
     assert parse_query("tops", vocabulary).category_ids == (1, 2)
     assert parse_query("上衣", vocabulary).category_ids == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("query", "category_ids", "head", "names_type"),
+    [
+        # 茶 describes the cup; the cup is what is sought (a word the catalog may not write).
+        ("能给茶保温的杯子", (), "杯子", False),
+        ("适合爬山的徒步靴", (HIKING,), "徒步靴", True),
+        ("最便宜的跑鞋", (RUNNING,), "跑鞋", True),
+        ("下雨天穿的鞋", (), "鞋", False),
+        # 的 inside a word (目的, a purpose) is no particle; a bare 的 phrase has no head.
+        ("旅行目的地", (), "", False),
+        ("的鞋", (), "", False),
+        ("跑鞋", (RUNNING,), "", False),
+    ],
+)
+def test_a_chinese_phrase_is_about_the_word_after_its_last_de(
+    vocabulary, query, category_ids, head, names_type
+):
+    parsed = parse_query(query, vocabulary)
+
+    assert (parsed.category_ids, parsed.head, parsed.names_type) == (
+        category_ids,
+        head,
+        names_type,
+    )
