@@ -133,9 +133,18 @@ def titled(ids: list[int], term_sets: list[list[str]]) -> list[int]:
     """The products of ``ids`` whose title or category name (in any language) holds every
     term of one of ``term_sets``, in their order: what a query sorted by price surely asks
     for (a product titled only in Chinese still counts for "shoe" by its category)."""
+    tiers = title_tiers(ids, term_sets)
+    return [pid for pid in ids if tiers.get(pid, 2) < 2]
+
+
+def title_tiers(ids: list[int], term_sets: list[list[str]]) -> dict[int, int]:
+    """For each product of ``ids``: 0 when its title (in any language) holds every term of one
+    of ``term_sets``, 1 when only its category's name does, 2 otherwise. A category named for
+    two kinds ("Sandals & Slides", 凉鞋拖鞋) holds the words of both: for 拖鞋 a slide's own
+    title says more than a sport sandal's category."""
     wanted = [set(terms) for terms in term_sets if terms]
     if not wanted or not ids:
-        return []
+        return {}
     category_of = dict(Product.objects.filter(pk__in=ids).values_list("pk", "category_id"))
     categories = set(category_of.values())
     names: dict[int, set[str]] = {}
@@ -146,12 +155,20 @@ def titled(ids: list[int], term_sets: list[list[str]]) -> list[int]:
         ),
     ]:
         names.setdefault(category_id, set()).update(analyze(name))
-    terms = {pk: set(names.get(category_id, ())) for pk, category_id in category_of.items()}
+    titles: dict[int, set[str]] = {}
     rows = list(Product.objects.filter(pk__in=ids).values_list("pk", "title"))
     rows += ProductTranslation.objects.filter(product_id__in=ids).values_list("product_id", "title")
     for pk, title in rows:
-        terms.setdefault(pk, set()).update(analyze(title))
-    return [pid for pid in ids if any(w <= terms.get(pid, set()) for w in wanted)]
+        titles.setdefault(pk, set()).update(analyze(title))
+
+    def tier(pk: int) -> int:
+        title = titles.get(pk, set())
+        if any(w <= title for w in wanted):
+            return 0
+        named = title | names.get(category_of.get(pk, -1), set())
+        return 1 if any(w <= named for w in wanted) else 2
+
+    return {pk: tier(pk) for pk in category_of}
 
 
 # The attributes that say whom a product is for: the recipient groups of search.query.gifts.

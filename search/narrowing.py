@@ -27,6 +27,7 @@ from search.listing import (
     search_schema,
     suits_age,
     suits_recipient,
+    title_tiers,
     titled,
     youngest_first,
 )
@@ -253,10 +254,11 @@ def narrow(params: SearchParams, ranking: Ranking) -> Narrowed:
         ranked = [pid for pid in ranked if pid in keyword_ids or category_of.get(pid) in kinds]
         if not ranking.learned_ids:
             # Without a learned stage to weigh where the words stand, the matches whose title
-            # (or category name) holds them come first ("slide": the pool slide before a
-            # sandal whose copy repeats the word).
-            named = set(titled([p for p in ranked if p in keyword_ids], ranking.prepared.term_sets))
-            ranked = [p for p in ranked if p in named] + [p for p in ranked if p not in named]
+            # holds them come first ("slide": the pool slide before a sandal whose copy
+            # repeats the word), then those whose category name does ("拖鞋": the slides
+            # before a sport sandal of 凉鞋拖鞋).
+            tiers = title_tiers([p for p in ranked if p in keyword_ids], ranking.prepared.term_sets)
+            ranked = sorted(ranked, key=lambda p: tiers.get(p, 2))
     if gift is not None and ranking.prepared.text.strip():
         # "gift for my dad who runs": running gear, none of it made for women.
         ranked = suits_recipient(ranked, gift.recipient, gendered_only=False)

@@ -45,10 +45,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "the baby sleep sack's Chinese title is 婴儿睡袋, a keyword match as good as the camping "
         "sleeping bags"
     ),
-    "zh-hans:拖鞋": (
-        "the fused ranking puts a sport sandal (运动凉鞋) first, ahead of the three slides titled"
-        " 拖鞋"
-    ),
     "en:noise cancelling headphones": (
         "feature words are filters only where the catalog's copy ties them to one option (3+"
         " products): 2 headphones of this shop say noise cancelling; a pair without ANC ranks"

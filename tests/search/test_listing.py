@@ -9,6 +9,8 @@ from search.listing import (
     made_for,
     recipient_affinity,
     suits_recipient,
+    title_tiers,
+    titled,
     varied,
 )
 from shop.catalog.cache import invalidate_catalog_cache
@@ -17,7 +19,9 @@ from tests.factories import (
     AttributeOptionFactory,
     CategoryAttributeFactory,
     CategoryFactory,
+    CategoryTranslationFactory,
     ProductFactory,
+    ProductTranslationFactory,
 )
 
 
@@ -121,3 +125,21 @@ def test_affinity_first_keeps_the_order_while_the_log_is_silent(db: Any) -> None
     invalidate_catalog_cache()
 
     assert affinity_first(list(reversed(ids)), "women") == list(reversed(ids))
+
+
+@pytest.mark.django_db
+def test_a_title_holding_the_words_comes_before_a_category_name_that_does() -> None:
+    """拖鞋: the slide titled so (in Chinese) is tier 0; the sport sandal of 凉鞋拖鞋 only by
+    its category's name, tier 1; a product of another category, 2."""
+    sandals = CategoryFactory(name="Sandals & Slides", slug="sandals")
+    CategoryTranslationFactory(category=sandals, name="凉鞋拖鞋")
+    slide = ProductFactory(category=sandals, title="Quarry Slide Sandal")
+    ProductTranslationFactory(product=slide, title="Quarry 拖鞋")
+    sport = ProductFactory(category=sandals, title="Kinetic Sport Sandal")
+    ProductTranslationFactory(product=sport, title="Kinetic 运动凉鞋")
+    mug = ProductFactory(category=CategoryFactory(name="Mugs", slug="mugs"), title="Mug")
+    ids = [sport.pk, mug.pk, slide.pk]
+
+    assert title_tiers(ids, [["拖鞋"]]) == {sport.pk: 1, mug.pk: 2, slide.pk: 0}
+    assert titled(ids, [["拖鞋"]]) == [sport.pk, slide.pk]
+    assert title_tiers(ids, [[]]) == {}
