@@ -38,8 +38,8 @@ demo: install  ## Fresh machine -> SQLite shop with demo data, prepared models a
 	$(PY) manage.py finetune generator --task copywriting --time-budget $(COPY_TRAIN_SECONDS) --max-steps 1000 --eval-items 8 --activate --unless-trained
 	PY=$(PY) PORT=$(PORT) bash scripts/serve-demo.sh
 
-serve: install  ## Serve without reloading the demo data
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+serve: install  ## Serve without reloading the demo data (with make demo's two workers)
+	PY=$(PY) PORT=$(PORT) bash scripts/serve-demo.sh
 
 test: install system-deps  ## Run the whole test suite (SQLite unless DATABASE_URL is set)
 	$(PY) -m pytest

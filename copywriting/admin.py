@@ -128,18 +128,38 @@ class CopyDraftAdmin(admin.ModelAdmin):
     )
     def retrain_copy_model(self, request, queryset):
         run = services.queue_copy_model_training(user=request.user)
+        link = reverse("admin:llm_services_trainingrun_change", args=[run.pk])
+        run.refresh_from_db()
+        if run.status == run.Status.QUEUED:
+            self.message_user(
+                request,
+                format_html(
+                    _(
+                        "Training queued on the llm worker; the new version is served once it "
+                        'is trained. <a href="{}">Training run #{}</a> shows how it ends (and '
+                        "why, if it fails); Model versions lists the new one with its metrics."
+                    ),
+                    link,
+                    run.pk,
+                ),
+                messages.SUCCESS,
+            )
+            return
+        # No broker (CELERY_BROKER_URL empty): the task ran inline, inside this request.
         self.message_user(
             request,
             format_html(
                 _(
-                    "Training queued on the llm worker; the new version is served once it is "
-                    'trained. <a href="{}">Training run #{}</a> shows how it ends (and why, if '
-                    "it fails); Model versions lists the new one with its metrics."
+                    "No task worker is configured, so the training ran in this request: "
+                    '<a href="{}">Training run #{}</a>: {} {} (make demo runs a worker; see '
+                    "the README)."
                 ),
-                reverse("admin:llm_services_trainingrun_change", args=[run.pk]),
+                link,
                 run.pk,
+                run.get_status_display(),
+                run.error,
             ),
-            messages.SUCCESS,
+            messages.SUCCESS if run.status == run.Status.DONE else messages.ERROR,
         )
 
     def get_urls(self):

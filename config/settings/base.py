@@ -205,9 +205,14 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # Celery: with no broker configured every task runs inline, so the embedded default
-# (SQLite, no Redis) works without any other process.
+# (SQLite, no Redis) works without any other process. "filesystem://" (kombu's file
+# transport, folders under VAR_DIR/broker) gives one machine a worker without Redis: make
+# demo serves with it, so training and copy batches leave the admin's request.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
+FILESYSTEM_BROKER = CELERY_BROKER_URL.startswith("filesystem://")
+CELERY_RESULT_BACKEND = env(
+    "CELERY_RESULT_BACKEND", default=None if FILESYSTEM_BROKER else CELERY_BROKER_URL or None
+)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -263,6 +268,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": max(1, min(10, _VISIBILITY_TIMEOUT // 5)),
     "unacked_restore_throttle": 1,
 }
+if FILESYSTEM_BROKER:
+    # One folder for messages in and out: the web process and the worker share the machine.
+    _BROKER_DIR = VAR_DIR / "broker"
+    _BROKER_DIR.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_BROKER_DIR),
+        "data_folder_out": str(_BROKER_DIR),
+        # The exchange tables; kombu's default is ./control, in the working directory.
+        "control_folder": str(_BROKER_DIR / "control"),
+        "store_processed": False,
+    }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "refresh-product-popularity": {

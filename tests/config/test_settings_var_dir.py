@@ -69,3 +69,22 @@ def test_one_folder_can_still_live_elsewhere(monkeypatch):
 
     assert var_paths(settings)["LLM_MODEL_DIR"] == "/opt/models"
     assert var_paths(settings)["SEARCH_INDEX_DIR"] == "/srv/shop/var/search"
+
+
+def test_a_filesystem_broker_keeps_its_messages_under_var_dir(monkeypatch, tmp_path):
+    """make demo's worker without Redis: kombu's file transport, one folder both ways, and no
+    result backend (nothing reads task results; "filesystem://" is no backend URL)."""
+    monkeypatch.delenv("CELERY_RESULT_BACKEND", raising=False)
+    settings = load_base_settings(
+        monkeypatch, VAR_DIR=str(tmp_path), CELERY_BROKER_URL="filesystem://"
+    )
+
+    folder = str(tmp_path / "broker")
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS == {
+        "data_folder_in": folder,
+        "data_folder_out": folder,
+        "control_folder": f"{folder}/control",
+        "store_processed": False,
+    }
+    assert (settings.CELERY_RESULT_BACKEND, settings.CELERY_TASK_ALWAYS_EAGER) == (None, False)
+    assert (tmp_path / "broker").is_dir()

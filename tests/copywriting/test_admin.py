@@ -655,6 +655,38 @@ def test_merchants_queue_a_retraining_of_the_copy_model_in_one_action(
     assert reverse("admin:llm_services_trainingrun_change", args=[run.pk]) in page
 
 
+@pytest.mark.django_db(transaction=True)
+def test_without_a_worker_the_retraining_runs_in_the_request_and_says_how_it_ended(
+    client, merchant, make_product, fake_generator, monkeypatch
+):
+    """No broker (tasks inline, as here) and no transaction around the action: the task ran
+    before the message, which says how it ended, not "queued on the llm worker"."""
+    from llm_services.training import FinetuneError
+
+    def no_copy(**_kwargs):
+        raise FinetuneError("Too few examples to train on: 1 (at least 16 needed).")
+
+    monkeypatch.setattr(services, "retrain_copy_model", no_copy)
+    fake_generator("A navy tee.")
+    draft = services.generate_drafts(product=make_product(), request=CopyRequest())[0]
+
+    response = client.post(
+        reverse("admin:copywriting_copydraft_changelist"),
+        {"action": "retrain_copy_model", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+
+    run = TrainingRun.objects.get()
+    messages = [str(m) for m in response.context["messages"]]
+    assert run.status == "failed"
+    assert messages == [
+        "No task worker is configured, so the training ran in this request: "
+        f'<a href="{reverse("admin:llm_services_trainingrun_change", args=[run.pk])}">'
+        f"Training run #{run.pk}</a>: Failed Too few examples to train on: 1 (at least 16 "
+        "needed). (make demo runs a worker; see the README)."
+    ]
+
+
 def test_a_retraining_that_fails_says_why_in_the_admin(client, merchant, monkeypatch):
     """No approved copy to learn from: the run is failed with the reason, which the admin's
     Training runs page shows."""
