@@ -121,6 +121,18 @@ if REDIS_URL:
             },
         }
     }
+elif env("CELERY_BROKER_URL", default="").startswith("filesystem://"):
+    # make demo's web server and workers (kombu's file transport, below) are processes of one
+    # machine: the catalog's version, and all that is cached under it, must be one for all
+    # (a catalog import on a worker shows on the storefront). Culling lists the folder on
+    # each write, so the limit is kept to what a demo shop fills.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -75,6 +75,7 @@ def test_a_filesystem_broker_keeps_its_messages_under_var_dir(monkeypatch, tmp_p
     """make demo's worker without Redis: kombu's file transport, one folder both ways, and no
     result backend (nothing reads task results; "filesystem://" is no backend URL)."""
     monkeypatch.delenv("CELERY_RESULT_BACKEND", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
     settings = load_base_settings(
         monkeypatch, VAR_DIR=str(tmp_path), CELERY_BROKER_URL="filesystem://"
     )
@@ -88,3 +89,9 @@ def test_a_filesystem_broker_keeps_its_messages_under_var_dir(monkeypatch, tmp_p
     }
     assert (settings.CELERY_RESULT_BACKEND, settings.CELERY_TASK_ALWAYS_EAGER) == (None, False)
     assert (tmp_path / "broker").is_dir()
+    # The web server's and the workers' one cache: a catalog version for all of them.
+    assert settings.CACHES["default"] == {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(tmp_path / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
