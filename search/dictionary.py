@@ -22,6 +22,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from importlib import resources
 
+from common.text import HAN_RUN
+
 logger = logging.getLogger("search")
 
 MAX_CHARACTERS = 4
@@ -31,7 +33,6 @@ _NOT_A_SENSE = re.compile(
     r"used in |surname |\(old\)|\(dialect\)|\(literary\)|\(archaic\))"
 )
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
-_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _ENTRY = re.compile(r"^\S+ (\S+) \[([^\]]*)\] /(.*)/\s*$")
 
 _lock = threading.Lock()
@@ -47,7 +48,7 @@ def _lines() -> Iterator[str]:
 def _clean(sense: str) -> str:
     """ "jacket (loanword)" → "jacket"; "" for senses that are not meanings."""
     sense = sense.strip()
-    if _NOT_A_SENSE.match(sense) or _HAN.search(sense):
+    if _NOT_A_SENSE.match(sense) or HAN_RUN.search(sense):
         return ""
     return _PARENTHESES.sub("", sense).strip(" ,;")
 
@@ -62,7 +63,7 @@ def parse(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
         if match is None:
             continue
         word, pinyin, definitions = match.groups()
-        if len(word) > MAX_CHARACTERS or not _HAN.fullmatch(word):
+        if len(word) > MAX_CHARACTERS or not HAN_RUN.fullmatch(word):
             continue
         if any(syllable[:1].isupper() for syllable in pinyin.split()):
             continue

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from common.text import HAN_CHAR, HAN_RUN
+from common.text import HAN_CHAR, HAN_CLASS, HAN_RUN
 from search.query.grammar import _FILLER_BEFORE, _PREPOSITIONS, _Spans
 from search.query.vocabulary import _EN_TOKEN, QueryVocabulary, Target, _token_key, english_key
 from search.text import ENGLISH_STOPWORDS, get_jieba
@@ -234,7 +234,7 @@ def _is_head(text: str, end: int, spans: _Spans) -> bool:
 
 
 # The last 的 of a Chinese phrase and the word after it, up to the end of the query.
-_ZH_HEAD = re.compile(r"的([\u4e00-\u9fff]{1,4})[\s?？!！。.]*$")
+_ZH_HEAD = re.compile(rf"的([{HAN_CLASS}]{{1,4}})[\s?？!！。.]*$")
 
 
 def _chinese_head(text: str) -> tuple[int, str] | None:

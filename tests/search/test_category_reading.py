@@ -100,6 +100,14 @@ def test_too_few_readings_calibrate_nothing():
     assert calibrate(NAMES, queries) is None
 
 
+def reads(monkeypatch: Any, word: str, category: Any) -> None:
+    """The embedder's reading, fixed: ``word`` names ``category``, any other word none."""
+    monkeypatch.setattr(
+        "search.ranking.read_category",
+        lambda found, *_args, **_kwargs: category.pk if found == word else None,
+    )
+
+
 @pytest.mark.django_db
 def test_a_word_naming_a_category_reads_it(
     build_shop_index: Any, small_shop: Any, monkeypatch: Any
@@ -107,10 +115,7 @@ def test_a_word_naming_a_category_reads_it(
     """No product holds "headset": the category read lists its products, closest first."""
     build_shop_index()
     audio = small_shop["audio"]
-    monkeypatch.setattr(
-        "search.ranking.read_category",
-        lambda word, vector, senses, revision, **_: audio.pk if word == "headset" else None,
-    )
+    reads(monkeypatch, "headset", audio)
 
     result = search_catalog(SearchParams(query="headset"))
 
@@ -130,9 +135,7 @@ def test_a_category_none_of_the_words_keyword_matches_are_in_is_not_read(
     """ "running" is held by two shoes and an earbud: the embedder's guess of mugs loses."""
     build_shop_index()
     mugs = CategoryFactory(name="Mugs", slug="mugs")
-    monkeypatch.setattr(
-        "search.ranking.read_category", lambda word, vector, senses, revision, **_: mugs.pk
-    )
+    reads(monkeypatch, "running", mugs)
 
     result = search_catalog(SearchParams(query="running"))
 
@@ -164,10 +167,7 @@ def test_a_category_read_for_the_thing_named_is_not_relaxed_away(
     closest first, instead of the keyword match of another type."""
     build_shop_index()
     audio = small_shop["audio"]
-    monkeypatch.setattr(
-        "search.ranking.read_category",
-        lambda word, vector, senses, revision, **_: audio.pk if word == "trail headset" else None,
-    )
+    reads(monkeypatch, "trail headset", audio)
 
     result = search_catalog(SearchParams(query="trail headset"))
 
