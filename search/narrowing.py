@@ -320,17 +320,24 @@ def narrow(params: SearchParams, ranking: Ranking) -> Narrowed:
         ids, alternatives = nearest_colours_first(ids, rows, wanted_colours)
     nearest = False
     if not ids and parsed.category_ids and params.understand and not relaxed:
-        # No product holds the words, but the query named a product type: its products,
-        # closest first, before anything of another type.
-        type_filters, type_ids, type_applied = _merge_filters(
-            params,
-            replace(parsed, attributes={}, brand_ids=(), price_min=None, price_max=None),
-            brands,
-        )
-        found = filter_ranked(_closest_of_all(ranking), type_filters, type_ids, sort)
+        # No product holds the words, but the query named a product type: its products
+        # that meet the other constraints (玫瑰金耳环, 耳环 never written: the rose-gold
+        # earrings), else all of the type, closest first, before anything of another type.
+        closest = _closest_of_all(ranking)
+        found = filter_ranked(closest, filters, category_ids, sort)
         if found[0]:
-            (ids, listing, rows), filters, applied = found, type_filters, type_applied
+            (ids, listing, rows) = found
             relaxed.append(WORDS)
+        else:
+            type_filters, type_ids, type_applied = _merge_filters(
+                params,
+                replace(parsed, attributes={}, brand_ids=(), price_min=None, price_max=None),
+                brands,
+            )
+            found = filter_ranked(closest, type_filters, type_ids, sort)
+            if found[0]:
+                (ids, listing, rows), filters, applied = found, type_filters, type_applied
+                relaxed.append(WORDS)
     if not ids and (found := ranking.similar(NEAREST_LIMIT)) is not None:
         if age is not None and (aged := suits_age(_closest_of_all(ranking), age)):
             # The words found nothing, the age still says whom it is for.

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from common.text import HAN_CHAR, HAN_CLASS, HAN_RUN
+from search.dictionary import english_senses
 from search.query.grammar import _FILLER_BEFORE, _PREPOSITIONS, _Spans
 from search.query.vocabulary import _EN_TOKEN, QueryVocabulary, Target, _token_key, english_key
 from search.text import ENGLISH_STOPWORDS, get_jieba
@@ -58,6 +59,14 @@ def _compound(key: str, vocabulary: QueryVocabulary) -> tuple[str, tuple[Target,
     return None
 
 
+def _word_follows(text: str, end: int) -> bool:
+    """Whether the rest of the Chinese run after ``end`` is one dictionary word: jieba cuts
+    玫瑰金耳环 as 玫瑰 + 金耳环 (gold earrings), but 玫瑰金 is the catalog's colour and 耳环 a
+    word of its own."""
+    run = HAN_RUN.match(text, end)
+    return run is not None and len(run.group()) >= 2 and bool(english_senses(run.group()))
+
+
 def _match_chinese(
     text: str,
     spans: _Spans,
@@ -97,7 +106,7 @@ def _match_chinese(
                     continue
             elif not (
                 _edge_ok(text, index, index, boundaries)
-                and _edge_ok(text, end, end - 1, boundaries)
+                and (_edge_ok(text, end, end - 1, boundaries) or _word_follows(text, end))
             ):
                 continue
             found = (index, end, targets, False)

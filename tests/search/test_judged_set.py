@@ -62,10 +62,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "防水 is not learnt as the waterproof option here (see 防水徒步靴); daypacks that are "
         "not waterproof rank 2nd and 3rd"
     ),
-    "zh-hans:玫瑰金耳环": (
-        "耳环 is not the catalog's word (耳饰; alone, its dictionary sense reads the category),"
-        " and in one run with the colour neither is read: rose-gold bracelets lead"
-    ),
     "zh-hans:小白鞋": (
         "小白鞋 (white sneakers) is slang the catalog never writes: its last part 鞋 (shoe) reads"
         " Shoes, the colour is not read; a tan sneaker and white racing shoes lead"

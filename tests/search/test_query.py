@@ -25,6 +25,7 @@ from search.query import (
     english_key,
     parse_query,
 )
+from search.query.matching import _word_follows
 from search.query.money import Money
 from search.retrieval import prepare_query
 from search.spelling import Speller
@@ -832,3 +833,18 @@ def test_a_chinese_phrase_is_about_the_word_after_its_last_de(
         head,
         names_type,
     )
+
+
+def test_a_catalog_phrase_is_read_where_a_dictionary_word_follows_it():
+    """jieba cuts 玫瑰 + 金耳环 (gold earrings); 耳环 is a dictionary word of its own, so the
+    catalog's colour 玫瑰金 ends where it begins."""
+    vocabulary = QueryVocabulary.build(
+        categories=[], brands=[], options=_options("color", "rose-gold: Rose gold / 玫瑰金")
+    )
+
+    parsed = parse_query("玫瑰金耳环", vocabulary)
+
+    assert (parsed.attributes, parsed.unread) == ({"color": ("rose-gold",)}, "耳环")
+    assert _word_follows("玫瑰金耳环", 3) is True
+    assert _word_follows("玫瑰金抓板", 3) is False  # 抓板 is no dictionary word
+    assert _word_follows("玫瑰金 shoes", 3) is False

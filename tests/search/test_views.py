@@ -581,6 +581,19 @@ def test_words_no_product_holds_keep_the_product_type_named(client: Any, indexed
 
 
 @pytest.mark.django_db
+def test_words_no_product_holds_keep_the_other_constraints_when_products_meet_them(
+    client: Any, indexed: Any
+) -> None:
+    """ "blue sole headphones": still no product holds the words; the blue pair meets the
+    colour too, so it alone comes, the colour's chip kept."""
+    data = _api(client, q="blue sole headphones").json()
+
+    assert [r["id"] for r in data["results"]] == [indexed["products"]["anc"].pk]
+    assert (data["relaxed_filters"], data["dropped_filters"]) == (["words"], [])
+    assert [chip["kind"] for chip in data["applied_filters"]] == ["category", "attribute"]
+
+
+@pytest.mark.django_db
 def test_the_embedders_additions_come_from_the_keyword_matches_categories(
     client: Any, indexed: Any, monkeypatch: Any
 ) -> None:
