@@ -98,6 +98,15 @@ def _merge_filters(
             applied.append({"kind": "attribute", "label": f"{schema[code].name}: {labels}"})
         if parsed.gift is not None:
             applied.append({"kind": "gift", "label": _gift_label(parsed.gift)})
+        if parsed.synonym:
+            word = parsed.head or parsed.unread
+            applied.append(
+                {
+                    "kind": "synonym",
+                    "label": gettext("“%(word)s” searched as “%(synonym)s”")
+                    % {"word": word, "synonym": parsed.synonym},
+                }
+            )
         quote = parsed.price_quote
         if parsed.price_min is not None and price_min is None:
             price_min = parsed.price_min

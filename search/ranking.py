@@ -43,6 +43,7 @@ from search.retrieval import (
     prepared_for,
 )
 from search.services import index_holder
+from search.synonyms import category_senses, written_hypernym, written_synonym
 from search.text import analyze, detect_language
 from shop.catalog import selectors as catalog
 from shop.catalog.models import Product
@@ -343,6 +344,7 @@ def rank_products(
     if understand and within is None:
         # The shop's categories name the shop's products only (not an evaluation's).
         prepared = _read_unwritten_category(prepared, query, index)
+        text = prepared.text
     mode = "hybrid"
     vector, revision, degraded = query_vector(text)
     if vector is not None and index.dense_revision != revision:
@@ -394,9 +396,17 @@ def _read_unwritten_category(
     vectors = [query_vector(sense)[0] for sense in senses or heads]
     found = read_category(word, vector, vectors, revision, of_head=bool(heads))
     names = category_names()
-    if found is None or names is None or not _keywords_allow(index, word, found, names):
-        return prepared
-    return prepared_for(replace(parsed, category_ids=(found,), names_type=True), raw)
+    if found is not None and names is not None and _keywords_allow(index, word, found, names):
+        return prepared_for(replace(parsed, category_ids=(found,), names_type=True), raw)
+    if synonym := written_synonym(index, word):
+        return prepared_for(replace(parsed, synonym=synonym), raw)
+    vectors = [query_vector(sense)[0] for sense in category_senses(word)]
+    found = read_category(word, None, vectors, revision)
+    if found is not None and names is not None and _keywords_allow(index, word, found, names):
+        return prepared_for(replace(parsed, category_ids=(found,), names_type=True), raw)
+    if broader := written_hypernym(index, word):
+        return prepared_for(replace(parsed, synonym=broader), raw)
+    return prepared
 
 
 # A word this many products hold is the catalog's word for what they are.

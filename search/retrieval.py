@@ -80,6 +80,9 @@ def prepared_for(parsed: ParsedQuery, raw: str) -> PreparedQuery:
     # recipient, not a search for the word "under".
     read = parsed.has_filters or parsed.sort or parsed.gift is not None
     text = parsed.text if parsed.text or read else raw
+    if parsed.synonym:
+        # Embedded and searched with the word: "jumper sweater" lies among the sweaters.
+        text = f"{text} {parsed.synonym}"
     tokens = analyze(text)
     if parsed.did_you_mean:
         tokens += [t for t in analyze(parsed.did_you_mean) if t not in tokens]

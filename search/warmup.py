@@ -1,5 +1,5 @@
 """Load the search index, the query vocabulary, the query embedder, the category names'
-vectors and the Chinese-English dictionary before the first search.
+vectors, the Chinese-English dictionary and WordNet before the first search.
 
 ``config.readiness`` calls ``warm_search`` when a web process starts: the first shopper's
 search then costs what every later one does.
@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import translation
 
 from common.text import CHINESE, ENGLISH
-from search import dictionary
+from search import dictionary, wordnet
 from search.category_reading import category_names
 from search.selectors import SearchParams, search_catalog
 
@@ -28,7 +28,8 @@ def warm_search() -> dict[str, Any]:
     # The category names' vectors and the dictionary, for queries whose product type the
     # catalog never writes.
     category_names()
-    dictionary.load()
+    dictionary.warm()
+    wordnet.load()
     modes = {}
     for language, query in WARM_QUERIES:
         with translation.override(language):

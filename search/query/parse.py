@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from common.text import clean_query
+from search import wordnet
 from search.query.ages import extract_age
 from search.query.gifts import Gift, extract_gift, rewrite_interest
 from search.query.grammar import (
@@ -80,6 +81,9 @@ class ParsedQuery:
     # catalog never writes: no relaxation drops them for keyword matches of another type
     # (the rain jackets that hold 下雨 are not shoes for the rain).
     names_type: bool = False
+    # Another word for the query's one word the catalog never writes, which it does write
+    # ("jumper": "sweater"; 电饭锅: "rice cooker"); searched as well (search.synonyms).
+    synonym: str = ""
     # A present for someone ("gift for mum"): who it is for; None for any other query.
     gift: Gift | None = None
     # An age the products must be for, in months ("toys for a 3 year old": 36).
@@ -117,6 +121,7 @@ class ParsedQuery:
             "support_topic": self.support_topic,
             "did_you_mean": self.did_you_mean,
             "compounds": dict(self.compounds),
+            "synonym": self.synonym,
             "gift": None if self.gift is None else asdict(self.gift),
             "age_months": self.age_months,
         }
@@ -161,13 +166,19 @@ def _remaining_text(text: str, spans: _Spans) -> str:
 
 
 class _Protected:
-    """The query grammar's words and the vocabulary's, without building their union per query."""
+    """The query grammar's words and the vocabulary's, without building their union per query,
+    and the goods nouns of WordNet: "jumper" and "thermos" are words the catalog does not
+    write, not misspellings of "jump starter" and the brand Tessaro."""
 
     def __init__(self, words: frozenset[str]) -> None:
         self.words = words
 
     def __contains__(self, word: object) -> bool:
-        return word in QUERY_WORDS or word in self.words
+        return (
+            word in QUERY_WORDS
+            or word in self.words
+            or (isinstance(word, str) and bool(wordnet.noun_senses(word)))
+        )
 
 
 def _suggestion(parsed_text: str, query: str, vocabulary: QueryVocabulary) -> str | None:

@@ -41,3 +41,9 @@ def test_a_compound_it_does_not_hold_has_its_longest_suffixs_senses_as_head_sens
     assert dictionary.head_senses("玫瑰金耳环") == ("earring",)
     assert dictionary.head_senses("耳环") == ()  # two characters: no compound to split
     assert dictionary.head_senses("电饭锅") == ()  # the dictionary holds the word itself
+
+
+def test_the_chinese_words_of_an_english_sense():
+    assert dictionary.chinese_words("rice cooker") == ("电饭煲",)
+    assert dictionary.chinese_words("Thermos") == ("保温瓶", "暖瓶")
+    assert dictionary.chinese_words("no such sense") == ()

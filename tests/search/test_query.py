@@ -162,6 +162,7 @@ DEFAULTS = {
     "support_topic": None,
     "did_you_mean": None,
     "compounds": {},
+    "synonym": "",
 }
 
 

@@ -1,0 +1,85 @@
+"""A synonym the catalog writes for a word it does not (search.synonyms)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from search import services
+from search.selectors import SearchParams, search_catalog
+from search.synonyms import written_hypernym, written_synonym
+from tests.factories import CategoryFactory, ProductFactory, ProductTranslationFactory
+
+
+def no_category_read(monkeypatch: Any) -> None:
+    """The embedder reads no category from any word (the test embedder is English-only)."""
+    monkeypatch.setattr("search.ranking.read_category", lambda *_args, **_kwargs: None)
+
+
+@pytest.fixture
+def kitchen(small_shop: dict[str, Any]) -> dict[str, Any]:
+    appliances = CategoryFactory(name="Kitchen appliances", slug="kitchen-appliances")
+    cooker = ProductFactory(
+        category=appliances,
+        title="Fennel rice cooker",
+        description="Cooks rice and keeps it warm.",
+        price=Decimal("59.00"),
+    )
+    ProductTranslationFactory(product=cooker, title="Fennel 电饭煲", description="煮饭保温。")
+    services.rebuild_shop_index()
+    return {**small_shop, "cooker": cooker}
+
+
+@pytest.mark.django_db
+def test_a_wordnet_synonym_the_catalog_writes_is_searched(
+    kitchen: dict[str, Any], monkeypatch: Any
+) -> None:
+    """ "Earphones" is no word of the shop's; WordNet's synonym "headphone" is, of one kind."""
+    no_category_read(monkeypatch)
+
+    result = search_catalog(SearchParams(query="earphones"))
+
+    assert result.parsed.synonym == "headphone"
+    assert result.parsed.did_you_mean is None
+    assert result.applied == [{"kind": "synonym", "label": "“earphones” searched as “headphone”"}]
+    # The headphones hold the word; the embedder adds the earbuds after them.
+    products = kitchen["products"]
+    assert result.product_ids == [products["anc"].pk, products["buds"].pk]
+
+
+@pytest.mark.django_db
+def test_a_chinese_words_dictionary_sense_is_searched_as_the_catalogs_chinese_word(
+    kitchen: dict[str, Any], monkeypatch: Any
+) -> None:
+    """电饭锅 is "electric rice cooker"; the catalog writes "rice cooker", in Chinese 电饭煲."""
+    no_category_read(monkeypatch)
+
+    result = search_catalog(SearchParams(query="电饭锅"))
+
+    assert result.parsed.synonym == "电饭煲"
+    assert result.product_ids == [kitchen["cooker"].pk]
+
+
+@pytest.mark.django_db
+def test_no_synonym_for_a_word_the_catalog_writes_or_one_of_no_written_synonym(
+    kitchen: dict[str, Any],
+) -> None:
+    index = services.index_holder().get()
+
+    assert written_synonym(index, "headphones") == ""  # the catalog's own word
+    assert written_synonym(index, "rucksack") == ""  # backpack: not sold here
+    assert written_synonym(index, "happiness") == ""  # no product at all
+
+
+@pytest.mark.django_db
+def test_a_broader_word_counts_only_where_it_names_one_kind(kitchen: dict[str, Any]) -> None:
+    """A "biro" is a pen: no product says pen. "Sweatpants" are trousers: none either. A
+    broader word said of products of several kinds is no answer: "shoe" of the earbuds'
+    running copy would do, but only one category's products say it here."""
+    index = services.index_holder().get()
+
+    assert written_hypernym(index, "biro") == ""
+    assert written_hypernym(index, "sneaker") == "shoe"
+    assert written_hypernym(index, "headphones") == ""  # written: no broader word needed
