@@ -398,14 +398,16 @@ def _read_unwritten_category(
     names = category_names()
     if found is not None and names is not None and _keywords_allow(index, word, found, names):
         return prepared_for(replace(parsed, category_ids=(found,), names_type=True), raw)
+    # A word a dictionary knows is no misspelling: "purse" is not "pulse" (a speaker's name).
     if synonym := written_synonym(index, word):
-        return prepared_for(replace(parsed, synonym=synonym), raw)
+        return prepared_for(replace(parsed, synonym=synonym, did_you_mean=None), raw)
     vectors = [query_vector(sense)[0] for sense in category_senses(word)]
     found = read_category(word, None, vectors, revision)
     if found is not None and names is not None and _keywords_allow(index, word, found, names):
-        return prepared_for(replace(parsed, category_ids=(found,), names_type=True), raw)
+        read = replace(parsed, category_ids=(found,), names_type=True, did_you_mean=None)
+        return prepared_for(read, raw)
     if broader := written_hypernym(index, word):
-        return prepared_for(replace(parsed, synonym=broader), raw)
+        return prepared_for(replace(parsed, synonym=broader, did_you_mean=None), raw)
     return prepared
 
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from common.text import clean_query
-from search import wordnet
 from search.query.ages import extract_age
 from search.query.gifts import Gift, extract_gift, rewrite_interest
 from search.query.grammar import (
@@ -166,19 +165,13 @@ def _remaining_text(text: str, spans: _Spans) -> str:
 
 
 class _Protected:
-    """The query grammar's words and the vocabulary's, without building their union per query,
-    and the goods nouns of WordNet: "jumper" and "thermos" are words the catalog does not
-    write, not misspellings of "jump starter" and the brand Tessaro."""
+    """The query grammar's words and the vocabulary's, without building their union per query."""
 
     def __init__(self, words: frozenset[str]) -> None:
         self.words = words
 
     def __contains__(self, word: object) -> bool:
-        return (
-            word in QUERY_WORDS
-            or word in self.words
-            or (isinstance(word, str) and bool(wordnet.noun_senses(word)))
-        )
+        return word in QUERY_WORDS or word in self.words
 
 
 def _suggestion(parsed_text: str, query: str, vocabulary: QueryVocabulary) -> str | None:

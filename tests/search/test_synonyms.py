@@ -36,17 +36,18 @@ def kitchen(small_shop: dict[str, Any]) -> dict[str, Any]:
 def test_a_wordnet_synonym_the_catalog_writes_is_searched(
     kitchen: dict[str, Any], monkeypatch: Any
 ) -> None:
-    """ "Earphones" is no word of the shop's; WordNet's synonym "headphone" is, of one kind."""
+    """ "Rucksack" is no word of the shop's; WordNet's synonym "backpack" is, of one kind."""
     no_category_read(monkeypatch)
+    bags = CategoryFactory(name="Luggage", slug="luggage")
+    backpack = ProductFactory(category=bags, title="Terra hiking backpack")
+    services.rebuild_shop_index()
 
-    result = search_catalog(SearchParams(query="earphones"))
+    result = search_catalog(SearchParams(query="rucksack"))
 
-    assert result.parsed.synonym == "headphone"
+    assert result.parsed.synonym == "backpack"
     assert result.parsed.did_you_mean is None
-    assert result.applied == [{"kind": "synonym", "label": "“earphones” searched as “headphone”"}]
-    # The headphones hold the word; the embedder adds the earbuds after them.
-    products = kitchen["products"]
-    assert result.product_ids == [products["anc"].pk, products["buds"].pk]
+    assert result.applied == [{"kind": "synonym", "label": "“rucksack” searched as “backpack”"}]
+    assert result.product_ids == [backpack.pk]
 
 
 @pytest.mark.django_db
@@ -83,3 +84,22 @@ def test_a_broader_word_counts_only_where_it_names_one_kind(kitchen: dict[str, A
     assert written_hypernym(index, "biro") == ""
     assert written_hypernym(index, "sneaker") == "shoe"
     assert written_hypernym(index, "headphones") == ""  # written: no broader word needed
+
+
+@pytest.mark.django_db
+def test_a_word_with_a_written_synonym_is_not_corrected_as_a_typo(
+    small_shop: dict[str, Any], monkeypatch: Any
+) -> None:
+    """The speller would read "purse" as "pulse", a speaker's name; WordNet's first synonym,
+    "bag", is what this shop calls it (its category's name, said of one kind of product)."""
+    no_category_read(monkeypatch)
+    ProductFactory(category=small_shop["audio"], title="Pulse portable speaker")
+    bags = CategoryFactory(name="Bags", slug="bags")
+    handbag = ProductFactory(category=bags, title="Porter leather handbag")
+    services.rebuild_shop_index()
+
+    result = search_catalog(SearchParams(query="purse"))
+
+    assert result.parsed.synonym == "bag"
+    assert result.parsed.did_you_mean is None
+    assert result.product_ids == [handbag.pk]
