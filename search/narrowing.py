@@ -172,20 +172,33 @@ def colour_labels(values: list[str], limit: int = 3) -> list[str]:
     return [options.get(value, value) for value in values[:limit]]
 
 
-def _relaxations(parsed: ParsedQuery) -> list[tuple[str, ParsedQuery]]:
-    """Weaker readings of the query, most specific constraint dropped first."""
-    steps = []
+_DROPS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("attributes", {"attributes": {}}),
+    ("brand", {"brand_ids": ()}),
+    ("price", {"price_min": None, "price_max": None}),
+    ("category", {"category_ids": ()}),
+)
+
+
+def _relaxations(parsed: ParsedQuery) -> list[tuple[tuple[str, ...], ParsedQuery]]:
+    """Weaker readings of the query with the constraints each drops: first one kind alone
+    (attributes, brand, price), so that the others stay ("northwend down jacket" with no
+    Northwend jacket: other brands' down jackets), then more and more kinds together, the
+    most specific first, the product type last."""
+    steps: list[tuple[tuple[str, ...], ParsedQuery]] = []
+    for label, changes in _DROPS[:-1]:
+        weaker = replace(parsed, **changes)
+        if weaker != parsed:
+            steps.append(((label,), weaker))
+    dropped: tuple[str, ...] = ()
     current = parsed
-    for label, changes in (
-        ("attributes", {"attributes": {}}),
-        ("brand", {"brand_ids": ()}),
-        ("price", {"price_min": None, "price_max": None}),
-        ("category", {"category_ids": ()}),
-    ):
+    for label, changes in _DROPS:
         weaker = replace(current, **changes)
         if weaker != current:
-            steps.append((label, weaker))
+            dropped += (label,)
             current = weaker
+            if len(dropped) > 1 or label == "category":
+                steps.append((dropped, weaker))
     return steps
 
 
@@ -286,11 +299,12 @@ def narrow(params: SearchParams, ranking: Ranking) -> Narrowed:
     # Constraints read from the query that leave no keyword match (only similar products)
     # are dropped one kind at a time, and the page says which.
     if ranked and not keyword_ids.intersection(ids) and parsed.has_filters and params.understand:
-        for label, weaker in _relaxations(parsed):
+        for labels, weaker in _relaxations(parsed):
             kept = filters, category_ids, applied
             filters, category_ids, applied = _merge_filters(params, weaker, brands)
             ids, listing, rows = filter_ranked(ranked, filters, category_ids, sort)
-            relaxed.append(label)
+            relaxed = list(labels)
+            label = labels[-1]
             if keyword_ids.intersection(ids) and not (label == "category" and parsed.names_type):
                 # The words name something of another type ("sleeping bag": camping gear,
                 # not the Bags department its last word read).

@@ -87,6 +87,13 @@ def prepared_for(parsed: ParsedQuery, raw: str) -> PreparedQuery:
     if parsed.did_you_mean:
         tokens += [t for t in analyze(parsed.did_you_mean) if t not in tokens]
     term_sets = [list(tokens)]
+    if parsed.brand_ids and parsed.unread:
+        # A brand read is a filter; its name stays among the words for the ranking, but a
+        # product need not hold it to match the rest: "northwend down jacket" with no
+        # Northwend jacket relaxes to other brands' down jackets, which hold "jacket" only.
+        rest = analyze(parsed.unread)
+        if rest and rest != tokens:
+            term_sets.append(rest)
     if parsed.compounds:
         # "跑步鞋" is analysed as 跑步 + 鞋 and the catalog's "跑鞋" as one word: the query is
         # also searched as the catalog writes it, and holding either reading is a match.

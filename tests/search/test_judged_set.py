@@ -116,11 +116,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "zh-hans:TWS 耳机": (
         "TWS is no catalog word; 耳机 lists every headphone and wired earphones lead"
     ),
-    "en:northwend down jacket": (
-        "'down' is read as the material filter and the brand stays a keyword: Northwend "
-        "products holding 'jacket' or 'down' anywhere lead instead of other brands' down "
-        "jackets"
-    ),
     "en:something to keep my coffee hot": (
         "a need described, not named: no product of the kind holds the words, and the "
         "embedder's nearest products are not of it; row 1: Stone Well No. 1 Kenya Single-"

@@ -338,6 +338,18 @@ def test_filters_without_a_query_browse_the_category(client: Any, indexed: Any) 
 
 
 @pytest.mark.django_db
+def test_the_brand_alone_is_dropped_when_that_keeps_the_colour(client: Any, indexed: Any) -> None:
+    """Stride makes no earbuds: the red earbuds of another brand, not Stride's shoes nor
+    earbuds of any colour."""
+    data = _api(client, q="stride red earbuds").json()
+
+    assert data["relaxed_filters"] == ["brand"]
+    assert data["dropped_filters"] == [{"kind": "brand", "label": "Stride"}]
+    assert data["applied_filters"] == [{"kind": "attribute", "label": "Colour: Red"}]
+    assert [r["id"] for r in data["results"]] == [indexed["products"]["buds"].pk]
+
+
+@pytest.mark.django_db
 def test_constraints_that_leave_only_similar_products_are_dropped(
     client: Any, indexed: Any
 ) -> None:
