@@ -385,6 +385,10 @@ def _read_unwritten_category(
 
     Not where the catalog's own products holding the word lie elsewhere ("cat food" is not
     Cat Supplies, "smartwatch" not Smart Home): keywords outweigh the embedder's guess.
+
+    Where the embedder reads nothing, a synonym the catalog writes is searched with the word
+    ("jumper": sweater; 电饭锅: 电饭煲), else WordNet's synonyms are read as a category
+    ("thermos"), else a broader word that names one kind is searched (:mod:`search.synonyms`).
     """
     parsed = prepared.parsed
     word = (parsed.head or parsed.unread).strip().lower()

@@ -24,13 +24,12 @@ from search.engine import SearchIndex
 from search.text import analyze
 from shop.catalog.models import Product
 
-# An English phrase of this many words or more is cut from its front until the catalog
-# writes it ("electric rice cooker" → "rice cooker"); a single word stands only if the
-# phrase is that word: "sound", the last word of 音响's "stereo sound system", is said by
-# every headphone's copy.
+# A dictionary sense of this many words or more is cut from its front down to this many
+# until the catalog writes it ("electric rice cooker" → "rice cooker"), never to one word:
+# "system", the last word of 音响's "stereo sound system", names nothing.
 MIN_SUFFIX_WORDS = 2
-# A broader word is searched only where this share of the products holding it are of one
-# category: the catalog's word for that kind of product.
+# A one-word synonym (or broader word) is searched only where this share of the products
+# holding it are of one category: the catalog's word for that kind of product.
 ONE_KIND_SHARE = 2 / 3
 
 
@@ -97,14 +96,21 @@ def _names_a_kind(index: SearchIndex, phrase: str) -> bool:
     alike, and would list them all."""
     if not _written(index, phrase):
         return False
-    terms = analyze(phrase)
-    holding = [
-        int(index.keys[row])
-        for row, tokens in enumerate(index.doc_tokens)
-        if set(terms) <= set(tokens)
-    ]
-    kinds = Counter(Product.objects.filter(pk__in=holding).values_list("category_id", flat=True))
-    return bool(kinds) and kinds.most_common(1)[0][1] >= ONE_KIND_SHARE * sum(kinds.values())
+    cache = index.derived.setdefault("phrase-one-kind", {})
+    terms = frozenset(analyze(phrase))
+    if terms not in cache:
+        holding = [
+            int(index.keys[row])
+            for row, tokens in enumerate(index.doc_tokens)
+            if terms <= set(tokens)
+        ]
+        kinds = Counter(
+            Product.objects.filter(pk__in=holding).values_list("category_id", flat=True)
+        )
+        cache[terms] = bool(kinds) and (
+            kinds.most_common(1)[0][1] >= ONE_KIND_SHARE * sum(kinds.values())
+        )
+    return cache[terms]
 
 
 def category_senses(word: str) -> tuple[str, ...]:
