@@ -503,7 +503,7 @@ Trimmed = tuple[dict[str, Any], list[dict[str, Any]]]
 ItemTrimmer = Callable[[str, str, bool], tuple[str, list[dict[str, Any]]]]
 
 
-def _trim_parts(parts: dict[str, Any], trim_item: ItemTrimmer) -> Trimmed:
+def trim_parts(parts: dict[str, Any], trim_item: ItemTrimmer) -> Trimmed:
     """Each part with each of its items trimmed by ``trim_item(part, item, is_list)``; a list
     part loses the items that become empty."""
     trimmed: dict[str, Any] = {}
@@ -555,7 +555,7 @@ def trim_ungrounded(
             for clause in removed
         ]
 
-    return _trim_parts(parts, trim_item)
+    return trim_parts(parts, trim_item)
 
 
 # Generated parts a sentence may be cut from: the product page's. Marketing lines are flagged
@@ -615,7 +615,7 @@ def trim_unsupported(parts: dict[str, Any], *, facts: ProductFacts, voice: Voice
             for sentence, words in found
         ]
 
-    return _trim_parts(parts, trim_item)
+    return trim_parts(parts, trim_item)
 
 
 def is_flagged(results: Iterable[dict[str, Any]]) -> bool:

@@ -39,6 +39,7 @@ CHECK_NAMES = {
     "repetition": gettext_noop("repetition"),
     "padding": gettext_noop("padding"),
     "name": gettext_noop("another product's name"),
+    "name_fixed": gettext_noop("renamed"),
     "input": gettext_noop("input"),
     "output": gettext_noop("output"),
 }

@@ -30,6 +30,7 @@ from copywriting.checks import (
 from copywriting.exceptions import CopyRefused, CopywritingError, CopywritingUnavailable
 from copywriting.findings import EXAMPLE_SOURCE, Source
 from copywriting.models import Channel, CopyDraft, CopyJob, Field, Length, Tone
+from copywriting.naming import rename_product
 from copywriting.output import part_items, parts_text, tidy_output
 from copywriting.prompts import (
     ONE_LINE_PARTS,
@@ -405,6 +406,8 @@ def finish_parts(
     if voice is not None:
         trimmed, cut = trim_unsupported(trimmed, facts=item.facts, voice=voice)
         notes += cut
+    trimmed, renamed = rename_product(trimmed, facts=item.facts, names=vocabulary.names)
+    notes += renamed
     if not notes:
         return FinishedParts(parts, raw_checks, parts, raw_checks)
     checks = run_checks(
