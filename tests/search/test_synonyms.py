@@ -13,6 +13,15 @@ from search.synonyms import written_hypernym, written_synonym
 from tests.factories import CategoryFactory, ProductFactory, ProductTranslationFactory
 
 
+def add_product(category: str, title: str) -> Any:
+    """A product of a new category, the shop's index rebuilt."""
+    product = ProductFactory(
+        category=CategoryFactory(name=category, slug=category.lower()), title=title
+    )
+    services.rebuild_shop_index()
+    return product
+
+
 def no_category_read(monkeypatch: Any) -> None:
     """The embedder reads no category from any word (the test embedder is English-only)."""
     monkeypatch.setattr("search.ranking.read_category", lambda *_args, **_kwargs: None)
@@ -38,9 +47,7 @@ def test_a_wordnet_synonym_the_catalog_writes_is_searched(
 ) -> None:
     """ "Rucksack" is no word of the shop's; WordNet's synonym "backpack" is, of one kind."""
     no_category_read(monkeypatch)
-    bags = CategoryFactory(name="Luggage", slug="luggage")
-    backpack = ProductFactory(category=bags, title="Terra hiking backpack")
-    services.rebuild_shop_index()
+    backpack = add_product("Luggage", "Terra hiking backpack")
 
     result = search_catalog(SearchParams(query="rucksack"))
 
@@ -94,9 +101,7 @@ def test_a_word_with_a_written_synonym_is_not_corrected_as_a_typo(
     "bag", is what this shop calls it (its category's name, said of one kind of product)."""
     no_category_read(monkeypatch)
     ProductFactory(category=small_shop["audio"], title="Pulse portable speaker")
-    bags = CategoryFactory(name="Bags", slug="bags")
-    handbag = ProductFactory(category=bags, title="Porter leather handbag")
-    services.rebuild_shop_index()
+    handbag = add_product("Bags", "Porter leather handbag")
 
     result = search_catalog(SearchParams(query="purse"))
 
