@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext, ngettext
 
+from common.text import HAN_RUN
 from search.listing import (
     SORT_RELEVANCE,
     affinity_first,
@@ -99,14 +100,7 @@ def _merge_filters(
         if parsed.gift is not None:
             applied.append({"kind": "gift", "label": _gift_label(parsed.gift)})
         if parsed.synonym:
-            word = parsed.head or parsed.unread
-            applied.append(
-                {
-                    "kind": "synonym",
-                    "label": gettext("“%(word)s” searched as “%(synonym)s”")
-                    % {"word": word, "synonym": parsed.synonym},
-                }
-            )
+            applied.append({"kind": "synonym", "label": _synonym_label(parsed)})
         quote = parsed.price_quote
         if parsed.price_min is not None and price_min is None:
             price_min = parsed.price_min
@@ -170,6 +164,15 @@ def colour_labels(values: list[str], limit: int = 3) -> list[str]:
     code = next((c for c in catalog.COLOR_ATTRIBUTE_CODES if c in schema), None)
     options = schema[code].options if code else {}
     return [options.get(value, value) for value in values[:limit]]
+
+
+def _synonym_label(parsed: ParsedQuery) -> str:
+    word = parsed.head or parsed.unread
+    values = {"word": word, "synonym": parsed.synonym}
+    if HAN_RUN.search(word) and not HAN_RUN.search(parsed.synonym):
+        # 杯子 searched as "cup": the catalog's English text is what matched.
+        return gettext("“%(word)s” searched as the English “%(synonym)s”") % values
+    return gettext("“%(word)s” searched as “%(synonym)s”") % values
 
 
 _DROPS: tuple[tuple[str, dict[str, Any]], ...] = (

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from search import services
 from search.selectors import SearchParams, search_catalog
@@ -108,3 +109,19 @@ def test_a_word_with_a_written_synonym_is_not_corrected_as_a_typo(
     assert result.parsed.synonym == "bag"
     assert result.parsed.did_you_mean is None
     assert result.product_ids == [handbag.pk]
+
+
+@pytest.mark.django_db
+def test_an_english_synonym_of_a_chinese_word_is_said_to_be_english(
+    small_shop: dict[str, Any], monkeypatch: Any
+) -> None:
+    """杯子 is "cup"; the catalog writes it in English only."""
+    no_category_read(monkeypatch)
+    mug = add_product("Drinkware", "Cairn travel cup")
+
+    with translation.override("zh-hans"):
+        result = search_catalog(SearchParams(query="杯子"))
+
+    assert result.parsed.synonym == "cup"
+    assert result.applied == [{"kind": "synonym", "label": "“杯子”按英文“cup”搜索"}]
+    assert result.product_ids == [mug.pk]
