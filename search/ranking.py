@@ -43,10 +43,14 @@ from search.retrieval import (
     prepared_for,
 )
 from search.services import index_holder
-from search.synonyms import category_senses, written_hypernym, written_synonym
+from search.synonyms import (
+    categories_holding,
+    category_senses,
+    written_hypernym,
+    written_synonym,
+)
 from search.text import analyze, detect_language
 from shop.catalog import selectors as catalog
-from shop.catalog.models import Product
 
 logger = logging.getLogger("search")
 
@@ -400,14 +404,14 @@ def _read_unwritten_category(
     vectors = [query_vector(sense)[0] for sense in senses or heads]
     found = read_category(word, vector, vectors, revision, of_head=bool(heads))
     names = category_names()
-    if found is not None and names is not None and _keywords_allow(index, word, found, names):
+    if _keywords_allow(index, word, found, names):
         return prepared_for(replace(parsed, category_ids=(found,), names_type=True), raw)
     # A word a dictionary knows is no misspelling: "purse" is not "pulse" (a speaker's name).
     if synonym := written_synonym(index, word):
         return prepared_for(replace(parsed, synonym=synonym, did_you_mean=None), raw)
     vectors = [query_vector(sense)[0] for sense in category_senses(word)]
     found = read_category(word, None, vectors, revision)
-    if found is not None and names is not None and _keywords_allow(index, word, found, names):
+    if _keywords_allow(index, word, found, names):
         read = replace(parsed, category_ids=(found,), names_type=True, did_you_mean=None)
         return prepared_for(read, raw)
     if broader := written_hypernym(index, word):
@@ -419,19 +423,21 @@ def _read_unwritten_category(
 KEYWORD_EVIDENCE = 3
 
 
-def _keywords_allow(index: SearchIndex, word: str, category_id: int, names: CategoryNames) -> bool:
-    """Whether the catalog does not write ``word`` (a term of it is no catalog term: 旅行箱's
-    旅行 says nothing of suitcases), or the products holding all its terms are few, or some
-    of them are in the category (or one of its children)."""
+def _keywords_allow(
+    index: SearchIndex, word: str, category_id: int | None, names: CategoryNames | None
+) -> bool:
+    """Whether a category was read (``category_id``) and the catalog does not write ``word``
+    (a term of it is no catalog term: 旅行箱's 旅行 says nothing of suitcases), or the
+    products holding all its terms are few, or some of them are in the category (or one of
+    its children)."""
+    if category_id is None or names is None:
+        return False
     terms = set(analyze(word))
     if not terms or not terms <= index.vocabulary.keys():
         return True
-    holding = [
-        int(index.keys[row]) for row, tokens in enumerate(index.doc_tokens) if terms <= set(tokens)
-    ]
-    if len(holding) < KEYWORD_EVIDENCE:
+    categories = categories_holding(index, terms)
+    if categories.total() < KEYWORD_EVIDENCE:
         return True
-    categories = set(Product.objects.filter(pk__in=holding).values_list("category_id", flat=True))
     return any(names.related(category, category_id) for category in categories)
 
 

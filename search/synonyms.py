@@ -17,6 +17,7 @@ broader word for it the catalog writes is searched where it names one kind of pr
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from search import wordnet
 from search.dictionary import chinese_words, english_senses
@@ -96,21 +97,25 @@ def _names_a_kind(index: SearchIndex, phrase: str) -> bool:
     alike, and would list them all."""
     if not _written(index, phrase):
         return False
-    cache = index.derived.setdefault("phrase-one-kind", {})
-    terms = frozenset(analyze(phrase))
-    if terms not in cache:
+    kinds = categories_holding(index, analyze(phrase))
+    return bool(kinds) and kinds.most_common(1)[0][1] >= ONE_KIND_SHARE * kinds.total()
+
+
+def categories_holding(index: SearchIndex, terms: Iterable[str]) -> Counter[int]:
+    """How many products of each category hold every one of ``terms`` in their text (cached
+    on the index: it scans every row)."""
+    wanted = frozenset(terms)
+    cache = index.derived.setdefault("categories-holding", {})
+    if wanted not in cache:
         holding = [
             int(index.keys[row])
             for row, tokens in enumerate(index.doc_tokens)
-            if terms <= set(tokens)
+            if wanted <= set(tokens)
         ]
-        kinds = Counter(
+        cache[wanted] = Counter(
             Product.objects.filter(pk__in=holding).values_list("category_id", flat=True)
         )
-        cache[terms] = bool(kinds) and (
-            kinds.most_common(1)[0][1] >= ONE_KIND_SHARE * sum(kinds.values())
-        )
-    return cache[terms]
+    return cache[wanted]
 
 
 def category_senses(word: str) -> tuple[str, ...]:

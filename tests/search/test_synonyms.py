@@ -43,19 +43,46 @@ def kitchen(small_shop: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.django_db
-def test_a_wordnet_synonym_the_catalog_writes_is_searched(
-    kitchen: dict[str, Any], monkeypatch: Any
+@pytest.mark.parametrize(
+    ("query", "language", "category", "title", "synonym", "label"),
+    [
+        # "Rucksack" is no word of the shop's; WordNet's synonym "backpack" is, of one kind.
+        (
+            "rucksack",
+            "en",
+            "Luggage",
+            "Terra hiking backpack",
+            "backpack",
+            "“rucksack” searched as “backpack”",
+        ),
+        # The speller would read "purse" as "pulse", a speaker's name; WordNet's first
+        # synonym, "bag", is what this shop calls it (its category's name, of one kind).
+        ("purse", "en", "Bags", "Porter leather handbag", "bag", "“purse” searched as “bag”"),
+        # 杯子 is "cup"; the catalog writes it in English only, and the chip says so.
+        ("杯子", "zh-hans", "Drinkware", "Cairn travel cup", "cup", "“杯子”按英文“cup”搜索"),
+    ],
+)
+def test_a_synonym_the_catalog_writes_is_searched_instead_of_a_spelling_correction(
+    small_shop: dict[str, Any],
+    monkeypatch: Any,
+    query: str,
+    language: str,
+    category: str,
+    title: str,
+    synonym: str,
+    label: str,
 ) -> None:
-    """ "Rucksack" is no word of the shop's; WordNet's synonym "backpack" is, of one kind."""
     no_category_read(monkeypatch)
-    backpack = add_product("Luggage", "Terra hiking backpack")
+    ProductFactory(category=small_shop["audio"], title="Pulse portable speaker")
+    product = add_product(category, title)
 
-    result = search_catalog(SearchParams(query="rucksack"))
+    with translation.override(language):
+        result = search_catalog(SearchParams(query=query))
 
-    assert result.parsed.synonym == "backpack"
+    assert result.parsed.synonym == synonym
     assert result.parsed.did_you_mean is None
-    assert result.applied == [{"kind": "synonym", "label": "“rucksack” searched as “backpack”"}]
-    assert result.product_ids == [backpack.pk]
+    assert result.applied == [{"kind": "synonym", "label": label}]
+    assert result.product_ids == [product.pk]
 
 
 @pytest.mark.django_db
@@ -92,36 +119,3 @@ def test_a_broader_word_counts_only_where_it_names_one_kind(kitchen: dict[str, A
     assert written_hypernym(index, "biro") == ""
     assert written_hypernym(index, "sneaker") == "shoe"
     assert written_hypernym(index, "headphones") == ""  # written: no broader word needed
-
-
-@pytest.mark.django_db
-def test_a_word_with_a_written_synonym_is_not_corrected_as_a_typo(
-    small_shop: dict[str, Any], monkeypatch: Any
-) -> None:
-    """The speller would read "purse" as "pulse", a speaker's name; WordNet's first synonym,
-    "bag", is what this shop calls it (its category's name, said of one kind of product)."""
-    no_category_read(monkeypatch)
-    ProductFactory(category=small_shop["audio"], title="Pulse portable speaker")
-    handbag = add_product("Bags", "Porter leather handbag")
-
-    result = search_catalog(SearchParams(query="purse"))
-
-    assert result.parsed.synonym == "bag"
-    assert result.parsed.did_you_mean is None
-    assert result.product_ids == [handbag.pk]
-
-
-@pytest.mark.django_db
-def test_an_english_synonym_of_a_chinese_word_is_said_to_be_english(
-    small_shop: dict[str, Any], monkeypatch: Any
-) -> None:
-    """杯子 is "cup"; the catalog writes it in English only."""
-    no_category_read(monkeypatch)
-    mug = add_product("Drinkware", "Cairn travel cup")
-
-    with translation.override("zh-hans"):
-        result = search_catalog(SearchParams(query="杯子"))
-
-    assert result.parsed.synonym == "cup"
-    assert result.applied == [{"kind": "synonym", "label": "“杯子”按英文“cup”搜索"}]
-    assert result.product_ids == [mug.pk]
