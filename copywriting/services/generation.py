@@ -400,14 +400,14 @@ def finish_parts(
     raw_checks = run_checks(
         parts, facts=item.facts, vocabulary=vocabulary, others=pool, example_lines=lines
     )
-    trimmed, notes = parts, []
+    # Renamed first, so that what the later trims quote is what the draft says.
+    trimmed, notes = rename_product(parts, facts=item.facts, names=vocabulary.names)
     if conf.get("TRIM_UNGROUNDED") and any(c["check"] == "facts" for c in raw_checks):
-        trimmed, notes = trim_ungrounded(trimmed, facts=item.facts, vocabulary=vocabulary)
+        trimmed, cut = trim_ungrounded(trimmed, facts=item.facts, vocabulary=vocabulary)
+        notes += cut
     if voice is not None:
         trimmed, cut = trim_unsupported(trimmed, facts=item.facts, voice=voice)
         notes += cut
-    trimmed, renamed = rename_product(trimmed, facts=item.facts, names=vocabulary.names)
-    notes += renamed
     if not notes:
         return FinishedParts(parts, raw_checks, parts, raw_checks)
     checks = run_checks(

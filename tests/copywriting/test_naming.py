@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from copywriting.findings import describe
 from copywriting.naming import model_name, rename_product
 from copywriting.prompts import build_facts
+from copywriting.services.generation import CopyRequest, PreparedCopy, finish_parts
+from copywriting.vocabulary import Vocabulary
 
 NAMES = frozenset({"Tidewell", "Canyon", "Kinetic", "Timber", "Acorn", "Junior", "Lumen"})
 
@@ -59,3 +62,27 @@ def test_names_brands_and_other_languages_are_left_as_written():
     assert rename_product(
         {"description": "The Olive is warm."}, facts=canyon("zh-hans"), names=NAMES
     ) == ({"description": "The Olive is warm."}, [])
+
+
+def test_a_draft_is_renamed_before_it_is_trimmed_so_its_findings_quote_the_draft():
+    item = PreparedCopy(
+        facts=canyon(), request=CopyRequest(), prompts=[], input_hash="", prompt_version=""
+    )
+    vocabulary = Vocabulary.with_builtins((), ["Tidewell"], names=NAMES)
+
+    finished = finish_parts(
+        item,
+        {"description": "The Olive is a red sleeping bag. It packs small."},
+        vocabulary=vocabulary,
+        others=[],
+    )
+
+    assert finished.parts == {"description": "It packs small."}
+    assert [(c["check"], describe(c)) for c in finished.checks] == [
+        ("name_fixed", "Called the product “Olive”; written as “Canyon”."),
+        (
+            "facts_removed",
+            "Removed “The Canyon is a red sleeping bag.”: it stated red, which the product's "
+            "data does not have.",
+        ),
+    ]
